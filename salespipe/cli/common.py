@@ -1,0 +1,129 @@
+"""What every command shares: the error boundary, the database, options and output."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+from salespipe.domain.errors import ExitStatus, SalespipeError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from salespipe.domain.dates import When
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = ExitStatus.ERROR) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code)
+
+
+class SalespipeGroup(TyperGroup):
+    """The error boundary: domain errors become ``Error: ...`` on stderr and exit 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SalespipeError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise fail("the database is busy in another salespipe; try again") from None
+            raise fail(f"database error: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise fail(f"database error: {exc}") from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", ExitStatus.INTERRUPTED) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(ExitStatus.OK) from None
+
+
+@dataclass
+class State:
+    db_flag: str | None = None
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+@contextmanager
+def database(ctx: typer.Context, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+    """Open the database; with ``write``, run the body as one transaction."""
+    from salespipe.store.db import connect, resolve_path, transaction
+
+    conn = connect(resolve_path(state(ctx).db_flag).path)
+    try:
+        if write:
+            with transaction(conn):
+                yield conn
+        else:
+            yield conn
+    finally:
+        conn.close()
+
+
+def now() -> datetime:
+    from salespipe.services.clock import now as clock_now
+
+    return clock_now()
+
+
+def parse_at(text: str | None, now_: datetime) -> When | None:
+    if text is None:
+        return None
+    from salespipe.domain.dates import parse_when
+
+    return parse_when(text, now=now_)
+
+
+def output_mode(json_: bool, csv_: bool = False) -> str:
+    if json_ and csv_:
+        raise typer.BadParameter("choose one of --json and --csv", param_hint="--json/--csv")
+    return "json" if json_ else "csv" if csv_ else "human"
+
+
+def emit(thing: Any) -> None:
+    """Write a renderable, or text, to stdout."""
+    if isinstance(thing, str):
+        sys.stdout.write(thing)
+        sys.stdout.flush()
+        return
+    from salespipe.render.output import make_console
+
+    make_console().print(thing)
+
+
+def emit_json(data: Any) -> None:
+    from salespipe.render.output import to_json
+
+    sys.stdout.write(to_json(data) + "\n")
+
+
+def info(message: str) -> None:
+    """A message for the person (stderr), never data."""
+    typer.echo(message, err=True)
+
+
+# Options shared by many commands --------------------------------------------------------------
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (stable keys, see README).")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+AtOpt = Annotated[str | None, typer.Option("--at", metavar="DATE",
+                                           help="When it happened: 2026-11-20, yesterday, -3d, 26.11.2026 14:30.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with the stage change.")]
+ValueOpt = Annotated[str | None, typer.Option("--value", metavar="AMOUNT",
+                                              help="Deal value: 12000, 12.000,50 €, $1,234, 12k.")]
+LeadId = Annotated[int, typer.Argument(metavar="ID", help="The lead's id (see salespipe lead list).", show_default=False)]

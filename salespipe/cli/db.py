@@ -1,0 +1,28 @@
+"""`salespipe db ...`: where the database is."""
+
+from __future__ import annotations
+
+import typer
+
+from salespipe.cli.common import JsonOpt, emit_json, info, state
+
+app = typer.Typer(help="The database file.", no_args_is_help=True)
+
+
+@app.command("path")
+def path(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Print the database path in use (stdout) and why that one (stderr).
+
+    Order: --db, then $SALESPIPE_DB, then $XDG_DATA_HOME/salespipe/salespipe.db.
+
+    Example: sqlite3 "$(salespipe db path)" .schema
+    """
+    from salespipe.store.db import resolve_path
+
+    location = resolve_path(state(ctx).db_flag)
+    if json_:
+        emit_json({"path": str(location.path), "reason": location.reason,
+                   "exists": location.path.exists()})
+        return
+    typer.echo(str(location.path))
+    info(f"({location.reason}{'' if location.path.exists() else '; not created yet'})")

@@ -1,0 +1,50 @@
+"""`salespipe demo`: the example pipeline and its daily report, in one command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salespipe.cli.common import JsonOpt, emit, emit_json, info, now, state
+
+
+def demo(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", metavar="PATH",
+                                           help="Keep the demo in this (new) database file.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Load six months of an example pipeline (examples/) and print the daily report.
+
+    Without --db the demo lives in a temporary database that is deleted afterwards.
+
+    Example: salespipe demo --db demo.db && salespipe --db demo.db lead list
+    """
+    import tempfile
+    from pathlib import Path
+
+    from salespipe.services.demo import load_demo
+    from salespipe.services.report import pipeline_report
+    from salespipe.store.db import connect
+
+    target = db or state(ctx).db_flag
+    moment = now()
+    with tempfile.TemporaryDirectory(prefix="salespipe-demo-") as tmp:
+        path = Path(target) if target else Path(tmp) / "demo.db"
+        conn = connect(path)
+        try:
+            count = load_demo(conn, now=moment)
+            data = pipeline_report(conn, now=moment)
+        finally:
+            conn.close()
+        where = (f"in {path}" if target else
+                 "in a temporary database (use --db PATH to keep it)")
+        info(f"Loaded {count} example deals {where}.")
+    if json_:
+        emit_json(data)
+        return
+    from salespipe.render.output import is_plain
+    from salespipe.render.report import report_renderable
+
+    emit(report_renderable(data, plain=is_plain()))

@@ -1,0 +1,223 @@
+"""`salespipe lead ...`: add, list, show, edit, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salespipe.cli.common import (AtOpt, CsvOpt, JsonOpt, LeadId, NoteOpt, ValueOpt, database, emit,
+                                  emit_json, info, now, output_mode, parse_at)
+
+app = typer.Typer(help="Add, list, show, edit and delete leads.", no_args_is_help=True)
+
+CompanyOpt = Annotated[str | None, typer.Option("--company", help="Company / account.")]
+ContactOpt = Annotated[str | None, typer.Option("--contact", help="Contact person, if not the name.")]
+EmailOpt = Annotated[str | None, typer.Option("--email", help="E-mail address.")]
+PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the lead came from: referral, fair, web ...")]
+CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="ISO 4217 code (default: the database's, EUR).")]
+ProbOpt = Annotated[int | None, typer.Option("--probability", min=0, max=100,
+                                             help="Win probability in %, overriding the stage's.")]
+CloseOpt = Annotated[str | None, typer.Option("--close-date", metavar="DATE",
+                                              help="Expected close: 2026-12-15, end of month, +3w.")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")]
+FieldOpt = Annotated[list[str] | None, typer.Option("--field", metavar="KEY=VALUE",
+                                                    help="A custom field (repeatable).")]
+ExtOpt = Annotated[str | None, typer.Option("--external-id", help="Id in another system (for imports).")]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The lead's name: a person, a company or a deal.")],
+    company: CompanyOpt = None,
+    contact: ContactOpt = None,
+    email: EmailOpt = None,
+    phone: PhoneOpt = None,
+    source: SourceOpt = None,
+    value: ValueOpt = None,
+    currency: CurrencyOpt = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Start in this stage (default: the first).")] = None,
+    probability: ProbOpt = None,
+    close_date: CloseOpt = None,
+    tag: TagOpt = None,
+    field: FieldOpt = None,
+    external_id: ExtOpt = None,
+    note: NoteOpt = None,
+    at: AtOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Add a lead. It enters the first stage (or --stage) now (or --at).
+
+    Example: salespipe lead add "Anna Berger" --company Bergwerk --value 12k --source referral
+    """
+    from salespipe.render.records import lead_record
+    from salespipe.services import leads
+
+    moment = now()
+    with database(ctx) as conn:
+        fields = leads.fields_from_input(
+            now=moment, default_currency=leads.default_currency(conn), title=name, company=company,
+            contact_name=contact, email=email, phone=phone, source=source, value=value,
+            currency=currency, probability=probability, close_date=close_date, tags=tag,
+            fields=field, external_id=external_id)
+        lead = leads.add_lead(conn, fields, now=moment, stage=stage, at=parse_at(at, moment), note=note)
+        row = leads.show_lead(conn, lead.id)
+    if json_:
+        emit_json(lead_record(lead, row.probability))
+    else:
+        info(f"Added lead #{lead.id} {lead.title} ({lead.stage}).")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    stage: Annotated[list[str] | None, typer.Option("--stage", help="Only these stages (repeatable).")] = None,
+    source: SourceOpt = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only leads with this tag.")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in name, company, contact, e-mail, phone or fields.")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Open leads (the default).")] = False,
+    won: Annotated[bool, typer.Option("--won", help="Won deals.")] = False,
+    lost: Annotated[bool, typer.Option("--lost", help="Lost deals.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Open and closed.")] = False,
+    sort: Annotated[str, typer.Option("--sort", help="stage, value, weighted, age, close-date, created, updated, name, company.")] = "stage",
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")] = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List leads, open ones by default, furthest stage first.
+
+    Example: salespipe lead list --stage proposal --sort value --limit 10
+    """
+    mode = output_mode(json_, csv_)
+    chosen = [name for name, flag in (("open", open_), ("won", won), ("lost", lost), ("all", all_)) if flag]
+    if len(chosen) > 1:
+        raise typer.BadParameter("choose one of --open, --won, --lost, --all", param_hint="--open/--won/--lost/--all")
+    from salespipe.store.leads import SORTS
+
+    if sort not in SORTS:
+        raise typer.BadParameter(f"{sort!r}; choose from: {', '.join(SORTS)}", param_hint="--sort")
+    from salespipe.render.records import LEAD_KEYS, flatten_for_csv, lead_record
+    from salespipe.services import leads
+
+    with database(ctx, write=False) as conn:
+        rows = leads.list_leads(conn, status=chosen[0] if chosen else "open", stages=stage or [],
+                                source=source, tag=tag, text=search, sort=sort, limit=limit)
+    records = [lead_record(r.lead, r.probability) for r in rows]
+    if mode == "json":
+        emit_json(records)
+    elif mode == "csv":
+        import sys
+
+        from salespipe.render.output import write_csv
+
+        write_csv(sys.stdout, LEAD_KEYS, (flatten_for_csv(r) for r in records))
+    else:
+        from salespipe.render.leads import lead_table
+        from salespipe.render.output import is_plain
+
+        if not records:
+            info("No leads match.")
+            return
+        emit(lead_table(records, now=now(), plain=is_plain()))
+
+
+@app.command("show")
+def show(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
+    """Show a lead's card and its stage timeline.
+
+    Example: salespipe lead show 12
+    """
+    from salespipe.render.records import event_record, lead_record
+    from salespipe.services import leads
+
+    with database(ctx, write=False) as conn:
+        card = leads.show_lead(conn, lead_id)
+    record = lead_record(card.lead, card.probability)
+    events = [event_record(e) for e in card.events]
+    if json_:
+        emit_json({**record, "events": events})
+        return
+    from salespipe.render.leads import lead_card
+    from salespipe.render.output import is_plain
+
+    labels = {s.key: s.label for s in card.pipeline.stages}
+    emit(lead_card(record, events, labels, now=now(), plain=is_plain()))
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    company: CompanyOpt = None,
+    contact: ContactOpt = None,
+    email: EmailOpt = None,
+    phone: PhoneOpt = None,
+    source: SourceOpt = None,
+    value: ValueOpt = None,
+    currency: CurrencyOpt = None,
+    probability: ProbOpt = None,
+    close_date: CloseOpt = None,
+    tag: TagOpt = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
+    field: Annotated[list[str] | None, typer.Option("--field", metavar="KEY=VALUE",
+                                                    help="Set a custom field; KEY= removes it.")] = None,
+    clear: Annotated[list[str] | None, typer.Option("--clear", metavar="FIELD",
+                                                    help="Empty a field: company, contact, email, phone, source, probability, close-date.")] = None,
+    external_id: ExtOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Change a lead's details (stage changes go through the stage verbs).
+
+    Example: salespipe lead edit 12 --value 15k --close-date "end of month" --tag hot
+    """
+    from salespipe.domain.errors import InvalidValue
+    from salespipe.render.records import lead_record
+    from salespipe.services import leads
+
+    clearable = {"company": "company", "contact": "contact_name", "email": "email", "phone": "phone",
+                 "source": "source", "probability": "probability", "close-date": "expected_close",
+                 "external-id": "external_id"}
+    moment = now()
+    set_fields = [f for f in field or [] if not f.endswith("=")]
+    unset_fields = [f[:-1].strip() for f in field or [] if f.endswith("=")]
+    with database(ctx) as conn:
+        for item in clear or []:
+            if item not in clearable:
+                raise InvalidValue(f"cannot clear {item!r}; choose from: {', '.join(clearable)}")
+        fields = leads.fields_from_input(
+            now=moment, default_currency=leads.default_currency(conn), title=name, company=company,
+            contact_name=contact, email=email, phone=phone, source=source, value=value,
+            currency=currency, probability=probability, close_date=close_date, tags=tag,
+            fields=set_fields, external_id=external_id)
+        lead = leads.edit_lead(conn, lead_id, fields, now=moment,
+                               clear={clearable[c] for c in clear or []}, untag=untag or [],
+                               unset_fields=unset_fields)
+        card = leads.show_lead(conn, lead.id)
+    if json_:
+        emit_json(lead_record(lead, card.probability))
+    else:
+        info(f"Updated lead #{lead.id} {lead.title}.")
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+) -> None:
+    """Delete a lead and its history for good (asks first unless --yes).
+
+    Example: salespipe lead delete 12 --yes
+    """
+    from salespipe.services import leads
+
+    with database(ctx, write=False) as conn:
+        lead = leads.get_lead(conn, lead_id)
+    if not yes:  # ask outside the transaction: never hold the write lock while waiting
+        typer.confirm(f"Delete lead #{lead.id} {lead.title} and its history?", abort=True, err=True)
+    with database(ctx) as conn:
+        leads.delete_lead(conn, lead_id)
+    info(f"Deleted lead #{lead.id} {lead.title}.")

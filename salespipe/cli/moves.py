@@ -1,0 +1,135 @@
+"""The stage verbs: verify, qualify, propose, negotiate, close, disqualify, move, reopen.
+
+Each writes exactly one stage event, in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salespipe.cli.common import (AtOpt, JsonOpt, LeadId, NoteOpt, ValueOpt, database, emit_json, info,
+                                  now, parse_at)
+
+
+def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None, json_: bool,
+          value: str | None = None, **target: Any) -> None:
+    from salespipe.render.records import lead_record
+    from salespipe.services import leads
+
+    moment = now()
+    with database(ctx) as conn:
+        value_minor = currency = None
+        if value is not None:
+            lead = leads.get_lead(conn, lead_id)
+            fields = leads.fields_from_input(now=moment, default_currency=lead.currency, value=value)
+            value_minor, currency = fields.value_minor, fields.currency
+        change = leads.change_stage(conn, lead_id, now=moment, at=parse_at(at, moment), note=note,
+                                    value_minor=value_minor, currency=currency, **target)
+        card = leads.show_lead(conn, lead_id)
+    t = change.transition
+    if json_:
+        emit_json({**lead_record(change.lead, card.probability), "from_stage": t.from_stage,
+                   "backwards": t.backwards})
+        return
+    direction = " (backwards)" if t.backwards else ""
+    info(f"Lead #{lead_id} {change.lead.title}: {t.from_stage} -> {t.to_stage}{direction}.")
+
+
+def register(app: typer.Typer) -> None:
+    for verb, stage in (("verify", "verified"), ("qualify", "qualified")):
+        app.command(verb, help=f"Move a lead to '{stage}'.\n\nExample: salespipe {verb} 12 --note 'called'")(
+            _simple_verb(verb))
+    for verb, stage in (("propose", "proposal"), ("negotiate", "negotiation")):
+        app.command(verb, help=f"Move a lead to '{stage}', optionally updating its value.\n\n"
+                               f"Example: salespipe {verb} 12 --value 14.500")(_value_verb(verb))
+    app.command("close")(close)
+    app.command("disqualify")(disqualify)
+    app.command("move")(move)
+    app.command("reopen")(reopen)
+
+
+def _simple_verb(verb: str) -> Any:
+    def command(ctx: typer.Context, lead_id: LeadId, at: AtOpt = None, note: NoteOpt = None,
+                json_: JsonOpt = False) -> None:
+        _move(ctx, lead_id, at=at, note=note, json_=json_, verb=verb)
+
+    command.__name__ = verb
+    return command
+
+
+def _value_verb(verb: str) -> Any:
+    def command(ctx: typer.Context, lead_id: LeadId, value: ValueOpt = None, at: AtOpt = None,
+                note: NoteOpt = None, json_: JsonOpt = False) -> None:
+        _move(ctx, lead_id, at=at, note=note, json_=json_, value=value, verb=verb)
+
+    command.__name__ = verb
+    return command
+
+
+def close(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    won: Annotated[bool | None, typer.Option("--won/--lost", help="Won or lost (one is required).",
+                                             show_default=False)] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it was lost.")] = None,
+    value: ValueOpt = None,
+    at: AtOpt = None,
+    note: NoteOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Close a deal as won or lost.
+
+    Example: salespipe close 12 --won --value 13.800
+    """
+    if won is None:
+        raise typer.BadParameter("say --won or --lost", param_hint="--won/--lost")
+    if won and reason is not None:
+        raise typer.BadParameter("--reason is for --lost", param_hint="--reason")
+    from salespipe.domain.models import StageKind
+
+    _move(ctx, lead_id, at=at, note=note, json_=json_, value=value,
+          kind=StageKind.WON if won else StageKind.LOST, reason=reason)
+
+
+def disqualify(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is hopeless (required).", show_default=False)],
+    at: AtOpt = None,
+    note: NoteOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Close a hopeless lead as lost, with the reason.
+
+    Example: salespipe disqualify 12 --reason "no budget until 2028"
+    """
+    from salespipe.domain.models import StageKind
+
+    _move(ctx, lead_id, at=at, note=note, json_=json_, kind=StageKind.LOST, reason=reason)
+
+
+def move(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    stage: Annotated[str, typer.Argument(help="Target stage key or label (salespipe stage list).")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Lost reason, when moving to a lost stage.")] = None,
+    at: AtOpt = None,
+    note: NoteOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Move a lead to any stage, forwards or backwards (for custom pipelines).
+
+    Example: salespipe move 12 qualified --note "back to qualification: new decision maker"
+    """
+    _move(ctx, lead_id, at=at, note=note, json_=json_, to=stage, reason=reason)
+
+
+def reopen(ctx: typer.Context, lead_id: LeadId, at: AtOpt = None, note: NoteOpt = None,
+           json_: JsonOpt = False) -> None:
+    """Reopen a closed deal: it returns to the stage it was closed from.
+
+    Example: salespipe reopen 12 --note "they came back"
+    """
+    _move(ctx, lead_id, at=at, note=note, json_=json_, reopen=True)

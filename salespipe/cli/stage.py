@@ -1,0 +1,152 @@
+"""`salespipe stage ...` and `salespipe init`: shape the pipeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salespipe.cli.common import CsvOpt, JsonOpt, database, emit, emit_json, info, output_mode
+
+app = typer.Typer(help="Shape the pipeline: list, add, rename, set, move and remove stages.",
+                  no_args_is_help=True)
+
+StageArg = Annotated[str, typer.Argument(metavar="STAGE", help="Stage key (salespipe stage list).")]
+ProbOpt = Annotated[int | None, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")]
+RotOpt = Annotated[int | None, typer.Option("--rotting-days", min=1,
+                                            help="Days without change before a deal here is stale (default 14).")]
+STAGE_KEYS = ("key", "label", "position", "probability", "kind", "rotting_days")
+
+
+def _show(conn: object, json_: bool = False, csv_: bool = False) -> None:
+    from salespipe.services.leads import pipeline
+
+    stages = pipeline(conn).stages  # type: ignore[arg-type]
+    records = [s.model_dump(mode="json") for s in stages]
+    mode = output_mode(json_, csv_)
+    if mode == "json":
+        emit_json(records)
+    elif mode == "csv":
+        import sys
+
+        from salespipe.render.output import write_csv
+
+        write_csv(sys.stdout, STAGE_KEYS, records)
+    else:
+        from salespipe.render.output import plain_table
+
+        rows = [[str(r["position"]), r["key"], r["label"], f"{r['probability']}%", r["kind"],
+                 str(r["rotting_days"] or 14)] for r in records]
+        emit(plain_table(("#", "Key", "Label", "Prob", "Kind", "Rots after"), rows, right={0, 3, 5}))
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False) -> None:
+    """List the pipeline's stages in order.
+
+    Example: salespipe stage list --json
+    """
+    output_mode(json_, csv_)
+    with database(ctx, write=False) as conn:
+        _show(conn, json_, csv_)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Short key: lowercase letters, digits, - and _.")],
+    label: Annotated[str | None, typer.Option("--label", help="Label shown in reports.")] = None,
+    probability: Annotated[int, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")] = 50,
+    kind: Annotated[str, typer.Option("--kind", help="open, won or lost.")] = "open",
+    after: Annotated[str | None, typer.Option("--after", help="Insert after this stage (default: before the closed stages).")] = None,
+    rotting_days: RotOpt = None,
+) -> None:
+    """Add a stage to the pipeline.
+
+    Example: salespipe stage add demo --label "Demo given" --probability 50 --after qualified
+    """
+    from salespipe.domain.errors import InvalidValue
+    from salespipe.domain.models import StageKind
+    from salespipe.services import stages
+
+    if kind not in ("open", "won", "lost"):
+        raise typer.BadParameter(f"{kind!r}; choose from: open, won, lost", param_hint="--kind")
+    with database(ctx) as conn:
+        if key != key.strip().lower():
+            raise InvalidValue(f"invalid stage key {key!r}: use lowercase letters, digits, - and _")
+        stage = stages.add(conn, key=key, label=label, probability=probability, kind=StageKind(kind),
+                           after=after, rotting_days=rotting_days)
+    info(f"Added stage {stage.key!r} at position {stage.position}.")
+
+
+@app.command("rename")
+def rename(ctx: typer.Context, key: StageArg,
+           label: Annotated[str, typer.Argument(help="The new label.")]) -> None:
+    """Change a stage's label (its key stays, so history and scripts keep working).
+
+    Example: salespipe stage rename proposal "Offer sent"
+    """
+    from salespipe.services import stages
+
+    with database(ctx) as conn:
+        stage = stages.update(conn, key, label=label)
+    info(f"Stage {stage.key!r} is now labelled {stage.label!r}.")
+
+
+@app.command("set")
+def set_(ctx: typer.Context, key: StageArg,
+         label: Annotated[str | None, typer.Option("--label", help="New label.")] = None,
+         probability: ProbOpt = None, rotting_days: RotOpt = None) -> None:
+    """Change a stage's label, default probability or rotting days.
+
+    Example: salespipe stage set negotiation --probability 75 --rotting-days 10
+    """
+    from salespipe.services import stages
+
+    with database(ctx) as conn:
+        stage = stages.update(conn, key, label=label, probability=probability, rotting_days=rotting_days)
+    info(f"Stage {stage.key!r}: {stage.label}, {stage.probability}%, stale after {stage.rotting_threshold} days.")
+
+
+@app.command("move")
+def move(ctx: typer.Context, key: StageArg,
+         position: Annotated[int, typer.Argument(help="New position, 1 = first.")]) -> None:
+    """Move a stage to another position in the pipeline.
+
+    Example: salespipe stage move verified 3
+    """
+    from salespipe.services import stages
+
+    with database(ctx) as conn:
+        stages.move(conn, key, position)
+        _show(conn)
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, key: StageArg) -> None:
+    """Remove a stage that holds no leads (its history stays in the events).
+
+    Example: salespipe stage remove verified
+    """
+    from salespipe.services import stages
+
+    with database(ctx) as conn:
+        stage = stages.remove(conn, key)
+    info(f"Removed stage {stage.key!r}.")
+
+
+def init(
+    ctx: typer.Context,
+    preset: Annotated[str, typer.Option("--preset", help="six-phase, seven-step or hubspot.")] = "six-phase",
+    lang: Annotated[str, typer.Option("--lang", help="Stage labels in en or de.")] = "en",
+    currency: Annotated[str | None, typer.Option("--currency", help="Default currency (ISO 4217), EUR unless set.")] = None,
+) -> None:
+    """Start a new database's pipeline from a preset.
+
+    Example: salespipe init --preset six-phase --lang de --currency EUR
+    """
+    from salespipe.services import stages
+
+    with database(ctx) as conn:
+        stages.init(conn, preset_name=preset, lang=lang, currency=currency)
+        _show(conn)

@@ -1,0 +1,135 @@
+"""Pydantic models: every record is validated here, at the boundary, before it is stored."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from salespipe.domain.errors import InvalidValue
+
+DEFAULT_ROTTING_DAYS = 14
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class StageKind(StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class Stage(BaseModel):
+    """One step of the pipeline."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: StageKey
+    label: Text
+    position: int
+    probability: int = Field(ge=0, le=100)
+    kind: StageKind = StageKind.OPEN
+    rotting_days: int | None = Field(default=None, ge=1)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.kind is not StageKind.OPEN
+
+    @property
+    def rotting_threshold(self) -> int:
+        return self.rotting_days or DEFAULT_ROTTING_DAYS
+
+
+class LeadFields(BaseModel):
+    """The editable fields of a lead, as typed or imported. ``None`` means "not given"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text | None = None
+    contact_name: Text | None = None
+    company: Text | None = None
+    email: Text | None = None
+    phone: Text | None = None
+    source: Text | None = None
+    value_minor: int | None = Field(default=None, ge=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    probability: int | None = Field(default=None, ge=0, le=100)
+    expected_close: date | None = None
+    tags: list[Text] | None = None
+    fields: dict[Text, str] | None = None
+    external_id: Text | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not _EMAIL_RE.match(value):
+            raise ValueError(f"invalid e-mail address {value!r}")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        seen: dict[str, None] = {}
+        for tag in value:
+            if "," in tag:
+                raise ValueError(f"invalid tag {tag!r}: tags cannot contain commas")
+            seen.setdefault(tag, None)
+        return list(seen)
+
+
+class Lead(LeadFields):
+    """A stored lead (deal)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    title: Text
+    stage: StageKey
+    value_minor: int = 0
+    currency: str = "EUR"
+    tags: list[str] = []
+    fields: dict[str, Any] = {}
+    lost_reason: str | None = None
+    created_at: str
+    updated_at: str
+    closed_at: str | None = None
+    stage_entered_at: str
+
+
+class StageEvent(BaseModel):
+    """"Lead L entered stage ``to_stage`` at ``at`` (from ``from_stage``)". Append-only."""
+
+    id: int
+    lead_id: int
+    from_stage: str | None
+    to_stage: str
+    at: str
+    note: str | None = None
+
+
+def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    """Validate ``data`` as ``model``; turn pydantic's report into one readable line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidValue(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "value"
+        msg = err["msg"].removeprefix("Value error, ")
+        if "invalid e-mail" in msg or "invalid tag" in msg:
+            parts.append(msg)
+        else:
+            parts.append(f"invalid {field} {err.get('input')!r}: {msg}")
+    return "; ".join(parts)

@@ -1,0 +1,104 @@
+"""Lead listings and the lead card."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from salespipe.domain.dates import days_between, from_iso
+from salespipe.domain.money import format_major
+
+LIST_COLUMNS = ("ID", "Name", "Company", "Stage", "Value", "Prob", "Weighted", "Close", "Days")
+_RIGHT = {0, 4, 5, 6, 8}
+
+
+def _cells(record: dict[str, Any], now: datetime) -> list[str]:
+    cur = record["currency"]
+    return [
+        str(record["id"]),
+        record["title"],
+        record["company"] or "",
+        record["stage"],
+        format_major(record["value"], cur),
+        f"{record['probability']}%",
+        format_major(record["weighted_value"], cur),
+        record["expected_close"] or "",
+        str(int(days_between(record["stage_entered_at"], now))),
+    ]
+
+
+def lead_table(records: list[dict[str, Any]], *, now: datetime, plain: bool) -> Any:
+    rows = [_cells(r, now) for r in records]
+    if plain:
+        from salespipe.render.output import plain_table
+
+        return plain_table(LIST_COLUMNS, rows, right=_RIGHT)
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    for i, column in enumerate(LIST_COLUMNS):
+        table.add_column(column, justify="right" if i in _RIGHT else "left",
+                         overflow="ellipsis", no_wrap=i not in (1, 2),
+                         max_width=28 if i in (1, 2) else None)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict[str, str],
+              *, now: datetime, plain: bool) -> Any:
+    cur = record["currency"]
+    stage_label = labels.get(record["stage"], record["stage"])
+    days = int(days_between(record["stage_entered_at"], now))
+    prob = f"{record['probability']}%" + (" (override)" if record["probability_override"] is not None else "")
+    fields: list[tuple[str, str]] = [
+        ("Stage", f"{stage_label} [{record['stage']}], {days} day(s) in stage"),
+        ("Value", f"{format_major(record['value'], cur)} at {prob} = "
+                  f"{format_major(record['weighted_value'], cur)} weighted"),
+    ]
+    for label, key in (("Contact", "contact_name"), ("Company", "company"), ("E-mail", "email"),
+                       ("Phone", "phone"), ("Source", "source"), ("Expected close", "expected_close"),
+                       ("Lost reason", "lost_reason"), ("External id", "external_id")):
+        if record[key]:
+            fields.append((label, str(record[key])))
+    if record["tags"]:
+        fields.append(("Tags", ", ".join(record["tags"])))
+    for key, value in record["fields"].items():
+        fields.append((key, str(value)))
+    fields.append(("Created", _local(record["created_at"])))
+    timeline = [
+        (_local(e["at"]),
+         (f"{e['from_stage']} -> " if e["from_stage"] else "created in ") + e["to_stage"],
+         e["note"] or "")
+        for e in reversed(events)
+    ]
+    title = f"#{record['id']} {record['title']}"
+    if plain:
+        width = max(len(k) for k, _ in fields)
+        lines = [title, ""] + [f"{k.ljust(width)}  {v}" for k, v in fields]
+        lines += ["", "Timeline (newest first)"]
+        lines += [f"  {at}  {what}" + (f"  ({note})" if note else "") for at, what, note in timeline]
+        return "\n".join(lines) + "\n"
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for k, v in fields:
+        grid.add_row(k, v)
+    history = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Timeline (newest first)",
+                    title_justify="left", header_style="bold")
+    history.add_column("When")
+    history.add_column("Stage change")
+    history.add_column("Note")
+    for row in timeline:
+        history.add_row(*row)
+    return Group(Panel(grid, title=title, title_align="left"), history)
+
+
+def _local(iso: str) -> str:
+    return from_iso(iso).astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,71 @@
+"""Output modes: human (Rich on a terminal, plain text otherwise), JSON and CSV.
+
+Plain mode (no colour, no box drawing) applies when stdout is not a terminal or ``NO_COLOR``
+is set. The Console is built per invocation, never at import time.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+# Cells starting with these are formulas to a spreadsheet (OWASP "CSV injection").
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_plain(stream: IO[str] | None = None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return True
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError):
+        return True
+
+
+def make_console(*, stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    plain = is_plain(stream)
+    return Console(file=stream, highlight=False, no_color=plain, force_terminal=None if not plain else False,
+                   emoji=False, soft_wrap=False)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def neutralise(cell: Any) -> Any:
+    """Prefix a text cell that a spreadsheet would run as a formula with a single quote.
+
+    Negative numbers stay numbers: only strings are touched.
+    """
+    if isinstance(cell, str) and cell.startswith(_FORMULA_PREFIXES):
+        return "'" + cell
+    return cell
+
+
+def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(row.get(column, "")) for column in header])
+
+
+def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: set[int] = frozenset()) -> str:  # type: ignore[assignment]
+    """Columns aligned with spaces: what a pipe or ``NO_COLOR`` gets instead of a Rich table."""
+    widths = [len(h) for h in header]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells)]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(header), *(line(r) for r in rows)]) + "\n"

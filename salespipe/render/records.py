@@ -1,0 +1,62 @@
+"""Models -> plain, JSON-ready records with stable keys (documented in the README)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salespipe.domain.models import Lead, StageEvent
+from salespipe.domain.money import to_major
+
+LEAD_KEYS = (
+    "id", "title", "contact_name", "company", "email", "phone", "source", "stage", "value",
+    "currency", "probability", "probability_override", "weighted_value", "expected_close",
+    "tags", "fields", "lost_reason", "external_id", "created_at", "updated_at", "closed_at",
+    "stage_entered_at",
+)
+
+
+def lead_record(lead: Lead, probability: int) -> dict[str, Any]:
+    record = {
+        "id": lead.id,
+        "title": lead.title,
+        "contact_name": lead.contact_name,
+        "company": lead.company,
+        "email": lead.email,
+        "phone": lead.phone,
+        "source": lead.source,
+        "stage": lead.stage,
+        "value": to_major(lead.value_minor, lead.currency),
+        "currency": lead.currency,
+        "probability": probability,
+        "probability_override": lead.probability,
+        "weighted_value": to_major(round(lead.value_minor * probability / 100), lead.currency),
+        "expected_close": lead.expected_close.isoformat() if lead.expected_close else None,
+        "tags": lead.tags,
+        "fields": lead.fields,
+        "lost_reason": lead.lost_reason,
+        "external_id": lead.external_id,
+        "created_at": lead.created_at,
+        "updated_at": lead.updated_at,
+        "closed_at": lead.closed_at,
+        "stage_entered_at": lead.stage_entered_at,
+    }
+    assert tuple(record) == LEAD_KEYS
+    return record
+
+
+def event_record(event: StageEvent) -> dict[str, Any]:
+    return {"id": event.id, "lead_id": event.lead_id, "from_stage": event.from_stage,
+            "to_stage": event.to_stage, "at": event.at, "note": event.note}
+
+
+def flatten_for_csv(record: dict[str, Any]) -> dict[str, Any]:
+    """Lists become ``a;b``, dicts become ``key=value`` pairs joined by ``;``."""
+    out = {}
+    for key, value in record.items():
+        if isinstance(value, list):
+            out[key] = ";".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            out[key] = ";".join(f"{k}={v}" for k, v in value.items())
+        else:
+            out[key] = "" if value is None else value
+    return out

@@ -1,0 +1,268 @@
+"""Lead use cases: add, edit, delete, list, show, and every stage change."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from salespipe.domain.dates import When, from_iso, utc_iso
+from salespipe.domain.errors import IllegalTransition, InvalidValue, NotFound
+from salespipe.domain.models import Lead, LeadFields, StageEvent, StageKind
+from salespipe.domain.stages import Pipeline, Transition, check_transition
+from salespipe.store import leads as lead_store
+from salespipe.store import stages as stage_store
+
+
+def pipeline(conn: sqlite3.Connection) -> Pipeline:
+    return Pipeline(stage_store.all_stages(conn))
+
+
+def default_currency(conn: sqlite3.Connection) -> str:
+    return stage_store.get_setting(conn, "currency", "EUR")
+
+
+def get_lead(conn: sqlite3.Connection, lead_id: int) -> Lead:
+    lead = lead_store.get(conn, lead_id)
+    if lead is None:
+        raise NotFound(f"no lead with id {lead_id} (salespipe lead list --all shows the ids)")
+    return lead
+
+
+def add_lead(
+    conn: sqlite3.Connection,
+    fields: LeadFields,
+    *,
+    now: datetime,
+    stage: str | None = None,
+    at: When | None = None,
+    note: str | None = None,
+    lost_reason: str | None = None,
+) -> Lead:
+    """Create a lead and its first stage event (``--at`` back-dates both)."""
+    if not fields.title:
+        raise InvalidValue("a lead needs a name")
+    pipe = pipeline(conn)
+    target = pipe.get(stage) if stage else pipe.first_open()
+    moment = at.at if at else now
+    if moment > now and at is not None and not at.date_only:
+        raise InvalidValue(f"--at {moment.isoformat(timespec='minutes')} is in the future")
+    when = utc_iso(moment)
+    record: dict[str, Any] = fields.model_dump(exclude_none=True)
+    record.setdefault("currency", default_currency(conn))
+    record.update(
+        stage=target.key,
+        created_at=when,
+        updated_at=utc_iso(now),
+        stage_entered_at=when,
+        closed_at=when if target.is_closed else None,
+        lost_reason=lost_reason if target.kind is StageKind.LOST else None,
+    )
+    if fields.external_id and lead_store.find_duplicate(conn, email=None, external_id=fields.external_id):
+        raise InvalidValue(f"a lead with external id {fields.external_id!r} exists already")
+    lead_id = lead_store.insert(conn, record)
+    lead_store.add_event(conn, lead_id=lead_id, from_stage=None, to_stage=target.key, at=when,
+                         prev_at=None, note=note, recorded_at=utc_iso(now))
+    return get_lead(conn, lead_id)
+
+
+def edit_lead(
+    conn: sqlite3.Connection,
+    lead_id: int,
+    fields: LeadFields,
+    *,
+    now: datetime,
+    clear: set[str] = frozenset(),  # type: ignore[assignment]
+    untag: list[str] = (),  # type: ignore[assignment]
+    unset_fields: list[str] = (),  # type: ignore[assignment]
+) -> Lead:
+    """Change a lead's fields. Tags given are added, ``untag`` removes; custom fields merge."""
+    lead = get_lead(conn, lead_id)
+    changes: dict[str, Any] = fields.model_dump(exclude_none=True, exclude={"tags", "fields"})
+    for name in clear:
+        changes[name] = None
+    if fields.external_id and fields.external_id != lead.external_id:
+        other = lead_store.find_duplicate(conn, email=None, external_id=fields.external_id)
+        if other and other != lead_id:
+            raise InvalidValue(f"lead #{other} has external id {fields.external_id!r} already")
+    if fields.tags or untag:
+        missing = [t for t in untag if t not in lead.tags]
+        if missing:
+            raise InvalidValue(f"lead #{lead_id} has no tag {missing[0]!r} (tags: {', '.join(lead.tags) or 'none'})")
+        tags = [t for t in lead.tags if t not in untag]
+        changes["tags"] = tags + [t for t in fields.tags or [] if t not in tags]
+    if fields.fields or unset_fields:
+        missing = [k for k in unset_fields if k not in lead.fields]
+        if missing:
+            raise InvalidValue(f"lead #{lead_id} has no field {missing[0]!r}")
+        custom = {k: v for k, v in lead.fields.items() if k not in unset_fields}
+        custom.update(fields.fields or {})
+        changes["fields"] = custom
+    if not changes:
+        raise InvalidValue("nothing to change: give at least one option (see salespipe lead edit --help)")
+    changes["updated_at"] = utc_iso(now)
+    lead_store.update(conn, lead_id, changes)
+    return get_lead(conn, lead_id)
+
+
+def delete_lead(conn: sqlite3.Connection, lead_id: int) -> Lead:
+    lead = get_lead(conn, lead_id)
+    lead_store.delete(conn, lead_id)
+    return lead
+
+
+@dataclass(frozen=True)
+class StageChange:
+    lead: Lead
+    transition: Transition
+
+
+def change_stage(
+    conn: sqlite3.Connection,
+    lead_id: int,
+    *,
+    now: datetime,
+    to: str | None = None,
+    verb: str | None = None,
+    kind: StageKind | None = None,
+    reopen: bool = False,
+    at: When | None = None,
+    note: str | None = None,
+    value_minor: int | None = None,
+    currency: str | None = None,
+    reason: str | None = None,
+) -> StageChange:
+    """Move a lead to a stage (by key, by pipeline verb, by kind won/lost, or back by reopening).
+
+    Writes exactly one stage event. A date-only ``--at`` on the same day as the previous event
+    is taken as the previous event's time rather than rejected as "earlier".
+    """
+    lead = get_lead(conn, lead_id)
+    pipe = pipeline(conn)
+    current = pipe.get(lead.stage)
+    last = lead_store.last_event(conn, lead_id)
+    last_at = from_iso(last.at) if last else from_iso(lead.created_at)
+    if reopen:
+        previous = last.from_stage if last and last.from_stage else None
+        target = pipe.by_key.get(previous) if previous else None
+        if target is None or target.is_closed:
+            target = pipe.first_open()
+    elif verb:
+        target = pipe.for_verb(verb)
+    elif kind:
+        target = pipe.first_of(kind)
+    elif to:
+        target = pipe.get(to)
+    else:  # pragma: no cover - the CLI always gives one
+        raise InvalidValue("no target stage")
+    moment = at.at if at else now
+    if at and at.date_only and moment < last_at and moment.date() == last_at.astimezone(moment.tzinfo).date():
+        moment = last_at
+    if at and not at.date_only and moment > now:
+        raise InvalidValue(f"--at {moment.isoformat(timespec='minutes')} is in the future")
+    transition = check_transition(lead_id=lead_id, current=current, target=target, at=moment,
+                                  last_event_at=last_at, reopen=reopen)
+    if reason is not None and not reason.strip():
+        raise InvalidValue("--reason is empty")
+    if reason is not None and target.kind is not StageKind.LOST:
+        raise IllegalTransition("--reason is for closing a deal as lost")
+    when = utc_iso(moment)
+    changes: dict[str, Any] = {
+        "stage": target.key,
+        "stage_entered_at": when,
+        "updated_at": utc_iso(now),
+        "closed_at": when if target.is_closed else None,
+        "lost_reason": reason if target.kind is StageKind.LOST else None,
+    }
+    if value_minor is not None:
+        changes["value_minor"] = value_minor
+    if currency is not None:
+        changes["currency"] = currency
+    lead_store.update(conn, lead_id, changes)
+    lead_store.add_event(conn, lead_id=lead_id, from_stage=current.key, to_stage=target.key,
+                         at=when, prev_at=last.at if last else lead.created_at, note=note,
+                         recorded_at=utc_iso(now))
+    return StageChange(get_lead(conn, lead_id), transition)
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    lead: Lead
+    probability: int
+
+
+def list_leads(conn: sqlite3.Connection, **filters: Any) -> list[LeadRow]:
+    pipe = pipeline(conn)
+    for key in filters.get("stages", ()):
+        pipe.get(key)
+    filters["stages"] = [pipe.get(k).key for k in filters.get("stages", ())]
+    return [LeadRow(lead, p) for lead, p in lead_store.search(conn, **filters)]
+
+
+@dataclass(frozen=True)
+class LeadCard:
+    lead: Lead
+    probability: int
+    events: list[StageEvent]
+    pipeline: Pipeline
+
+
+def show_lead(conn: sqlite3.Connection, lead_id: int) -> LeadCard:
+    lead = get_lead(conn, lead_id)
+    pipe = pipeline(conn)
+    stage = pipe.by_key.get(lead.stage)
+    probability = lead.probability if lead.probability is not None else (stage.probability if stage else 0)
+    return LeadCard(lead, probability, lead_store.events(conn, lead_id), pipe)
+
+
+def fields_from_input(
+    *,
+    now: datetime,
+    default_currency: str,
+    title: str | None = None,
+    contact_name: str | None = None,
+    company: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    source: str | None = None,
+    value: str | None = None,
+    currency: str | None = None,
+    probability: int | None = None,
+    close_date: str | None = None,
+    tags: list[str] | None = None,
+    fields: list[str] | None = None,
+    external_id: str | None = None,
+    decimal: str | None = None,
+    dayfirst: bool | None = None,
+) -> LeadFields:
+    """Text as typed (or imported) -> validated ``LeadFields``; each problem names its input."""
+    from salespipe.domain.dates import parse_date
+    from salespipe.domain.models import validate
+    from salespipe.domain.money import normalize_currency, parse_money
+
+    data: dict[str, Any] = {
+        "title": title, "contact_name": contact_name, "company": company, "email": email,
+        "phone": phone, "source": source, "probability": probability, "external_id": external_id,
+    }
+    if currency is not None:
+        data["currency"] = normalize_currency(currency)
+    if value is not None:
+        money = parse_money(value, default_currency=data.get("currency") or default_currency,
+                            decimal=decimal)
+        if data.get("currency") and money.currency != data["currency"]:
+            raise InvalidValue(f"value {value!r} is in {money.currency} but --currency is {data['currency']}")
+        data["value_minor"], data["currency"] = money.minor, money.currency
+    if close_date is not None:
+        data["expected_close"] = parse_date(close_date, now=now, dayfirst=dayfirst)
+    if tags:
+        data["tags"] = [t for tag in tags for t in [tag.strip()] if t]
+    if fields:
+        custom: dict[str, str] = {}
+        for item in fields:
+            key, sep, val = item.partition("=")
+            if not sep or not key.strip():
+                raise InvalidValue(f"invalid --field {item!r}: use key=value")
+            custom[key.strip()] = val
+        data["fields"] = custom
+    return validate(LeadFields, {k: v for k, v in data.items() if v is not None})

@@ -1,0 +1,95 @@
+"""Shaping the pipeline: presets, adding, renaming, re-ordering and removing stages."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from salespipe.domain.errors import Conflict, InvalidValue
+from salespipe.domain.models import Stage, StageKind, validate
+from salespipe.domain.money import normalize_currency
+from salespipe.domain.stages import Pipeline, preset
+from salespipe.services.leads import pipeline
+from salespipe.store import stages as stage_store
+
+
+def init(conn: sqlite3.Connection, *, preset_name: str, lang: str, currency: str | None) -> Pipeline:
+    """Start the pipeline from a preset. Refused once the database holds leads."""
+    stages = preset(preset_name, lang)
+    count = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
+    if count:
+        raise Conflict(
+            f"the database holds {count} lead(s) already; init only shapes a new pipeline "
+            "(use salespipe stage ... to change this one, or --db for a new file)"
+        )
+    stage_store.replace_all(conn, stages)
+    if currency:
+        stage_store.set_setting(conn, "currency", normalize_currency(currency))
+    return pipeline(conn)
+
+
+def add(
+    conn: sqlite3.Connection,
+    *,
+    key: str,
+    label: str | None,
+    probability: int,
+    kind: StageKind,
+    after: str | None,
+    rotting_days: int | None,
+) -> Stage:
+    pipe = pipeline(conn)
+    if key in pipe.by_key:
+        raise Conflict(f"stage {key!r} exists already")
+    if after:
+        anchor = pipe.get(after)
+        order = pipe.keys()
+        order.insert(order.index(anchor.key) + 1, key)
+    else:  # before the first closed stage, or last
+        closed = [s.key for s in pipe.stages if s.is_closed]
+        order = pipe.keys()
+        order.insert(order.index(closed[0]) if closed and kind is StageKind.OPEN else len(order), key)
+    stage = validate(Stage, {"key": key, "label": label or key.replace("_", " ").capitalize(),
+                             "position": len(order) + 1000, "probability": probability,
+                             "kind": kind, "rotting_days": rotting_days})
+    stage_store.insert(conn, stage)
+    stage_store.reorder(conn, order)
+    return pipeline(conn).by_key[key]
+
+
+def update(conn: sqlite3.Connection, key: str, *, label: str | None = None,
+           probability: int | None = None, rotting_days: int | None = None) -> Stage:
+    stage = pipeline(conn).get(key)
+    changes = {k: v for k, v in {"label": label, "probability": probability,
+                                 "rotting_days": rotting_days}.items() if v is not None}
+    if not changes:
+        raise InvalidValue("nothing to change: give --label, --probability or --rotting-days")
+    validate(Stage, {**stage.model_dump(), **changes})
+    stage_store.update(conn, stage.key, **changes)
+    return pipeline(conn).by_key[stage.key]
+
+
+def move(conn: sqlite3.Connection, key: str, position: int) -> Pipeline:
+    pipe = pipeline(conn)
+    stage = pipe.get(key)
+    if not 1 <= position <= len(pipe.stages):
+        raise InvalidValue(f"invalid position {position}: choose 1 to {len(pipe.stages)}")
+    order = [k for k in pipe.keys() if k != stage.key]
+    order.insert(position - 1, stage.key)
+    stage_store.reorder(conn, order)
+    return pipeline(conn)
+
+
+def remove(conn: sqlite3.Connection, key: str) -> Stage:
+    pipe = pipeline(conn)
+    stage = pipe.get(key)
+    held = stage_store.count_leads_in(conn, stage.key)
+    if held:
+        raise Conflict(
+            f"stage {stage.key!r} holds {held} lead(s); move them first "
+            f"(salespipe lead list --all --stage {stage.key}, then salespipe move ID STAGE)"
+        )
+    if sum(1 for s in pipe.stages if s.kind is stage.kind) == 1:
+        raise Conflict(f"stage {stage.key!r} is the pipeline's only {stage.kind.value} stage")
+    stage_store.delete(conn, stage.key)
+    stage_store.reorder(conn, [k for k in pipe.keys() if k != stage.key])
+    return stage

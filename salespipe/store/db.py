@@ -1,0 +1,98 @@
+"""Finding, opening and migrating the database file.
+
+Opening is on every command's hot path, so it uses the standard library's ``sqlite3`` and reads
+``PRAGMA user_version`` (the number of migrations applied). Only when that is behind does it
+import the sqlite-utils migration machinery (``salespipe.store.migrations``).
+
+Each command runs in one transaction (``transaction``), so a failing command leaves the file as
+it was. This is the same BEGIN/COMMIT/ROLLBACK as sqlite-utils' ``db.atomic()``, which the
+migrations and bulk writes use; the plain version saves simple commands importing sqlite-utils
+(about 100 ms of start-up).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from salespipe.domain.errors import SalespipeError
+
+ENV_VAR = "SALESPIPE_DB"
+BUSY_TIMEOUT_S = 5.0
+
+
+class DbLocation(NamedTuple):
+    path: Path
+    reason: str
+
+
+def resolve_path(flag: str | None, environ: dict[str, str] | os._Environ[str] = os.environ) -> DbLocation:
+    """``--db`` beats ``$SALESPIPE_DB`` beats ``$XDG_DATA_HOME/salespipe/salespipe.db``."""
+    if flag:
+        return DbLocation(Path(flag).expanduser(), "from --db")
+    if environ.get(ENV_VAR):
+        return DbLocation(Path(environ[ENV_VAR]).expanduser(), f"from ${ENV_VAR}")
+    xdg = environ.get("XDG_DATA_HOME")
+    if xdg:
+        return DbLocation(Path(xdg) / "salespipe" / "salespipe.db", "from $XDG_DATA_HOME")
+    return DbLocation(Path.home() / ".local" / "share" / "salespipe" / "salespipe.db",
+                      "default (~/.local/share/salespipe; set --db or $SALESPIPE_DB to change)")
+
+
+def _create_private_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise SalespipeError(f"cannot create database {str(path)!r}: {exc.strerror}") from None
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating with mode 0600 if needed) and migrate the database at ``path``."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        if path.is_dir():
+            raise SalespipeError(f"database path {str(path)!r} is a directory")
+        if not path.exists():
+            _create_private_file(path)
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise SalespipeError(f"cannot open database {str(path)!r}: {exc}") from None
+    from salespipe.store.schema_version import SCHEMA_VERSION
+
+    if version < SCHEMA_VERSION:
+        from salespipe.store.migrations import migrate
+
+        if version == 0:
+            conn.execute("PRAGMA journal_mode = WAL")
+        migrate(conn)
+    elif version > SCHEMA_VERSION:
+        raise SalespipeError(
+            f"database {str(path)!r} has schema version {version}, newer than this salespipe "
+            f"knows ({SCHEMA_VERSION}); upgrade salespipe"
+        )
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One command, one transaction: commit on success, roll back on any exception."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

@@ -1,0 +1,167 @@
+"""Queries on ``leads`` and ``stage_events``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from salespipe.domain.models import Lead, StageEvent
+
+# Sort keys of `lead list --sort`, each an ORDER BY clause (the stable tie-break is the id).
+SORTS = {
+    "stage": "s.position DESC, l.value_minor DESC",
+    "value": "l.value_minor DESC",
+    "weighted": "l.value_minor * coalesce(l.probability, s.probability) DESC",
+    "age": "l.stage_entered_at ASC",
+    "created": "l.created_at DESC",
+    "updated": "l.updated_at DESC",
+    "close-date": "l.expected_close IS NULL, l.expected_close ASC",
+    "name": "l.title COLLATE NOCASE ASC",
+    "company": "l.company IS NULL, l.company COLLATE NOCASE ASC",
+}
+STATUS_FILTERS = {
+    "open": "s.kind = 'open'",
+    "won": "s.kind = 'won'",
+    "lost": "s.kind = 'lost'",
+    "closed": "s.kind != 'open'",
+    "all": "1",
+}
+
+
+def _lead(row: sqlite3.Row) -> Lead:
+    data = dict(row)
+    data["tags"] = json.loads(data["tags"])
+    data["fields"] = json.loads(data["fields"])
+    return Lead.model_validate(data)
+
+
+def get(conn: sqlite3.Connection, lead_id: int) -> Lead | None:
+    row = conn.execute("SELECT * FROM leads WHERE id = ?", (lead_id,)).fetchone()
+    return _lead(row) if row else None
+
+
+def insert(conn: sqlite3.Connection, record: dict[str, Any]) -> int:
+    record = _encode(record)
+    columns = ", ".join(record)
+    placeholders = ", ".join(f":{c}" for c in record)
+    cursor = conn.execute(f"INSERT INTO leads ({columns}) VALUES ({placeholders})", record)
+    return int(cursor.lastrowid or 0)
+
+
+def update(conn: sqlite3.Connection, lead_id: int, changes: dict[str, Any]) -> None:
+    if not changes:
+        return
+    changes = _encode(changes)
+    assignments = ", ".join(f"{column} = :{column}" for column in changes)
+    conn.execute(f"UPDATE leads SET {assignments} WHERE id = :_id", {**changes, "_id": lead_id})
+
+
+def delete(conn: sqlite3.Connection, lead_id: int) -> None:
+    conn.execute("DELETE FROM leads WHERE id = ?", (lead_id,))
+
+
+def _encode(record: dict[str, Any]) -> dict[str, Any]:
+    out = dict(record)
+    if "tags" in out:
+        out["tags"] = json.dumps(out["tags"] or [], ensure_ascii=False)
+    if "fields" in out:
+        out["fields"] = json.dumps(out["fields"] or {}, ensure_ascii=False, sort_keys=True)
+    if out.get("expected_close") is not None and not isinstance(out["expected_close"], str):
+        out["expected_close"] = out["expected_close"].isoformat()
+    return out
+
+
+def add_event(
+    conn: sqlite3.Connection,
+    *,
+    lead_id: int,
+    from_stage: str | None,
+    to_stage: str,
+    at: str,
+    prev_at: str | None,
+    note: str | None,
+    recorded_at: str,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO stage_events (lead_id, from_stage, to_stage, at, prev_at, note, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (lead_id, from_stage, to_stage, at, prev_at, note, recorded_at),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def events(conn: sqlite3.Connection, lead_id: int) -> list[StageEvent]:
+    rows = conn.execute(
+        "SELECT id, lead_id, from_stage, to_stage, at, note FROM stage_events "
+        "WHERE lead_id = ? ORDER BY at, id",
+        (lead_id,),
+    ).fetchall()
+    return [StageEvent.model_validate(dict(r)) for r in rows]
+
+
+def last_event(conn: sqlite3.Connection, lead_id: int) -> StageEvent | None:
+    row = conn.execute(
+        "SELECT id, lead_id, from_stage, to_stage, at, note FROM stage_events "
+        "WHERE lead_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+        (lead_id,),
+    ).fetchone()
+    return StageEvent.model_validate(dict(row)) if row else None
+
+
+def search(
+    conn: sqlite3.Connection,
+    *,
+    status: str = "open",
+    stages: Iterable[str] = (),
+    source: str | None = None,
+    tag: str | None = None,
+    text: str | None = None,
+    sort: str = "stage",
+    limit: int | None = None,
+) -> list[tuple[Lead, int]]:
+    """Leads matching the filters, each with the probability that applies to it."""
+    where = [STATUS_FILTERS[status]]
+    params: list[Any] = []
+    stages = list(stages)
+    if stages:
+        where.append(f"l.stage IN ({', '.join('?' for _ in stages)})")
+        params.extend(stages)
+    if source:
+        where.append("l.source = ? COLLATE NOCASE")
+        params.append(source)
+    if tag:
+        where.append("EXISTS (SELECT 1 FROM json_each(l.tags) WHERE json_each.value = ?)")
+        params.append(tag)
+    if text:
+        like = f"%{text}%"
+        where.append(
+            "(l.title LIKE ? OR l.company LIKE ? OR l.contact_name LIKE ? OR l.email LIKE ? "
+            "OR l.phone LIKE ? OR l.fields LIKE ?)"
+        )
+        params.extend([like] * 6)
+    sql = (
+        "SELECT l.*, coalesce(l.probability, s.probability) AS effective_probability "
+        "FROM leads l JOIN stages s ON s.key = l.stage "
+        f"WHERE {' AND '.join(where)} ORDER BY {SORTS[sort]}, l.id"
+    )
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [(_lead(row), row["effective_probability"]) for row in conn.execute(sql, params)]
+
+
+def find_duplicate(conn: sqlite3.Connection, *, email: str | None, external_id: str | None) -> int | None:
+    """The id of a lead with this external id, else with this e-mail (case-insensitive)."""
+    if external_id:
+        row = conn.execute("SELECT id FROM leads WHERE external_id = ?", (external_id,)).fetchone()
+        if row:
+            return int(row[0])
+    if email:
+        row = conn.execute(
+            "SELECT id FROM leads WHERE lower(email) = lower(?) ORDER BY id LIMIT 1", (email.strip(),)
+        ).fetchone()
+        if row:
+            return int(row[0])
+    return None

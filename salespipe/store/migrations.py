@@ -1,0 +1,96 @@
+"""Schema migrations, applied in order when the database is opened.
+
+Append-only: never edit an applied migration, add ``mNNN_verb_noun`` instead and bump
+``SCHEMA_VERSION``. Applied names are recorded by sqlite-utils in ``_sqlite_migrations``; the
+count is mirrored in ``PRAGMA user_version`` so that opening can skip this module entirely.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from salespipe.store.schema_version import SCHEMA_VERSION
+
+migrations = Migrations("salespipe")
+
+
+@migrations()
+def m001_create_tables(db: Database) -> None:
+    for statement in (
+        """
+        CREATE TABLE stages (
+            key          TEXT PRIMARY KEY,            -- stable id used in commands: 'qualified'
+            label        TEXT NOT NULL,               -- what reports show: 'Qualified'
+            position     INTEGER NOT NULL UNIQUE,     -- pipeline order, 1 = first
+            probability  INTEGER NOT NULL CHECK (probability BETWEEN 0 AND 100), -- default win %
+            kind         TEXT NOT NULL DEFAULT 'open' CHECK (kind IN ('open', 'won', 'lost')),
+            rotting_days INTEGER CHECK (rotting_days IS NULL OR rotting_days > 0) -- NULL = 14
+        )
+        """,
+        """
+        CREATE TABLE leads (
+            id               INTEGER PRIMARY KEY,
+            title            TEXT NOT NULL,           -- the lead's / deal's name
+            contact_name     TEXT,
+            company          TEXT,
+            email            TEXT,
+            phone            TEXT,
+            source           TEXT,                    -- referral, trade fair, import ...
+            stage            TEXT NOT NULL REFERENCES stages(key),
+            value_minor      INTEGER NOT NULL DEFAULT 0 CHECK (value_minor >= 0), -- cents
+            currency         TEXT NOT NULL DEFAULT 'EUR',                       -- ISO 4217
+            probability      INTEGER CHECK (probability BETWEEN 0 AND 100),    -- overrides stage
+            expected_close   TEXT,                    -- ISO date, YYYY-MM-DD
+            tags             TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
+            fields           TEXT NOT NULL DEFAULT '{}',  -- JSON object: custom fields
+            lost_reason      TEXT,
+            external_id      TEXT UNIQUE,             -- id in the system it was imported from
+            created_at       TEXT NOT NULL,           -- ISO 8601 UTC, = first stage event
+            updated_at       TEXT NOT NULL,
+            closed_at        TEXT,                    -- set while in a won/lost stage
+            stage_entered_at TEXT NOT NULL            -- = latest stage event's time
+        )
+        """,
+        """
+        CREATE TABLE stage_events (
+            id          INTEGER PRIMARY KEY,
+            lead_id     INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+            from_stage  TEXT,                         -- NULL for the creation event
+            to_stage    TEXT NOT NULL,
+            at          TEXT NOT NULL,                -- when it happened (may be back-dated)
+            prev_at     TEXT,                         -- when the lead entered from_stage
+            note        TEXT,
+            recorded_at TEXT NOT NULL                 -- when salespipe wrote it
+        )
+        """,
+        """
+        CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX idx_leads_stage ON leads(stage)",
+        "CREATE INDEX idx_leads_email ON leads(lower(email))",
+        "CREATE INDEX idx_stage_events_lead ON stage_events(lead_id, at)",
+        "CREATE INDEX idx_stage_events_to_stage ON stage_events(to_stage, lead_id)",
+        "CREATE INDEX idx_stage_events_at ON stage_events(at)",
+        "INSERT INTO settings (key, value) VALUES ('currency', 'EUR')",
+    ):
+        db.execute(statement)
+
+
+@migrations()
+def m002_seed_six_phase_pipeline(db: Database) -> None:
+    from salespipe.domain.stages import preset
+
+    db["stages"].insert_all(stage.model_dump(mode="json") for stage in preset("six-phase"))
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply pending migrations and record the count in ``PRAGMA user_version``."""
+    db = Database(conn, execute_plugins=False, recursive_triggers=False)
+    migrations.apply(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
