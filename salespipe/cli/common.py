@@ -102,9 +102,16 @@ def emit(thing: Any) -> None:
         sys.stdout.write(thing)
         sys.stdout.flush()
         return
-    from salespipe.render.output import make_console
+    from salespipe.render.output import is_plain, make_console
 
-    make_console().print(thing)
+    console = make_console()
+    if not is_plain():
+        console.print(thing)
+        return
+    with console.capture() as captured:
+        console.print(thing)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    sys.stdout.flush()
 
 
 def emit_json(data: Any) -> None:

@@ -15,7 +15,7 @@ def path(ctx: typer.Context, json_: JsonOpt = False) -> None:
 
     Order: --db, then $SALESPIPE_DB, then $XDG_DATA_HOME/salespipe/salespipe.db.
 
-    Example: sqlite3 "$(salespipe db path)" .schema
+    Example: salespipe db path   (then: sqlite3 "$(salespipe db path)" .schema)
     """
     from salespipe.store.db import resolve_path
 

@@ -11,7 +11,7 @@ rejected with a message that quotes the input.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
 from salespipe.domain.errors import InvalidValue
@@ -191,7 +191,7 @@ def format_money(minor: int | float | None, currency: str, *, cents: bool | None
     digits = minor_digits(currency)
     value = Decimal(minor).scaleb(-digits) if digits else Decimal(minor)
     show_cents = digits > 0 and (cents if cents is not None else value != value.to_integral_value())
-    text = f"{value:,.{digits}f}" if show_cents else f"{value.quantize(Decimal(1)):,.0f}"
+    text = f"{value:,.{digits}f}" if show_cents else f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,.0f}"
     symbol = DISPLAY_SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 

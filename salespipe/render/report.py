@@ -25,6 +25,10 @@ def bar(fraction: float | None, width: int, *, plain: bool) -> str:
     return text or ("▏" if not plain else "#")
 
 
+def deals(n: int) -> str:
+    return f"{n} deal" if n == 1 else f"{n} deals"
+
+
 def _period(p: dict[str, Any]) -> str:
     label = p["label"].replace("-", " ") if p["label"] else "custom"
     if p["since"] is None and p["until"] is None:
@@ -44,19 +48,19 @@ def report_renderable(data: dict[str, Any], *, plain: bool) -> Any:
     parts: list[Any] = []
     header = Text(f"Pipeline report, {data['as_of'][:10]}, {cur}", style="bold")
     parts.append(header)
-    parts.append(Text(f"Won/lost: {_period(data['period'])}. Rates and funnel: "
-                      f"{_period(data['rates_period'])}.", style="dim"))
+    parts.append(Text(f"Won/lost: {_period(data['period'])}", style="dim"))
+    parts.append(Text(f"Rates, funnel: {_period(data['rates_period'])}", style="dim"))
     parts.append(Text(""))
 
     head = Table.grid(padding=(0, 2))
     for _ in range(3):
         head.add_column()
     o, w, lo = data["open"], data["won"], data["lost"]
-    head.add_row("Open pipeline", f"{o['count']} deals, {money(o['value'])}",
+    head.add_row("Open pipeline", f"{deals(o['count'])}, {money(o['value'])}",
                  f"weighted {money(o['weighted_value'])}")
-    head.add_row("Won", f"{w['count']} deals, {money(w['value'])}",
+    head.add_row("Won", f"{deals(w['count'])}, {money(w['value'])}",
                  f"avg deal {money(data['avg_deal_size'])}")
-    head.add_row("Lost", f"{lo['count']} deals, {money(lo['value'])}", "")
+    head.add_row("Lost", f"{deals(lo['count'])}, {money(lo['value'])}", "")
     closed = data["closed_in_rates_period"]
     head.add_row("Win rate", f"{pct(data['win_rate'])} by count, {pct(data['win_rate_by_value'])} by value",
                  f"({closed['won']} won, {closed['lost']} lost)")

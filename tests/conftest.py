@@ -1,0 +1,78 @@
+"""Shared fixtures: every test gets its own database, a frozen clock and plain output."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from salespipe.cli import app
+
+NOW = "2026-11-26T10:00:00+00:00"
+DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "pipeline.db"
+    monkeypatch.setenv("SALESPIPE_DB", str(db))
+    monkeypatch.setenv("SALESPIPE_NOW", NOW)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    time.tzset()
+    return db
+
+
+@pytest.fixture
+def db_path(isolated_env: Path) -> Path:
+    return isolated_env
+
+
+class Cli:
+    """Runs salespipe in-process and checks the exit code."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, code: int = 0, input: str | None = None) -> Any:
+        result = self.runner.invoke(app, list(args), input=input)
+        if result.exit_code != code:
+            raise AssertionError(
+                f"salespipe {' '.join(args)} exited {result.exit_code}, expected {code}\n"
+                f"stdout: {result.stdout}\nstderr: {result.stderr}\nexception: {result.exception!r}"
+            )
+        assert "Traceback" not in result.stdout + result.stderr
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self(*args, "--json").stdout)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+def dump(path: Path) -> list[str]:
+    """The database's full content as SQL, for before/after comparisons."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def add_lead(cli: Cli) -> Callable[..., int]:
+    def add(name: str, *options: str) -> int:
+        return int(cli.json("lead", "add", name, *options)["id"])
+
+    return add
