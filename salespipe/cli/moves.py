@@ -37,17 +37,25 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
     info(f"Lead #{lead_id} {change.lead.title}: {t.from_stage} -> {t.to_stage}{direction}.")
 
 
-def register(app: typer.Typer) -> None:
-    for verb, stage in (("verify", "verified"), ("qualify", "qualified")):
-        app.command(verb, help=f"Move a lead to '{stage}'.\n\nExample: salespipe {verb} 12 --note 'called'")(
-            _simple_verb(verb))
-    for verb, stage in (("propose", "proposal"), ("negotiate", "negotiation")):
-        app.command(verb, help=f"Move a lead to '{stage}', optionally updating its value.\n\n"
-                               f"Example: salespipe {verb} 12 --value 14.500")(_value_verb(verb))
-    app.command("close")(close)
-    app.command("disqualify")(disqualify)
-    app.command("move")(move)
-    app.command("reopen")(reopen)
+VERBS = ("verify", "qualify", "propose", "negotiate", "close", "disqualify", "move", "reopen")
+
+
+def register(app: typer.Typer, only: str | None = None) -> None:
+    """Add the stage verbs (or just ``only``) to ``app``."""
+    commands = {
+        "verify": (_simple_verb("verify"), "Move a lead to 'verified'.\n\nExample: salespipe verify 12 --note 'reached by phone'"),
+        "qualify": (_simple_verb("qualify"), "Move a lead to 'qualified'.\n\nExample: salespipe qualify 12 --note 'BANT ok'"),
+        "propose": (_value_verb("propose"), "Move a lead to 'proposal', optionally updating its value.\n\nExample: salespipe propose 12 --value 14.500"),
+        "negotiate": (_value_verb("negotiate"), "Move a lead to 'negotiation', optionally updating its value.\n\nExample: salespipe negotiate 12 --value 13.900"),
+        "close": (close, None),
+        "disqualify": (disqualify, None),
+        "move": (move, None),
+        "reopen": (reopen, None),
+    }
+    for name in VERBS:
+        if only is None or name == only:
+            function, help_text = commands[name]
+            app.command(name, help=help_text)(function)
 
 
 def _simple_verb(verb: str) -> Any:

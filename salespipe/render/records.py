@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from salespipe.domain.models import Lead, StageEvent
 from salespipe.domain.money import to_major
+
+if TYPE_CHECKING:
+    from salespipe.domain.models import Lead, StageEvent
 
 LEAD_KEYS = (
     "id", "title", "contact_name", "company", "email", "phone", "source", "stage", "value",
