@@ -120,7 +120,9 @@ def list_(
         if not records:
             info("No leads match.")
             return
-        emit(lead_table(records, now=now(), plain=is_plain()))
+        import shutil
+
+        emit(lead_table(records, now=now(), plain=is_plain(), width=shutil.get_terminal_size().columns))
 
 
 @app.command("show")

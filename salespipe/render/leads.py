@@ -27,7 +27,11 @@ def _cells(record: dict[str, Any], now: datetime) -> list[str]:
     ]
 
 
-def lead_table(records: list[dict[str, Any]], *, now: datetime, plain: bool) -> Any:
+# Dropped, in this order, on a terminal too narrow for every column (pipes get them all).
+_NARROW_DROP = (("Company", 100), ("Prob", 90))
+
+
+def lead_table(records: list[dict[str, Any]], *, now: datetime, plain: bool, width: int = 80) -> Any:
     rows = [_cells(r, now) for r in records]
     if plain:
         from salespipe.render.output import plain_table
@@ -36,13 +40,22 @@ def lead_table(records: list[dict[str, Any]], *, now: datetime, plain: bool) -> 
     from rich import box
     from rich.table import Table
 
+    dropped = {name for name, min_width in _NARROW_DROP if width < min_width}
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-    for i, column in enumerate(LIST_COLUMNS):
-        table.add_column(column, justify="right" if i in _RIGHT else "left",
-                         overflow="ellipsis", no_wrap=i not in (1, 2),
-                         max_width=28 if i in (1, 2) else None)
+    keep = [i for i, column in enumerate(LIST_COLUMNS) if column not in dropped]
+    # Figures keep their full width; the name and company share what is left (with an ellipsis).
+    widths = {i: max([len(LIST_COLUMNS[i])] + [len(row[i]) for row in rows]) for i in keep}
+    flexible = [i for i in keep if i in (1, 2)]
+    # SIMPLE_HEAD without edge padding: 2 edge cells, and a separator plus padding between columns
+    room = width - sum(w for i, w in widths.items() if i not in flexible) - 3 * (len(keep) - 1) - 2
+    for n, i in enumerate(flexible):
+        share = room if len(flexible) == 1 else (room * 3 // 5 if n == 0 else room - room * 3 // 5)
+        widths[i] = max(8, min(widths[i], share))
+    for i in keep:
+        table.add_column(LIST_COLUMNS[i], justify="right" if i in _RIGHT else "left",
+                         overflow="ellipsis", no_wrap=True, width=widths[i])
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(row[i] for i in keep))
     return table
 
 
@@ -85,19 +98,21 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
     from rich.panel import Panel
     from rich.table import Table
 
+    from rich.text import Text
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
     for k, v in fields:
-        grid.add_row(k, v)
+        grid.add_row(Text(k), Text(v))
     history = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Timeline (newest first)",
                     title_justify="left", header_style="bold")
     history.add_column("When")
     history.add_column("Stage change")
     history.add_column("Note")
     for row in timeline:
-        history.add_row(*row)
-    return Group(Panel(grid, title=title, title_align="left"), history)
+        history.add_row(*(Text(cell) for cell in row))
+    return Group(Panel(grid, title=Text(title), title_align="left"), history)
 
 
 def _local(iso: str) -> str:

@@ -79,10 +79,12 @@ def report_renderable(data: dict[str, Any], *, plain: bool) -> Any:
     stages.add_column("Weighted", justify="right")
     stages.add_column("Share", justify="right")
     stages.add_column("", no_wrap=True, min_width=10)
+    biggest = max((s["share"] or 0 for s in data["stages"]), default=0)
     for s in data["stages"]:
-        stages.add_row(s["label"], str(s["count"]), money(s["value"]), f"{s['probability']}%",
+        stages.add_row(Text(s["label"]), str(s["count"]), money(s["value"]), f"{s['probability']}%",
                        money(s["weighted_value"]), pct(s["share"]),
-                       Text(bar(s["share"], 12, plain=plain), style="cyan"))
+                       Text(bar((s["share"] or 0) / biggest if biggest else None, 12, plain=plain),
+                            style="cyan"))
     parts.append(stages)
 
     funnel = Table(box=tbox, title=f"Funnel: deals created {_period(data['rates_period'])}",
@@ -95,7 +97,7 @@ def report_renderable(data: dict[str, Any], *, plain: bool) -> Any:
     top = data["funnel"][0]["reached"] if data["funnel"] else 0
     for f in data["funnel"]:
         share = f["reached"] / top if top else None
-        funnel.add_row(f["label"], str(f["reached"]), Text(bar(share, 16, plain=plain), style="green"),
+        funnel.add_row(Text(f["label"]), str(f["reached"]), Text(bar(share, 16, plain=plain), style="green"),
                        pct(f["conversion_to_next"]),
                        f"{pct(f['eventual_win_rate'])} (set {f['probability']}%)")
     parts.append(Text(""))
