@@ -68,6 +68,8 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "report": _add_command("report", "report", "report"),
     "stage": _add_group("stage", "stage"),
     "init": _add_command("stage", "init", "init"),
+    "import": _add_command("transfer", "import_", "import"),
+    "export": _add_command("transfer", "export", "export"),
     "demo": _add_command("demo", "demo", "demo"),
     "db": _add_group("db", "db"),
 }

@@ -50,11 +50,38 @@ def neutralise(cell: Any) -> Any:
     return cell
 
 
-def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
+    """Rows as CSV (formula cells neutralised); returns how many rows."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(header)
+    count = 0
     for row in rows:
-        writer.writerow([neutralise(row.get(column, "")) for column in header])
+        writer.writerow([neutralise(_cell(row.get(column))) for column in header])
+        count += 1
+    return count
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def write_jsonl(stream: IO[str], rows: Iterable[dict[str, Any]]) -> int:
+    count = 0
+    for row in rows:
+        stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_json_list(stream: IO[str], key: str, rows: Iterable[dict[str, Any]]) -> int:
+    """``{"key": [row, ...]}`` written row by row, never held in memory whole."""
+    stream.write("{" + json.dumps(key) + ": [")
+    count = 0
+    for row in rows:
+        stream.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+        count += 1
+    stream.write("\n]}\n")
+    return count
 
 
 def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: set[int] = frozenset()) -> str:  # type: ignore[assignment]

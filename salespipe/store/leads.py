@@ -165,3 +165,49 @@ def find_duplicate(conn: sqlite3.Connection, *, email: str | None, external_id: 
         if row:
             return int(row[0])
     return None
+
+
+# Bulk import ---------------------------------------------------------------------------------
+LEAD_COLUMNS = ("id", "title", "contact_name", "company", "email", "phone", "source", "stage",
+                "value_minor", "currency", "probability", "expected_close", "tags", "fields",
+                "lost_reason", "external_id", "created_at", "updated_at", "closed_at",
+                "stage_entered_at")
+EVENT_COLUMNS = ("lead_id", "from_stage", "to_stage", "at", "prev_at", "note", "recorded_at")
+
+
+def next_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0])
+
+
+def ids_by_external_id(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, int]:
+    keys = list(keys)
+    out: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        part = keys[start:start + 500]
+        sql = f"SELECT external_id, id FROM leads WHERE external_id IN ({', '.join('?' * len(part))})"
+        out.update({row[0]: row[1] for row in conn.execute(sql, part)})
+    return out
+
+
+def ids_by_email(conn: sqlite3.Connection, emails: Iterable[str]) -> dict[str, int]:
+    """Lower-cased e-mail -> the lowest lead id with it."""
+    keys = list(emails)
+    out: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        part = keys[start:start + 500]
+        sql = (f"SELECT lower(email), min(id) FROM leads WHERE lower(email) IN "
+               f"({', '.join('?' * len(part))}) GROUP BY lower(email)")
+        out.update({row[0]: row[1] for row in conn.execute(sql, part)})
+    return out
+
+
+def insert_many(conn: sqlite3.Connection, leads: list[tuple[Any, ...]], events: list[tuple[Any, ...]]) -> None:
+    """Rows as tuples in ``LEAD_COLUMNS`` / ``EVENT_COLUMNS`` order, ids already assigned."""
+    conn.executemany(
+        f"INSERT INTO leads ({', '.join(LEAD_COLUMNS)}) VALUES ({', '.join('?' * len(LEAD_COLUMNS))})",
+        leads,
+    )
+    conn.executemany(
+        f"INSERT INTO stage_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+        events,
+    )
