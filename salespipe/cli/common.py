@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -46,6 +47,16 @@ class SalespipeGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(ExitStatus.OK) from None
+        except Exception as exc:  # the last line of defence: never a traceback
+            if _is_click_control_flow(exc) or os.environ.get("SALESPIPE_DEBUG"):
+                raise
+            raise fail(f"unexpected {type(exc).__name__}: {exc} (a bug: please report it; "
+                       "SALESPIPE_DEBUG=1 shows the traceback)") from None
+
+
+def _is_click_control_flow(exc: Exception) -> bool:
+    """Exit, Abort and usage errors belong to Typer (exit codes 0-2, its own messages)."""
+    return isinstance(exc, (typer.Exit, typer.Abort)) or callable(getattr(exc, "show", None))
 
 
 @dataclass

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from typing import NamedTuple
 
 from salespipe.domain.errors import InvalidValue
@@ -51,9 +52,11 @@ class When(NamedTuple):
     date_only: bool
 
 
+@lru_cache(maxsize=8192)
 def utc_iso(moment: datetime) -> str:
-    """Aware datetime -> ``YYYY-MM-DDTHH:MM:SSZ`` (the storage format)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Aware datetime -> ``YYYY-MM-DDTHH:MM:SSZ`` (the storage format). Cached: imports repeat
+    the same dates many times."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def from_iso(text: str) -> datetime:

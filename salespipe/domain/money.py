@@ -34,7 +34,8 @@ SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX 
 VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
 """.split())
 MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mio": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
-MAX_MINOR = 10**15  # a quadrillion cents: far beyond any deal, far below SQLite's 2**63
+MAX_MINOR = 10**15
+_TWO_DIGIT_FAST = frozenset({"EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN"})  # a quadrillion cents: far beyond any deal, far below SQLite's 2**63
 
 _CODE_RE = re.compile(r"^([A-Za-z]{3})\s*(.*)$|^(.*?)\s*([A-Za-z]{3})$")
 _NUMBER_RE = re.compile(r"^(\d[\d.,]*)([a-zA-Z]*)$")
@@ -150,12 +151,19 @@ def parse_amount(text: str, *, decimal: str | None = None) -> tuple[Decimal, str
     return value, currency
 
 
+_PLAIN_RE = re.compile(r"^\s*(\d{1,13})(?:\.(\d{1,2}))?\s*$")
+
+
 def parse_money(text: str, *, default_currency: str = "EUR", decimal: str | None = None) -> Money:
     """Parse an amount as typed or imported into integer minor units and a currency.
 
     >>> parse_money("12.000,50 €")
     Money(minor=1200050, currency='EUR')
     """
+    plain = _PLAIN_RE.match(text) if decimal != "," and isinstance(text, str) else None
+    if plain and default_currency in _TWO_DIGIT_FAST:  # fast path for imports: 1234 or 1234.5
+        whole, frac = plain.groups()
+        return Money(int(whole) * 100 + (int(frac.ljust(2, "0")) if frac else 0), default_currency)
     value, currency = parse_amount(text, decimal=decimal)
     currency = currency or normalize_currency(default_currency)
     scaled = value * (10 ** minor_digits(currency))

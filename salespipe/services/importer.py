@@ -31,6 +31,7 @@ SAMPLE_BYTES = 256 * 1024
 CHUNK_ROWS = 1000
 MAX_REPORTED_REJECTS = 1000
 ON_DUPLICATE = ("skip", "update", "fail")
+MAX_FIELD_CHARS = 16 * 1024 * 1024  # one cell; the csv module's default is 128 KB
 
 
 @dataclass
@@ -131,7 +132,10 @@ def detect_delimiter(lines: list[str]) -> str:
     best, best_score = ",", (-1, -1)
     text = "\n".join(lines)
     for candidate in DELIMITERS:
-        counts = [len(row) for row in csv.reader(io.StringIO(text), delimiter=candidate) if any(row)]
+        try:
+            counts = [len(row) for row in csv.reader(io.StringIO(text), delimiter=candidate) if any(row)]
+        except csv.Error:
+            continue
         if not counts:
             continue
         modal = max(set(counts), key=counts.count)
@@ -147,7 +151,21 @@ def _open(path: Path, encoding: str) -> tuple[IO[str], _CountingReader]:
     return text, raw
 
 
-def _rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
+def first_undecodable_line(path: Path, encoding: str) -> int | None:
+    """The line holding the first byte that ``encoding`` cannot decode."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines_before = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 16):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return lines_before + chunk[: max(exc.start, 0)].count(b"\n") + 1
+            lines_before += chunk.count(b"\n")
+    return None
+
+
+def _rows(reader: Any, path: Path | None = None) -> Iterator[tuple[int, list[str]]]:
     """(line where the record starts, cells), decoding errors turned into one clear message."""
     last = 0
     while True:
@@ -156,8 +174,10 @@ def _rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except UnicodeDecodeError as exc:
+            line = first_undecodable_line(path, exc.encoding) if path else None
+            where = f"on line {line}" if line else f"after line {last}"
             raise InvalidValue(
-                f"the file is not {exc.encoding} after line {last}; give --encoding (e.g. cp1252)"
+                f"the file is not {exc.encoding} {where}; give --encoding (e.g. cp1252)"
             ) from None
         except csv.Error as exc:
             raise InvalidValue(f"line {last + 1}: malformed CSV ({exc})") from None
@@ -184,6 +204,7 @@ def sniff(options: ImportOptions) -> _Layout:
         codecs.lookup(encoding)
     except LookupError:
         raise InvalidValue(f"unknown encoding {encoding!r}") from None
+    csv.field_size_limit(MAX_FIELD_CHARS)
     decoded = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
     lines = decoded.splitlines()[:50]
     if options.delimiter:
@@ -195,7 +216,10 @@ def sniff(options: ImportOptions) -> _Layout:
         delimiter = detect_delimiter(lines)
     # The header is the first row with as many cells as the rows below it (a title line or
     # blank lines above it are skipped and reported as such).
-    rows = [r for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)]
+    try:
+        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InvalidValue(f"malformed CSV near the top of the file ({exc})") from None
     counts = [len(r) for r in rows if any(c.strip() for c in r)]
     if not counts:
         raise InvalidValue(f"{str(options.path)!r} has no rows")
@@ -203,8 +227,8 @@ def sniff(options: ImportOptions) -> _Layout:
     text, _ = _open(options.path, encoding)
     with text:
         reader = csv.reader(text, delimiter=delimiter)
-        for line, cells in _rows(reader):
-            if len(cells) >= min(modal, 2) and sum(1 for c in cells if c.strip()) >= min(modal, 2) or modal == 1:
+        for line, cells in _rows(reader, options.path):
+            if len(cells) >= modal and sum(1 for c in cells if c.strip()) >= min(modal, 2):
                 headers = [c.strip().lstrip("\ufeff") for c in cells]
                 return _Layout(encoding, delimiter, line, headers)
     raise InvalidValue(f"{str(options.path)!r} has no header row")
@@ -220,7 +244,7 @@ def decide_day_order(options: ImportOptions, layout: _Layout, mapping: Mapping) 
     seen: set[str] = set()
     text, _ = _open(options.path, layout.encoding)
     with text:
-        for line, cells in _rows(csv.reader(text, delimiter=layout.delimiter)):
+        for line, cells in _rows(csv.reader(text, delimiter=layout.delimiter), options.path):
             if line <= layout.header_line:
                 continue
             for index in columns:
@@ -276,13 +300,15 @@ def import_csv(
     rejects = _RejectsWriter(options, layout.headers, summary)
     total = options.path.stat().st_size
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
+    # A bigger page cache keeps the growing indexes in memory (64 MB at most, this connection only).
+    conn.execute("PRAGMA cache_size = -65536")
     try:
         with db.atomic():
             writer = _Writer(conn, options, ctx, summary, now)
             text, raw = _open(options.path, layout.encoding)
             with text:
                 chunk: list[tuple[int, list[str]]] = []
-                for line, cells in _rows(csv.reader(text, delimiter=layout.delimiter)):
+                for line, cells in _rows(csv.reader(text, delimiter=layout.delimiter), options.path):
                     if line <= layout.header_line:
                         continue
                     if not any(c.strip() for c in cells):
@@ -412,8 +438,8 @@ class _Writer:
             lead_id, f.title, f.contact_name, f.company, f.email, f.phone, f.source, row.stage.key,
             f.value_minor or 0, f.currency, f.probability,
             f.expected_close.isoformat() if f.expected_close else None,
-            json.dumps(f.tags or [], ensure_ascii=False),
-            json.dumps(f.fields or {}, ensure_ascii=False, sort_keys=True),
+            json.dumps(f.tags, ensure_ascii=False) if f.tags else "[]",
+            json.dumps(f.fields, ensure_ascii=False, sort_keys=True) if f.fields else "{}",
             row.lost_reason, f.external_id, created, self.recorded,
             entered if row.stage.is_closed else None, entered,
         )
