@@ -76,7 +76,7 @@ def list_(
     stage: Annotated[list[str] | None, typer.Option("--stage", help="Only these stages (repeatable).")] = None,
     source: SourceOpt = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only leads with this tag.")] = None,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in name, company, contact, e-mail, phone or fields.")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in name, company, contact, e-mail, phone, custom fields or external id.")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open leads (the default).")] = False,
     won: Annotated[bool, typer.Option("--won", help="Won deals.")] = False,
     lost: Annotated[bool, typer.Option("--lost", help="Lost deals.")] = False,

@@ -12,7 +12,9 @@ History rules (what is assumed when dates are missing):
 - A won or lost deal gets two: created in the first open stage at the created date, closed at
   the close date. Without a close date it is closed at the created date; without a created date
   it is created at the close date; with neither, both are the time of the import.
-- An open deal's close date is its expected close date.
+- An open deal's close date is its expected close date (an expected-close column wins); a
+  closed deal without a close date column closes on its expected close date, and keeps an
+  expected close date only from an expected-close column.
 - A won or lost deal whose close date is before its created date (bulk-loaded CRM records carry
   the load date as created date) is created at the close date, with a warning for the row.
 - A salespipe export carries a ``history`` column; its events are restored as they were.
@@ -56,8 +58,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "currency": ("currency", "currencycode", "currencyisocode", "wahrung", "währung", "devise"),
     "created": ("created", "createddate", "createdat", "createdon", "engagedate", "erstelltam",
                 "erstellt", "datecreated", "creationdate", "angelegtam"),
-    "close_date": ("closedate", "closingdate", "abschlussdatum", "expectedclosedate",
-                   "expectedclosingdate", "closedat", "dateclosed", "expectedclose"),
+    "close_date": ("closedate", "closingdate", "abschlussdatum", "closedat", "dateclosed",
+                   "closedon", "wonon"),
+    "expected_close": ("expectedclose", "expectedclosedate", "expectedclosingdate",
+                       "erwartetesabschlussdatum", "zieldatum"),
     "probability": ("probability", "wahrscheinlichkeit", "probabilitypercent", "winprobability",
                     "probabilite"),
     "tags": ("tags", "tag", "labels", "schlagworte", "schlagwörter"),
@@ -352,7 +356,8 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
     if custom:
         data["fields"] = custom
     stage = ctx.stages.resolve(cell("stage"))
-    created_text, close_text = cell("created"), cell("close_date")
+    created_text, expected_text = cell("created"), cell("expected_close")
+    close_text = cell("close_date") or expected_text
     created = parse_import_datetime(created_text, ctx.dayfirst, tz) if created_text else None
     closed = parse_import_datetime(close_text, ctx.dayfirst, tz) if close_text else None
     warning = None
@@ -361,8 +366,12 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
         # was created, so the close date wins and the row says so.
         warning = f"close date {close_text!r} is before the created date {created_text!r}; created set to the close date"
         created = closed
-    if closed is not None:
-        data["expected_close"] = (closed if closed.tzinfo is tz else closed.astimezone(tz)).date()
+    # a closed deal's expected close date only ever comes from an expected-close column
+    expected = closed if not stage.is_closed else None
+    if expected_text and (stage.is_closed or expected_text != close_text):
+        expected = parse_import_datetime(expected_text, ctx.dayfirst, tz)
+    if expected is not None:
+        data["expected_close"] = (expected if expected.tzinfo is tz else expected.astimezone(tz)).date()
     history = cell("history")
     if history:
         events = parse_history(history, ctx.stages.pipeline)

@@ -238,7 +238,7 @@ def decide_day_order(options: ImportOptions, layout: _Layout, mapping: Mapping) 
     """For slashed dates (``03/04/2026``) the order is decided once, for the whole file."""
     if options.dayfirst is not None:
         return options.dayfirst
-    columns = [mapping.columns[f] for f in ("created", "close_date") if f in mapping.columns]
+    columns = [mapping.columns[f] for f in ("created", "close_date", "expected_close") if f in mapping.columns]
     if not columns:
         return None
     seen: set[str] = set()

@@ -138,9 +138,9 @@ def search(
         like = f"%{text}%"
         where.append(
             "(l.title LIKE ? OR l.company LIKE ? OR l.contact_name LIKE ? OR l.email LIKE ? "
-            "OR l.phone LIKE ? OR l.fields LIKE ?)"
+            "OR l.phone LIKE ? OR l.fields LIKE ? OR l.external_id LIKE ?)"
         )
-        params.extend([like] * 6)
+        params.extend([like] * 7)
     sql = (
         "SELECT l.*, coalesce(l.probability, s.probability) AS effective_probability "
         "FROM leads l JOIN stages s ON s.key = l.stage "

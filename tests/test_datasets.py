@@ -1,0 +1,105 @@
+"""Imports of real CRM exports nobody here wrote (../shared/datasets; skipped when absent).
+
+Every expected figure is computed here from the CSV with the csv module, independently of
+salespipe's own parsing.
+"""
+
+import csv
+import json
+from collections import Counter
+
+import pytest
+from conftest import DATASETS
+
+pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets is absent")
+MAVEN = DATASETS / "maven_crm"
+MAVEN_STAGES = ["--stage-map", "Prospecting=new", "--stage-map", "Engaging=qualified"]
+
+
+def maven_expected():
+    with open(MAVEN / "sales_pipeline.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    stages = Counter(r["deal_stage"] for r in rows)
+    won_value = sum(int(r["close_value"] or 0) for r in rows if r["deal_stage"] == "Won")
+    return rows, stages, won_value
+
+
+@pytest.mark.parametrize("name", ["sales_pipeline.csv", "sales_pipeline_kisaraF_usdates.csv"])
+def test_maven_pipeline(cli, name):
+    rows, stages, won_value = maven_expected()
+    summary = json.loads(cli("import", str(MAVEN / name), *MAVEN_STAGES, "--json").stdout)
+    assert summary["rows"] == len(rows) == 8800
+    assert summary["inserted"] == 8800 and summary["rejected"] == 0
+    report = cli.json("report", "--period", "all")
+    assert report["won"] == {"count": stages["Won"], "value": won_value}
+    assert report["lost"]["count"] == stages["Lost"]
+    assert report["win_rate"] == round(stages["Won"] / (stages["Won"] + stages["Lost"]), 4)
+    by_stage = {s["key"]: s["count"] for s in report["stages"]}
+    assert by_stage["new"] == stages["Prospecting"] and by_stage["qualified"] == stages["Engaging"]
+    if name.endswith("usdates.csv"):
+        assert summary["day_order"] == "monthfirst"
+    # a second import of the same file changes nothing
+    again = json.loads(cli("import", str(MAVEN / name), *MAVEN_STAGES, "--json").stdout)
+    assert (again["inserted"], again["skipped"]) == (0, 8800)
+
+
+def test_maven_us_dates_give_the_same_pipeline(cli, tmp_path):
+    reports = []
+    for name in ("sales_pipeline.csv", "sales_pipeline_kisaraF_usdates.csv"):
+        db = str(tmp_path / f"{name}.db")
+        cli("--db", db, "import", str(MAVEN / name), *MAVEN_STAGES, "--quiet")
+        reports.append(cli.json("--db", db, "report", "--period", "all"))
+        leads = cli.json("--db", db, "lead", "list", "--all", "--search", "1C1I7A6R")
+        assert leads[0]["created_at"] == "2016-10-20T12:00:00Z" and leads[0]["closed_at"] == "2017-03-01T12:00:00Z"
+    assert reports[0] == reports[1]
+
+
+def test_sap_semicolons_and_bom(cli):
+    path = DATASETS / "sap_datasphere_sales_opportunity" / "MCT_Opportunities.csv"
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    summary = json.loads(cli("import", str(path), "--stage-map", "New=new", "--stage-map", "Upside=qualified",
+                             "--stage-map", "Probable=proposal", "--stage-map", "Commit=negotiation",
+                             "--json").stdout)
+    assert summary["encoding"] == "utf-8-sig" and summary["delimiter"] == ";"
+    assert summary["inserted"] == len(rows) == 31
+    statuses = Counter(r["Status"] for r in rows)
+    assert cli.json("report", "--period", "all")["won"]["count"] == statuses["Won"]
+    first = cli.json("lead", "list", "--all", "--search", rows[0]["OpportunityID"])
+    assert first[0]["external_id"] == rows[0]["OpportunityID"]  # the BOM did not eat the first header
+
+
+def test_salesforce_quoted_export_with_timestamps(cli):
+    path = DATASETS / "salesforce_devorg_demo" / "Opportunity.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    stage_map = []
+    for stage, key in [("Prospecting", "new"), ("Qualification", "verified"), ("Needs Analysis", "qualified"),
+                       ("Value Proposition", "qualified"), ("Id. Decision Makers", "qualified"),
+                       ("Perception Analysis", "qualified"), ("Proposal/Price Quote", "proposal"),
+                       ("Negotiation/Review", "negotiation")]:
+        stage_map += ["--stage-map", f"{stage}={key}"]
+    summary = json.loads(cli("import", str(path), *stage_map, "--json").stdout)
+    assert summary["inserted"] == len(rows) == 31 and summary["rejected"] == 0
+    won = [r for r in rows if r["StageName"] == "Closed Won"]
+    report = cli.json("report", "--period", "all")
+    assert report["won"]["count"] == len(won)
+    assert report["won"]["value"] == pytest.approx(sum(float(r["Amount"] or 0) for r in won))
+    assert report["win_rate"] == 1.0  # no lost deals in this org
+    lead = cli.json("lead", "list", "--all", "--search", rows[0]["Id"])[0]
+    assert lead["title"] == rows[0]["Name"] and lead["source"] == (rows[0]["LeadSource"] or None)
+
+
+def test_axelor_keeps_accents_and_non_ascii_email(cli):
+    path = DATASETS / "axelor_crm_demo_fr" / "crm_lead.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    summary = json.loads(cli("import", str(path), "--json").stdout)
+    assert summary["inserted"] == len(rows) == 30
+    leads = {l["email"]: l for l in cli.json("lead", "list", "--all")}
+    for row in rows:
+        lead = leads[row["email"]]
+        assert lead["company"] == row["enterpriseName"]
+        assert lead["title"] == f"{row['firstName']} {row['name']}"
+    assert leads["r.gonçalves@moser-solutions.fr"]["title"] == "Rémy GONÇALVES"
+    assert leads["r.gonçalves@moser-solutions.fr"]["fields"]["jobTitle"] == "Acheteur"
