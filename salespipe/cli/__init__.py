@@ -54,6 +54,15 @@ def _add_command(module: str, function: str, name: str) -> Callable[[typer.Typer
     return register
 
 
+def _add_target_group() -> Callable[[typer.Typer], None]:
+    def register(app: typer.Typer) -> None:
+        from salespipe.cli.report import target_app
+
+        app.add_typer(target_app, name="target")
+
+    return register
+
+
 def _add_move(verb: str) -> Callable[[typer.Typer], None]:
     def register(app: typer.Typer) -> None:
         moves.register(app, only=verb)
@@ -65,7 +74,8 @@ def _add_move(verb: str) -> Callable[[typer.Typer], None]:
 COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "lead": _add_group("lead", "lead"),
     **{verb: _add_move(verb) for verb in moves.VERBS},
-    "report": _add_command("report", "report", "report"),
+    "report": _add_group("report", "report"),
+    "target": _add_target_group(),
     "stage": _add_group("stage", "stage"),
     "init": _add_command("stage", "init", "init"),
     "import": _add_command("transfer", "import_", "import"),

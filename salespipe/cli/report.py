@@ -1,48 +1,278 @@
-"""`salespipe report`: the daily pipeline report."""
+"""`salespipe report` (the daily report), its sections, and `salespipe target`."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import JsonOpt, database, emit, emit_json, now
+from salespipe.cli.common import JsonOpt, database, emit, emit_json, info, now
 
 PeriodOpt = Annotated[str | None, typer.Option(
     "--period", help="this-month, last-month, this-quarter, last-quarter, this-year, last-year, "
                      "last-30-days, last-90-days or all.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", metavar="DATE", help="First day (inclusive).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", metavar="DATE", help="Last day (inclusive).")]
+CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="Report deals in this currency.")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", metavar="DATE",
+                                             help="The pipeline as it stood at the end of that day.")]
+
+app = typer.Typer(help="The daily report and its sections.", invoke_without_command=True)
 
 
+def _options(ctx: typer.Context, **given: Any) -> dict[str, Any]:
+    """A section's options, falling back to those given to `report` itself."""
+    parent = (ctx.parent.meta.get("report_options") if ctx.parent else None) or {}
+    return {k: (v if v not in (None, False) else parent.get(k, v)) for k, v in given.items()}
+
+
+def _parsed(options: dict[str, Any]) -> dict[str, Any]:
+    from salespipe.domain.dates import parse_date
+
+    moment = now()
+    return {
+        "now": moment,
+        "period": options["period"],
+        "since": parse_date(options["since"], now=moment) if options["since"] else None,
+        "until": parse_date(options["until"], now=moment) if options["until"] else None,
+        "currency": options["currency"],
+        "as_of": parse_date(options["as_of"], now=moment) if options["as_of"] else None,
+    }
+
+
+def _build(ctx: typer.Context, options: dict[str, Any], limit: int | None = 10) -> dict[str, Any]:
+    from salespipe.services.report import pipeline_report
+
+    with database(ctx, write=False) as conn:
+        return pipeline_report(conn, limit=limit, **_parsed(options))
+
+
+def _show(data: dict[str, Any], sections: tuple[str, ...] | None = None) -> None:
+    from salespipe.render.output import is_plain
+    from salespipe.render.report import report_renderable
+
+    emit(report_renderable(data, plain=is_plain(), sections=sections))
+
+
+@app.callback(invoke_without_command=True)
 def report(
     ctx: typer.Context,
     period: PeriodOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    currency: Annotated[str | None, typer.Option("--currency", help="Report deals in this currency.")] = None,
+    currency: CurrencyOpt = None,
+    as_of: AsOfOpt = None,
     json_: JsonOpt = False,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Also write the report as HTML.")] = None,
+    svg: Annotated[Path | None, typer.Option("--svg", metavar="FILE", help="Also write the report as SVG.")] = None,
 ) -> None:
-    """The daily report: pipeline by stage, funnel, won and lost, win rate.
+    """The daily report: headline, pipeline by stage, funnel, bottlenecks, deals that need
+    attention and target progress. Won/lost and targets cover this month, rates the last 90
+    days, unless --period or --since/--until say otherwise.
 
-    Won/lost cover this month, rates and the funnel the last 90 days, unless --period or
-    --since/--until say otherwise.
+    Sections on their own: report pipeline|funnel|conversion|cycle|velocity|stale|breakdown.
 
     Example: salespipe report --period last-quarter --json
     """
-    from salespipe.domain.dates import parse_date
-    from salespipe.services.report import pipeline_report
-
-    moment = now()
-    since_d = parse_date(since, now=moment) if since else None
-    until_d = parse_date(until, now=moment) if until else None
-    with database(ctx, write=False) as conn:
-        data = pipeline_report(conn, now=moment, period=period, since=since_d, until=until_d,
-                               currency=currency)
+    options = {"period": period, "since": since, "until": until, "currency": currency,
+               "as_of": as_of, "json_": json_}
+    ctx.meta["report_options"] = options
+    if ctx.invoked_subcommand:
+        return
+    data = _build(ctx, options)
+    if html or svg:
+        _export(data, html=html, svg=svg)
     if json_:
         emit_json(data)
-        return
-    from salespipe.render.output import is_plain
+    elif not (html or svg):
+        _show(data)
+
+
+def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None) -> None:
+    import io
+
+    from rich.console import Console
+
     from salespipe.render.report import report_renderable
 
-    emit(report_renderable(data, plain=is_plain()))
+    console = Console(record=True, width=100, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    console.print(report_renderable(data, plain=False))
+    try:
+        if html:
+            console.save_html(str(html), clear=False)
+            info(f"Wrote {html}")
+        if svg:
+            console.save_svg(str(svg), title=f"salespipe report {data['as_of'][:10]}", clear=False)
+            info(f"Wrote {svg}")
+    except OSError as exc:
+        from salespipe.domain.errors import SalespipeError
+
+        raise SalespipeError(f"cannot write {exc.filename!r}: {exc.strerror}") from None
+
+
+def _section_command(name: str, summary: str, example: str) -> None:
+    def command(ctx: typer.Context, period: PeriodOpt = None, since: SinceOpt = None,
+                until: UntilOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
+                json_: JsonOpt = False) -> None:
+        from salespipe.services.report import section
+
+        options = _options(ctx, period=period, since=since, until=until, currency=currency,
+                           as_of=as_of, json_=json_)
+        data = _build(ctx, options, limit=None if name == "stale" else 10)
+        if options["json_"]:
+            emit_json(section(data, name))
+        else:
+            _show(data, sections=(name,))
+
+    command.__name__ = f"report_{name}"
+    app.command(name, help=f"{summary}\n\nExample: {example}")(command)
+
+
+_section_command("pipeline", "Open deals by stage: count, value, weighted value, share.",
+                 "salespipe report pipeline --as-of 2026-10-31")
+_section_command("funnel", "Deals created in the period that reached each stage, with "
+                 "stage-to-stage conversion and the observed chance to win from there.",
+                 "salespipe report funnel --period this-year")
+_section_command("conversion", "Won, lost and win rates (by count and value), with the funnel.",
+                 "salespipe report conversion --period last-quarter --json")
+_section_command("cycle", "Sales cycle of won deals, time in each stage and the bottlenecks.",
+                 "salespipe report cycle --period all")
+_section_command("velocity", "Sales velocity (money per day) with its four inputs.",
+                 "salespipe report velocity --json")
+_section_command("stale", "Open deals idle past their stage's rotting days, and open deals past "
+                 "their expected close date (all of them).", "salespipe report stale --csv")
+
+
+@app.command("breakdown")
+def breakdown_cmd(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", help="source, tag, lost-reason, stage, company or a custom field name.",
+                                    show_default=False)],
+    period: PeriodOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    currency: CurrencyOpt = None,
+    as_of: AsOfOpt = None,
+    json_: JsonOpt = False,
+    csv_: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """Count, won, lost, win rate and won value per group. Deals count in the period they were
+    created in; won and lost in the period they closed in (default: the last 90 days).
+
+    Example: salespipe report breakdown --by source --period this-year
+    """
+    from salespipe.cli.common import output_mode
+    from salespipe.services.report import breakdown
+
+    mode = output_mode(json_, csv_)
+    options = _options(ctx, period=period, since=since, until=until, currency=currency, as_of=as_of,
+                       json_=json_)
+    with database(ctx, write=False) as conn:
+        data = breakdown(conn, by=by, **_parsed(options))
+    if mode == "json" or options["json_"]:
+        emit_json(data)
+    elif mode == "csv":
+        import sys
+
+        from salespipe.render.output import write_csv
+
+        write_csv(sys.stdout, ("group", "deals", "won", "lost", "win_rate", "won_value"), data["groups"])
+    else:
+        from salespipe.render.output import is_plain
+        from salespipe.render.report import breakdown_renderable
+
+        emit(breakdown_renderable(data, plain=is_plain()))
+
+
+# Targets --------------------------------------------------------------------------------------
+target_app = typer.Typer(help="Revenue targets per month, quarter or year.", no_args_is_help=True)
+TargetPeriod = Annotated[str, typer.Option("--period", help="A month (2026-11), quarter (2026-Q4) or year (2026).",
+                                           show_default=False)]
+
+
+@target_app.command("set")
+def target_set(
+    ctx: typer.Context,
+    amount: Annotated[str, typer.Argument(help="Revenue goal: 50k, 120.000 €.")],
+    period: TargetPeriod,
+    deals: Annotated[int | None, typer.Option("--deals", min=1, help="Also a goal for the number of deals won.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Set (or replace) the revenue target of a period.
+
+    Example: salespipe target set 50k --period 2026-11 --deals 4
+    """
+    from salespipe.services.report import set_target
+
+    with database(ctx) as conn:
+        status = set_target(conn, period=period, amount=amount, deals=deals, now=now())
+    if json_:
+        emit_json(status)
+    else:
+        info(f"Target for {status['period']} set.")
+        _show_target(status)
+
+
+@target_app.command("list")
+def target_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """List the targets with their progress.
+
+    Example: salespipe target list --json
+    """
+    from salespipe.services.report import list_targets
+
+    with database(ctx, write=False) as conn:
+        targets = list_targets(conn, now=now())
+    if json_:
+        emit_json(targets)
+        return
+    if not targets:
+        info("No targets yet: salespipe target set AMOUNT --period 2026-11")
+        return
+    from salespipe.domain.money import format_major
+    from salespipe.render.output import plain_table
+    from salespipe.render.report import pct
+
+    rows = [[t["period"], format_major(t["goal"], t["currency"], cents=False),
+             format_major(t["won"]["value"], t["currency"], cents=False), pct(t["progress"]),
+             format_major(t["gap"], t["currency"], cents=False)] for t in targets]
+    emit(plain_table(("Period", "Goal", "Won", "Progress", "Gap"), rows, right={1, 2, 3, 4}))
+
+
+@target_app.command("show")
+def target_show(
+    ctx: typer.Context,
+    period: Annotated[str | None, typer.Argument(help="2026-11, 2026-Q4 or 2026 (default: the current month's, quarter's or year's target).")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Progress towards a target: won so far, gap, pipeline expected to close, coverage, pace
+    per week and the leads needed, with the inputs behind that number.
+
+    Example: salespipe target show 2026-Q4
+    """
+    from salespipe.domain.errors import NotFound
+    from salespipe.services.report import current_target, target_status
+
+    moment = now()
+    with database(ctx, write=False) as conn:
+        if period:
+            status = target_status(conn, period=period, now=moment)
+        else:
+            from salespipe.services.leads import default_currency
+
+            status = current_target(conn, now=moment, currency=default_currency(conn))
+            if status is None:
+                raise NotFound("no target for this month, quarter or year; set one with: "
+                               "salespipe target set AMOUNT --period " + moment.strftime("%Y-%m"))
+    if json_:
+        emit_json(status)
+    else:
+        _show_target(status)
+
+
+def _show_target(status: dict[str, Any]) -> None:
+    from salespipe.render.output import is_plain
+    from salespipe.render.report import target_renderable
+
+    emit(target_renderable(status, plain=is_plain()))

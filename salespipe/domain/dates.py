@@ -268,3 +268,24 @@ def period_bounds(name: str, today: date) -> tuple[date | None, date | None]:
         n = int(name[5:-5])
         return today - timedelta(days=n - 1), today
     raise InvalidValue(f"unknown period {name!r}; choose from: {', '.join(PERIODS)}")
+
+
+def target_period_bounds(text: str) -> tuple[str, date, date]:
+    """``2026-11`` / ``2026-Q4`` / ``2026`` -> (normalised name, first day, last day)."""
+    value = text.strip().upper()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
+    if m and 1 <= int(m.group(2)) <= 12:
+        first = date(int(m.group(1)), int(m.group(2)), 1)
+        return f"{first.year}-{first.month:02d}", first, end_of("month", first)
+    m = re.fullmatch(r"(\d{4})-?Q([1-4])", value)
+    if m:
+        first = date(int(m.group(1)), (int(m.group(2)) - 1) * 3 + 1, 1)
+        return f"{first.year}-Q{m.group(2)}", first, end_of("quarter", first)
+    if re.fullmatch(r"\d{4}", value):
+        return value, date(int(value), 1, 1), date(int(value), 12, 31)
+    raise InvalidValue(f"invalid target period {text!r}: use a month (2026-11), a quarter (2026-Q4) or a year (2026)")
+
+
+def periods_containing(day: date) -> list[str]:
+    """The month, quarter and year a day falls in, most specific first."""
+    return [f"{day.year}-{day.month:02d}", f"{day.year}-Q{(day.month - 1) // 3 + 1}", str(day.year)]

@@ -87,3 +87,179 @@ def funnel(stage_rows: list[dict[str, Any]], reach: dict[int, int], won_rank: in
             "eventual_win_rate": ratio(won_count, reached[i]),
         })
     return out
+
+
+# Minimum sample before an observed rate is held against a configured one.
+MIN_SAMPLE = 20
+GAP_POINTS = 15
+
+
+def days_summary(days: list[float]) -> dict[str, float | None]:
+    """Mean and median of a list of day counts (``None`` when empty), to 0.1 day."""
+    import statistics
+
+    if not days:
+        return {"mean": None, "median": None}
+    return {"mean": round(statistics.fmean(days), 1), "median": round(statistics.median(days), 1)}
+
+
+def velocity(*, open_deals: int, avg_deal_minor: float | None, win_rate: float | None,
+             cycle_days: float | None, currency: str) -> dict[str, Any]:
+    """Sales velocity = open deals x average deal size x win rate / sales cycle (money per day).
+
+    Open deals = every open deal; average deal size, win rate and cycle come from the rates
+    period (see ``pipeline_report``).
+    """
+    per_day = None
+    if avg_deal_minor is not None and win_rate is not None and cycle_days:
+        per_day = _major(open_deals * avg_deal_minor * win_rate / cycle_days, currency)
+    return {
+        "per_day": per_day,
+        "open_deals": open_deals,
+        "avg_deal_size": _major(avg_deal_minor, currency) if avg_deal_minor is not None else None,
+        "win_rate": win_rate,
+        "cycle_days": cycle_days,
+    }
+
+
+def funnel_flags(funnel_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``gap_points`` (observed "won from here" minus configured probability, in points),
+    ``sample_ok`` (enough deals to mean something) and ``flag`` (a gap worth a look)."""
+    out = []
+    for row in funnel_rows:
+        rate = row["eventual_win_rate"]
+        gap = None if rate is None else round(rate * 100 - row["probability"], 1)
+        sample_ok = row["reached"] >= MIN_SAMPLE
+        out.append({**row, "gap_points": gap, "sample_ok": sample_ok,
+                    "flag": bool(sample_ok and gap is not None and abs(gap) > GAP_POINTS)})
+    return out
+
+
+def time_in_stage(stage_rows: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per open stage in pipeline order; ``open_deals`` of them are still there (time so far)."""
+    by_stage = {r["stage"]: r for r in rows}
+    out = []
+    for s in stage_rows:
+        if s["kind"] != "open":
+            continue
+        r = by_stage.get(s["key"], {})
+        out.append({
+            "stage": s["key"],
+            "label": s["label"],
+            "deals": r.get("deals", 0),
+            "open_deals": r.get("open_deals", 0) or 0,
+            "mean_days": round(r["mean_days"], 1) if r.get("mean_days") is not None else None,
+            "median_days": round(r["median_days"], 1) if r.get("median_days") is not None else None,
+        })
+    return out
+
+
+def bottlenecks(tis: list[dict[str, Any]], funnel_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slowest stage (highest median days) and the weakest stage-to-stage conversion,
+    each among stages with at least a few deals, with a sentence for people."""
+    candidates = [t for t in tis if t["median_days"] is not None and t["deals"] >= 3]
+    slowest = max(candidates, key=lambda t: t["median_days"], default=None)
+    steps = [f for f in funnel_rows if f["conversion_to_next"] is not None and f["reached"] >= 5]
+    weakest = min(steps, key=lambda f: f["conversion_to_next"], default=None)
+    following = {f["stage"]: funnel_rows[i + 1]["label"] for i, f in enumerate(funnel_rows[:-1])}
+    words = []
+    if slowest:
+        words.append(f"Deals wait longest in {slowest['label']}: {slowest['median_days']:g} days "
+                     f"(median) over {slowest['deals']} deals.")
+    if weakest:
+        words.append(f"The weakest step is {weakest['label']} to {following[weakest['stage']]}: "
+                     f"{weakest['conversion_to_next'] * 100:.0f}% of {weakest['reached']} deals get through.")
+    return {
+        "slowest_stage": slowest["stage"] if slowest else None,
+        "weakest_conversion": weakest["stage"] if weakest else None,
+        "summary": " ".join(words) or "Not enough history to name a bottleneck yet.",
+    }
+
+
+def attention_rows(rows: list[dict[str, Any]], *, day_key: str) -> list[dict[str, Any]]:
+    """Stale or late deals as JSON rows (money in major units, whole days)."""
+    return [
+        {"id": r["id"], "title": r["title"], "company": r["company"], "stage": r["stage"],
+         "value": _major(r["value_minor"], r["currency"]), "currency": r["currency"],
+         day_key: int(r[day_key]),
+         **({"rotting_days": r["rotting_days"]} if "rotting_days" in r else {}),
+         **({"expected_close": r["expected_close"]} if "expected_close" in r else {})}
+        for r in rows
+    ]
+
+
+def breakdown_rows(rows: list[dict[str, Any]], currency: str) -> list[dict[str, Any]]:
+    out = [
+        {"group": r["grp"] if r["grp"] not in (None, "") else "(none)", "deals": r["deals"],
+         "won": r["won"], "lost": r["lost"], "win_rate": ratio(r["won"], r["won"] + r["lost"]),
+         "won_value": _major(r["won_minor"], currency)}
+        for r in rows
+    ]
+    return sorted(out, key=lambda r: (-r["won_value"], -r["deals"], str(r["group"])))
+
+
+# Targets -------------------------------------------------------------------------------------
+THIN_HISTORY_DEALS = 20
+THIN_HISTORY_WON = 5
+
+
+def target_progress(
+    *,
+    target: dict[str, Any],
+    since: date,
+    until: date,
+    today: date,
+    won: dict[str, int],
+    expected: dict[str, float],
+    history: dict[str, int],
+    avg_won_minor: float | None,
+) -> dict[str, Any]:
+    """Won so far, gap, pipeline expected to close, coverage, pace and leads needed.
+
+    Leads needed = gap / average deal size / lead-to-win rate, where the lead-to-win rate is
+    won / created over closed cohorts (deals created 90+ days ago) and the average deal size is
+    that of deals won in the last 365 days.
+    """
+    currency = target["currency"]
+    goal = target["amount_minor"]
+    gap = goal - won["won_minor"]
+    days_left = max((until - max(today, since)).days + 1, 0) if today <= until else 0
+    weeks_left = days_left / 7
+    lead_to_win = ratio(history["won"], history["created"])
+    leads_needed = None
+    if gap > 0 and avg_won_minor and lead_to_win:
+        import math
+
+        leads_needed = math.ceil(gap / avg_won_minor / lead_to_win)
+    warnings = []
+    if history["created"] < THIN_HISTORY_DEALS or history["won"] < THIN_HISTORY_WON:
+        warnings.append(
+            f"thin history: {history['created']} deals created 90+ days ago, {history['won']} of them "
+            f"won; leads needed is a rough guess until there are {THIN_HISTORY_DEALS}+ deals and "
+            f"{THIN_HISTORY_WON}+ wins")
+    return {
+        "period": target["period"],
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "currency": currency,
+        "goal": _major(goal, currency),
+        "goal_deals": target["deals"],
+        "won": {"count": won["won_count"], "value": _major(won["won_minor"], currency)},
+        "progress": ratio(won["won_minor"], goal),
+        "gap": _major(max(gap, 0), currency),
+        "expected_to_close": {"count": expected["count"], "value": _major(expected["value_minor"], currency),
+                              "weighted_value": _major(expected["weighted_minor"], currency)},
+        "coverage": ratio(expected["value_minor"], gap) if gap > 0 else None,
+        "days_left": days_left,
+        "pace_per_week": (_major(gap / weeks_left, currency) if gap > 0 and weeks_left else None),
+        "deals_gap": (max(target["deals"] - won["won_count"], 0) if target["deals"] else None),
+        "leads_needed": leads_needed,
+        "leads_needed_inputs": {
+            "gap": _major(max(gap, 0), currency),
+            "avg_deal_size": _major(avg_won_minor, currency) if avg_won_minor else None,
+            "lead_to_win_rate": lead_to_win,
+            "history_created": history["created"],
+            "history_won": history["won"],
+        },
+        "warnings": warnings,
+    }

@@ -36,21 +36,67 @@ def _period(p: dict[str, Any]) -> str:
     return f"{label} ({p['since'] or '…'} to {p['until'] or '…'})"
 
 
-def report_renderable(data: dict[str, Any], *, plain: bool) -> Any:
+ALL_SECTIONS = ("headline", "pipeline", "funnel", "cycle", "stale", "target")
+# What each `report SECTION` draws.
+SECTION_PARTS = {
+    "pipeline": ("pipeline",),
+    "funnel": ("funnel",),
+    "conversion": ("headline", "funnel"),
+    "cycle": ("cycle",),
+    "velocity": ("velocity",),
+    "stale": ("stale",),
+}
+
+
+def _table(title: str, *, plain: bool) -> Any:
+    """A table whose title is a line of its own above it (a Rich title wraps at table width)."""
     from rich import box
-    from rich.console import Group
     from rich.table import Table
+
+    table = Table(box=None if plain else box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    table.heading = title  # type: ignore[attr-defined]
+    return table
+
+
+def _titled(table: Any) -> Any:
+    from rich.console import Group
     from rich.text import Text
 
+    return Group(Text(table.heading, style="bold"), table)
+
+
+def _days(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}"
+
+
+def report_renderable(data: dict[str, Any], *, plain: bool, sections: tuple[str, ...] | None = None) -> Any:
+    """The whole report, or the parts of the named ``report`` sections."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts_wanted: tuple[str, ...] = ALL_SECTIONS
+    if sections:
+        parts_wanted = tuple(p for name in sections for p in SECTION_PARTS[name])
     cur = data["currency"]
     money = lambda v: format_major(v, cur, cents=False)  # noqa: E731
-    tbox = None if plain else box.SIMPLE_HEAD
-    parts: list[Any] = []
-    header = Text(f"Pipeline report, {data['as_of'][:10]}, {cur}", style="bold")
-    parts.append(header)
-    parts.append(Text(f"Won/lost: {_period(data['period'])}", style="dim"))
-    parts.append(Text(f"Rates, funnel: {_period(data['rates_period'])}", style="dim"))
-    parts.append(Text(""))
+    out: list[Any] = [Text(f"Pipeline report, {data['as_of'][:10]}, {cur}", style="bold"),
+                      Text(f"Won/lost: {_period(data['period'])}", style="dim"),
+                      Text(f"Rates, funnel: {_period(data['rates_period'])}", style="dim")]
+    builders = {"headline": _headline, "pipeline": _pipeline, "funnel": _funnel, "cycle": _cycle,
+                "velocity": _velocity, "stale": _stale, "target": _target_part}
+    for part in parts_wanted:
+        rendered = builders[part](data, money, plain)
+        if rendered is not None:
+            out.append(Text(""))
+            out.append(rendered)
+    if data.get("other_currency_leads"):
+        out.append(Text(f"Note: {data['other_currency_leads']} lead(s) in other currencies are not "
+                        f"in these {cur} figures (report --currency CODE shows them).", style="yellow"))
+    return Group(*out)
+
+
+def _headline(data: dict[str, Any], money: Any, plain: bool) -> Any:
+    from rich.table import Table
 
     head = Table.grid(padding=(0, 2))
     for _ in range(3):
@@ -64,14 +110,36 @@ def report_renderable(data: dict[str, Any], *, plain: bool) -> Any:
     closed = data["closed_in_rates_period"]
     head.add_row("Win rate", f"{pct(data['win_rate'])} by count, {pct(data['win_rate_by_value'])} by value",
                  f"({closed['won']} won, {closed['lost']} lost)")
-    parts.append(head)
-    if data.get("other_currency_leads"):
-        parts.append(Text(f"Note: {data['other_currency_leads']} lead(s) in other currencies are not "
-                          f"in these {cur} figures (report --currency CODE shows them).", style="yellow"))
-    parts.append(Text(""))
+    if "sales_cycle_days" in data:
+        c = data["sales_cycle_days"]
+        head.add_row("Sales cycle", f"{_days(c['mean'])} days mean, {_days(c['median'])} median",
+                     "(created to won)")
+        v = data["sales_velocity"]
+        head.add_row("Velocity", f"{money(v['per_day'])} per day" if v["per_day"] is not None else "n/a",
+                     f"= {v['open_deals']} x {money(v['avg_deal_size'])} x {pct(v['win_rate'])}"
+                     f" / {_days(v['cycle_days'])}d")
+    return head
 
-    stages = Table(box=tbox, title="Pipeline by stage", title_justify="left", title_style="bold",
-                   pad_edge=False, header_style="bold")
+
+def _velocity(data: dict[str, Any], money: Any, plain: bool) -> Any:
+    from rich.table import Table
+
+    v = data["sales_velocity"]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column()
+    grid.add_column(justify="right")
+    grid.add_row("Sales velocity", f"{money(v['per_day'])} per day" if v["per_day"] is not None else "n/a")
+    grid.add_row("  open deals (all open stages)", str(v["open_deals"]))
+    grid.add_row("  x average deal size (won, rates period)", money(v["avg_deal_size"]))
+    grid.add_row("  x win rate (rates period)", pct(v["win_rate"]))
+    grid.add_row("  / sales cycle, days (mean, won deals)", _days(v["cycle_days"]))
+    return grid
+
+
+def _pipeline(data: dict[str, Any], money: Any, plain: bool) -> Any:
+    from rich.text import Text
+
+    stages = _table("Pipeline by stage", plain=plain)
     stages.add_column("Stage", overflow="ellipsis", no_wrap=True, max_width=24)
     stages.add_column("Deals", justify="right")
     stages.add_column("Value", justify="right")
@@ -85,21 +153,147 @@ def report_renderable(data: dict[str, Any], *, plain: bool) -> Any:
                        money(s["weighted_value"]), pct(s["share"]),
                        Text(bar((s["share"] or 0) / biggest if biggest else None, 12, plain=plain),
                             style="cyan"))
-    parts.append(stages)
+    return _titled(stages)
 
-    funnel = Table(box=tbox, title=f"Funnel: deals created {_period(data['rates_period'])}",
-                   title_justify="left", title_style="bold", pad_edge=False, header_style="bold")
-    funnel.add_column("Stage", overflow="ellipsis", no_wrap=True, max_width=24)
+
+def _funnel(data: dict[str, Any], money: Any, plain: bool) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    funnel = _table(f"Funnel: deals created {_period(data['rates_period'])}", plain=plain)
+    funnel.add_column("Stage", overflow="ellipsis", no_wrap=True, max_width=22)
     funnel.add_column("Reached", justify="right")
     funnel.add_column("", no_wrap=True, min_width=10)
     funnel.add_column("Next", justify="right")
     funnel.add_column("Won from here", justify="right")
     top = data["funnel"][0]["reached"] if data["funnel"] else 0
+    thin = []
     for f in data["funnel"]:
         share = f["reached"] / top if top else None
+        mark = " !" if f.get("flag") else ("  " if f.get("sample_ok", True) else " ?")
+        if not f.get("sample_ok", True):
+            thin.append(f["label"])
         funnel.add_row(Text(f["label"]), str(f["reached"]), Text(bar(share, 16, plain=plain), style="green"),
                        pct(f["conversion_to_next"]),
-                       f"{pct(f['eventual_win_rate'])} (set {f['probability']}%)")
-    parts.append(Text(""))
-    parts.append(funnel)
+                       Text(f"{pct(f['eventual_win_rate'])} (set {f['probability']}%){mark}",
+                            style="bold red" if f.get("flag") else ""))
+    notes = []
+    flagged = [f for f in data["funnel"] if f.get("flag")]
+    for f in flagged:
+        notes.append(f"! {f['label']}: {pct(f['eventual_win_rate'])} of deals that reached it were won, "
+                     f"{abs(f['gap_points']):g} points {'above' if f['gap_points'] > 0 else 'below'} "
+                     f"its configured {f['probability']}%.")
+    if thin:
+        notes.append(f"? fewer than 20 deals reached {', '.join(thin)}: too few to judge the "
+                     "configured probability.")
+    return Group(_titled(funnel), *(Text(n, style="dim") for n in notes))
+
+
+def _cycle(data: dict[str, Any], money: Any, plain: bool) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    c = data["sales_cycle_days"]
+    tis = _table("Time in stage (days; deals still there count the time so far)", plain=plain)
+    tis.add_column("Stage", overflow="ellipsis", no_wrap=True, max_width=24)
+    tis.add_column("Deals", justify="right")
+    tis.add_column("Still there", justify="right")
+    tis.add_column("Mean", justify="right")
+    tis.add_column("Median", justify="right")
+    for t in data["time_in_stage"]:
+        tis.add_row(Text(t["label"]), str(t["deals"]), str(t["open_deals"]), _days(t["mean_days"]),
+                    _days(t["median_days"]))
+    return Group(
+        Text(f"Sales cycle of won deals: {_days(c['mean'])} days mean, {_days(c['median'])} median."),
+        Text(""), _titled(tis), Text(data["bottlenecks"]["summary"]))
+
+
+def _attention_table(title: str, rows: list[dict[str, Any]], day_key: str, day_label: str,
+                     money: Any, plain: bool) -> Any:
+    from rich.text import Text
+
+    table = _table(title, plain=plain)
+    table.add_column("ID", justify="right")
+    table.add_column("Name", overflow="ellipsis", no_wrap=True, max_width=30)
+    table.add_column("Stage", no_wrap=True)
+    table.add_column(day_label, justify="right")
+    table.add_column("Value", justify="right")
+    for r in rows:
+        table.add_row(str(r["id"]), Text(r["title"]), r["stage"], str(r[day_key]), money(r["value"]))
+    return _titled(table)
+
+
+def _stale(data: dict[str, Any], money: Any, plain: bool) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = [Text("Needs attention", style="bold")]
+    if data["stale_count"]:
+        shown = len(data["stale"])
+        more = f", the {shown} biggest" if shown < data["stale_count"] else ""
+        parts.append(_attention_table(f"Stale: {data['stale_count']} open deals idle past their stage's limit{more}",
+                                      data["stale"], "days_idle", "Idle", money, plain))
+    if data["past_close_count"]:
+        shown = len(data["past_close"])
+        more = f", the {shown} biggest" if shown < data["past_close_count"] else ""
+        parts.append(_attention_table(f"Past expected close: {data['past_close_count']} open deals{more}",
+                                      data["past_close"], "days_late", "Late", money, plain))
+    if len(parts) == 1:
+        parts.append(Text("Nothing: no stale deals, none past its expected close date."))
     return Group(*parts)
+
+
+def _target_part(data: dict[str, Any], money: Any, plain: bool) -> Any:
+    return target_renderable(data["target"], plain=plain) if data.get("target") else None
+
+
+def target_renderable(t: dict[str, Any], *, plain: bool) -> Any:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    cur = t["currency"]
+    money = lambda v: format_major(v, cur, cents=False)  # noqa: E731
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column()
+    grid.add_column()
+    grid.add_row("Won so far", f"{money(t['won']['value'])} of {money(t['goal'])} ({pct(t['progress'])}), "
+                               f"{deals(t['won']['count'])}" + (f" of {t['goal_deals']}" if t["goal_deals"] else ""))
+    grid.add_row("Gap", money(t["gap"]) + (f", {t['days_left']} days left" if t["days_left"] else ", period over"))
+    e = t["expected_to_close"]
+    grid.add_row("Expected to close", f"{deals(e['count'])}, {money(e['value'])} (weighted {money(e['weighted_value'])})")
+    grid.add_row("Coverage", f"{t['coverage']:.1f}x the gap" if t["coverage"] is not None else "n/a")
+    grid.add_row("Pace needed", f"{money(t['pace_per_week'])} per week" if t["pace_per_week"] is not None else "n/a")
+    i = t["leads_needed_inputs"]
+    needed = str(t["leads_needed"]) if t["leads_needed"] is not None else "n/a"
+    grid.add_row("Leads needed", f"{needed} = gap {money(i['gap'])} / avg deal {money(i['avg_deal_size'])} "
+                                 f"/ lead-to-win {pct(i['lead_to_win_rate'])}")
+    parts: list[Any] = [Text(f"Target {t['period']} ({t['since']} to {t['until']})", style="bold"),
+                        grid, bar_line(t["progress"], plain=plain)]
+    parts += [Text(f"Warning: {w}", style="yellow") for w in t["warnings"]]
+    return Group(*parts)
+
+
+def bar_line(progress: float | None, *, plain: bool, width: int = 40) -> Any:
+    from rich.text import Text
+
+    done = min(progress or 0, 1.0)
+    filled = int(round(done * width))
+    if plain:
+        return Text("[" + "#" * filled + "." * (width - filled) + f"] {pct(progress)}")
+    return Text("█" * filled, style="green") + Text("░" * (width - filled), style="dim") + Text(f" {pct(progress)}")
+
+
+def breakdown_renderable(data: dict[str, Any], *, plain: bool) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    cur = data["currency"]
+    table = _table(f"By {data['by']}: deals created, won and lost {_period(data['period'])}", plain=plain)
+    table.add_column(data["by"].capitalize(), overflow="ellipsis", no_wrap=True, max_width=30)
+    for name in ("Deals", "Won", "Lost", "Win rate", "Won value"):
+        table.add_column(name, justify="right")
+    for g in data["groups"]:
+        table.add_row(Text(str(g["group"])), str(g["deals"]), str(g["won"]), str(g["lost"]),
+                      pct(g["win_rate"]), format_major(g["won_value"], cur, cents=False))
+    return _titled(table) if data["groups"] else Text("No deals in this period.")

@@ -89,6 +89,21 @@ def m002_seed_six_phase_pipeline(db: Database) -> None:
     db["stages"].insert_all(stage.model_dump(mode="json") for stage in preset("six-phase"))
 
 
+@migrations()
+def m003_create_targets(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE targets (
+            period       TEXT PRIMARY KEY,   -- '2026-11' (month), '2026-Q4' (quarter), '2026' (year)
+            amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),  -- revenue goal, in cents
+            currency     TEXT NOT NULL,
+            deals        INTEGER CHECK (deals IS NULL OR deals > 0),  -- optional deal-count goal
+            updated_at   TEXT NOT NULL
+        )
+        """
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)

@@ -1,4 +1,9 @@
-"""Aggregate queries for reports. SQLite does the counting; Python gets one row per group."""
+"""Aggregate queries for reports. SQLite does the counting; Python gets one row per group.
+
+Every query reads the pipeline through ``_state(as_of)``: the ``leads`` table as it is now, or,
+with ``as_of`` (UTC ISO text), each lead's stage as its events say it was at that moment.
+Timestamps are ISO text; ``julianday()`` turns them into days.
+"""
 
 from __future__ import annotations
 
@@ -7,47 +12,89 @@ from typing import Any
 
 # Position given to won stages when ranking how far a deal got (beyond every open stage).
 WON_RANK = 1_000_000
+DEFAULT_ROTTING_DAYS = 14
+
+_COLUMNS = ("id, title, company, value_minor, currency, probability, expected_close, created_at, "
+            "source, tags, fields, lost_reason")
 
 
-def open_by_stage(conn: sqlite3.Connection, currency: str) -> list[dict[str, Any]]:
+def _state(as_of: str | None) -> tuple[str, list[Any]]:
+    """SQL for the leads with ``stage``, ``stage_entered_at`` and ``closed_at`` as of a moment."""
+    if as_of is None:
+        return f"SELECT {_COLUMNS}, stage, stage_entered_at, closed_at FROM leads", []
+    prefixed = ", ".join(f"l.{c.strip()}" for c in _COLUMNS.split(","))
+    return (
+        f"""SELECT {prefixed}, e.to_stage AS stage, e.at AS stage_entered_at,
+                   CASE WHEN st.kind != 'open' THEN e.at END AS closed_at
+            FROM leads l
+            JOIN stage_events e ON e.id = (
+                SELECT x.id FROM stage_events x WHERE x.lead_id = l.id AND x.at <= ?
+                ORDER BY x.at DESC, x.id DESC LIMIT 1)
+            JOIN stages st ON st.key = e.to_stage
+            WHERE l.created_at <= ?""",
+        [as_of, as_of],
+    )
+
+
+def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None = None) -> list[dict[str, Any]]:
     """Every stage in order with its open deals: count, value and weighted value (minor units)."""
+    state, params = _state(as_of)
     rows = conn.execute(
-        """
-        SELECT s.key, s.label, s.kind, s.probability, s.position,
+        f"""
+        SELECT s.key, s.label, s.kind, s.probability, s.position, s.rotting_days,
                count(l.id) AS count,
                coalesce(sum(l.value_minor), 0) AS value_minor,
                coalesce(sum(l.value_minor * coalesce(l.probability, s.probability)), 0) / 100.0
                    AS weighted_minor
         FROM stages s
-        LEFT JOIN leads l ON l.stage = s.key AND l.currency = ?
+        LEFT JOIN ({state}) l ON l.stage = s.key AND l.currency = ?
         GROUP BY s.key
         ORDER BY s.position
         """,
-        (currency,),
+        [*params, currency],
     ).fetchall()
     return [dict(r) for r in rows]
 
 
 def closed_between(conn: sqlite3.Connection, since: str | None, until: str | None,
-                   currency: str) -> dict[str, int]:
-    """Deals now won/lost whose close falls in [since, until) (UTC ISO text; None = open end)."""
+                   currency: str, as_of: str | None = None) -> dict[str, int]:
+    """Deals won/lost (as of) whose close falls in [since, until) (UTC ISO text; None = open)."""
+    state, params = _state(as_of)
     row = conn.execute(
-        """
+        f"""
         SELECT
             coalesce(sum(s.kind = 'won'), 0) AS won_count,
             coalesce(sum(CASE WHEN s.kind = 'won' THEN l.value_minor END), 0) AS won_minor,
             coalesce(sum(s.kind = 'lost'), 0) AS lost_count,
             coalesce(sum(CASE WHEN s.kind = 'lost' THEN l.value_minor END), 0) AS lost_minor
-        FROM leads l JOIN stages s ON s.key = l.stage
+        FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind != 'open' AND l.currency = ?
           AND (? IS NULL OR l.closed_at >= ?) AND (? IS NULL OR l.closed_at < ?)
         """,
-        (currency, since, since, until, until),
+        [*params, currency, since, since, until, until],
     ).fetchone()
     return dict(row)
 
 
-def funnel_reach(conn: sqlite3.Connection, since: str | None, until: str | None) -> dict[int, int]:
+def won_cycle_days(conn: sqlite3.Connection, since: str | None, until: str | None,
+                   currency: str, as_of: str | None = None) -> list[float]:
+    """Days from creation to win for each deal won in [since, until), ascending."""
+    state, params = _state(as_of)
+    rows = conn.execute(
+        f"""
+        SELECT julianday(l.closed_at) - julianday(l.created_at) AS days
+        FROM ({state}) l JOIN stages s ON s.key = l.stage
+        WHERE s.kind = 'won' AND l.currency = ?
+          AND (? IS NULL OR l.closed_at >= ?) AND (? IS NULL OR l.closed_at < ?)
+        ORDER BY days
+        """,
+        [*params, currency, since, since, until, until],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def funnel_reach(conn: sqlite3.Connection, since: str | None, until: str | None,
+                 as_of: str | None = None) -> dict[int, int]:
     """For deals created in [since, until): how many got at most as far as each rank.
 
     A deal's rank is the highest position among the open stages it ever entered, or ``WON_RANK``
@@ -63,13 +110,150 @@ def funnel_reach(conn: sqlite3.Connection, since: str | None, until: str | None)
             JOIN stage_events e ON e.lead_id = l.id
             JOIN stages s ON s.key = e.to_stage
             WHERE (? IS NULL OR l.created_at >= ?) AND (? IS NULL OR l.created_at < ?)
+              AND (? IS NULL OR e.at <= ?)
             GROUP BY e.lead_id
         )
         SELECT rank, count(*) AS n FROM reach GROUP BY rank
         """,
-        (since, since, until, until),
+        (since, since, until, until, as_of, as_of),
     ).fetchall()
     return {row["rank"]: row["n"] for row in rows}
+
+
+def time_in_stage(conn: sqlite3.Connection, since: str | None, until: str | None, now: str,
+                  as_of: str | None = None) -> list[dict[str, Any]]:
+    """Per stage: deals, how many are still there, mean and median days spent there.
+
+    A deal's time in a stage is the sum of its visits to it: visits that ended in
+    [since, until), plus, for deals still in an open stage, the time so far (to ``now``).
+    Each event stores when the previous one happened (``prev_at``), so no window over the
+    event log is needed.
+    """
+    state, params = _state(as_of)
+    rows = conn.execute(
+        f"""
+        WITH visits AS (
+            SELECT e.lead_id, e.from_stage AS stage,
+                   julianday(e.at) - julianday(e.prev_at) AS days, 0 AS still_there
+            FROM stage_events e
+            WHERE e.from_stage IS NOT NULL
+              AND (? IS NULL OR e.at >= ?) AND (? IS NULL OR e.at < ?) AND e.at <= ?
+            UNION ALL
+            SELECT l.id, l.stage, julianday(?) - julianday(l.stage_entered_at), 1
+            FROM ({state}) l JOIN stages s ON s.key = l.stage
+            WHERE s.kind = 'open'
+        ),
+        per_deal AS (
+            SELECT stage, lead_id, sum(days) AS days, max(still_there) AS still_there
+            FROM visits GROUP BY stage, lead_id
+        ),
+        ranked AS (
+            SELECT stage, days, still_there,
+                   row_number() OVER (PARTITION BY stage ORDER BY days) AS rn,
+                   count(*) OVER (PARTITION BY stage) AS n
+            FROM per_deal
+        )
+        SELECT stage, count(*) AS deals, sum(still_there) AS open_deals, avg(days) AS mean_days,
+               avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN days END) AS median_days
+        FROM ranked GROUP BY stage
+        """,
+        [since, since, until, until, now, now, *params],
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def stale(conn: sqlite3.Connection, now: str, currency: str | None = None, as_of: str | None = None,
+          limit: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """Open deals idle (no stage change) longer than their stage's rotting days, by value."""
+    state, params = _state(as_of)
+    where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
+        WHERE s.kind = 'open'
+          AND julianday(?) - julianday(l.stage_entered_at) > coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS})"""
+    count = conn.execute(f"SELECT count(*) {where}", [*params, now]).fetchone()[0]
+    rows = conn.execute(
+        f"""SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency,
+                   julianday(?) - julianday(l.stage_entered_at) AS days_idle,
+                   coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days
+            {where}
+            ORDER BY l.value_minor DESC, l.id LIMIT ?""",
+        [now, *params, now, -1 if limit is None else limit],
+    ).fetchall()
+    return count, [dict(r) for r in rows]
+
+
+def past_close(conn: sqlite3.Connection, today: str, as_of: str | None = None,
+               limit: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """Open deals whose expected close date is before ``today`` (ISO date), by value."""
+    state, params = _state(as_of)
+    where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
+        WHERE s.kind = 'open' AND l.expected_close IS NOT NULL AND l.expected_close < ?"""
+    count = conn.execute(f"SELECT count(*) {where}", [*params, today]).fetchone()[0]
+    rows = conn.execute(
+        f"""SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency, l.expected_close,
+                   julianday(?) - julianday(l.expected_close) AS days_late
+            {where} ORDER BY l.value_minor DESC, l.id LIMIT ?""",
+        [today, *params, today, -1 if limit is None else limit],
+    ).fetchall()
+    return count, [dict(r) for r in rows]
+
+
+def breakdown(conn: sqlite3.Connection, *, by: str, since: str | None, until: str | None,
+              currency: str, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Per group: deals created in the period; won, lost and won value of deals closed in it.
+
+    ``by``: ``source``, ``tag`` (a deal counts in each of its tags), ``lost-reason``, ``stage``
+    or the name of a custom field.
+    """
+    state, params = _state(as_of)
+    if by == "tag":
+        source = f"({state}) l LEFT JOIN json_each(l.tags) AS t"
+        group = "t.value"
+    else:
+        source = f"({state}) l"
+        group = {"source": "l.source", "lost-reason": "l.lost_reason", "stage": "l.stage",
+                 "company": "l.company"}.get(by, "json_extract(l.fields, ?)")
+    field_param = [] if by in ("tag", "source", "lost-reason", "stage", "company") else ['$."' + by.replace('"', '""') + '"']
+    rows = conn.execute(
+        f"""
+        SELECT {group} AS grp,
+            coalesce(sum((? IS NULL OR l.created_at >= ?) AND (? IS NULL OR l.created_at < ?)), 0) AS deals,
+            coalesce(sum(s.kind = 'won' AND (? IS NULL OR l.closed_at >= ?) AND (? IS NULL OR l.closed_at < ?)), 0) AS won,
+            coalesce(sum(s.kind = 'lost' AND (? IS NULL OR l.closed_at >= ?) AND (? IS NULL OR l.closed_at < ?)), 0) AS lost,
+            coalesce(sum(CASE WHEN s.kind = 'won' AND (? IS NULL OR l.closed_at >= ?)
+                              AND (? IS NULL OR l.closed_at < ?) THEN l.value_minor END), 0) AS won_minor
+        FROM {source} JOIN stages s ON s.key = l.stage
+        WHERE l.currency = ?
+        GROUP BY grp
+        """,
+        [*field_param, *([since, since, until, until] * 4), *params, currency],
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def lead_to_win(conn: sqlite3.Connection, created_before: str, currency: str) -> dict[str, int]:
+    """Deals created before a moment (closed cohorts), and how many of them are won now."""
+    row = conn.execute(
+        """SELECT count(*) AS created, coalesce(sum(s.kind = 'won'), 0) AS won,
+                  coalesce(sum(s.kind = 'open'), 0) AS still_open
+           FROM leads l JOIN stages s ON s.key = l.stage
+           WHERE l.created_at < ? AND l.currency = ?""",
+        (created_before, currency),
+    ).fetchone()
+    return dict(row)
+
+
+def expected_to_close(conn: sqlite3.Connection, first_day: str, last_day: str,
+                      currency: str) -> dict[str, float]:
+    """Open deals whose expected close date lies in [first_day, last_day] (ISO dates)."""
+    row = conn.execute(
+        """SELECT count(*) AS count, coalesce(sum(l.value_minor), 0) AS value_minor,
+                  coalesce(sum(l.value_minor * coalesce(l.probability, s.probability)), 0) / 100.0
+                      AS weighted_minor
+           FROM leads l JOIN stages s ON s.key = l.stage
+           WHERE s.kind = 'open' AND l.currency = ? AND l.expected_close BETWEEN ? AND ?""",
+        (currency, first_day, last_day),
+    ).fetchone()
+    return dict(row)
 
 
 def count_other_currency(conn: sqlite3.Connection, currency: str) -> int:
