@@ -126,3 +126,140 @@ def test_demo_loads_and_reports(cli, tmp_path):
     assert {l["source"] for l in leads} >= {"referral", "website", "trade fair"}
     assert any(l["lost_reason"] for l in leads)
     assert "needs an empty database" in cli("demo", "--db", str(kept), code=1).stderr
+
+
+def test_cycle_velocity_time_in_stage_and_attention(cli, pipeline):
+    r = cli.json("report")
+    # won in the rates period: A 2 Nov -> 20 Nov = 18 days, D 1 Oct -> 15 Oct = 14 days
+    assert r["sales_cycle_days"] == {"mean": 16.0, "median": 16.0}
+    # 2 open deals x avg won deal 9,000 (A 10,000, D 8,000) x 2/3 / 16 days = 750 per day
+    assert r["sales_velocity"] == {"per_day": 750, "open_deals": 2, "avg_deal_size": 9000,
+                                   "win_rate": 0.6667, "cycle_days": 16.0}
+    tis = {t["stage"]: t for t in r["time_in_stage"]}
+    # new: A 1, B 1, C 3, D 14 days, E 15.92 so far (10 Nov 12:00 -> 26 Nov 10:00)
+    assert tis["new"] == {"stage": "new", "label": "New (identified)", "deals": 5, "open_deals": 1,
+                          "mean_days": 7.0, "median_days": 3.0}
+    assert (tis["verified"]["mean_days"], tis["verified"]["median_days"]) == (2.0, 2.0)  # A 2, B 2
+    assert (tis["qualified"]["mean_days"], tis["qualified"]["median_days"]) == (4.5, 4.5)  # A 5, C 4
+    # proposal: A 10 days, C 13.92 so far -> mean and median 11.96
+    assert tis["proposal"] == {"stage": "proposal", "label": "Proposal", "deals": 2, "open_deals": 1,
+                               "mean_days": 12.0, "median_days": 12.0}
+    assert tis["negotiation"]["deals"] == 0 and tis["negotiation"]["mean_days"] is None
+    assert r["bottlenecks"] == {
+        "slowest_stage": "new", "weakest_conversion": "new",
+        "summary": "Deals wait longest in New (identified): 3 days (median) over 5 deals. The weakest "
+                   "step is New (identified) to Verified: 80% of 5 deals get through."}
+    # E has sat in "new" for 15.9 days > 14; C in proposal for 13.9 days is not stale yet
+    assert r["stale_count"] == 1
+    assert r["stale"] == [{"id": 5, "title": "E", "company": None, "stage": "new", "value": 3000,
+                           "currency": "EUR", "days_idle": 15, "rotting_days": 14}]
+    assert r["past_close_count"] == 0 and r["past_close"] == []
+    new = r["funnel"][0]
+    assert (new["gap_points"], new["sample_ok"], new["flag"]) == (30.0, False, False)  # 40% won vs 10% set
+    assert r["target"] is None
+
+
+def test_as_of_rebuilds_the_pipeline_from_events(cli, pipeline):
+    r = cli.json("report", "--as-of", "2026-11-07")
+    # end of 7 Nov: A in qualified (10,000 at 40%), C in new (20,000 at its 50%), E not created,
+    # B lost on 6 Nov, D won in October
+    assert r["as_of"] == "2026-11-07T23:59:59Z"
+    assert r["open"] == {"count": 2, "value": 30000, "weighted_value": 14000}
+    assert {s["key"]: s["count"] for s in r["stages"]} == {"new": 1, "verified": 0, "qualified": 1,
+                                                           "proposal": 0, "negotiation": 0}
+    assert r["won"]["count"] == 0 and r["lost"] == {"count": 1, "value": 5000}
+    # cohort: created in the 90 days to 7 Nov = A, B, C, D (E came later); stage changes after
+    # the day do not count: A had reached qualified, B verified, C only new, D won
+    assert [f["reached"] for f in r["funnel"]] == [4, 3, 2, 1, 1, 1]
+    assert cli.json("report", "--as-of", "today") == cli.json("report")
+
+
+def test_sections_print_their_part(cli, pipeline):
+    full = cli.json("report")
+    context = {k: full[k] for k in ("as_of", "currency", "period", "rates_period")}
+    assert cli.json("report", "pipeline") == {**context, "open": full["open"], "stages": full["stages"]}
+    assert cli.json("report", "funnel") == {**context, "funnel": full["funnel"]}
+    assert cli.json("report", "velocity") == {**context, "sales_velocity": full["sales_velocity"]}
+    assert cli.json("report", "cycle")["time_in_stage"] == full["time_in_stage"]
+    assert cli.json("report", "stale")["stale_count"] == 1
+    assert cli.json("report", "conversion")["win_rate"] == full["win_rate"]
+    # options given to `report` itself reach the section
+    assert cli("report", "--period", "all", "--json", "pipeline").stdout == cli("report", "pipeline", "--period", "all", "--json").stdout
+    text = cli("report", "cycle").stdout
+    assert "Sales cycle of won deals: 16 days mean, 16 median." in text
+    assert "Deals wait longest in New (identified)" in text
+    assert "Stale: 1 open deals idle" in cli("report", "stale").stdout
+
+
+def test_breakdown(cli, add_lead):
+    for name, source, agent, outcome, value in [
+        ("a", "referral", "Moses", "won", "1000"), ("b", "referral", "Moses", "lost", "500"),
+        ("c", "web", "Darcel", "won", "2000"), ("d", "web", "Darcel", "won", "3000"),
+        ("e", None, "Moses", None, "100"),
+    ]:
+        options = ["--value", value, "--field", f"agent={agent}", "--tag", "hot"]
+        if source:
+            options += ["--source", source]
+        lead_id = add_lead(name, *options)
+        if outcome:
+            cli("close", str(lead_id), f"--{outcome}")
+    by_source = cli.json("report", "breakdown", "--by", "source")["groups"]
+    assert by_source == [
+        {"group": "web", "deals": 2, "won": 2, "lost": 0, "win_rate": 1.0, "won_value": 5000},
+        {"group": "referral", "deals": 2, "won": 1, "lost": 1, "win_rate": 0.5, "won_value": 1000},
+        {"group": "(none)", "deals": 1, "won": 0, "lost": 0, "win_rate": None, "won_value": 0},
+    ]
+    by_agent = {g["group"]: g for g in cli.json("report", "breakdown", "--by", "agent")["groups"]}
+    assert by_agent["Moses"]["win_rate"] == 0.5 and by_agent["Darcel"]["won_value"] == 5000
+    assert cli.json("report", "breakdown", "--by", "tag")["groups"][0]["deals"] == 5
+    lost = cli.json("report", "breakdown", "--by", "lost-reason")["groups"]
+    assert {g["group"] for g in lost} == {"(none)"}
+    rows = cli("report", "breakdown", "--by", "source", "--csv").stdout.splitlines()
+    assert rows[0] == "group,deals,won,lost,win_rate,won_value" and rows[1] == "web,2,2,0,1.0,5000"
+    cli("report", "breakdown", code=2)
+
+
+def test_targets(cli, pipeline):
+    status = cli.json("target", "set", "50k", "--period", "2026-11", "--deals", "3")
+    # won in November: A (10,000); 26-30 Nov = 5 days left; nothing expected to close by then
+    assert status["goal"] == 50000 and status["won"] == {"count": 1, "value": 10000}
+    assert status["progress"] == 0.2 and status["gap"] == 40000 and status["deals_gap"] == 2
+    assert status["days_left"] == 5 and status["pace_per_week"] == 56000  # 40,000 / (5/7)
+    assert status["expected_to_close"] == {"count": 0, "value": 0, "weighted_value": 0}
+    assert status["coverage"] == 0.0
+    # history: only F was created 90+ days ago, and it was lost: no lead-to-win rate yet
+    assert status["leads_needed"] is None
+    assert status["leads_needed_inputs"] == {"gap": 40000, "avg_deal_size": 9000, "lead_to_win_rate": 0.0,
+                                             "history_created": 1, "history_won": 0}
+    assert status["warnings"] and status["warnings"][0].startswith("thin history")
+    assert cli.json("report")["target"] == status
+    assert cli.json("target", "show") == status
+    assert cli.json("target", "show", "2026-11") == status
+    assert [t["period"] for t in cli.json("target", "list")] == ["2026-11"]
+    cli("target", "set", "200k", "--period", "2026-q4")
+    assert cli.json("target", "show", "2026-Q4")["won"]["value"] == 18000  # A and D
+    assert "no target for 2027" in cli("target", "show", "2027", code=1).stderr
+    assert "invalid target period '11/2026'" in cli("target", "set", "1k", "--period", "11/2026", code=1).stderr
+    text = cli("target", "show").stdout
+    assert "Won so far         €10,000 of €50,000 (20%), 1 deal of 3" in text
+    assert "Warning: thin history" in text
+
+
+def test_leads_needed_from_history(cli, add_lead):
+    # 20 deals created in the spring, 5 won at 2,000: lead-to-win 25%, avg deal 2,000
+    for i in range(20):
+        lead_id = add_lead(f"old {i}", "--value", "2000", "--at", "2026-04-01")
+        if i < 5:
+            cli("close", str(lead_id), "--won", "--at", "2026-09-01")
+    status = cli.json("target", "set", "30000", "--period", "2026-12")
+    # gap 30,000 / 2,000 / 0.25 = 60 leads
+    assert status["leads_needed"] == 60 and status["warnings"] == []
+
+
+def test_html_and_svg(cli, pipeline, tmp_path):
+    html, svg = tmp_path / "r.html", tmp_path / "r.svg"
+    result = cli("report", "--html", str(html), "--svg", str(svg))
+    assert result.stdout == "" and f"Wrote {html}" in result.stderr
+    assert "<html" in html.read_text() and "Pipeline by stage" in html.read_text()
+    assert svg.read_text().lstrip().startswith("<svg")
+    assert "cannot write" in cli("report", "--html", str(tmp_path / "no" / "r.html"), code=1).stderr

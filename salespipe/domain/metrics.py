@@ -104,15 +104,16 @@ def days_summary(days: list[float]) -> dict[str, float | None]:
 
 
 def velocity(*, open_deals: int, avg_deal_minor: float | None, win_rate: float | None,
-             cycle_days: float | None, currency: str) -> dict[str, Any]:
+             cycle_days: float | None, currency: str, exact_win_rate: float | None = None) -> dict[str, Any]:
     """Sales velocity = open deals x average deal size x win rate / sales cycle (money per day).
 
     Open deals = every open deal; average deal size, win rate and cycle come from the rates
     period (see ``pipeline_report``).
     """
     per_day = None
-    if avg_deal_minor is not None and win_rate is not None and cycle_days:
-        per_day = _major(open_deals * avg_deal_minor * win_rate / cycle_days, currency)
+    rate = exact_win_rate if exact_win_rate is not None else win_rate  # unrounded when known
+    if avg_deal_minor is not None and rate is not None and cycle_days:
+        per_day = _major(open_deals * avg_deal_minor * rate / cycle_days, currency)
     return {
         "per_day": per_day,
         "open_deals": open_deals,

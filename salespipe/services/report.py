@@ -103,9 +103,11 @@ def pipeline_report(
         "win_rate_by_value": in_rates["win_rate_by_value"],
         "closed_in_rates_period": {"won": in_rates["won"]["count"], "lost": in_rates["lost"]["count"]},
         "sales_cycle_days": cycle,
-        "sales_velocity": metrics.velocity(open_deals=open_total["count"], avg_deal_minor=avg_rates,
-                                           win_rate=in_rates["win_rate"], cycle_days=cycle["mean"],
-                                           currency=currency),
+        "sales_velocity": metrics.velocity(
+            open_deals=open_total["count"], avg_deal_minor=avg_rates,
+            win_rate=in_rates["win_rate"], cycle_days=cycle["mean"], currency=currency,
+            exact_win_rate=(rates_closed["won_count"] / (rates_closed["won_count"] + rates_closed["lost_count"])
+                            if rates_closed["won_count"] + rates_closed["lost_count"] else None)),
         "stages": stages,
         "funnel": funnel,
         "time_in_stage": tis,
