@@ -103,3 +103,30 @@ def test_axelor_keeps_accents_and_non_ascii_email(cli):
         assert lead["title"] == f"{row['firstName']} {row['name']}"
     assert leads["r.gonçalves@moser-solutions.fr"]["title"] == "Rémy GONÇALVES"
     assert leads["r.gonçalves@moser-solutions.fr"]["fields"]["jobTitle"] == "Acheteur"
+
+
+def test_maven_report_figures(cli):
+    """Mean days engage -> close of won deals, and win rate per sales agent, against the CSV."""
+    from datetime import date
+    from statistics import fmean, median
+
+    rows, stages, _ = maven_expected()
+    cli("import", str(MAVEN / "sales_pipeline.csv"), *MAVEN_STAGES, "--quiet")
+    won_days = [(date.fromisoformat(r["close_date"]) - date.fromisoformat(r["engage_date"])).days
+                for r in rows if r["deal_stage"] == "Won"]
+    cycle = cli.json("report", "cycle", "--period", "all")["sales_cycle_days"]
+    assert cycle == {"mean": round(fmean(won_days), 1), "median": round(median(won_days), 1)}
+    agents = {}
+    for r in rows:
+        a = agents.setdefault(r["sales_agent"], {"won": 0, "lost": 0, "value": 0})
+        if r["deal_stage"] == "Won":
+            a["won"] += 1
+            a["value"] += int(r["close_value"])
+        elif r["deal_stage"] == "Lost":
+            a["lost"] += 1
+    groups = {g["group"]: g for g in cli.json("report", "breakdown", "--by", "sales_agent", "--period", "all")["groups"]}
+    assert set(groups) == set(agents)
+    for name, a in agents.items():
+        assert groups[name]["won"] == a["won"] and groups[name]["lost"] == a["lost"]
+        assert groups[name]["win_rate"] == round(a["won"] / (a["won"] + a["lost"]), 4)
+        assert groups[name]["won_value"] == a["value"]

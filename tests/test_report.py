@@ -263,3 +263,27 @@ def test_html_and_svg(cli, pipeline, tmp_path):
     assert "<html" in html.read_text() and "Pipeline by stage" in html.read_text()
     assert svg.read_text().lstrip().startswith("<svg")
     assert "cannot write" in cli("report", "--html", str(tmp_path / "no" / "r.html"), code=1).stderr
+
+
+def test_one_open_deal_and_no_closed_deals(cli, add_lead):
+    add_lead("Only", "--value", "1000", "--at", "2026-11-20")
+    r = cli.json("report")
+    assert r["open"] == {"count": 1, "value": 1000, "weighted_value": 100}
+    assert r["win_rate"] is None and r["sales_cycle_days"] == {"mean": None, "median": None}
+    assert r["sales_velocity"]["per_day"] is None
+    assert r["bottlenecks"]["summary"] == "Not enough history to name a bottleneck yet."
+    text = cli("report").stdout
+    assert "Velocity       n/a" in text and "Sales cycle    n/a days mean" in text
+
+
+def test_backdated_events_out_of_insertion_order(cli, add_lead):
+    """History written today about October counts where it happened, not when it was typed."""
+    late = add_lead("Typed first, happened later", "--value", "100", "--at", "2026-11-20")
+    early = add_lead("Typed second, happened earlier", "--value", "200", "--at", "2026-10-01")
+    cli("close", str(early), "--won", "--at", "2026-10-10")
+    cli("close", str(late), "--lost", "--at", "2026-11-21")
+    october = cli.json("report", "--period", "last-month")
+    assert october["won"] == {"count": 1, "value": 200} and october["lost"]["count"] == 0
+    assert october["sales_cycle_days"] == {"mean": 9.0, "median": 9.0}
+    assert cli.json("report", "--as-of", "2026-10-05")["open"]["count"] == 1
+    assert cli.json("report", "--as-of", "2026-09-30")["open"]["count"] == 0

@@ -41,11 +41,12 @@ def _parsed(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _build(ctx: typer.Context, options: dict[str, Any], limit: int | None = 10) -> dict[str, Any]:
-    from salespipe.services.report import pipeline_report
+def _build(ctx: typer.Context, options: dict[str, Any], limit: int | None = 10,
+           keys: tuple[str, ...] | None = None) -> dict[str, Any]:
+    from salespipe.services.report import REPORT_KEYS, pipeline_report
 
     with database(ctx, write=False) as conn:
-        return pipeline_report(conn, limit=limit, **_parsed(options))
+        return pipeline_report(conn, limit=limit, keys=keys or REPORT_KEYS, **_parsed(options))
 
 
 def _show(data: dict[str, Any], sections: tuple[str, ...] | None = None) -> None:
@@ -115,11 +116,13 @@ def _section_command(name: str, summary: str, example: str) -> None:
     def command(ctx: typer.Context, period: PeriodOpt = None, since: SinceOpt = None,
                 until: UntilOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
                 json_: JsonOpt = False) -> None:
-        from salespipe.services.report import section
+        from salespipe.services.report import SECTION_SCREEN_KEYS, SECTIONS, section
 
         options = _options(ctx, period=period, since=since, until=until, currency=currency,
                            as_of=as_of, json_=json_)
-        data = _build(ctx, options, limit=None if name == "stale" else 10)
+        # JSON lists every stale and late deal; people get the 50 biggest (the counts are complete)
+        data = _build(ctx, options, limit=None if options["json_"] else (50 if name == "stale" else 10),
+                      keys=SECTIONS[name] if options["json_"] else SECTION_SCREEN_KEYS[name])
         if options["json_"]:
             emit_json(section(data, name))
         else:
@@ -141,7 +144,8 @@ _section_command("cycle", "Sales cycle of won deals, time in each stage and the 
 _section_command("velocity", "Sales velocity (money per day) with its four inputs.",
                  "salespipe report velocity --json")
 _section_command("stale", "Open deals idle past their stage's rotting days, and open deals past "
-                 "their expected close date (all of them).", "salespipe report stale --csv")
+                 "their expected close date (the 50 biggest of each; --json lists all).",
+                 "salespipe report stale --json")
 
 
 @app.command("breakdown")

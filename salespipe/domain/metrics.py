@@ -136,21 +136,33 @@ def funnel_flags(funnel_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def time_in_stage(stage_rows: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per open stage in pipeline order; ``open_deals`` of them are still there (time so far)."""
-    by_stage = {r["stage"]: r for r in rows}
+def time_in_stage(stage_rows: list[dict[str, Any]],
+                  visits: list[tuple[str, int, float, int]]) -> list[dict[str, Any]]:
+    """Per open stage in pipeline order, from visits (stage, deal, days, still there): deals,
+    how many are still there (counted with the time so far), mean and median days, where a
+    deal's time in a stage is the sum of all its visits to it."""
+    per_deal: dict[tuple[str, int], float] = {}
+    still: dict[str, int] = {}
+    for stage, lead_id, spent, still_there in visits:
+        key = (stage, lead_id)
+        per_deal[key] = per_deal.get(key, 0.0) + spent
+        if still_there:
+            still[stage] = still.get(stage, 0) + 1
+    days: dict[str, list[float]] = {}
+    for (stage, _), spent in per_deal.items():
+        days.setdefault(stage, []).append(spent)
     out = []
     for s in stage_rows:
         if s["kind"] != "open":
             continue
-        r = by_stage.get(s["key"], {})
+        summary = days_summary(days.get(s["key"], []))
         out.append({
             "stage": s["key"],
             "label": s["label"],
-            "deals": r.get("deals", 0),
-            "open_deals": r.get("open_deals", 0) or 0,
-            "mean_days": round(r["mean_days"], 1) if r.get("mean_days") is not None else None,
-            "median_days": round(r["median_days"], 1) if r.get("median_days") is not None else None,
+            "deals": len(days.get(s["key"], [])),
+            "open_deals": still.get(s["key"], 0),
+            "mean_days": summary["mean"],
+            "median_days": summary["median"],
         })
     return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from salespipe.domain import metrics
@@ -55,6 +56,128 @@ def resolve_as_of(as_of: date | None, now: datetime) -> tuple[datetime, str | No
     return moment, utc_iso(moment)
 
 
+class _Report:
+    """The report's figures, each computed on first use, so a section pays only for its own."""
+
+    def __init__(self, conn: sqlite3.Connection, *, now: datetime, period: str | None,
+                 since: date | None, until: date | None, currency: str | None,
+                 as_of: date | None, limit: int | None):
+        self.conn = conn
+        self.currency = normalize_currency(currency) if currency else default_currency(conn)
+        self.now, self.as_of = resolve_as_of(as_of, now)
+        (self.p_since, self.p_until, self.p_label), (self.r_since, self.r_until, self.r_label) = \
+            resolve_periods(now=self.now, period=period, since=since, until=until)
+        self.p_bounds = _utc_bounds(self.p_since, self.p_until, self.now)
+        self.r_bounds = _utc_bounds(self.r_since, self.r_until, self.now)
+        self.now_text = utc_iso(self.now)
+        self.limit = limit
+
+    @cached_property
+    def stage_rows(self) -> list[dict[str, Any]]:
+        return report_store.open_by_stage(self.conn, self.currency, self.as_of)
+
+    @cached_property
+    def in_period(self) -> dict[str, Any]:
+        closed = report_store.closed_between(self.conn, *self.p_bounds, self.currency, self.as_of)
+        return metrics.closed_summary(closed, self.currency)
+
+    @cached_property
+    def rates_closed(self) -> dict[str, int]:
+        return report_store.closed_between(self.conn, *self.r_bounds, self.currency, self.as_of)
+
+    @cached_property
+    def in_rates(self) -> dict[str, Any]:
+        return metrics.closed_summary(self.rates_closed, self.currency)
+
+    @cached_property
+    def cycle(self) -> dict[str, float | None]:
+        return metrics.days_summary(
+            report_store.won_cycle_days(self.conn, *self.r_bounds, self.currency, self.as_of))
+
+    @cached_property
+    def funnel(self) -> list[dict[str, Any]]:
+        reach = report_store.funnel_reach(self.conn, *self.r_bounds, self.as_of)
+        return metrics.funnel_flags(metrics.funnel(self.stage_rows, reach, report_store.WON_RANK))
+
+    @cached_property
+    def time_in_stage(self) -> list[dict[str, Any]]:
+        visits = report_store.time_in_stage(self.conn, *self.r_bounds, self.now_text, self.as_of)
+        return metrics.time_in_stage(self.stage_rows, visits)
+
+    @cached_property
+    def stale(self) -> tuple[int, list[dict[str, Any]]]:
+        return report_store.stale(self.conn, self.now_text, as_of=self.as_of, limit=self.limit)
+
+    @cached_property
+    def past_close(self) -> tuple[int, list[dict[str, Any]]]:
+        return report_store.past_close(self.conn, self.now.date().isoformat(), self.as_of, self.limit)
+
+    def velocity(self) -> dict[str, Any]:
+        closed = self.rates_closed
+        decided = closed["won_count"] + closed["lost_count"]
+        return metrics.velocity(
+            open_deals=metrics.pipeline_by_stage(self.stage_rows, self.currency)[0]["count"],
+            avg_deal_minor=closed["won_minor"] / closed["won_count"] if closed["won_count"] else None,
+            win_rate=self.in_rates["win_rate"], cycle_days=self.cycle["mean"], currency=self.currency,
+            exact_win_rate=closed["won_count"] / decided if decided else None)
+
+    def value(self, key: str) -> Any:
+        c = self.currency
+        getters = {
+            "as_of": lambda: self.now_text,
+            "currency": lambda: c,
+            "period": lambda: metrics.period_json(self.p_since, self.p_until, self.p_label),
+            "rates_period": lambda: metrics.period_json(self.r_since, self.r_until, self.r_label),
+            "open": lambda: metrics.pipeline_by_stage(self.stage_rows, c)[0],
+            "won": lambda: self.in_period["won"],
+            "lost": lambda: self.in_period["lost"],
+            "avg_deal_size": lambda: self.in_period["avg_deal_size"],
+            "win_rate": lambda: self.in_rates["win_rate"],
+            "win_rate_by_value": lambda: self.in_rates["win_rate_by_value"],
+            "closed_in_rates_period": lambda: {"won": self.in_rates["won"]["count"],
+                                               "lost": self.in_rates["lost"]["count"]},
+            "sales_cycle_days": lambda: self.cycle,
+            "sales_velocity": self.velocity,
+            "stages": lambda: metrics.pipeline_by_stage(self.stage_rows, c)[1],
+            "funnel": lambda: self.funnel,
+            "time_in_stage": lambda: self.time_in_stage,
+            "bottlenecks": lambda: metrics.bottlenecks(self.time_in_stage, self.funnel),
+            "stale_count": lambda: self.stale[0],
+            "stale": lambda: metrics.attention_rows(self.stale[1], day_key="days_idle"),
+            "past_close_count": lambda: self.past_close[0],
+            "past_close": lambda: metrics.attention_rows(self.past_close[1], day_key="days_late"),
+            "target": lambda: (current_target(self.conn, now=self.now, currency=c)
+                               if self.as_of is None else None),
+            "other_currency_leads": lambda: report_store.count_other_currency(self.conn, c),
+        }
+        return getters[key]()
+
+
+# The keys of `report --json`, in order (the README documents each).
+REPORT_KEYS = (
+    "as_of", "currency", "period", "rates_period", "open", "won", "lost", "avg_deal_size",
+    "win_rate", "win_rate_by_value", "closed_in_rates_period", "sales_cycle_days",
+    "sales_velocity", "stages", "funnel", "time_in_stage", "bottlenecks", "stale_count", "stale",
+    "past_close_count", "past_close", "target", "other_currency_leads",
+)
+CONTEXT = ("as_of", "currency", "period", "rates_period")
+# The parts each `report SECTION --json` prints, besides the context keys every one carries.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "pipeline": ("open", "stages"),
+    "funnel": ("funnel",),
+    "conversion": ("won", "lost", "win_rate", "win_rate_by_value", "closed_in_rates_period", "funnel"),
+    "cycle": ("sales_cycle_days", "time_in_stage", "bottlenecks"),
+    "velocity": ("sales_velocity",),
+    "stale": ("stale_count", "stale", "past_close_count", "past_close"),
+}
+# What the screen version of a section draws needs a little more.
+SECTION_SCREEN_KEYS: dict[str, tuple[str, ...]] = {
+    **SECTIONS,
+    "conversion": ("open", "won", "lost", "avg_deal_size", "win_rate", "win_rate_by_value",
+                   "closed_in_rates_period", "funnel"),
+}
+
+
 def pipeline_report(
     conn: sqlite3.Connection,
     *,
@@ -65,72 +188,14 @@ def pipeline_report(
     currency: str | None = None,
     as_of: date | None = None,
     limit: int | None = 10,
+    keys: tuple[str, ...] = REPORT_KEYS,
 ) -> dict[str, Any]:
-    """The report as one JSON-ready dict (the documented ``report --json`` contract).
-
-    ``limit`` caps the stale and past-close lists (their counts are always complete).
-    """
-    currency = normalize_currency(currency) if currency else default_currency(conn)
-    now, as_of_text = resolve_as_of(as_of, now)
-    (p_since, p_until, p_label), (r_since, r_until, r_label) = resolve_periods(
-        now=now, period=period, since=since, until=until)
-    p_bounds = _utc_bounds(p_since, p_until, now)
-    r_bounds = _utc_bounds(r_since, r_until, now)
-    now_text = utc_iso(now)
-    stage_rows = report_store.open_by_stage(conn, currency, as_of_text)
-    open_total, stages = metrics.pipeline_by_stage(stage_rows, currency)
-    in_period = metrics.closed_summary(
-        report_store.closed_between(conn, *p_bounds, currency, as_of_text), currency)
-    rates_closed = report_store.closed_between(conn, *r_bounds, currency, as_of_text)
-    in_rates = metrics.closed_summary(rates_closed, currency)
-    cycle = metrics.days_summary(report_store.won_cycle_days(conn, *r_bounds, currency, as_of_text))
-    reach = report_store.funnel_reach(conn, *r_bounds, as_of_text)
-    funnel = metrics.funnel_flags(metrics.funnel(stage_rows, reach, report_store.WON_RANK))
-    tis = metrics.time_in_stage(stage_rows, report_store.time_in_stage(conn, *r_bounds, now_text, as_of_text))
-    stale_count, stale_rows = report_store.stale(conn, now_text, as_of=as_of_text, limit=limit)
-    late_count, late_rows = report_store.past_close(conn, now.date().isoformat(), as_of_text, limit)
-    avg_rates = (rates_closed["won_minor"] / rates_closed["won_count"]) if rates_closed["won_count"] else None
-    return {
-        "as_of": now_text,
-        "currency": currency,
-        "period": metrics.period_json(p_since, p_until, p_label),
-        "rates_period": metrics.period_json(r_since, r_until, r_label),
-        "open": open_total,
-        "won": in_period["won"],
-        "lost": in_period["lost"],
-        "avg_deal_size": in_period["avg_deal_size"],
-        "win_rate": in_rates["win_rate"],
-        "win_rate_by_value": in_rates["win_rate_by_value"],
-        "closed_in_rates_period": {"won": in_rates["won"]["count"], "lost": in_rates["lost"]["count"]},
-        "sales_cycle_days": cycle,
-        "sales_velocity": metrics.velocity(
-            open_deals=open_total["count"], avg_deal_minor=avg_rates,
-            win_rate=in_rates["win_rate"], cycle_days=cycle["mean"], currency=currency,
-            exact_win_rate=(rates_closed["won_count"] / (rates_closed["won_count"] + rates_closed["lost_count"])
-                            if rates_closed["won_count"] + rates_closed["lost_count"] else None)),
-        "stages": stages,
-        "funnel": funnel,
-        "time_in_stage": tis,
-        "bottlenecks": metrics.bottlenecks(tis, funnel),
-        "stale_count": stale_count,
-        "stale": metrics.attention_rows(stale_rows, day_key="days_idle"),
-        "past_close_count": late_count,
-        "past_close": metrics.attention_rows(late_rows, day_key="days_late"),
-        "target": current_target(conn, now=now, currency=currency) if as_of_text is None else None,
-        "other_currency_leads": report_store.count_other_currency(conn, currency),
-    }
-
-
-# The parts each `report SECTION` prints, besides the context keys every one carries.
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "pipeline": ("open", "stages"),
-    "funnel": ("funnel",),
-    "conversion": ("won", "lost", "win_rate", "win_rate_by_value", "closed_in_rates_period", "funnel"),
-    "cycle": ("sales_cycle_days", "time_in_stage", "bottlenecks"),
-    "velocity": ("sales_velocity",),
-    "stale": ("stale_count", "stale", "past_close_count", "past_close"),
-}
-CONTEXT = ("as_of", "currency", "period", "rates_period")
+    """The report as one JSON-ready dict (the documented ``report --json`` contract), or just
+    ``keys`` of it. ``limit`` caps the stale and past-close lists (their counts are complete)."""
+    report = _Report(conn, now=now, period=period, since=since, until=until, currency=currency,
+                     as_of=as_of, limit=limit)
+    wanted = dict.fromkeys(CONTEXT + keys + ("other_currency_leads",))
+    return {key: report.value(key) for key in wanted}
 
 
 def section(data: dict[str, Any], name: str) -> dict[str, Any]:

@@ -18,6 +18,18 @@ _COLUMNS = ("id, title, company, value_minor, currency, probability, expected_cl
             "source, tags, fields, lost_reason")
 
 
+def _range(column: str, since: str | None, until: str | None) -> tuple[str, list[Any]]:
+    """``column`` in [since, until) as SQL, leaving out open ends (so indexes can be used)."""
+    parts, params = [], []
+    if since is not None:
+        parts.append(f"{column} >= ?")
+        params.append(since)
+    if until is not None:
+        parts.append(f"{column} < ?")
+        params.append(until)
+    return (" AND ".join(parts) or "1"), params
+
+
 def _state(as_of: str | None) -> tuple[str, list[Any]]:
     """SQL for the leads with ``stage``, ``stage_entered_at`` and ``closed_at`` as of a moment."""
     if as_of is None:
@@ -47,7 +59,7 @@ def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None = N
                coalesce(sum(l.value_minor * coalesce(l.probability, s.probability)), 0) / 100.0
                    AS weighted_minor
         FROM stages s
-        LEFT JOIN ({state}) l ON l.stage = s.key AND l.currency = ?
+        LEFT JOIN ({state}) l ON l.stage = s.key AND s.kind = 'open' AND l.currency = ?
         GROUP BY s.key
         ORDER BY s.position
         """,
@@ -60,6 +72,7 @@ def closed_between(conn: sqlite3.Connection, since: str | None, until: str | Non
                    currency: str, as_of: str | None = None) -> dict[str, int]:
     """Deals won/lost (as of) whose close falls in [since, until) (UTC ISO text; None = open)."""
     state, params = _state(as_of)
+    closed, closed_params = _range("l.closed_at", since, until)
     row = conn.execute(
         f"""
         SELECT
@@ -68,10 +81,9 @@ def closed_between(conn: sqlite3.Connection, since: str | None, until: str | Non
             coalesce(sum(s.kind = 'lost'), 0) AS lost_count,
             coalesce(sum(CASE WHEN s.kind = 'lost' THEN l.value_minor END), 0) AS lost_minor
         FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE s.kind != 'open' AND l.currency = ?
-          AND (? IS NULL OR l.closed_at >= ?) AND (? IS NULL OR l.closed_at < ?)
+        WHERE s.kind != 'open' AND l.currency = ? AND l.closed_at IS NOT NULL AND {closed}
         """,
-        [*params, currency, since, since, until, until],
+        [*params, currency, *closed_params],
     ).fetchone()
     return dict(row)
 
@@ -80,15 +92,15 @@ def won_cycle_days(conn: sqlite3.Connection, since: str | None, until: str | Non
                    currency: str, as_of: str | None = None) -> list[float]:
     """Days from creation to win for each deal won in [since, until), ascending."""
     state, params = _state(as_of)
+    closed, closed_params = _range("l.closed_at", since, until)
     rows = conn.execute(
         f"""
         SELECT julianday(l.closed_at) - julianday(l.created_at) AS days
         FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE s.kind = 'won' AND l.currency = ?
-          AND (? IS NULL OR l.closed_at >= ?) AND (? IS NULL OR l.closed_at < ?)
+        WHERE s.kind = 'won' AND l.currency = ? AND l.closed_at IS NOT NULL AND {closed}
         ORDER BY days
         """,
-        [*params, currency, since, since, until, until],
+        [*params, currency, *closed_params],
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -100,6 +112,10 @@ def funnel_reach(conn: sqlite3.Connection, since: str | None, until: str | None,
     A deal's rank is the highest position among the open stages it ever entered, or ``WON_RANK``
     once it entered a won stage. Lost stages do not count as progress.
     """
+    created, params = _range("l.created_at", since, until)
+    if as_of is not None:
+        created += " AND e.at <= ?"
+        params.append(as_of)
     rows = conn.execute(
         f"""
         WITH reach AS (
@@ -109,76 +125,68 @@ def funnel_reach(conn: sqlite3.Connection, since: str | None, until: str | None,
             FROM leads l
             JOIN stage_events e ON e.lead_id = l.id
             JOIN stages s ON s.key = e.to_stage
-            WHERE (? IS NULL OR l.created_at >= ?) AND (? IS NULL OR l.created_at < ?)
-              AND (? IS NULL OR e.at <= ?)
+            WHERE {created}
             GROUP BY e.lead_id
         )
         SELECT rank, count(*) AS n FROM reach GROUP BY rank
         """,
-        (since, since, until, until, as_of, as_of),
+        params,
     ).fetchall()
     return {row["rank"]: row["n"] for row in rows}
 
 
 def time_in_stage(conn: sqlite3.Connection, since: str | None, until: str | None, now: str,
-                  as_of: str | None = None) -> list[dict[str, Any]]:
-    """Per stage: deals, how many are still there, mean and median days spent there.
+                  as_of: str | None = None) -> list[tuple[str, int, float, int]]:
+    """Stage visits: (stage, lead id, days spent there, 1 if the deal is still there).
 
-    A deal's time in a stage is the sum of its visits to it: visits that ended in
-    [since, until), plus, for deals still in an open stage, the time so far (to ``now``).
-    Each event stores when the previous one happened (``prev_at``), so no window over the
-    event log is needed.
+    Visits that ended in [since, until), plus, for deals still in an open stage, the time so
+    far (to ``now``); a deal's time in a stage is the sum of its visits (``metrics``). Each
+    event stores when the previous one happened (``prev_at``), so no window over the event log
+    is needed, and summing in Python beats a GROUP BY plus a median window here.
     """
     state, params = _state(as_of)
-    rows = conn.execute(
+    ended, ended_params = _range("e.at", since, until)
+    return conn.execute(  # type: ignore[return-value]
         f"""
-        WITH visits AS (
-            SELECT e.lead_id, e.from_stage AS stage,
-                   julianday(e.at) - julianday(e.prev_at) AS days, 0 AS still_there
-            FROM stage_events e
-            WHERE e.from_stage IS NOT NULL
-              AND (? IS NULL OR e.at >= ?) AND (? IS NULL OR e.at < ?) AND e.at <= ?
-            UNION ALL
-            SELECT l.id, l.stage, julianday(?) - julianday(l.stage_entered_at), 1
-            FROM ({state}) l JOIN stages s ON s.key = l.stage
-            WHERE s.kind = 'open'
-        ),
-        per_deal AS (
-            SELECT stage, lead_id, sum(days) AS days, max(still_there) AS still_there
-            FROM visits GROUP BY stage, lead_id
-        ),
-        ranked AS (
-            SELECT stage, days, still_there,
-                   row_number() OVER (PARTITION BY stage ORDER BY days) AS rn,
-                   count(*) OVER (PARTITION BY stage) AS n
-            FROM per_deal
-        )
-        SELECT stage, count(*) AS deals, sum(still_there) AS open_deals, avg(days) AS mean_days,
-               avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN days END) AS median_days
-        FROM ranked GROUP BY stage
+        SELECT e.from_stage, e.lead_id, julianday(e.at) - julianday(e.prev_at), 0
+        FROM stage_events e
+        WHERE e.from_stage IS NOT NULL AND {ended} AND e.at <= ?
+        UNION ALL
+        SELECT l.stage, l.id, julianday(?) - julianday(l.stage_entered_at), 1
+        FROM ({state}) l JOIN stages s ON s.key = l.stage
+        WHERE s.kind = 'open'
         """,
-        [since, since, until, until, now, now, *params],
+        [*ended_params, now, now, *params],
     ).fetchall()
-    return [dict(r) for r in rows]
+
+
+def _top(conn: sqlite3.Connection, where: str, params: list[Any], extra: str,
+         extra_params: list[Any], limit: int | None) -> tuple[int, list[dict[str, Any]]]:
+    """Count the rows of ``where``, and return the ``limit`` biggest by value with details.
+
+    Counting and ranking read the covering stage index; only the rows shown touch the table.
+    """
+    count = conn.execute(f"SELECT count(*) {where}", params).fetchone()[0]
+    rows = conn.execute(
+        f"""SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency, {extra}
+            {where} AND l.id IN (SELECT l.id {where} ORDER BY l.value_minor DESC, l.id LIMIT ?)
+            ORDER BY l.value_minor DESC, l.id""",
+        [*extra_params, *params, *params, -1 if limit is None else limit],
+    ).fetchall()
+    return count, [dict(r) for r in rows]
 
 
 def stale(conn: sqlite3.Connection, now: str, currency: str | None = None, as_of: str | None = None,
           limit: int | None = None) -> tuple[int, list[dict[str, Any]]]:
     """Open deals idle (no stage change) longer than their stage's rotting days, by value."""
     state, params = _state(as_of)
+    # the threshold is worked out once per stage, so (stage, stage_entered_at) is an index range
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE s.kind = 'open'
-          AND julianday(?) - julianday(l.stage_entered_at) > coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS})"""
-    count = conn.execute(f"SELECT count(*) {where}", [*params, now]).fetchone()[0]
-    rows = conn.execute(
-        f"""SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency,
-                   julianday(?) - julianday(l.stage_entered_at) AS days_idle,
-                   coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days
-            {where}
-            ORDER BY l.value_minor DESC, l.id LIMIT ?""",
-        [now, *params, now, -1 if limit is None else limit],
-    ).fetchall()
-    return count, [dict(r) for r in rows]
+        WHERE s.kind = 'open' AND l.stage_entered_at < strftime('%Y-%m-%dT%H:%M:%SZ',
+              julianday(?) - coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}))"""
+    return _top(conn, where, [*params, now],
+                f"julianday(?) - julianday(l.stage_entered_at) AS days_idle, "
+                f"coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days", [now], limit)
 
 
 def past_close(conn: sqlite3.Connection, today: str, as_of: str | None = None,
@@ -187,14 +195,8 @@ def past_close(conn: sqlite3.Connection, today: str, as_of: str | None = None,
     state, params = _state(as_of)
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind = 'open' AND l.expected_close IS NOT NULL AND l.expected_close < ?"""
-    count = conn.execute(f"SELECT count(*) {where}", [*params, today]).fetchone()[0]
-    rows = conn.execute(
-        f"""SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency, l.expected_close,
-                   julianday(?) - julianday(l.expected_close) AS days_late
-            {where} ORDER BY l.value_minor DESC, l.id LIMIT ?""",
-        [today, *params, today, -1 if limit is None else limit],
-    ).fetchall()
-    return count, [dict(r) for r in rows]
+    return _top(conn, where, [*params, today],
+                "l.expected_close, julianday(?) - julianday(l.expected_close) AS days_late", [today], limit)
 
 
 def breakdown(conn: sqlite3.Connection, *, by: str, since: str | None, until: str | None,
