@@ -195,3 +195,33 @@ def test_history_assumptions(cli, tmp_path):
     assert got["Won no dates"]["created_at"] == got["Won no dates"]["closed_at"] == "2026-11-26T10:00:00Z"
     assert got["Lost no created"]["created_at"] == got["Lost no created"]["closed_at"] == "2026-08-01T12:00:00Z"
     assert got["Won early"]["created_at"] == "2026-09-01T12:00:00Z"
+
+
+def test_bulk_import_rebuilds_the_indexes(cli, tmp_path, db_path, monkeypatch):
+    """A big file into a small database drops the secondary indexes and builds them again at
+    the end, in the same transaction: the schema afterwards is the schema before."""
+    import sqlite3
+
+    from salespipe.services import importer
+
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 0)
+    cli("stage", "list")
+
+    def schema():
+        conn = sqlite3.connect(db_path)
+        try:
+            return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+        finally:
+            conn.close()
+
+    before = schema()
+    f = write(tmp_path / "l.csv", "id,name,email,stage,created\n" + "".join(
+        f"X{i},Lead {i},l{i}@x.de,{'won' if i % 3 else 'new'},2026-0{1 + i % 9}-15\n" for i in range(300)))
+    summary = json.loads(cli("import", str(f), "--json").stdout)
+    assert summary["inserted"] == 300
+    assert schema() == before
+    assert cli.json("report", "--period", "all")["won"]["count"] == 200
+    # a rolled-back bulk import (--strict with a bad row) leaves the indexes too
+    g = write(tmp_path / "g.csv", "id,name,amount\nY1,A,1\nY2,B,oops\n")
+    cli("import", str(g), "--strict", code=1)
+    assert schema() == before

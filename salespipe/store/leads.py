@@ -211,3 +211,33 @@ def insert_many(conn: sqlite3.Connection, leads: list[tuple[Any, ...]], events: 
         f"INSERT INTO stage_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
         events,
     )
+
+
+# Secondary indexes an import can rebuild at the end instead of updating row by row. The
+# duplicate checks need idx_leads_email and the external_id UNIQUE index, so those stay.
+_KEEP_DURING_BULK = {"idx_leads_email"}
+
+
+def drop_bulk_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Drop the secondary indexes of ``leads`` and ``stage_events`` (inside the caller's
+    transaction); returns their ``CREATE INDEX`` statements for ``restore_indexes``."""
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('leads', 'stage_events')"
+    ).fetchall()
+    statements = []
+    for name, sql in rows:
+        if name in _KEEP_DURING_BULK:
+            continue
+        conn.execute(f'DROP INDEX "{name}"')
+        statements.append(sql)
+    return statements
+
+
+def restore_indexes(conn: sqlite3.Connection, statements: list[str]) -> None:
+    for sql in statements:
+        conn.execute(sql)
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM leads").fetchone()[0])
