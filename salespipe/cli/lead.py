@@ -6,8 +6,21 @@ from typing import Annotated
 
 import typer
 
-from salespipe.cli.common import (AtOpt, CsvOpt, JsonOpt, LeadId, NoteOpt, ValueOpt, database, emit,
-                                  emit_json, info, now, output_mode, parse_at)
+from salespipe.cli.common import (
+    AtOpt,
+    CsvOpt,
+    JsonOpt,
+    LeadId,
+    NoteOpt,
+    ValueOpt,
+    database,
+    emit,
+    emit_json,
+    info,
+    now,
+    output_mode,
+    parse_at,
+)
 
 app = typer.Typer(help="Add, list, show, edit and delete leads.", no_args_is_help=True)
 

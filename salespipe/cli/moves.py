@@ -9,8 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import (AtOpt, JsonOpt, LeadId, NoteOpt, ValueOpt, database, emit_json, info,
-                                  now, parse_at)
+from salespipe.cli.common import AtOpt, JsonOpt, LeadId, NoteOpt, ValueOpt, database, emit_json, info, now, parse_at
 
 
 def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None, json_: bool,

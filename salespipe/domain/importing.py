@@ -25,8 +25,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, time, timezone
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError

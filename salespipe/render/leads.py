@@ -97,7 +97,6 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
-
     from rich.text import Text
 
     grid = Table.grid(padding=(0, 2))

@@ -10,7 +10,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import IO, Any
 
 # Cells starting with these are formulas to a spreadsheet (OWASP "CSV injection").
@@ -84,7 +84,7 @@ def write_json_list(stream: IO[str], key: str, rows: Iterable[dict[str, Any]]) -
     return count
 
 
-def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: set[int] = frozenset()) -> str:  # type: ignore[assignment]
+def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[int] = ()) -> str:
     """Columns aligned with spaces: what a pipe or ``NO_COLOR`` gets instead of a Rich table."""
     widths = [len(h) for h in header]
     for row in rows:

@@ -285,7 +285,6 @@ def bar_line(progress: float | None, *, plain: bool, width: int = 40) -> Any:
 
 
 def breakdown_renderable(data: dict[str, Any], *, plain: bool) -> Any:
-    from rich.console import Group
     from rich.text import Text
 
     cur = data["currency"]

@@ -21,8 +21,15 @@ from typing import IO, Any
 
 from salespipe.domain.dates import utc_iso
 from salespipe.domain.errors import Conflict, InvalidValue, SalespipeError
-from salespipe.domain.importing import (ImportRow, Mapping, RowContext, StageResolver, build_mapping,
-                                        convert_row, slash_order_evidence)
+from salespipe.domain.importing import (
+    ImportRow,
+    Mapping,
+    RowContext,
+    StageResolver,
+    build_mapping,
+    convert_row,
+    slash_order_evidence,
+)
 from salespipe.services.leads import default_currency, pipeline
 from salespipe.store import leads as lead_store
 

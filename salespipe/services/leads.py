@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,9 +74,9 @@ def edit_lead(
     fields: LeadFields,
     *,
     now: datetime,
-    clear: set[str] = frozenset(),  # type: ignore[assignment]
-    untag: list[str] = (),  # type: ignore[assignment]
-    unset_fields: list[str] = (),  # type: ignore[assignment]
+    clear: Collection[str] = (),
+    untag: Collection[str] = (),
+    unset_fields: Collection[str] = (),
 ) -> Lead:
     """Change a lead's fields. Tags given are added, ``untag`` removes; custom fields merge."""
     lead = get_lead(conn, lead_id)
