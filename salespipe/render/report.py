@@ -26,7 +26,7 @@ def bar(fraction: float | None, width: int, *, plain: bool) -> str:
 
 
 def deals(n: int) -> str:
-    return f"{n} deal" if n == 1 else f"{n} deals"
+    return f"{n:,} deal" if n == 1 else f"{n:,} deals"
 
 
 def _period(p: dict[str, Any]) -> str:
@@ -56,6 +56,17 @@ def _table(title: str, *, plain: bool) -> Any:
     table = Table(box=None if plain else box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
     table.heading = title  # type: ignore[attr-defined]
     return table
+
+
+def _add_rows(table: Any, rows: list[list[Any]]) -> None:
+    """Add rows so that right-aligned columns (figures) are never cut: they get the width of
+    their widest cell, and the labels and bars give way on a narrow terminal."""
+    for i, column in enumerate(table.columns):
+        if column.justify == "right":
+            column.no_wrap = True
+            column.min_width = max([len(str(column.header))] + [len(str(r[i])) for r in rows])
+    for row in rows:
+        table.add_row(*row)
 
 
 def _titled(table: Any) -> Any:
@@ -146,13 +157,14 @@ def _pipeline(data: dict[str, Any], money: Any, plain: bool) -> Any:
     stages.add_column("Prob", justify="right")
     stages.add_column("Weighted", justify="right")
     stages.add_column("Share", justify="right")
-    stages.add_column("", no_wrap=True, min_width=10)
+    stages.add_column("", no_wrap=True, min_width=4)
     biggest = max((s["share"] or 0 for s in data["stages"]), default=0)
-    for s in data["stages"]:
-        stages.add_row(Text(s["label"]), str(s["count"]), money(s["value"]), f"{s['probability']}%",
-                       money(s["weighted_value"]), pct(s["share"]),
-                       Text(bar((s["share"] or 0) / biggest if biggest else None, 12, plain=plain),
-                            style="cyan"))
+    _add_rows(stages, [
+        [Text(s["label"]), str(s["count"]), money(s["value"]), f"{s['probability']}%",
+         money(s["weighted_value"]), pct(s["share"]),
+         Text(bar((s["share"] or 0) / biggest if biggest else None, 12, plain=plain), style="cyan")]
+        for s in data["stages"]
+    ])
     return _titled(stages)
 
 
@@ -163,20 +175,22 @@ def _funnel(data: dict[str, Any], money: Any, plain: bool) -> Any:
     funnel = _table(f"Funnel: deals created {_period(data['rates_period'])}", plain=plain)
     funnel.add_column("Stage", overflow="ellipsis", no_wrap=True, max_width=22)
     funnel.add_column("Reached", justify="right")
-    funnel.add_column("", no_wrap=True, min_width=10)
+    funnel.add_column("", no_wrap=True, min_width=4)
     funnel.add_column("Next", justify="right")
     funnel.add_column("Won from here", justify="right")
     top = data["funnel"][0]["reached"] if data["funnel"] else 0
     thin = []
+    rows = []
     for f in data["funnel"]:
         share = f["reached"] / top if top else None
         mark = " !" if f.get("flag") else ("  " if f.get("sample_ok", True) else " ?")
         if not f.get("sample_ok", True):
             thin.append(f["label"])
-        funnel.add_row(Text(f["label"]), str(f["reached"]), Text(bar(share, 16, plain=plain), style="green"),
-                       pct(f["conversion_to_next"]),
-                       Text(f"{pct(f['eventual_win_rate'])} (set {f['probability']}%){mark}",
-                            style="bold red" if f.get("flag") else ""))
+        rows.append([Text(f["label"]), str(f["reached"]), Text(bar(share, 16, plain=plain), style="green"),
+                     pct(f["conversion_to_next"]),
+                     Text(f"{pct(f['eventual_win_rate'])} (set {f['probability']}%){mark}",
+                          style="bold red" if f.get("flag") else "")])
+    _add_rows(funnel, rows)
     notes = []
     flagged = [f for f in data["funnel"] if f.get("flag")]
     for f in flagged:
@@ -200,9 +214,8 @@ def _cycle(data: dict[str, Any], money: Any, plain: bool) -> Any:
     tis.add_column("Still there", justify="right")
     tis.add_column("Mean", justify="right")
     tis.add_column("Median", justify="right")
-    for t in data["time_in_stage"]:
-        tis.add_row(Text(t["label"]), str(t["deals"]), str(t["open_deals"]), _days(t["mean_days"]),
-                    _days(t["median_days"]))
+    _add_rows(tis, [[Text(t["label"]), str(t["deals"]), str(t["open_deals"]), _days(t["mean_days"]),
+                     _days(t["median_days"])] for t in data["time_in_stage"]])
     return Group(
         Text(f"Sales cycle of won deals: {_days(c['mean'])} days mean, {_days(c['median'])} median."),
         Text(""), _titled(tis), Text(data["bottlenecks"]["summary"]))
@@ -218,8 +231,8 @@ def _attention_table(title: str, rows: list[dict[str, Any]], day_key: str, day_l
     table.add_column("Stage", no_wrap=True)
     table.add_column(day_label, justify="right")
     table.add_column("Value", justify="right")
-    for r in rows:
-        table.add_row(str(r["id"]), Text(r["title"]), r["stage"], str(r[day_key]), money(r["value"]))
+    _add_rows(table, [[str(r["id"]), Text(r["title"]), r["stage"], str(r[day_key]), money(r["value"])]
+                      for r in rows])
     return _titled(table)
 
 
@@ -231,12 +244,12 @@ def _stale(data: dict[str, Any], money: Any, plain: bool) -> Any:
     if data["stale_count"]:
         shown = len(data["stale"])
         more = f", the {shown} biggest" if shown < data["stale_count"] else ""
-        parts.append(_attention_table(f"Stale: {data['stale_count']} open deals idle past their stage's limit{more}",
+        parts.append(_attention_table(f"Stale: {data['stale_count']:,} open deals idle past their stage's limit{more}",
                                       data["stale"], "days_idle", "Idle", money, plain))
     if data["past_close_count"]:
         shown = len(data["past_close"])
         more = f", the {shown} biggest" if shown < data["past_close_count"] else ""
-        parts.append(_attention_table(f"Past expected close: {data['past_close_count']} open deals{more}",
+        parts.append(_attention_table(f"Past expected close: {data['past_close_count']:,} open deals{more}",
                                       data["past_close"], "days_late", "Late", money, plain))
     if len(parts) == 1:
         parts.append(Text("Nothing: no stale deals, none past its expected close date."))
@@ -292,7 +305,7 @@ def breakdown_renderable(data: dict[str, Any], *, plain: bool) -> Any:
     table.add_column(data["by"].capitalize(), overflow="ellipsis", no_wrap=True, max_width=30)
     for name in ("Deals", "Won", "Lost", "Win rate", "Won value"):
         table.add_column(name, justify="right")
-    for g in data["groups"]:
-        table.add_row(Text(str(g["group"])), str(g["deals"]), str(g["won"]), str(g["lost"]),
-                      pct(g["win_rate"]), format_major(g["won_value"], cur, cents=False))
+    _add_rows(table, [[Text(str(g["group"])), str(g["deals"]), str(g["won"]), str(g["lost"]),
+                       pct(g["win_rate"]), format_major(g["won_value"], cur, cents=False)]
+                      for g in data["groups"]])
     return _titled(table) if data["groups"] else Text("No deals in this period.")
