@@ -101,7 +101,9 @@ def test_duplicates(cli, tmp_path, db_path):
               "A1,Anna again,other@x.de,300\n")
     summary = json.loads(cli("import", str(f), "--json").stdout)
     assert (summary["inserted"], summary["skipped"], summary["duplicates_in_file"]) == (2, 1, 1)
-    assert {"line": 4, "error": "skipped: duplicate of line 2"} in summary["rejects"]
+    assert summary["duplicates"] == [{"line": 4, "duplicate_of_line": 2}] and summary["rejects"] == []
+    fresh = str(tmp_path / "fresh.db")
+    assert "line 4: skipped, a duplicate of line 2" in cli("--db", fresh, "import", str(f), "--dry-run").stderr
     before = dump(db_path)
     again = json.loads(cli("import", str(f), "--json").stdout)
     assert (again["inserted"], again["skipped"]) == (0, 3)

@@ -78,9 +78,13 @@ def _print_summary(summary: Any) -> None:
          f"{summary.header_line}{order}")
     for reject in summary.rejects[:MAX_PRINTED_REJECTS]:
         info(f"  line {reject.line}: {reject.error}")
-    hidden = summary.rejected + summary.duplicates_in_file - min(len(summary.rejects), MAX_PRINTED_REJECTS)
-    if hidden > 0:
-        info(f"  ... and {hidden} more" + (f" (all rejected rows are in {summary.rejects_file})" if summary.rejects_file else ""))
+    if summary.rejected > MAX_PRINTED_REJECTS:
+        info(f"  ... and {summary.rejected - MAX_PRINTED_REJECTS} more rejected rows"
+             + (f" (all are in {summary.rejects_file})" if summary.rejects_file else " (--json lists them)"))
+    for line, first in summary.duplicates[:MAX_PRINTED_REJECTS]:
+        info(f"  line {line}: skipped, a duplicate of line {first}")
+    if summary.duplicates_in_file > MAX_PRINTED_REJECTS:
+        info(f"  ... and {summary.duplicates_in_file - MAX_PRINTED_REJECTS} more duplicates (--json lists them)")
     for warning in summary.warnings[:MAX_PRINTED_REJECTS]:
         info(f"  line {warning.line}: warning: {warning.error}")
     if summary.warned > MAX_PRINTED_REJECTS:

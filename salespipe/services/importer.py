@@ -83,6 +83,7 @@ class ImportSummary:
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[Reject] = field(default_factory=list)
     warned: int = 0
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (line, line it repeats)
     rejects_file: str | None = None
     dry_run: bool = False
     committed: bool = False
@@ -96,6 +97,7 @@ class ImportSummary:
             "blank_lines": self.blank_lines, "dry_run": self.dry_run, "committed": self.committed,
             "rejects_file": self.rejects_file,
             "rejects": [{"line": r.line, "error": r.error} for r in self.rejects],
+            "duplicates": [{"line": line, "duplicate_of_line": first} for line, first in self.duplicates],
             "warned": self.warned,
             "warnings": [{"line": r.line, "warning": r.error} for r in self.warnings],
             "mapping": self.mapping,
@@ -464,8 +466,8 @@ class _Writer:
             earlier = self.lines[lead_id - self.first_new_id]
             self.summary.duplicates_in_file += 1
             self.summary.skipped += 1
-            if len(self.summary.rejects) < MAX_REPORTED_REJECTS:
-                self.summary.rejects.append(Reject(line, f"skipped: duplicate of line {earlier}"))
+            if len(self.summary.duplicates) < MAX_REPORTED_REJECTS:
+                self.summary.duplicates.append((line, earlier))
             return
         if self.options.on_duplicate == "fail":
             raise Conflict(f"line {line} matches existing lead #{lead_id}; nothing was imported "
