@@ -36,6 +36,7 @@ def test_json_jsonl_and_events(cli, add_lead, tmp_path):
     result = cli("export", "--format", "json", "--what", "events", "--out", str(out))
     assert "Exported 2 events" in result.stderr and len(json.loads(out.read_text())["events"]) == 2
     assert "unknown format 'xml'" in cli("export", "--format", "xml", code=1).stderr
+    assert "cannot write" in cli("export", "--out", str(tmp_path / "no" / "x.csv"), code=1).stderr
 
 
 def test_round_trip_of_the_demo_gives_the_same_report(cli, tmp_path):

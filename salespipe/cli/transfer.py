@@ -144,9 +144,14 @@ def export(
     from salespipe.render.output import write_csv, write_json_list, write_jsonl
     from salespipe.services.exporter import export as export_records
 
+    from salespipe.domain.errors import SalespipeError
+
     with database(ctx, write=False) as conn:
         data = export_records(conn, fmt=fmt, what=what)
-        target = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
+        try:
+            target = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
+        except OSError as exc:
+            raise SalespipeError(f"cannot write {str(out)!r}: {exc.strerror}") from None
         try:
             if fmt == "csv":
                 count = write_csv(target, data.header, data.records)
