@@ -76,9 +76,9 @@ def add(
             currency=currency, probability=probability, close_date=close_date, tags=tag,
             fields=field, external_id=external_id)
         lead = leads.add_lead(conn, fields, now=moment, stage=stage, at=parse_at(at, moment), note=note)
-        row = leads.show_lead(conn, lead.id)
+        probability = leads.probability_of(conn, lead)
     if json_:
-        emit_json(lead_record(lead, row.probability))
+        emit_json(lead_record(lead, probability))
     else:
         info(f"Added lead #{lead.id} {lead.title} ({lead.stage}).")
 
@@ -210,9 +210,9 @@ def edit(
         lead = leads.edit_lead(conn, lead_id, fields, now=moment,
                                clear={clearable[c] for c in clear or []}, untag=untag or [],
                                unset_fields=unset_fields)
-        card = leads.show_lead(conn, lead.id)
+        probability = leads.probability_of(conn, lead)
     if json_:
-        emit_json(lead_record(lead, card.probability))
+        emit_json(lead_record(lead, probability))
     else:
         info(f"Updated lead #{lead.id} {lead.title}.")
 

@@ -26,10 +26,10 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
             value_minor, currency = fields.value_minor, fields.currency
         change = leads.change_stage(conn, lead_id, now=moment, at=parse_at(at, moment), note=note,
                                     value_minor=value_minor, currency=currency, **target)
-        card = leads.show_lead(conn, lead_id)
+        probability = leads.probability_of(conn, change.lead)
     t = change.transition
     if json_:
-        emit_json({**lead_record(change.lead, card.probability), "from_stage": t.from_stage,
+        emit_json({**lead_record(change.lead, probability), "from_stage": t.from_stage,
                    "backwards": t.backwards})
         return
     direction = " (backwards)" if t.backwards else ""

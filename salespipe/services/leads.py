@@ -201,6 +201,14 @@ def list_leads(conn: sqlite3.Connection, **filters: Any) -> list[LeadRow]:
     return [LeadRow(lead, p) for lead, p in lead_store.search(conn, **filters)]
 
 
+def probability_of(conn: sqlite3.Connection, lead: Lead) -> int:
+    """The win probability that applies: the deal's own, else its stage's."""
+    if lead.probability is not None:
+        return lead.probability
+    stage = pipeline(conn).by_key.get(lead.stage)
+    return stage.probability if stage else 0
+
+
 @dataclass(frozen=True)
 class LeadCard:
     lead: Lead
@@ -211,10 +219,7 @@ class LeadCard:
 
 def show_lead(conn: sqlite3.Connection, lead_id: int) -> LeadCard:
     lead = get_lead(conn, lead_id)
-    pipe = pipeline(conn)
-    stage = pipe.by_key.get(lead.stage)
-    probability = lead.probability if lead.probability is not None else (stage.probability if stage else 0)
-    return LeadCard(lead, probability, lead_store.events(conn, lead_id), pipe)
+    return LeadCard(lead, probability_of(conn, lead), lead_store.events(conn, lead_id), pipeline(conn))
 
 
 def fields_from_input(

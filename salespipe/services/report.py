@@ -77,6 +77,10 @@ class _Report:
         return report_store.open_by_stage(self.conn, self.currency, self.as_of)
 
     @cached_property
+    def pipeline(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        return metrics.pipeline_by_stage(self.stage_rows, self.currency)
+
+    @cached_property
     def in_period(self) -> dict[str, Any]:
         closed = report_store.closed_between(self.conn, *self.p_bounds, self.currency, self.as_of)
         return metrics.closed_summary(closed, self.currency)
@@ -116,7 +120,7 @@ class _Report:
         closed = self.rates_closed
         decided = closed["won_count"] + closed["lost_count"]
         return metrics.velocity(
-            open_deals=metrics.pipeline_by_stage(self.stage_rows, self.currency)[0]["count"],
+            open_deals=self.pipeline[0]["count"],
             avg_deal_minor=closed["won_minor"] / closed["won_count"] if closed["won_count"] else None,
             win_rate=self.in_rates["win_rate"], cycle_days=self.cycle["mean"], currency=self.currency,
             exact_win_rate=closed["won_count"] / decided if decided else None)
@@ -128,7 +132,7 @@ class _Report:
             "currency": lambda: c,
             "period": lambda: metrics.period_json(self.p_since, self.p_until, self.p_label),
             "rates_period": lambda: metrics.period_json(self.r_since, self.r_until, self.r_label),
-            "open": lambda: metrics.pipeline_by_stage(self.stage_rows, c)[0],
+            "open": lambda: self.pipeline[0],
             "won": lambda: self.in_period["won"],
             "lost": lambda: self.in_period["lost"],
             "avg_deal_size": lambda: self.in_period["avg_deal_size"],
@@ -138,7 +142,7 @@ class _Report:
                                                "lost": self.in_rates["lost"]["count"]},
             "sales_cycle_days": lambda: self.cycle,
             "sales_velocity": self.velocity,
-            "stages": lambda: metrics.pipeline_by_stage(self.stage_rows, c)[1],
+            "stages": lambda: self.pipeline[1],
             "funnel": lambda: self.funnel,
             "time_in_stage": lambda: self.time_in_stage,
             "bottlenecks": lambda: metrics.bottlenecks(self.time_in_stage, self.funnel),
