@@ -310,8 +310,8 @@ def import_csv(
     rejects = _RejectsWriter(options, layout.headers, summary)
     total = options.path.stat().st_size
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
-    # A bigger page cache keeps the growing indexes in memory (64 MB at most, this connection only).
-    conn.execute("PRAGMA cache_size = -65536")
+    # A bigger page cache keeps the growing indexes in memory (32 MB at most, this connection only).
+    conn.execute("PRAGMA cache_size = -32768")
     # A big file into a small database: indexes are rebuilt once at the end (a sort) rather
     # than updated row by row in random order. Estimated at ~150 bytes a row.
     bulk = total / 150 > max(BULK_MIN_ROWS, lead_store.count(conn))
