@@ -49,3 +49,11 @@ def test_simple_commands_leave_heavy_modules_out(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_every_group_has_help(cli):
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            assert command.help, name
+    assert "Example: salespipe report" in cli("report", "--help").stdout

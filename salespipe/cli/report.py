@@ -18,7 +18,7 @@ CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="Report deal
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", metavar="DATE",
                                              help="The pipeline as it stood at the end of that day.")]
 
-app = typer.Typer(help="The daily report and its sections.", invoke_without_command=True)
+app = typer.Typer(invoke_without_command=True)  # help: the callback's docstring
 
 
 def _options(ctx: typer.Context, **given: Any) -> dict[str, Any]:
@@ -65,8 +65,8 @@ def report(
     currency: CurrencyOpt = None,
     as_of: AsOfOpt = None,
     json_: JsonOpt = False,
-    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Also write the report as HTML.")] = None,
-    svg: Annotated[Path | None, typer.Option("--svg", metavar="FILE", help="Also write the report as SVG.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write the report to FILE as HTML (instead of the screen; with --json, both).")] = None,
+    svg: Annotated[Path | None, typer.Option("--svg", metavar="FILE", help="Write the report to FILE as SVG (instead of the screen; with --json, both).")] = None,
 ) -> None:
     """The daily report: headline, pipeline by stage, funnel, bottlenecks, deals that need
     attention and target progress. Won/lost and targets cover this month, rates the last 90
