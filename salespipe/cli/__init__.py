@@ -40,13 +40,6 @@ def root(
     state(ctx).db_flag = db
 
 
-def _add_group(module: str, name: str) -> Callable[[typer.Typer], None]:
-    def register(app: typer.Typer) -> None:
-        app.add_typer(importlib.import_module(f"salespipe.cli.{module}").app, name=name)
-
-    return register
-
-
 def _add_command(module: str, function: str, name: str) -> Callable[[typer.Typer], None]:
     def register(app: typer.Typer) -> None:
         app.command(name)(getattr(importlib.import_module(f"salespipe.cli.{module}"), function))
@@ -54,11 +47,9 @@ def _add_command(module: str, function: str, name: str) -> Callable[[typer.Typer
     return register
 
 
-def _add_target_group() -> Callable[[typer.Typer], None]:
+def _add_group(module: str, attribute: str, name: str) -> Callable[[typer.Typer], None]:
     def register(app: typer.Typer) -> None:
-        from salespipe.cli.report import target_app
-
-        app.add_typer(target_app, name="target")
+        app.add_typer(getattr(importlib.import_module(f"salespipe.cli.{module}"), attribute), name=name)
 
     return register
 
@@ -72,16 +63,18 @@ def _add_move(verb: str) -> Callable[[typer.Typer], None]:
 
 # Top-level commands in the order `--help` lists them.
 COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
-    "lead": _add_group("lead", "lead"),
+    "lead": _add_group("lead", "app", "lead"),
     **{verb: _add_move(verb) for verb in moves.VERBS},
-    "report": _add_group("report", "report"),
-    "target": _add_target_group(),
-    "stage": _add_group("stage", "stage"),
+    "report": _add_group("report", "app", "report"),
+    "target": _add_group("report", "target_app", "target"),
+    "log": _add_command("work", "log", "log"),
+    "task": _add_group("work", "task_app", "task"),
+    "stage": _add_group("stage", "app", "stage"),
     "init": _add_command("stage", "init", "init"),
     "import": _add_command("transfer", "import_", "import"),
     "export": _add_command("transfer", "export", "export"),
     "demo": _add_command("demo", "demo", "demo"),
-    "db": _add_group("db", "db"),
+    "db": _add_group("db", "app", "db"),
 }
 
 

@@ -151,14 +151,20 @@ def show(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
         card = leads.show_lead(conn, lead_id)
     record = lead_record(card.lead, card.probability)
     events = [event_record(e) for e in card.events]
+    activities = [a.model_dump(mode="json") for a in card.activities]
+    tasks = [t.model_dump(mode="json", exclude={"lead_id"}) for t in card.tasks]
+    open_tasks = [t for t in tasks if t["done_at"] is None]
+    next_step = open_tasks[0] if open_tasks else None
     if json_:
-        emit_json({**record, "events": events})
+        emit_json({**record, "events": events, "activities": activities, "tasks": tasks,
+                   "next_step": next_step})
         return
     from salespipe.render.leads import lead_card
     from salespipe.render.output import is_plain
 
     labels = {s.key: s.label for s in card.pipeline.stages}
-    emit(lead_card(record, events, labels, now=now(), plain=is_plain()))
+    emit(lead_card(record, events, labels, now=now(), plain=is_plain(), activities=activities,
+                   tasks=tasks, next_step=next_step))
 
 
 @app.command("edit")

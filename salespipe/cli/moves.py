@@ -13,11 +13,22 @@ from salespipe.cli.common import AtOpt, JsonOpt, LeadId, NoteOpt, ValueOpt, data
 
 
 def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None, json_: bool,
-          value: str | None = None, **target: Any) -> None:
+          value: str | None = None, close_tasks: bool | None = None, **target: Any) -> None:
+    """One stage change. ``close_tasks``: when the change closes the deal, also mark its open
+    tasks done (True), leave them (False), or ask first (None, on a terminal; else leave)."""
     from salespipe.render.records import lead_record
-    from salespipe.services import leads
+    from salespipe.services import leads, work
 
     moment = now()
+    open_tasks = []
+    if target.get("kind") is not None:
+        with database(ctx, write=False) as conn:
+            open_tasks = work.open_tasks(conn, leads.get_lead(conn, lead_id).id)
+        if open_tasks and close_tasks is None:
+            import sys
+
+            close_tasks = sys.stdin.isatty() and typer.confirm(
+                f"Lead #{lead_id} has {len(open_tasks)} open task(s); mark them done too?", err=True)
     with database(ctx) as conn:
         value_minor = currency = None
         if value is not None:
@@ -26,6 +37,9 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
             value_minor, currency = fields.value_minor, fields.currency
         change = leads.change_stage(conn, lead_id, now=moment, at=parse_at(at, moment), note=note,
                                     value_minor=value_minor, currency=currency, **target)
+        if close_tasks:
+            for task in open_tasks:
+                work.complete_task(conn, task.id, note="deal closed", now=moment)
         probability = leads.probability_of(conn, change.lead)
     t = change.transition
     if json_:
@@ -34,6 +48,9 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
         return
     direction = " (backwards)" if t.backwards else ""
     info(f"Lead #{lead_id} {change.lead.title}: {t.from_stage} -> {t.to_stage}{direction}.")
+    if open_tasks:
+        info(f"Marked its {len(open_tasks)} open task(s) done." if close_tasks else
+             f"Its {len(open_tasks)} open task(s) stay open (--yes marks them done; salespipe task list).")
 
 
 VERBS = ("verify", "qualify", "propose", "negotiate", "close", "disqualify", "move", "reopen")
@@ -84,9 +101,11 @@ def close(
     value: ValueOpt = None,
     at: AtOpt = None,
     note: NoteOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Also mark the deal's open tasks done, without asking.")] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Close a deal as won or lost.
+    """Close a deal as won or lost. If it has open tasks, asks whether to mark them done
+    (--yes does, without asking; when not on a terminal they stay open, and it says so).
 
     Example: salespipe close 12 --won --value 13.800
     """
@@ -96,7 +115,7 @@ def close(
         raise typer.BadParameter("--reason is for --lost", param_hint="--reason")
     from salespipe.domain.models import StageKind
 
-    _move(ctx, lead_id, at=at, note=note, json_=json_, value=value,
+    _move(ctx, lead_id, at=at, note=note, json_=json_, value=value, close_tasks=True if yes else None,
           kind=StageKind.WON if won else StageKind.LOST, reason=reason)
 
 
@@ -106,6 +125,7 @@ def disqualify(
     reason: Annotated[str, typer.Option("--reason", help="Why it is hopeless (required).", show_default=False)],
     at: AtOpt = None,
     note: NoteOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Also mark the lead's open tasks done, without asking.")] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Close a hopeless lead as lost, with the reason.
@@ -114,7 +134,8 @@ def disqualify(
     """
     from salespipe.domain.models import StageKind
 
-    _move(ctx, lead_id, at=at, note=note, json_=json_, kind=StageKind.LOST, reason=reason)
+    _move(ctx, lead_id, at=at, note=note, json_=json_, kind=StageKind.LOST, reason=reason,
+          close_tasks=True if yes else None)
 
 
 def move(

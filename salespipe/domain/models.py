@@ -102,6 +102,42 @@ class Lead(LeadFields):
     updated_at: str
     closed_at: str | None = None
     stage_entered_at: str
+    last_touch_at: str | None = None
+
+
+class ActivityKind(StrEnum):
+    CALL = "call"
+    EMAIL = "email"
+    MEETING = "meeting"
+    NOTE = "note"
+
+
+class Activity(BaseModel):
+    """A touchpoint logged on a deal."""
+
+    id: int
+    lead_id: int
+    kind: ActivityKind
+    text: str
+    at: str
+
+
+class Task(BaseModel):
+    """A next step: due on a day (optionally at a time), open until done."""
+
+    id: int
+    lead_id: int
+    text: str
+    due_date: date
+    due_time: str | None = None
+    done_at: str | None = None
+    done_note: str | None = None
+    created_at: str
+    updated_at: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
 
 
 class StageEvent(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -60,7 +61,8 @@ def lead_table(records: list[dict[str, Any]], *, now: datetime, plain: bool, wid
 
 
 def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict[str, str],
-              *, now: datetime, plain: bool) -> Any:
+              *, now: datetime, plain: bool, activities: Sequence[dict[str, Any]] = (),
+              tasks: Sequence[dict[str, Any]] = (), next_step: dict[str, Any] | None = None) -> Any:
     cur = record["currency"]
     stage_label = labels.get(record["stage"], record["stage"])
     days = int(days_between(record["stage_entered_at"], now))
@@ -80,12 +82,22 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
     for key, value in record["fields"].items():
         fields.append((key, str(value)))
     fields.append(("Created", _local(record["created_at"])))
-    timeline = [
-        (_local(e["at"]),
-         (f"{e['from_stage']} -> " if e["from_stage"] else "created in ") + e["to_stage"],
+    # One timeline, newest first: stage changes, activities, tasks created and done.
+    items: list[tuple[str, str, str]] = [
+        (e["at"], (f"{e['from_stage']} -> " if e["from_stage"] else "created in ") + e["to_stage"],
          e["note"] or "")
-        for e in reversed(events)
+        for e in events
     ]
+    items += [(a["at"], a["kind"], a["text"]) for a in activities]
+    items += [(t["created_at"], f"task #{t['id']} added", t["text"]) for t in tasks]
+    items += [(t["done_at"], f"task #{t['id']} done", t["done_note"] or t["text"]) for t in tasks if t["done_at"]]
+    timeline = [(_local(at), what, note) for at, what, note in sorted(items, key=lambda i: i[0], reverse=True)]
+    if record["closed_at"] is None:
+        if next_step:
+            due = next_step["due_date"] + (f" {next_step['due_time']}" if next_step["due_time"] else "")
+            fields.append(("Next step", f"{next_step['text']} (task #{next_step['id']}, due {due})"))
+        else:
+            fields.append(("Next step", "none: salespipe task add " + str(record["id"]) + " TEXT --due DATE"))
     title = f"#{record['id']} {record['title']}"
     if plain:
         width = max(len(k) for k, _ in fields)
@@ -106,8 +118,8 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
         grid.add_row(Text(k), Text(v))
     history = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Timeline (newest first)",
                     title_justify="left", header_style="bold")
-    history.add_column("When")
-    history.add_column("Stage change")
+    history.add_column("When", no_wrap=True)
+    history.add_column("What")
     history.add_column("Note")
     for row in timeline:
         history.add_row(*(Text(cell) for cell in row))

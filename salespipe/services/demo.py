@@ -53,6 +53,7 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
             record.update(
                 stage=final.key, created_at=events[0][1], updated_at=events[-1][1],
                 stage_entered_at=events[-1][1],
+                last_touch_at=events[-1][1],
                 closed_at=events[-1][1] if final.is_closed else None,
                 lost_reason=item["lost_reason"] if final.kind == "lost" else None,
                 tags=json.dumps(record.get("tags", []), ensure_ascii=False),

@@ -457,7 +457,7 @@ class _Writer:
             json.dumps(f.tags, ensure_ascii=False) if f.tags else "[]",
             json.dumps(f.fields, ensure_ascii=False, sort_keys=True) if f.fields else "{}",
             row.lost_reason, f.external_id, created, self.recorded,
-            entered if row.stage.is_closed else None, entered,
+            entered if row.stage.is_closed else None, entered, entered,
         )
 
     def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int,

@@ -10,7 +10,7 @@ from typing import Any
 
 from salespipe.domain.dates import When, from_iso, utc_iso
 from salespipe.domain.errors import IllegalTransition, InvalidValue, NotFound
-from salespipe.domain.models import Lead, LeadFields, StageEvent, StageKind
+from salespipe.domain.models import Activity, Lead, LeadFields, StageEvent, StageKind, Task
 from salespipe.domain.stages import Pipeline, Transition, check_transition
 from salespipe.store import leads as lead_store
 from salespipe.store import stages as stage_store
@@ -57,6 +57,7 @@ def add_lead(
         created_at=when,
         updated_at=utc_iso(now),
         stage_entered_at=when,
+        last_touch_at=when,
         closed_at=when if target.is_closed else None,
         lost_reason=lost_reason if target.kind is StageKind.LOST else None,
     )
@@ -172,6 +173,7 @@ def change_stage(
     changes: dict[str, Any] = {
         "stage": target.key,
         "stage_entered_at": when,
+        "last_touch_at": max(when, lead.last_touch_at or when),
         "updated_at": utc_iso(now),
         "closed_at": when if target.is_closed else None,
         "lost_reason": reason if target.kind is StageKind.LOST else None,
@@ -215,11 +217,16 @@ class LeadCard:
     probability: int
     events: list[StageEvent]
     pipeline: Pipeline
+    activities: list[Activity]
+    tasks: list[Task]
 
 
 def show_lead(conn: sqlite3.Connection, lead_id: int) -> LeadCard:
+    from salespipe.store import work as work_store
+
     lead = get_lead(conn, lead_id)
-    return LeadCard(lead, probability_of(conn, lead), lead_store.events(conn, lead_id), pipeline(conn))
+    return LeadCard(lead, probability_of(conn, lead), lead_store.events(conn, lead_id), pipeline(conn),
+                    work_store.activities(conn, lead_id), work_store.tasks_of(conn, lead_id))
 
 
 def fields_from_input(

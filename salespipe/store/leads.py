@@ -171,7 +171,7 @@ def find_duplicate(conn: sqlite3.Connection, *, email: str | None, external_id: 
 LEAD_COLUMNS = ("id", "title", "contact_name", "company", "email", "phone", "source", "stage",
                 "value_minor", "currency", "probability", "expected_close", "tags", "fields",
                 "lost_reason", "external_id", "created_at", "updated_at", "closed_at",
-                "stage_entered_at")
+                "stage_entered_at", "last_touch_at")
 EVENT_COLUMNS = ("lead_id", "from_stage", "to_stage", "at", "prev_at", "note", "recorded_at")
 
 

@@ -119,6 +119,45 @@ def m004_add_report_indexes(db: Database) -> None:
     db.execute("CREATE INDEX idx_stage_events_at ON stage_events(at, from_stage, prev_at, lead_id)")
 
 
+@migrations()
+def m005_create_activities_and_tasks(db: Database) -> None:
+    for statement in (
+        """
+        CREATE TABLE activities (
+            id          INTEGER PRIMARY KEY,
+            lead_id     INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+            kind        TEXT NOT NULL CHECK (kind IN ('call', 'email', 'meeting', 'note')),
+            text        TEXT NOT NULL,
+            at          TEXT NOT NULL,             -- when it happened (ISO 8601 UTC)
+            recorded_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX idx_activities_lead ON activities(lead_id, at)",
+        """
+        CREATE TABLE tasks (
+            id          INTEGER PRIMARY KEY,
+            lead_id     INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+            text        TEXT NOT NULL,
+            due_date    TEXT NOT NULL,             -- ISO date, local
+            due_time    TEXT,                      -- HH:MM local, or NULL for "that day"
+            done_at     TEXT,                      -- ISO 8601 UTC; NULL while open
+            done_note   TEXT,
+            created_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX idx_tasks_open ON tasks(done_at, due_date)",
+        "CREATE INDEX idx_tasks_lead ON tasks(lead_id, done_at)",
+        # Last stage change, activity or completed task: what "stale" is measured from.
+        "ALTER TABLE leads ADD COLUMN last_touch_at TEXT",
+        "UPDATE leads SET last_touch_at = stage_entered_at",
+        "DROP INDEX idx_leads_stage",
+        "CREATE INDEX idx_leads_stage ON leads(stage, last_touch_at, stage_entered_at, currency, "
+        "value_minor, probability, expected_close)",
+    ):
+        db.execute(statement)
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)

@@ -33,10 +33,12 @@ def _range(column: str, since: str | None, until: str | None) -> tuple[str, list
 def _state(as_of: str | None) -> tuple[str, list[Any]]:
     """SQL for the leads with ``stage``, ``stage_entered_at`` and ``closed_at`` as of a moment."""
     if as_of is None:
-        return f"SELECT {_COLUMNS}, stage, stage_entered_at, closed_at FROM leads", []
+        return f"SELECT {_COLUMNS}, stage, stage_entered_at, last_touch_at, closed_at FROM leads", []
     prefixed = ", ".join(f"l.{c.strip()}" for c in _COLUMNS.split(","))
     return (
         f"""SELECT {prefixed}, e.to_stage AS stage, e.at AS stage_entered_at,
+                   max(e.at, coalesce((SELECT max(a.at) FROM activities a
+                                       WHERE a.lead_id = l.id AND a.at <= ?), '')) AS last_touch_at,
                    CASE WHEN st.kind != 'open' THEN e.at END AS closed_at
             FROM leads l
             JOIN stage_events e ON e.id = (
@@ -44,7 +46,7 @@ def _state(as_of: str | None) -> tuple[str, list[Any]]:
                 ORDER BY x.at DESC, x.id DESC LIMIT 1)
             JOIN stages st ON st.key = e.to_stage
             WHERE l.created_at <= ?""",
-        [as_of, as_of],
+        [as_of, as_of, as_of],
     )
 
 
@@ -178,14 +180,15 @@ def _top(conn: sqlite3.Connection, where: str, params: list[Any], extra: str,
 
 def stale(conn: sqlite3.Connection, now: str, currency: str | None = None, as_of: str | None = None,
           limit: int | None = None) -> tuple[int, list[dict[str, Any]]]:
-    """Open deals idle (no stage change) longer than their stage's rotting days, by value."""
+    """Open deals idle (no stage change, activity or completed task) longer than their stage's
+    rotting days, by value."""
     state, params = _state(as_of)
-    # the threshold is worked out once per stage, so (stage, stage_entered_at) is an index range
+    # the threshold is worked out once per stage, so (stage, last_touch_at) is an index range
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE s.kind = 'open' AND l.stage_entered_at < strftime('%Y-%m-%dT%H:%M:%SZ',
+        WHERE s.kind = 'open' AND l.last_touch_at < strftime('%Y-%m-%dT%H:%M:%SZ',
               julianday(?) - coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}))"""
     return _top(conn, where, [*params, now],
-                f"julianday(?) - julianday(l.stage_entered_at) AS days_idle, "
+                f"julianday(?) - julianday(l.last_touch_at) AS days_idle, "
                 f"coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days", [now], limit)
 
 

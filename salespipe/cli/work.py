@@ -1,0 +1,195 @@
+"""`salespipe log` (touchpoints) and `salespipe task ...` (next steps)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salespipe.cli.common import CsvOpt, JsonOpt, LeadId, database, emit, emit_json, info, now, output_mode
+
+TaskId = Annotated[int, typer.Argument(metavar="TASK_ID", help="The task's id (see salespipe task list).",
+                                       show_default=False)]
+DueOpt = Annotated[str, typer.Option("--due", metavar="DATE[ TIME]",
+                                     help="When: friday, +3d, 2026-12-01, 'tomorrow 14:00'.", show_default=False)]
+TASK_KEYS = ("id", "lead_id", "lead_title", "lead_stage", "text", "due_date", "due_time", "overdue",
+             "done_at", "done_note", "created_at")
+
+
+def log(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    call: Annotated[str | None, typer.Option("--call", metavar="TEXT", help="A phone call.")] = None,
+    email: Annotated[str | None, typer.Option("--email", metavar="TEXT", help="An e-mail.")] = None,
+    meeting: Annotated[str | None, typer.Option("--meeting", metavar="TEXT", help="A meeting.")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note.")] = None,
+    at: Annotated[str | None, typer.Option("--at", metavar="DATE", help="When it happened (default: now).")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Log a touchpoint on a lead: a call, an e-mail, a meeting or a note (exactly one).
+    Activities show in `lead show` and keep a deal from going stale.
+
+    Example: salespipe log 12 --call "talked budget, sending offer Friday"
+    """
+    from salespipe.cli.common import parse_at
+    from salespipe.domain.models import ActivityKind
+    from salespipe.services.work import log_activity
+
+    given = [(k, t) for k, t in (("call", call), ("email", email), ("meeting", meeting), ("note", note))
+             if t is not None]
+    if len(given) != 1:
+        raise typer.BadParameter("give exactly one of --call, --email, --meeting, --note",
+                                 param_hint="--call/--email/--meeting/--note")
+    kind, text = given[0]
+    moment = now()
+    with database(ctx) as conn:
+        activity = log_activity(conn, lead_id, kind=ActivityKind(kind), text=text,
+                                at=parse_at(at, moment), now=moment)
+    if json_:
+        emit_json(activity.model_dump(mode="json"))
+    else:
+        info(f"Logged {kind} on lead #{lead_id}.")
+
+
+task_app = typer.Typer(help="Next steps: add, list, done, snooze, edit and delete tasks.", no_args_is_help=True)
+
+
+def _task_record(task: Any, lead_title: str | None = None, lead_stage: str | None = None) -> dict[str, Any]:
+    from salespipe.services.work import is_overdue
+
+    return {"id": task.id, "lead_id": task.lead_id, "lead_title": lead_title, "lead_stage": lead_stage,
+            "text": task.text, "due_date": task.due_date.isoformat(), "due_time": task.due_time,
+            "overdue": is_overdue(task, now()), "done_at": task.done_at, "done_note": task.done_note,
+            "created_at": task.created_at}
+
+
+def _confirm(task: Any, verb: str, json_: bool) -> None:
+    if json_:
+        emit_json(_task_record(task))
+    else:
+        due = task.due_date.isoformat() + (f" {task.due_time}" if task.due_time else "")
+        info(f"{verb} task #{task.id} (lead #{task.lead_id}): {task.text}, due {due}.")
+
+
+@task_app.command("add")
+def task_add(ctx: typer.Context, lead_id: LeadId,
+             text: Annotated[str, typer.Argument(help="What to do.", show_default=False)],
+             due: DueOpt, json_: JsonOpt = False) -> None:
+    """Add a next step to a lead.
+
+    Example: salespipe task add 12 "send revised offer" --due friday
+    """
+    from salespipe.cli.common import parse_at
+    from salespipe.services.work import add_task
+
+    moment = now()
+    with database(ctx) as conn:
+        task = add_task(conn, lead_id, text=text, due=parse_at(due, moment), now=moment)  # type: ignore[arg-type]
+    _confirm(task, "Added", json_)
+
+
+@task_app.command("list")
+def task_list(
+    ctx: typer.Context,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
+    today: Annotated[bool, typer.Option("--today", help="Due today or earlier.")] = False,
+    week: Annotated[bool, typer.Option("--week", help="Due in the next 7 days or earlier.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Open and done tasks.")] = False,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List open tasks, soonest first (or --overdue, --today, --week, --all).
+
+    Example: salespipe task list --week
+    """
+    from salespipe.services.work import list_tasks
+
+    mode = output_mode(json_, csv_)
+    views = [v for v, flag in (("overdue", overdue), ("today", today), ("week", week), ("all", all_)) if flag]
+    if len(views) > 1:
+        raise typer.BadParameter("choose one of --overdue, --today, --week, --all")
+    with database(ctx, write=False) as conn:
+        rows = list_tasks(conn, view=views[0] if views else "open", now=now())
+    records = [_task_record(t, title, stage) for t, title, stage in rows]
+    if mode == "json":
+        emit_json(records)
+    elif mode == "csv":
+        import sys
+
+        from salespipe.render.output import write_csv
+
+        write_csv(sys.stdout, TASK_KEYS, records)
+    elif not records:
+        info("No tasks.")
+    else:
+        from salespipe.render.output import plain_table
+
+        emit(plain_table(("ID", "Due", "Lead", "Task", "Status"), [
+            [str(r["id"]), r["due_date"] + (f" {r['due_time']}" if r["due_time"] else ""),
+             f"#{r['lead_id']} {r['lead_title']}", r["text"],
+             "done" if r["done_at"] else ("OVERDUE" if r["overdue"] else "open")]
+            for r in records], right={0}))
+
+
+@task_app.command("done")
+def task_done(ctx: typer.Context, task_id: TaskId,
+              note: Annotated[str | None, typer.Option("--note", help="How it went.")] = None,
+              json_: JsonOpt = False) -> None:
+    """Mark a task done (it counts as a touch on its lead).
+
+    Example: salespipe task done 7 --note "offer sent"
+    """
+    from salespipe.services.work import complete_task
+
+    with database(ctx) as conn:
+        task = complete_task(conn, task_id, note=note, now=now())
+    _confirm(task, "Done:", json_)
+
+
+@task_app.command("snooze")
+def task_snooze(ctx: typer.Context, task_id: TaskId,
+                until: Annotated[str, typer.Option("--until", metavar="DATE", help="New due date.",
+                                                   show_default=False)],
+                json_: JsonOpt = False) -> None:
+    """Move an open task's due date later.
+
+    Example: salespipe task snooze 7 --until "next monday"
+    """
+    from salespipe.cli.common import parse_at
+    from salespipe.services.work import snooze_task
+
+    moment = now()
+    with database(ctx) as conn:
+        task = snooze_task(conn, task_id, until=parse_at(until, moment), now=moment)  # type: ignore[arg-type]
+    _confirm(task, "Snoozed", json_)
+
+
+@task_app.command("edit")
+def task_edit(ctx: typer.Context, task_id: TaskId,
+              text: Annotated[str | None, typer.Option("--text", help="New text.")] = None,
+              due: Annotated[str | None, typer.Option("--due", metavar="DATE[ TIME]", help="New due date.")] = None,
+              json_: JsonOpt = False) -> None:
+    """Change a task's text or due date.
+
+    Example: salespipe task edit 7 --due "tomorrow 09:30"
+    """
+    from salespipe.cli.common import parse_at
+    from salespipe.services.work import edit_task
+
+    moment = now()
+    with database(ctx) as conn:
+        task = edit_task(conn, task_id, text=text, due=parse_at(due, moment), now=moment)
+    _confirm(task, "Updated", json_)
+
+
+@task_app.command("delete")
+def task_delete(ctx: typer.Context, task_id: TaskId) -> None:
+    """Delete a task (to record that it was done, use task done).
+
+    Example: salespipe task delete 7
+    """
+    from salespipe.services.work import delete_task
+
+    with database(ctx) as conn:
+        task = delete_task(conn, task_id)
+    info(f"Deleted task #{task.id}: {task.text}.")

@@ -1,0 +1,124 @@
+"""Working the pipeline: activities (touchpoints) and tasks (next steps)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from typing import Any
+
+from salespipe.domain.dates import When, utc_iso
+from salespipe.domain.errors import InvalidValue, NotFound
+from salespipe.domain.models import Activity, ActivityKind, Task
+from salespipe.services.leads import get_lead
+from salespipe.store import work as work_store
+
+TASK_VIEWS = ("open", "overdue", "today", "week", "all")
+
+
+def log_activity(conn: sqlite3.Connection, lead_id: int, *, kind: ActivityKind, text: str,
+                 at: When | None, now: datetime) -> Activity:
+    """Record a call, e-mail, meeting or note; it counts as a touch for staleness."""
+    get_lead(conn, lead_id)
+    if not text.strip():
+        raise InvalidValue("the activity needs a text")
+    moment = at.at if at else now
+    if moment > now and at is not None and not at.date_only:
+        raise InvalidValue(f"--at {moment.isoformat(timespec='minutes')} is in the future")
+    when = utc_iso(min(moment, now))
+    activity_id = work_store.add_activity(conn, lead_id=lead_id, kind=kind.value, text=text.strip(),
+                                          at=when, recorded_at=utc_iso(now))
+    work_store.touch(conn, lead_id, when)
+    return Activity(id=activity_id, lead_id=lead_id, kind=kind, text=text.strip(), at=when)
+
+
+def _due(when: When, now: datetime) -> tuple[str, str | None]:
+    local = when.at.astimezone(now.tzinfo)
+    return local.date().isoformat(), (None if when.date_only else local.strftime("%H:%M"))
+
+
+def get_task(conn: sqlite3.Connection, task_id: int) -> Task:
+    task = work_store.get_task(conn, task_id)
+    if task is None:
+        raise NotFound(f"no task with id {task_id} (salespipe task list --all shows the ids)")
+    return task
+
+
+def add_task(conn: sqlite3.Connection, lead_id: int, *, text: str, due: When, now: datetime) -> Task:
+    get_lead(conn, lead_id)
+    if not text.strip():
+        raise InvalidValue("the task needs a text")
+    due_date, due_time = _due(due, now)
+    task_id = work_store.add_task(conn, lead_id=lead_id, text=text.strip(), due_date=due_date,
+                                  due_time=due_time, now=utc_iso(now))
+    return get_task(conn, task_id)
+
+
+def complete_task(conn: sqlite3.Connection, task_id: int, *, note: str | None, now: datetime) -> Task:
+    task = get_task(conn, task_id)
+    if not task.is_open:
+        raise InvalidValue(f"task #{task_id} is done already ({task.done_at})")
+    when = utc_iso(now)
+    work_store.update_task(conn, task_id, {"done_at": when, "done_note": note, "updated_at": when})
+    work_store.touch(conn, task.lead_id, when)
+    return get_task(conn, task_id)
+
+
+def snooze_task(conn: sqlite3.Connection, task_id: int, *, until: When, now: datetime) -> Task:
+    task = get_task(conn, task_id)
+    if not task.is_open:
+        raise InvalidValue(f"task #{task_id} is done; only open tasks can be snoozed")
+    due_date, due_time = _due(until, now)
+    if due_date < now.date().isoformat():
+        raise InvalidValue(f"--until {due_date} is in the past")
+    work_store.update_task(conn, task_id, {"due_date": due_date, "due_time": due_time or task.due_time,
+                                           "updated_at": utc_iso(now)})
+    return get_task(conn, task_id)
+
+
+def edit_task(conn: sqlite3.Connection, task_id: int, *, text: str | None, due: When | None,
+              now: datetime) -> Task:
+    get_task(conn, task_id)
+    changes: dict[str, Any] = {}
+    if text is not None:
+        if not text.strip():
+            raise InvalidValue("the task needs a text")
+        changes["text"] = text.strip()
+    if due is not None:
+        changes["due_date"], changes["due_time"] = _due(due, now)
+    if not changes:
+        raise InvalidValue("nothing to change: give --text or --due")
+    changes["updated_at"] = utc_iso(now)
+    work_store.update_task(conn, task_id, changes)
+    return get_task(conn, task_id)
+
+
+def delete_task(conn: sqlite3.Connection, task_id: int) -> Task:
+    task = get_task(conn, task_id)
+    work_store.delete_task(conn, task_id)
+    return task
+
+
+def list_tasks(conn: sqlite3.Connection, *, view: str, now: datetime) -> list[tuple[Task, str, str]]:
+    """``open`` (all open, the default), ``overdue``, ``today`` (due today or before),
+    ``week`` (due within 7 days, or before), ``all`` (open and done)."""
+    today = now.date()
+    if view not in TASK_VIEWS:
+        raise InvalidValue(f"unknown view {view!r}; choose from: {', '.join(TASK_VIEWS)}")
+    until = {"overdue": today, "today": today, "week": today + timedelta(days=6)}.get(view)
+    rows = work_store.list_tasks(conn, include_done=view == "all",
+                                 due_until=until.isoformat() if until else None)
+    if view == "overdue":  # due before today, or today at a time already past
+        return [r for r in rows if is_overdue(r[0], now)]
+    return rows
+
+
+def is_overdue(task: Task, now: datetime) -> bool:
+    if not task.is_open:
+        return False
+    today = now.date().isoformat()
+    due = task.due_date.isoformat()
+    return due < today or (due == today and task.due_time is not None and task.due_time < now.strftime("%H:%M"))
+
+
+def open_tasks(conn: sqlite3.Connection, lead_id: int) -> list[Task]:
+    return [t for t in work_store.tasks_of(conn, lead_id) if t.is_open]

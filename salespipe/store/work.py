@@ -1,0 +1,81 @@
+"""Queries on ``activities`` and ``tasks``."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from salespipe.domain.models import Activity, Task
+
+
+def add_activity(conn: sqlite3.Connection, *, lead_id: int, kind: str, text: str, at: str,
+                 recorded_at: str) -> int:
+    cursor = conn.execute(
+        "INSERT INTO activities (lead_id, kind, text, at, recorded_at) VALUES (?, ?, ?, ?, ?)",
+        (lead_id, kind, text, at, recorded_at))
+    return int(cursor.lastrowid or 0)
+
+
+def activities(conn: sqlite3.Connection, lead_id: int) -> list[Activity]:
+    rows = conn.execute("SELECT id, lead_id, kind, text, at FROM activities WHERE lead_id = ? "
+                        "ORDER BY at, id", (lead_id,))
+    return [Activity.model_validate(dict(r)) for r in rows]
+
+
+def touch(conn: sqlite3.Connection, lead_id: int, at: str) -> None:
+    """Move the lead's last touch forward to ``at`` (never back)."""
+    conn.execute("UPDATE leads SET last_touch_at = max(coalesce(last_touch_at, ''), ?) WHERE id = ?",
+                 (at, lead_id))
+
+
+def add_task(conn: sqlite3.Connection, *, lead_id: int, text: str, due_date: str,
+             due_time: str | None, now: str) -> int:
+    cursor = conn.execute(
+        "INSERT INTO tasks (lead_id, text, due_date, due_time, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)", (lead_id, text, due_date, due_time, now, now))
+    return int(cursor.lastrowid or 0)
+
+
+def get_task(conn: sqlite3.Connection, task_id: int) -> Task | None:
+    row = conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    return Task.model_validate(dict(row)) if row else None
+
+
+def update_task(conn: sqlite3.Connection, task_id: int, changes: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{column} = :{column}" for column in changes)
+    conn.execute(f"UPDATE tasks SET {assignments} WHERE id = :_id", {**changes, "_id": task_id})
+
+
+def delete_task(conn: sqlite3.Connection, task_id: int) -> None:
+    conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+
+
+def tasks_of(conn: sqlite3.Connection, lead_id: int) -> list[Task]:
+    rows = conn.execute("SELECT * FROM tasks WHERE lead_id = ? ORDER BY due_date, "
+                        "coalesce(due_time, '99:99'), id", (lead_id,))
+    return [Task.model_validate(dict(r)) for r in rows]
+
+
+def list_tasks(conn: sqlite3.Connection, *, include_done: bool, due_until: str | None,
+               due_from: str | None = None) -> list[tuple[Task, str, str]]:
+    """Tasks with their lead's title and stage, soonest first."""
+    where = ["1"] if include_done else ["t.done_at IS NULL"]
+    params: list[Any] = []
+    if due_until is not None:
+        where.append("t.due_date <= ?")
+        params.append(due_until)
+    if due_from is not None:
+        where.append("t.due_date >= ?")
+        params.append(due_from)
+    rows = conn.execute(
+        f"""SELECT t.*, l.title AS lead_title, l.stage AS lead_stage FROM tasks t
+            JOIN leads l ON l.id = t.lead_id WHERE {' AND '.join(where)}
+            ORDER BY t.due_date, coalesce(t.due_time, '99:99'), t.id""",
+        params,
+    ).fetchall()
+    out = []
+    for row in rows:
+        data = dict(row)
+        title, stage = data.pop("lead_title"), data.pop("lead_stage")
+        out.append((Task.model_validate(data), title, stage))
+    return out

@@ -1,0 +1,89 @@
+"""Activities (log) and tasks, on the lead card, in staleness, and when a deal closes."""
+
+from conftest import dump
+
+
+def test_log_activities_and_the_timeline(cli, add_lead):
+    lead_id = add_lead("Anna", "--at", "2026-11-01")
+    cli("log", str(lead_id), "--call", "talked budget", "--at", "2026-11-03 10:00")
+    record = cli.json("log", str(lead_id), "--email", "sent brochure")
+    assert record == {"id": 2, "lead_id": lead_id, "kind": "email", "text": "sent brochure",
+                      "at": "2026-11-26T10:00:00Z"}
+    shown = cli.json("lead", "show", str(lead_id))
+    assert [(a["kind"], a["text"]) for a in shown["activities"]] == [("call", "talked budget"),
+                                                                   ("email", "sent brochure")]
+    text = cli("lead", "show", str(lead_id)).stdout
+    assert text.index("sent brochure") < text.index("talked budget") < text.index("created in new")
+    assert "Next step  none: salespipe task add 1 TEXT --due DATE" in text
+    assert "exactly one of --call" in cli("log", str(lead_id), code=2).stderr
+    assert "exactly one of --call" in cli("log", str(lead_id), "--call", "a", "--note", "b", code=2).stderr
+    assert "no lead with id 9" in cli("log", "9", "--note", "x", code=1).stderr
+    assert "in the future" in cli("log", str(lead_id), "--note", "x", "--at", "2026-12-01 10:00", code=1).stderr
+
+
+def test_activity_keeps_a_deal_fresh(cli, add_lead):
+    lead_id = add_lead("Anna", "--at", "2026-10-01")
+    assert cli.json("report", "stale")["stale_count"] == 1  # 56 days in "new", rots after 14
+    cli("log", str(lead_id), "--meeting", "demo given", "--at", "2026-11-20")
+    assert cli.json("report", "stale")["stale_count"] == 0
+    # as of 1 November it was stale: the meeting came later
+    assert cli.json("report", "stale", "--as-of", "2026-11-01")["stale_count"] == 1
+
+
+def test_tasks(cli, add_lead):
+    lead_id = add_lead("Anna")
+    other = add_lead("Ben")
+    first = cli.json("task", "add", str(lead_id), "send offer", "--due", "friday")
+    assert (first["id"], first["due_date"], first["due_time"], first["overdue"]) == (1, "2026-11-27", None, False)
+    cli("task", "add", str(other), "call back", "--due", "2026-11-20")  # overdue
+    cli("task", "add", str(lead_id), "prepare demo", "--due", "2026-12-10 14:30")
+    assert [t["text"] for t in cli.json("task", "list")] == ["call back", "send offer", "prepare demo"]
+    assert [t["text"] for t in cli.json("task", "list", "--overdue")] == ["call back"]
+    assert [t["text"] for t in cli.json("task", "list", "--today")] == ["call back"]
+    assert [t["text"] for t in cli.json("task", "list", "--week")] == ["call back", "send offer"]
+    shown = cli.json("lead", "show", str(lead_id))
+    assert shown["next_step"]["text"] == "send offer"
+    assert "Next step  send offer (task #1, due 2026-11-27)" in cli("lead", "show", str(lead_id)).stdout
+    cli("task", "snooze", "2", "--until", "next monday")
+    assert cli.json("task", "list", "--overdue") == []
+    assert "in the past" in cli("task", "snooze", "2", "--until", "2026-11-01", code=1).stderr
+    edited = cli.json("task", "edit", "3", "--text", "prepare the demo", "--due", "2026-12-11 09:00")
+    assert (edited["text"], edited["due_date"], edited["due_time"]) == ("prepare the demo", "2026-12-11", "09:00")
+    done = cli.json("task", "done", "1", "--note", "sent by e-mail")
+    assert done["done_at"] == "2026-11-26T10:00:00Z" and done["done_note"] == "sent by e-mail"
+    assert "done already" in cli("task", "done", "1", code=1).stderr
+    assert cli.json("lead", "show", str(lead_id))["next_step"]["text"] == "prepare the demo"
+    assert len(cli.json("task", "list", "--all")) == 3
+    plain = cli("task", "list").stdout.splitlines()
+    assert plain[0].split() == ["ID", "Due", "Lead", "Task", "Status"]
+    cli("task", "delete", "3")
+    assert "no task with id 3" in cli("task", "done", "3", code=1).stderr
+    assert cli("task", "list", "--csv").stdout.splitlines()[0].startswith("id,lead_id,lead_title")
+    assert "nothing to change" in cli("task", "edit", "2", code=1).stderr
+    cli("task", "add", str(lead_id), "x", code=2)  # --due is required
+
+
+def test_closing_a_deal_and_its_open_tasks(cli, add_lead, db_path):
+    lead_id = add_lead("Anna")
+    cli("task", "add", str(lead_id), "follow up", "--due", "friday")
+    # not on a terminal and without --yes: the tasks stay open, and the command says so
+    result = cli("close", str(lead_id), "--won")
+    assert "Its 1 open task(s) stay open (--yes marks them done" in result.stderr
+    assert cli.json("task", "list")[0]["done_at"] is None
+    other = add_lead("Ben")
+    cli("task", "add", str(other), "call", "--due", "friday")
+    result = cli("disqualify", str(other), "--reason", "no budget", "--yes")
+    assert "Marked its 1 open task(s) done." in result.stderr
+    assert [t["lead_id"] for t in cli.json("task", "list")] == [lead_id]
+    # a refused close changes nothing, tasks included
+    before = dump(db_path)
+    cli("close", str(other), "--won", "--yes", code=1)
+    assert dump(db_path) == before
+
+
+def test_deleting_a_lead_deletes_its_activities_and_tasks(cli, add_lead):
+    lead_id = add_lead("Anna")
+    cli("log", str(lead_id), "--note", "x")
+    cli("task", "add", str(lead_id), "y", "--due", "friday")
+    cli("lead", "delete", str(lead_id), "--yes")
+    assert cli.json("task", "list", "--all") == []
