@@ -94,7 +94,7 @@ def list_(
     won: Annotated[bool, typer.Option("--won", help="Won deals.")] = False,
     lost: Annotated[bool, typer.Option("--lost", help="Lost deals.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Open and closed.")] = False,
-    sort: Annotated[str, typer.Option("--sort", help="stage, value, weighted, age, close-date, created, updated, name, company.")] = "stage",
+    sort: Annotated[str, typer.Option("--sort", help="stage, value, weighted, age, close-date, created, updated, name, company, priority.")] = "stage",
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -116,7 +116,7 @@ def list_(
 
     with database(ctx, write=False) as conn:
         rows = leads.list_leads(conn, status=chosen[0] if chosen else "open", stages=stage or [],
-                                source=source, tag=tag, text=search, sort=sort, limit=limit)
+                                source=source, tag=tag, text=search, sort=sort, limit=limit, now=now())
     records = [lead_record(r.lead, r.probability) for r in rows]
     if mode == "json":
         emit_json(records)

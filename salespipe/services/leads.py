@@ -195,11 +195,19 @@ class LeadRow:
     probability: int
 
 
-def list_leads(conn: sqlite3.Connection, **filters: Any) -> list[LeadRow]:
+def list_leads(conn: sqlite3.Connection, *, now: datetime | None = None, **filters: Any) -> list[LeadRow]:
+    """Leads matching ``filters``; ``sort="priority"`` ranks open deals by their priority score
+    (closed deals, which have none, come last)."""
     pipe = pipeline(conn)
-    for key in filters.get("stages", ()):
-        pipe.get(key)
     filters["stages"] = [pipe.get(k).key for k in filters.get("stages", ())]
+    if filters.get("sort") == "priority":
+        from salespipe.services.agenda import priority_map
+
+        scores = priority_map(conn, now=now or datetime.now().astimezone())
+        limit = filters.pop("limit", None)
+        rows = lead_store.search(conn, **{**filters, "sort": "stage"})
+        rows.sort(key=lambda r: (-scores.get(r[0].id, float("-inf")), r[0].id))
+        return [LeadRow(lead, p) for lead, p in rows[:limit]]
     return [LeadRow(lead, p) for lead, p in lead_store.search(conn, **filters)]
 
 

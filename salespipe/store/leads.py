@@ -20,6 +20,7 @@ SORTS = {
     "close-date": "l.expected_close IS NULL, l.expected_close ASC",
     "name": "l.title COLLATE NOCASE ASC",
     "company": "l.company IS NULL, l.company COLLATE NOCASE ASC",
+    "priority": "",  # computed in Python (services.agenda); listed here so --sort accepts it
 }
 STATUS_FILTERS = {
     "open": "s.kind = 'open'",

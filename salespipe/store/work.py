@@ -79,3 +79,26 @@ def list_tasks(conn: sqlite3.Connection, *, include_done: bool, due_until: str |
         title, stage = data.pop("lead_title"), data.pop("lead_stage")
         out.append((Task.model_validate(data), title, stage))
     return out
+
+
+def open_deals(conn: sqlite3.Connection, today: str, now_hm: str) -> list[dict[str, Any]]:
+    """Every open deal with what the agenda and the priority score need."""
+    rows = conn.execute(
+        """
+        SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency, l.expected_close,
+               l.last_touch_at, coalesce(s.rotting_days, 14) AS rotting_days,
+               l.value_minor * coalesce(l.probability, s.probability) / 100.0 AS weighted_minor,
+               (SELECT count(*) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS open_tasks,
+               EXISTS (SELECT 1 FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL
+                       AND (t.due_date < ? OR (t.due_date = ? AND t.due_time < ?))) AS overdue_task
+        FROM leads l JOIN stages s ON s.key = l.stage
+        WHERE s.kind = 'open'
+        """,
+        (today, today, now_hm),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def priority_coefficients(conn: sqlite3.Connection) -> dict[str, float]:
+    rows = conn.execute("SELECT key, value FROM settings WHERE key LIKE 'priority.%'")
+    return {key.removeprefix("priority."): float(value) for key, value in rows}

@@ -1,0 +1,94 @@
+"""The daily agenda (`salespipe today`) and the priority score behind it (`salespipe why`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from typing import Any
+
+from salespipe.domain import priority
+from salespipe.domain.dates import days_between
+from salespipe.domain.money import to_major
+from salespipe.services.leads import get_lead
+from salespipe.services.work import is_overdue, list_tasks
+from salespipe.store import stages as stage_store
+from salespipe.store import work as work_store
+
+
+def _deals(conn: sqlite3.Connection, now: datetime) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    deals = work_store.open_deals(conn, now.date().isoformat(), now.strftime("%H:%M"))
+    coefficients = work_store.priority_coefficients(conn)
+    max_weighted = max((d["weighted_minor"] for d in deals), default=0.0)
+    for deal in deals:
+        deal["terms"] = priority.terms(deal, now=now, max_weighted=max_weighted, coefficients=coefficients)
+        deal["priority"] = priority.score(deal["terms"])
+    return deals, coefficients
+
+
+def _deal_json(deal: dict[str, Any]) -> dict[str, Any]:
+    return {"id": deal["id"], "title": deal["title"], "company": deal["company"], "stage": deal["stage"],
+            "value": to_major(deal["value_minor"], deal["currency"]), "currency": deal["currency"],
+            "expected_close": deal["expected_close"], "priority": deal["priority"]}
+
+
+def _task_json(task: Any, title: str) -> dict[str, Any]:
+    return {"id": task.id, "lead_id": task.lead_id, "lead_title": title, "text": task.text,
+            "due_date": task.due_date.isoformat(), "due_time": task.due_time}
+
+
+def today(conn: sqlite3.Connection, *, now: datetime, limit: int = 10) -> dict[str, Any]:
+    """Overdue tasks, tasks due today, deals with no next step, stale deals, deals closing this
+    week or past their expected close, and the open deals to work first, by priority."""
+    tasks = list_tasks(conn, view="today", now=now)
+    overdue = [_task_json(t, title) for t, title, _ in tasks if is_overdue(t, now)]
+    due_today = [_task_json(t, title) for t, title, _ in tasks if not is_overdue(t, now)]
+    deals, _ = _deals(conn, now)
+    by_priority = sorted(deals, key=lambda d: (-d["priority"], d["id"]))
+    week_end = (now.date() + timedelta(days=6 - now.weekday())).isoformat()
+    stale = [d for d in by_priority
+             if d["last_touch_at"] and days_between(d["last_touch_at"], now) > d["rotting_days"]]
+    return {
+        "date": now.date().isoformat(),
+        "overdue_tasks": overdue,
+        "due_today": due_today,
+        "no_next_step": [_deal_json(d) for d in by_priority if not d["open_tasks"]],
+        "stale": [_deal_json(d) for d in stale],
+        "closing": [_deal_json(d) for d in sorted(
+            (d for d in deals if d["expected_close"] and d["expected_close"] <= week_end),
+            key=lambda d: (d["expected_close"], d["id"]))],
+        "work_first": [_deal_json(d) for d in by_priority[:limit]],
+    }
+
+
+def why(conn: sqlite3.Connection, lead_id: int, *, now: datetime) -> dict[str, Any]:
+    """Each term of a deal's priority score, its coefficient and its contribution."""
+    lead = get_lead(conn, lead_id)
+    deals, _ = _deals(conn, now)
+    deal = next((d for d in deals if d["id"] == lead.id), None)
+    if deal is None:
+        from salespipe.domain.errors import InvalidValue
+
+        raise InvalidValue(f"lead #{lead_id} is closed ({lead.stage}); only open deals have a priority")
+    rank = sorted(deals, key=lambda d: (-d["priority"], d["id"])).index(deal) + 1
+    return {
+        "id": lead.id, "title": lead.title, "priority": deal["priority"], "rank": rank,
+        "open_deals": len(deals),
+        "terms": [{"term": t.name, "value": t.value, "coefficient": t.coefficient,
+                   "contribution": t.contribution, "reason": t.reason} for t in deal["terms"]],
+    }
+
+
+def priority_map(conn: sqlite3.Connection, *, now: datetime) -> dict[int, float]:
+    """Lead id -> priority, for `lead list --sort priority`."""
+    deals, _ = _deals(conn, now)
+    return {d["id"]: d["priority"] for d in deals}
+
+
+def set_coefficient(conn: sqlite3.Connection, term: str, weight: str) -> dict[str, float]:
+    value = priority.check_coefficient(term, weight)
+    stage_store.set_setting(conn, f"priority.{term}", repr(value))
+    return coefficients(conn)
+
+
+def coefficients(conn: sqlite3.Connection) -> dict[str, float]:
+    return {**priority.DEFAULT_COEFFICIENTS, **work_store.priority_coefficients(conn)}

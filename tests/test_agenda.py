@@ -1,0 +1,60 @@
+"""salespipe today, why, priority and lead list --sort priority, on a hand-checked fixture."""
+
+import pytest
+
+
+@pytest.fixture
+def deals(cli, add_lead):
+    """Now is 2026-11-26 10:00 UTC. The biggest weighted value in the pipeline is B's 30,000."""
+    a = add_lead("A", "--value", "10000")  # new 10% -> 1,000 weighted, no task
+    b = add_lead("B", "--value", "50000", "--stage", "proposal", "--at", "2026-11-20")  # 60% -> 30,000
+    cli("task", "add", str(b), "send contract", "--due", "tomorrow")
+    c = add_lead("C", "--value", "20000", "--stage", "qualified", "--at", "2026-10-01",
+                 "--close-date", "yesterday")  # 40% -> 8,000
+    cli("task", "add", str(c), "call back", "--due", "2026-11-20")  # overdue
+    return a, b, c
+
+
+def test_priority_scores_and_ranking(cli, deals):
+    a, b, c = deals
+    # A: value 1,000/30,000 = 0.033 x 4 = 0.13; no next step 1.5            -> 1.63
+    # B: value 1 x 4 = 4; idle 5.92 days / (2 x 14) = 0.211 x 3 = 0.63      -> 4.63
+    # C: value 0.267 x 4 = 1.07; idle 56 days, capped 1 x 3 = 3; closing past 1 x 2 = 2;
+    #    overdue task 1 x 3 = 3                                             -> 9.07
+    scores = {d: cli.json("why", str(d))["priority"] for d in deals}
+    assert scores == {a: 1.63, b: 4.63, c: 9.07}
+    explained = cli.json("why", str(c))
+    assert explained["rank"] == 1 and explained["open_deals"] == 3
+    assert {t["term"]: t["contribution"] for t in explained["terms"]} == {
+        "value": 1.07, "idle": 3.0, "closing": 2.0, "overdue_task": 3.0, "no_next_step": 0.0, "unqualified": 0.0}
+    assert [l["id"] for l in cli.json("lead", "list", "--sort", "priority")] == [c, b, a]
+    text = cli("why", str(c)).stdout
+    assert "#3 C: priority 9.07, rank 1 of 3 open deals" in text and "has an overdue task" in text
+
+
+def test_today(cli, deals, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    a, b, c = deals
+    t = cli.json("today")
+    assert t["date"] == "2026-11-26"
+    assert [x["text"] for x in t["overdue_tasks"]] == ["call back"]
+    assert t["due_today"] == []
+    assert [d["id"] for d in t["no_next_step"]] == [a]
+    assert [d["id"] for d in t["stale"]] == [c]
+    assert [d["id"] for d in t["closing"]] == [c]
+    assert [d["id"] for d in t["work_first"]] == [c, b, a]
+    text = cli("today").stdout
+    assert text.index("Overdue tasks (1)") < text.index("Due today (0)") < text.index("No next step (1)")
+    assert text.index("Stale (1)") < text.index("Closing this week") < text.index("Work these first (3)")
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_priority_weights(cli, deals):
+    a, b, c = deals
+    cli("priority", "set", "value", "20")
+    assert cli.json("priority", "show")["value"] == 20.0
+    assert [l["id"] for l in cli.json("lead", "list", "--sort", "priority")] == [b, c, a]
+    assert "unknown term 'luck'" in cli("priority", "set", "luck", "1", code=1).stderr
+    assert "invalid weight 'lots'" in cli("priority", "set", "value", "lots", code=1).stderr
+    cli("close", str(a), "--won")
+    assert "only open deals have a priority" in cli("why", str(a), code=1).stderr
