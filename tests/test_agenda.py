@@ -5,7 +5,10 @@ import pytest
 
 @pytest.fixture
 def deals(cli, add_lead):
-    """Now is 2026-11-26 10:00 UTC. The biggest weighted value in the pipeline is B's 30,000."""
+    """Now is 2026-11-26 10:00 UTC. The biggest weighted value in the pipeline is B's 30,000.
+    The default rules are removed so that only the tasks below exist."""
+    cli("rule", "delete", "1")
+    cli("rule", "delete", "2")
     a = add_lead("A", "--value", "10000")  # new 10% -> 1,000 weighted, no task
     b = add_lead("B", "--value", "50000", "--stage", "proposal", "--at", "2026-11-20")  # 60% -> 30,000
     cli("task", "add", str(b), "send contract", "--due", "tomorrow")

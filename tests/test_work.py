@@ -74,7 +74,9 @@ def test_closing_a_deal_and_its_open_tasks(cli, add_lead, db_path):
     cli("task", "add", str(other), "call", "--due", "friday")
     result = cli("disqualify", str(other), "--reason", "no budget", "--yes")
     assert "Marked its 1 open task(s) done." in result.stderr
-    assert [t["lead_id"] for t in cli.json("task", "list")] == [lead_id]
+    # left: Anna's follow-up, and the after-sales check-in the default rule added when she was won
+    assert [(t["lead_id"], t["text"]) for t in cli.json("task", "list")] == [
+        (lead_id, "follow up"), (lead_id, "After-sales check-in: satisfaction, cross- and upselling")]
     # a refused close changes nothing, tasks included
     before = dump(db_path)
     cli("close", str(other), "--won", "--yes", code=1)

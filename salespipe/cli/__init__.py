@@ -71,6 +71,7 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "why": _add_command("agenda", "why", "why"),
     "priority": _add_group("agenda", "priority_app", "priority"),
     "log": _add_command("work", "log", "log"),
+    "rule": _add_group("rules", "app", "rule"),
     "task": _add_group("work", "task_app", "task"),
     "stage": _add_group("stage", "app", "stage"),
     "init": _add_command("stage", "init", "init"),

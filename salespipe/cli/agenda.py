@@ -16,13 +16,19 @@ def today(
 ) -> None:
     """The day's agenda: overdue tasks, tasks due today, deals with no next step, stale deals,
     deals closing this week or past their date, and the deals to work first, by priority.
+    Stale rules (salespipe rule add --on-stale) create their tasks first.
 
     Example: salespipe today
     """
+    from salespipe.services.agenda import run_stale_rules
     from salespipe.services.agenda import today as agenda
 
-    with database(ctx, write=False) as conn:
-        data = agenda(conn, now=now(), limit=limit)
+    moment = now()
+    with database(ctx) as conn:
+        created = run_stale_rules(conn, now=moment)
+        data = agenda(conn, now=moment, limit=limit)
+    if created:
+        info(f"Stale rules added {created} task(s).")
     if json_:
         emit_json(data)
         return

@@ -92,3 +92,13 @@ def set_coefficient(conn: sqlite3.Connection, term: str, weight: str) -> dict[st
 
 def coefficients(conn: sqlite3.Connection) -> dict[str, float]:
     return {**priority.DEFAULT_COEFFICIENTS, **work_store.priority_coefficients(conn)}
+
+
+def run_stale_rules(conn: sqlite3.Connection, *, now: datetime) -> int:
+    """Fire the stale rules for deals idle past their stage's rotting days; returns how many
+    tasks they created (each rule fires once per deal and idle spell)."""
+    from salespipe.services.rules import fire_stale
+
+    deals = work_store.open_deals(conn, now.date().isoformat(), now.strftime("%H:%M"))
+    stale = [d for d in deals if d["last_touch_at"] and days_between(d["last_touch_at"], now) > d["rotting_days"]]
+    return len(fire_stale(conn, stale, now=now))

@@ -512,7 +512,7 @@ class _Writer:
             if last and at < from_iso(last.at):
                 at = from_iso(last.at)
             change_stage(self.conn, lead_id, now=self.ctx.now, to=row.stage.key,
-                         at=When(min(at, self.ctx.now), False), note="import",
+                         at=When(min(at, self.ctx.now), False), note="import", fire_rules=False,
                          reason=row.lost_reason if row.stage.kind == "lost" else None)
         if changes:
             changes["updated_at"] = self.recorded

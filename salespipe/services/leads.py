@@ -40,8 +40,10 @@ def add_lead(
     at: When | None = None,
     note: str | None = None,
     lost_reason: str | None = None,
+    fire_rules: bool = True,
 ) -> Lead:
-    """Create a lead and its first stage event (``--at`` back-dates both)."""
+    """Create a lead and its first stage event (``--at`` back-dates both), and fire the rules
+    for creation and for entering its first stage."""
     if not fields.title:
         raise InvalidValue("a lead needs a name")
     pipe = pipeline(conn)
@@ -66,6 +68,11 @@ def add_lead(
     lead_id = lead_store.insert(conn, record)
     lead_store.add_event(conn, lead_id=lead_id, from_stage=None, to_stage=target.key, at=when,
                          prev_at=None, note=note, recorded_at=utc_iso(now))
+    if fire_rules:
+        from salespipe.services import rules
+
+        rules.fire(conn, "create", lead_id=lead_id, stage=target.key, at=moment, now=now)
+        rules.fire(conn, "enter", lead_id=lead_id, stage=target.key, at=moment, now=now)
     return get_lead(conn, lead_id)
 
 
@@ -134,6 +141,7 @@ def change_stage(
     value_minor: int | None = None,
     currency: str | None = None,
     reason: str | None = None,
+    fire_rules: bool = True,
 ) -> StageChange:
     """Move a lead to a stage (by key, by pipeline verb, by kind won/lost, or back by reopening).
 
@@ -186,6 +194,10 @@ def change_stage(
     lead_store.add_event(conn, lead_id=lead_id, from_stage=current.key, to_stage=target.key,
                          at=when, prev_at=last.at if last else lead.created_at, note=note,
                          recorded_at=utc_iso(now))
+    if fire_rules:
+        from salespipe.services import rules
+
+        rules.fire(conn, "enter", lead_id=lead_id, stage=target.key, at=moment, now=now)
     return StageChange(get_lead(conn, lead_id), transition)
 
 

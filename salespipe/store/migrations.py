@@ -158,6 +158,35 @@ def m005_create_activities_and_tasks(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m006_create_rules(db: Database) -> None:
+    for statement in (
+        """
+        CREATE TABLE rules (
+            id         INTEGER PRIMARY KEY,
+            trigger    TEXT NOT NULL CHECK (trigger IN ('enter', 'create', 'stale')),
+            stage      TEXT,                  -- for 'enter' (and optionally 'stale'): the stage key
+            task_text  TEXT NOT NULL,         -- the task the rule creates
+            due        TEXT NOT NULL,         -- when it is due, relative: '+3d', '+1w'
+            created_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE rule_runs (              -- so that a stale rule fires once per idle spell
+            rule_id  INTEGER NOT NULL REFERENCES rules(id) ON DELETE CASCADE,
+            lead_id  INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+            marker   TEXT NOT NULL,           -- the lead's last touch when it fired
+            PRIMARY KEY (rule_id, lead_id, marker)
+        )
+        """,
+        "INSERT INTO rules (trigger, stage, task_text, due, created_at) VALUES "
+        "('enter', 'proposal', 'Follow up on the proposal', '+3d', '1970-01-01T00:00:00Z'), "
+        "('enter', 'won', 'After-sales check-in: satisfaction, cross- and upselling', '+30d', "
+        "'1970-01-01T00:00:00Z')",
+    ):
+        db.execute(statement)
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
