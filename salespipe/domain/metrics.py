@@ -137,20 +137,18 @@ def funnel_flags(funnel_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def time_in_stage(stage_rows: list[dict[str, Any]],
-                  visits: list[tuple[str, int, float, int]]) -> list[dict[str, Any]]:
-    """Per open stage in pipeline order, from visits (stage, deal, days, still there): deals,
-    how many are still there (counted with the time so far), mean and median days, where a
-    deal's time in a stage is the sum of all its visits to it."""
-    per_deal: dict[tuple[str, int], float] = {}
-    still: dict[str, int] = {}
-    for stage, lead_id, spent, still_there in visits:
-        key = (stage, lead_id)
-        per_deal[key] = per_deal.get(key, 0.0) + spent
-        if still_there:
-            still[stage] = still.get(stage, 0) + 1
-    days: dict[str, list[float]] = {}
+                  visits: list[tuple[str, int, float]]) -> list[dict[str, Any]]:
+    """Per open stage in pipeline order, from visits (stage, deal, days): deals, how many are
+    still there (the stage's open deals, counted with the time so far), mean and median days,
+    where a deal's time in a stage is the sum of all its visits to it."""
+    from collections import defaultdict
+
+    per_deal: defaultdict[tuple[str, int], float] = defaultdict(float)
+    for stage, lead_id, spent in visits:
+        per_deal[stage, lead_id] += spent
+    days: defaultdict[str, list[float]] = defaultdict(list)
     for (stage, _), spent in per_deal.items():
-        days.setdefault(stage, []).append(spent)
+        days[stage].append(spent)
     out = []
     for s in stage_rows:
         if s["kind"] != "open":
@@ -160,7 +158,7 @@ def time_in_stage(stage_rows: list[dict[str, Any]],
             "stage": s["key"],
             "label": s["label"],
             "deals": len(days.get(s["key"], [])),
-            "open_deals": still.get(s["key"], 0),
+            "open_deals": s["count"],
             "mean_days": summary["mean"],
             "median_days": summary["median"],
         })

@@ -187,6 +187,13 @@ def m006_create_rules(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m007_cover_stage_event_lookups(db: Database) -> None:
+    # The funnel reads each deal's stages from this index alone.
+    db.execute("DROP INDEX idx_stage_events_lead")
+    db.execute("CREATE INDEX idx_stage_events_lead ON stage_events(lead_id, at, to_stage)")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)

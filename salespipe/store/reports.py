@@ -112,34 +112,31 @@ def funnel_reach(conn: sqlite3.Connection, since: str | None, until: str | None,
     """For deals created in [since, until): how many got at most as far as each rank.
 
     A deal's rank is the highest position among the open stages it ever entered, or ``WON_RANK``
-    once it entered a won stage. Lost stages do not count as progress.
+    once it entered a won stage. Lost stages do not count as progress. The stage ranks go into
+    a CASE (no join per event), and each deal's maximum is one indexed subquery.
     """
+    ranks = [(key, WON_RANK if kind == "won" else (position if kind == "open" else 0))
+             for key, kind, position in conn.execute("SELECT key, kind, position FROM stages")]
+    case = "CASE e.to_stage " + " ".join("WHEN ? THEN ?" for _ in ranks) + " ELSE 0 END"
+    case_params = [v for pair in ranks for v in pair]
     created, params = _range("l.created_at", since, until)
-    if as_of is not None:
-        created += " AND e.at <= ?"
-        params.append(as_of)
+    until_event = "AND e.at <= ?" if as_of is not None else ""
     rows = conn.execute(
         f"""
         WITH reach AS (
-            SELECT e.lead_id,
-                   max(CASE s.kind WHEN 'won' THEN {WON_RANK}
-                                   WHEN 'open' THEN s.position ELSE 0 END) AS rank
-            FROM leads l
-            JOIN stage_events e ON e.lead_id = l.id
-            JOIN stages s ON s.key = e.to_stage
-            WHERE {created}
-            GROUP BY e.lead_id
+            SELECT (SELECT max({case}) FROM stage_events e WHERE e.lead_id = l.id {until_event}) AS rank
+            FROM leads l WHERE {created}
         )
-        SELECT rank, count(*) AS n FROM reach GROUP BY rank
+        SELECT rank, count(*) AS n FROM reach WHERE rank IS NOT NULL GROUP BY rank
         """,
-        params,
+        [*case_params, *([as_of] if as_of is not None else []), *params],
     ).fetchall()
     return {row["rank"]: row["n"] for row in rows}
 
 
 def time_in_stage(conn: sqlite3.Connection, since: str | None, until: str | None, now: str,
-                  as_of: str | None = None) -> list[tuple[str, int, float, int]]:
-    """Stage visits: (stage, lead id, days spent there, 1 if the deal is still there).
+                  as_of: str | None = None) -> list[tuple[str, int, float]]:
+    """Stage visits: (stage, lead id, days spent there).
 
     Visits that ended in [since, until), plus, for deals still in an open stage, the time so
     far (to ``now``); a deal's time in a stage is the sum of its visits (``metrics``). Each
@@ -150,11 +147,11 @@ def time_in_stage(conn: sqlite3.Connection, since: str | None, until: str | None
     ended, ended_params = _range("e.at", since, until)
     return conn.execute(  # type: ignore[return-value]
         f"""
-        SELECT e.from_stage, e.lead_id, julianday(e.at) - julianday(e.prev_at), 0
+        SELECT e.from_stage, e.lead_id, julianday(e.at) - julianday(e.prev_at)
         FROM stage_events e
         WHERE e.from_stage IS NOT NULL AND {ended} AND e.at <= ?
         UNION ALL
-        SELECT l.stage, l.id, julianday(?) - julianday(l.stage_entered_at), 1
+        SELECT l.stage, l.id, julianday(?) - julianday(l.stage_entered_at)
         FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind = 'open'
         """,
