@@ -20,19 +20,24 @@ def deals(cli, add_lead):
 
 def test_priority_scores_and_ranking(cli, deals):
     a, b, c = deals
-    # A: value 1,000/30,000 = 0.033 x 4 = 0.13; no next step 1.5            -> 1.63
-    # B: value 1 x 4 = 4; idle 5.92 days / (2 x 14) = 0.211 x 3 = 0.63      -> 4.63
+    # Every deal: no BANT criterion met yet, 1 x -2 = -2.
+    # A: value 1,000/30,000 = 0.033 x 4 = 0.13; no next step 1.5            -> -0.37
+    # B: value 1 x 4 = 4; idle 5.92 days / (2 x 14) = 0.211 x 3 = 0.63      -> 2.63
     # C: value 0.267 x 4 = 1.07; idle 56 days, capped 1 x 3 = 3; closing past 1 x 2 = 2;
-    #    overdue task 1 x 3 = 3                                             -> 9.07
+    #    overdue task 1 x 3 = 3                                             -> 7.07
     scores = {d: cli.json("why", str(d))["priority"] for d in deals}
-    assert scores == {a: 1.63, b: 4.63, c: 9.07}
+    assert scores == {a: -0.37, b: 2.63, c: 7.07}
     explained = cli.json("why", str(c))
     assert explained["rank"] == 1 and explained["open_deals"] == 3
     assert {t["term"]: t["contribution"] for t in explained["terms"]} == {
-        "value": 1.07, "idle": 3.0, "closing": 2.0, "overdue_task": 3.0, "no_next_step": 0.0, "unqualified": 0.0}
+        "value": 1.07, "idle": 3.0, "closing": 2.0, "overdue_task": 3.0, "no_next_step": 0.0, "unqualified": -2.0}
     assert [l["id"] for l in cli.json("lead", "list", "--sort", "priority")] == [c, b, a]
     text = cli("why", str(c)).stdout
-    assert "#3 C: priority 9.07, rank 1 of 3 open deals" in text and "has an overdue task" in text
+    assert "#3 C: priority 7.07, rank 1 of 3 open deals" in text and "has an overdue task" in text
+    # qualifying A with two of the four criteria: it moves to qualified (40%: 4,000 weighted,
+    # 0.133 x 4 = 0.53), no next step 1.5, and half the penalty (0.5 x -2 = -1) -> 1.03
+    cli("qualify", str(a), "--check", "budget", "--check", "need")
+    assert cli.json("why", str(a))["priority"] == 1.03
 
 
 def test_today(cli, deals, monkeypatch):

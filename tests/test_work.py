@@ -89,3 +89,22 @@ def test_deleting_a_lead_deletes_its_activities_and_tasks(cli, add_lead):
     cli("task", "add", str(lead_id), "y", "--due", "friday")
     cli("lead", "delete", str(lead_id), "--yes")
     assert cli.json("task", "list", "--all") == []
+
+
+def test_qualification_criteria(cli, add_lead, db_path):
+    lead_id = add_lead("Anna")
+    record = cli.json("qualify", str(lead_id), "--check", "budget", "--check", "Need")
+    assert record["stage"] == "qualified"
+    assert cli.json("lead", "show", str(lead_id))["qualification"] == {
+        "budget": True, "authority": False, "need": True, "timeline": False}
+    # already qualified: --check only records
+    assert cli.json("qualify", str(lead_id), "--check", "timeline")["criteria_met"] == ["budget", "need", "timeline"]
+    assert "Qualification  budget yes, authority no, need yes, timeline yes" in cli("lead", "show", str(lead_id)).stdout
+    other = add_lead("Ben")
+    before = dump(db_path)
+    assert "unknown criterion 'money'; criteria: budget, authority, need, timeline" in cli(
+        "qualify", str(other), "--check", "money", code=1).stderr
+    cli("close", str(other), "--lost")
+    before = dump(db_path)
+    cli("qualify", str(other), "--check", "budget", code=1)  # closed: the check is not kept either
+    assert dump(db_path) == before

@@ -146,9 +146,11 @@ def show(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
     """
     from salespipe.render.records import event_record, lead_record
     from salespipe.services import leads
+    from salespipe.services.work import qualification
 
     with database(ctx, write=False) as conn:
         card = leads.show_lead(conn, lead_id)
+        criteria = qualification(conn, lead_id)
     record = lead_record(card.lead, card.probability)
     events = [event_record(e) for e in card.events]
     activities = [a.model_dump(mode="json") for a in card.activities]
@@ -157,14 +159,14 @@ def show(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
     next_step = open_tasks[0] if open_tasks else None
     if json_:
         emit_json({**record, "events": events, "activities": activities, "tasks": tasks,
-                   "next_step": next_step})
+                   "next_step": next_step, "qualification": criteria})
         return
     from salespipe.render.leads import lead_card
     from salespipe.render.output import is_plain
 
     labels = {s.key: s.label for s in card.pipeline.stages}
     emit(lead_card(record, events, labels, now=now(), plain=is_plain(), activities=activities,
-                   tasks=tasks, next_step=next_step))
+                   tasks=tasks, next_step=next_step, qualification=criteria))
 
 
 @app.command("edit")

@@ -5,6 +5,7 @@ Each writes exactly one stage event, in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -13,7 +14,8 @@ from salespipe.cli.common import AtOpt, JsonOpt, LeadId, NoteOpt, ValueOpt, data
 
 
 def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None, json_: bool,
-          value: str | None = None, close_tasks: bool | None = None, **target: Any) -> None:
+          value: str | None = None, close_tasks: bool | None = None, criteria: Sequence[str] = (),
+          **target: Any) -> None:
     """One stage change. ``close_tasks``: when the change closes the deal, also mark its open
     tasks done (True), leave them (False), or ask first (None, on a terminal; else leave)."""
     from salespipe.render.records import lead_record
@@ -35,6 +37,8 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
             lead = leads.get_lead(conn, lead_id)
             fields = leads.fields_from_input(now=moment, default_currency=lead.currency, value=value)
             value_minor, currency = fields.value_minor, fields.currency
+        if criteria:
+            work.check_criteria(conn, lead_id, criteria, now=moment)
         change = leads.change_stage(conn, lead_id, now=moment, at=parse_at(at, moment), note=note,
                                     value_minor=value_minor, currency=currency, **target)
         if close_tasks:
@@ -60,7 +64,7 @@ def register(app: typer.Typer, only: str | None = None) -> None:
     """Add the stage verbs (or just ``only``) to ``app``."""
     commands = {
         "verify": (_simple_verb("verify"), "Move a lead to 'verified'.\n\nExample: salespipe verify 12 --note 'reached by phone'"),
-        "qualify": (_simple_verb("qualify"), "Move a lead to 'qualified'.\n\nExample: salespipe qualify 12 --note 'BANT ok'"),
+        "qualify": (qualify, None),
         "propose": (_value_verb("propose"), "Move a lead to 'proposal', optionally updating its value.\n\nExample: salespipe propose 12 --value 14.500"),
         "negotiate": (_value_verb("negotiate"), "Move a lead to 'negotiation', optionally updating its value.\n\nExample: salespipe negotiate 12 --value 13.900"),
         "close": (close, None),
@@ -90,6 +94,36 @@ def _value_verb(verb: str) -> Any:
 
     command.__name__ = verb
     return command
+
+
+def qualify(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    check: Annotated[list[str] | None, typer.Option("--check", metavar="CRITERION",
+                                                    help="A qualification criterion the deal meets: budget, authority, need, timeline (repeatable).")] = None,
+    at: AtOpt = None,
+    note: NoteOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Move a lead to 'qualified', recording the criteria it meets (BANT by default). On a
+    lead already qualified, --check only records the criteria.
+
+    Example: salespipe qualify 12 --check budget --check need --note "CFO on board"
+    """
+    from salespipe.services import leads, work
+
+    if check:
+        with database(ctx, write=False) as conn:
+            already = leads.get_lead(conn, lead_id).stage == leads.pipeline(conn).for_verb("qualify").key
+        if already:
+            with database(ctx) as conn:
+                met = work.check_criteria(conn, lead_id, check, now=now())
+            if json_:
+                emit_json({"id": lead_id, "criteria_met": met})
+            else:
+                info(f"Lead #{lead_id} meets: {', '.join(met)}.")
+            return
+    _move(ctx, lead_id, at=at, note=note, json_=json_, verb="qualify", criteria=check or [])
 
 
 def close(

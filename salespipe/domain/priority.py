@@ -9,7 +9,7 @@ score = sum of coefficient x term, each term between 0 and 1:
 | closing | the expected close date is today or past (linear over the 30 days before) | 2.0 |
 | overdue_task | the deal has an overdue task | 3.0 |
 | no_next_step | the deal has no open task | 1.5 |
-| unqualified | no qualification criterion is met (linear; 0 when none were checked) | -2.0 |
+| unqualified | no qualification criterion (default BANT) is met yet (linear) | -2.0 |
 
 Coefficients are the user's (`salespipe priority set TERM WEIGHT`); `salespipe why ID` prints
 every term, its coefficient and its contribution.
@@ -87,7 +87,7 @@ def terms(deal: dict[str, Any], *, now: datetime, max_weighted: float,
              f"{deal['open_tasks']} open task(s)"),
         Term("unqualified", round(unmet, 3), c["unqualified"],
              f"{deal.get('criteria_met', 0)} of {total} qualification criteria met" if total
-             else "qualification not checked"),
+             else "no qualification criteria defined"),
     ]
 
 

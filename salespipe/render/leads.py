@@ -62,7 +62,8 @@ def lead_table(records: list[dict[str, Any]], *, now: datetime, plain: bool, wid
 
 def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict[str, str],
               *, now: datetime, plain: bool, activities: Sequence[dict[str, Any]] = (),
-              tasks: Sequence[dict[str, Any]] = (), next_step: dict[str, Any] | None = None) -> Any:
+              tasks: Sequence[dict[str, Any]] = (), next_step: dict[str, Any] | None = None,
+              qualification: dict[str, bool] | None = None) -> Any:
     cur = record["currency"]
     stage_label = labels.get(record["stage"], record["stage"])
     days = int(days_between(record["stage_entered_at"], now))
@@ -81,6 +82,9 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
         fields.append(("Tags", ", ".join(record["tags"])))
     for key, value in record["fields"].items():
         fields.append((key, str(value)))
+    if qualification:
+        fields.append(("Qualification", ", ".join(f"{name} {'yes' if met else 'no'}"
+                                                  for name, met in qualification.items())))
     fields.append(("Created", _local(record["created_at"])))
     # One timeline, newest first: stage changes, activities, tasks created and done.
     items: list[tuple[str, str, str]] = [

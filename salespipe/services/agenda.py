@@ -19,7 +19,9 @@ def _deals(conn: sqlite3.Connection, now: datetime) -> tuple[list[dict[str, Any]
     deals = work_store.open_deals(conn, now.date().isoformat(), now.strftime("%H:%M"))
     coefficients = work_store.priority_coefficients(conn)
     max_weighted = max((d["weighted_minor"] for d in deals), default=0.0)
+    n_criteria = len(work_store.criteria(conn))
     for deal in deals:
+        deal["criteria_total"] = n_criteria
         deal["terms"] = priority.terms(deal, now=now, max_weighted=max_weighted, coefficients=coefficients)
         deal["priority"] = priority.score(deal["terms"])
     return deals, coefficients

@@ -122,3 +122,19 @@ def is_overdue(task: Task, now: datetime) -> bool:
 
 def open_tasks(conn: sqlite3.Connection, lead_id: int) -> list[Task]:
     return [t for t in work_store.tasks_of(conn, lead_id) if t.is_open]
+
+
+def check_criteria(conn: sqlite3.Connection, lead_id: int, names: list[str], *, now: datetime) -> list[str]:
+    """Record qualification criteria a deal meets; returns all it meets now."""
+    known = work_store.criteria(conn)
+    for name in names:
+        if name.strip().lower() not in known:
+            raise InvalidValue(f"unknown criterion {name!r}; criteria: {', '.join(known)}")
+    get_lead(conn, lead_id)
+    work_store.check_criteria(conn, lead_id, [n.strip().lower() for n in names], utc_iso(now))
+    return work_store.met_criteria(conn, lead_id)
+
+
+def qualification(conn: sqlite3.Connection, lead_id: int) -> dict[str, bool]:
+    met = set(work_store.met_criteria(conn, lead_id))
+    return {name: name in met for name in work_store.criteria(conn)}

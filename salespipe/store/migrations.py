@@ -194,6 +194,21 @@ def m007_cover_stage_event_lookups(db: Database) -> None:
     db.execute("CREATE INDEX idx_stage_events_lead ON stage_events(lead_id, at, to_stage)")
 
 
+@migrations()
+def m008_create_lead_criteria(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE lead_criteria (      -- qualification criteria a deal meets (default BANT)
+            lead_id   INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+            criterion TEXT NOT NULL,      -- one of the names in settings 'criteria'
+            met_at    TEXT NOT NULL,
+            PRIMARY KEY (lead_id, criterion)
+        )
+        """
+    )
+    db.execute("INSERT INTO settings (key, value) VALUES ('criteria', 'budget,authority,need,timeline')")
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)

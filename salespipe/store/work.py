@@ -90,7 +90,8 @@ def open_deals(conn: sqlite3.Connection, today: str, now_hm: str) -> list[dict[s
                l.value_minor * coalesce(l.probability, s.probability) / 100.0 AS weighted_minor,
                (SELECT count(*) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS open_tasks,
                EXISTS (SELECT 1 FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL
-                       AND (t.due_date < ? OR (t.due_date = ? AND t.due_time < ?))) AS overdue_task
+                       AND (t.due_date < ? OR (t.due_date = ? AND t.due_time < ?))) AS overdue_task,
+               (SELECT count(*) FROM lead_criteria c WHERE c.lead_id = l.id) AS criteria_met
         FROM leads l JOIN stages s ON s.key = l.stage
         WHERE s.kind = 'open'
         """,
@@ -102,3 +103,18 @@ def open_deals(conn: sqlite3.Connection, today: str, now_hm: str) -> list[dict[s
 def priority_coefficients(conn: sqlite3.Connection) -> dict[str, float]:
     rows = conn.execute("SELECT key, value FROM settings WHERE key LIKE 'priority.%'")
     return {key.removeprefix("priority."): float(value) for key, value in rows}
+
+
+def criteria(conn: sqlite3.Connection) -> list[str]:
+    row = conn.execute("SELECT value FROM settings WHERE key = 'criteria'").fetchone()
+    return [c for c in (row[0] if row else "").split(",") if c]
+
+
+def met_criteria(conn: sqlite3.Connection, lead_id: int) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT criterion FROM lead_criteria WHERE lead_id = ? ORDER BY met_at, criterion", (lead_id,))]
+
+
+def check_criteria(conn: sqlite3.Connection, lead_id: int, names: list[str], at: str) -> None:
+    conn.executemany("INSERT OR IGNORE INTO lead_criteria (lead_id, criterion, met_at) VALUES (?, ?, ?)",
+                     [(lead_id, name, at) for name in names])
