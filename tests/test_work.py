@@ -109,3 +109,21 @@ def test_qualification_criteria(cli, add_lead, db_path):
     before = dump(db_path)
     cli("qualify", str(other), "--check", "budget", code=1)  # closed: the check is not kept either
     assert dump(db_path) == before
+
+
+def test_tasks_to_icalendar(cli, add_lead, tmp_path):
+    from icalendar import Calendar
+
+    lead_id = add_lead("Anna")
+    cli("task", "add", str(lead_id), "send offer", "--due", "friday")
+    cli("task", "add", str(lead_id), "call CFO", "--due", "2026-11-30 14:30")
+    cli("task", "add", str(lead_id), "old", "--due", "friday")
+    cli("task", "done", "3")
+    path = tmp_path / "tasks.ics"
+    assert "Wrote 2 open task(s)" in cli("task", "export", "--ics", str(path)).stderr
+    events = [c for c in Calendar.from_ical(path.read_bytes()).walk("VEVENT")]
+    got = {str(e["uid"]): (str(e["summary"]), e.decoded("dtstart")) for e in events}
+    assert got["task-1@salespipe"] == ("send offer (Anna)", __import__("datetime").date(2026, 11, 27))
+    summary, start = got["task-2@salespipe"]
+    assert summary == "call CFO (Anna)" and (start.hour, start.minute) == (14, 30)
+    assert "cannot write" in cli("task", "export", "--ics", str(tmp_path / "no" / "x.ics"), code=1).stderr

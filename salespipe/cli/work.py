@@ -193,3 +193,26 @@ def task_delete(ctx: typer.Context, task_id: TaskId) -> None:
     with database(ctx) as conn:
         task = delete_task(conn, task_id)
     info(f"Deleted task #{task.id}: {task.text}.")
+
+
+@task_app.command("export")
+def task_export(ctx: typer.Context,
+                ics: Annotated[str, typer.Option("--ics", metavar="FILE", help="Write open tasks to this iCalendar file.",
+                                                 show_default=False)]) -> None:
+    """Write open tasks as an iCalendar (.ics) file, so follow-ups show in your calendar.
+
+    Example: salespipe task export --ics ~/salespipe-tasks.ics
+    """
+    from pathlib import Path
+
+    from salespipe.domain.errors import SalespipeError
+    from salespipe.services.work import tasks_ics
+
+    with database(ctx, write=False) as conn:
+        data = tasks_ics(conn, now=now())
+    path = Path(ics).expanduser()
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise SalespipeError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+    info(f"Wrote {data.count(b'BEGIN:VEVENT')} open task(s) to {path}.")

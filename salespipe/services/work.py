@@ -138,3 +138,31 @@ def check_criteria(conn: sqlite3.Connection, lead_id: int, names: list[str], *, 
 def qualification(conn: sqlite3.Connection, lead_id: int) -> dict[str, bool]:
     met = set(work_store.met_criteria(conn, lead_id))
     return {name: name in met for name in work_store.criteria(conn)}
+
+
+def tasks_ics(conn: sqlite3.Connection, *, now: datetime) -> bytes:
+    """Open tasks as an iCalendar file: one event per task, all day or half an hour at its
+    time, with the lead in the summary. UIDs are stable, so re-importing updates events."""
+    from datetime import date, time
+
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//salespipe//tasks//EN")
+    calendar.add("version", "2.0")
+    for task, title, _stage in list_tasks(conn, view="open", now=now):
+        event = Event()
+        event.add("uid", f"task-{task.id}@salespipe")
+        event.add("dtstamp", now)
+        event.add("summary", f"{task.text} ({title})")
+        event.add("description", f"salespipe task #{task.id} for lead #{task.lead_id}: {title}")
+        if task.due_time:
+            hour, minute = (int(x) for x in task.due_time.split(":"))
+            start = datetime.combine(task.due_date, time(hour, minute), tzinfo=now.tzinfo)
+            event.add("dtstart", start)
+            event.add("dtend", start + timedelta(minutes=30))
+        else:
+            event.add("dtstart", task.due_date)
+            event.add("dtend", date.fromordinal(task.due_date.toordinal() + 1))
+        calendar.add_component(event)
+    return calendar.to_ical()
