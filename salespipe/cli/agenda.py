@@ -29,6 +29,10 @@ def today(
         data = agenda(conn, now=moment, limit=limit)
     if created:
         info(f"Stale rules added {created} task(s).")
+    from salespipe.cli.common import run_hook
+
+    for task in data["overdue_tasks"] + data["due_today"]:
+        run_hook("on-task-due", {"task": task})
     if json_:
         emit_json(data)
         return

@@ -131,6 +131,15 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(to_json(data) + "\n")
 
 
+def run_hook(name: str, payload: dict[str, Any]) -> None:
+    """Run a user hook after the change is committed; its failure is a warning, not an error."""
+    from salespipe.services.hooks import run
+
+    warning = run(name, payload)
+    if warning:
+        info(f"Warning: {warning}")
+
+
 def info(message: str) -> None:
     """A message for the person (stderr), never data."""
     typer.echo(message, err=True)

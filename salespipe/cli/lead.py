@@ -20,6 +20,7 @@ from salespipe.cli.common import (
     now,
     output_mode,
     parse_at,
+    run_hook,
 )
 
 app = typer.Typer(help="Add, list, show, edit and delete leads.", no_args_is_help=True)
@@ -77,10 +78,12 @@ def add(
             fields=field, external_id=external_id)
         lead = leads.add_lead(conn, fields, now=moment, stage=stage, at=parse_at(at, moment), note=note)
         probability = leads.probability_of(conn, lead)
+    record = lead_record(lead, probability)
     if json_:
-        emit_json(lead_record(lead, probability))
+        emit_json(record)
     else:
         info(f"Added lead #{lead.id} {lead.title} ({lead.stage}).")
+    run_hook("on-add", {"lead": record})
 
 
 @app.command("list")

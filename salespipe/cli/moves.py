@@ -10,7 +10,19 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import AtOpt, JsonOpt, LeadId, NoteOpt, ValueOpt, database, emit_json, info, now, parse_at
+from salespipe.cli.common import (
+    AtOpt,
+    JsonOpt,
+    LeadId,
+    NoteOpt,
+    ValueOpt,
+    database,
+    emit_json,
+    info,
+    now,
+    parse_at,
+    run_hook,
+)
 
 
 def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None, json_: bool,
@@ -46,15 +58,17 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
                 work.complete_task(conn, task.id, note="deal closed", now=moment)
         probability = leads.probability_of(conn, change.lead)
     t = change.transition
+    record = lead_record(change.lead, probability)
     if json_:
-        emit_json({**lead_record(change.lead, probability), "from_stage": t.from_stage,
-                   "backwards": t.backwards})
-        return
-    direction = " (backwards)" if t.backwards else ""
-    info(f"Lead #{lead_id} {change.lead.title}: {t.from_stage} -> {t.to_stage}{direction}.")
-    if open_tasks:
-        info(f"Marked its {len(open_tasks)} open task(s) done." if close_tasks else
-             f"Its {len(open_tasks)} open task(s) stay open (--yes marks them done; salespipe task list).")
+        emit_json({**record, "from_stage": t.from_stage, "backwards": t.backwards})
+    else:
+        direction = " (backwards)" if t.backwards else ""
+        info(f"Lead #{lead_id} {change.lead.title}: {t.from_stage} -> {t.to_stage}{direction}.")
+        if open_tasks:
+            info(f"Marked its {len(open_tasks)} open task(s) done." if close_tasks else
+                 f"Its {len(open_tasks)} open task(s) stay open (--yes marks them done; salespipe task list).")
+    run_hook("on-stage-change", {"lead": record, "from_stage": t.from_stage, "to_stage": t.to_stage,
+                                 "at": change.lead.stage_entered_at})
 
 
 VERBS = ("verify", "qualify", "propose", "negotiate", "close", "disqualify", "move", "reopen")

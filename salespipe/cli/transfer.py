@@ -141,10 +141,9 @@ def export(
 
     Example: salespipe export --format csv --out pipeline.csv
     """
+    from salespipe.domain.errors import SalespipeError
     from salespipe.render.output import write_csv, write_json_list, write_jsonl
     from salespipe.services.exporter import export as export_records
-
-    from salespipe.domain.errors import SalespipeError
 
     with database(ctx, write=False) as conn:
         data = export_records(conn, fmt=fmt, what=what)
