@@ -53,6 +53,10 @@ def test_times_and_date_only() -> None:
     assert past.date_only and past.at == datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
     assert parse_when("today", now=NOW).at == NOW  # today means now
     assert parse_when("+4h", now=NOW).at == NOW + timedelta(hours=4)
+    assert parse_when("tomorrow 14:00", now=NOW) == (datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc), False)
+    assert parse_when("friday 9:30", now=NOW).at == datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+    with pytest.raises(InvalidValue):
+        parse_when("tomorrow 25:00", now=NOW)
 
 
 @pytest.mark.parametrize(("text", "fragment"), [

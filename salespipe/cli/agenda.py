@@ -87,10 +87,14 @@ def why(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
     if json_:
         emit_json(data)
         return
+    import shutil
+
     from salespipe.render.output import plain_table
 
+    room = max(shutil.get_terminal_size().columns - 44, 20)  # the reason gives way on a narrow terminal
     lines = f"#{data['id']} {data['title']}: priority {data['priority']:g}, rank {data['rank']} of {data['open_deals']} open deals\n\n"
-    rows = [[t["term"], f"{t['value']:g}", f"x {t['coefficient']:g}", f"= {t['contribution']:+g}", t["reason"]]
+    rows = [[t["term"], f"{t['value']:g}", f"x {t['coefficient']:g}", f"= {t['contribution']:+g}",
+             t["reason"] if len(t["reason"]) <= room else t["reason"][: room - 1] + "…"]
             for t in data["terms"]]
     emit(lines + plain_table(("Term", "Value", "Weight", "Points", "Why"), rows, right={1, 2, 3}))
 

@@ -11,6 +11,7 @@
 - ``next week`` / ``next month`` / ``next year``: the same day one week / month / year ahead
 - offsets: ``+3d``, ``-2w``, ``+1m`` (months), ``+1y``, ``in 3 days``, ``2 weeks ago``
 - ``end of week`` (Sunday), ``end of month``, ``end of quarter``, ``end of year``
+- any of the relative days above with a time: ``tomorrow 14:00``, ``friday 9:30``
 - anything else ``dateutil`` reads unambiguously, e.g. ``26 Nov 2026`` or ``Nov 26, 2026``
 
 A value without a time of day is a *date*. When a point in time is needed (``--at``), a date
@@ -43,6 +44,7 @@ _AGO_RE = re.compile(r"^(\d+)\s+([a-z]+)\s+ago$")
 _DOTTED_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _SLASHED_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRAILING_TIME_RE = re.compile(r"^(.*\S)\s+(\d{1,2}):(\d{2})$")
 
 
 class When(NamedTuple):
@@ -172,10 +174,16 @@ def parse_when(text: str, *, now: datetime, dayfirst: bool | None = None) -> Whe
     if m and _UNITS.get(m.group(3)) == "hours":
         hours = int(m.group(2)) * (-1 if m.group(1) == "-" else 1)
         return When(now + timedelta(hours=hours), False)
+    clock = _TRAILING_TIME_RE.match(text)
     try:
-        rel = _relative_date(text, today)
+        rel = _relative_date(clock.group(1) if clock else text, today)
     except (ValueError, OverflowError):
         raise InvalidValue(f"invalid date {raw!r}: out of range") from None
+    if rel is not None and clock:  # "tomorrow 14:00", "friday 9:30"
+        hour, minute = int(clock.group(2)), int(clock.group(3))
+        if hour > 23 or minute > 59:
+            raise InvalidValue(f"invalid time in {raw!r}")
+        return When(datetime.combine(rel, time(hour, minute), tzinfo=now.tzinfo), False)
     if rel is not None:
         return When(_at_noon(rel, now), True)
     numeric = _numeric(text, dayfirst)
