@@ -71,6 +71,8 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "why": _add_command("agenda", "why", "why"),
     "priority": _add_group("agenda", "priority_app", "priority"),
     "log": _add_command("work", "log", "log"),
+    "undo": _add_command("journal", "undo", "undo"),
+    "history": _add_command("journal", "history", "history"),
     "rule": _add_group("rules", "app", "rule"),
     "task": _add_group("work", "task_app", "task"),
     "stage": _add_group("stage", "app", "stage"),

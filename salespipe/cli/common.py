@@ -72,19 +72,50 @@ def state(ctx: typer.Context) -> State:
 
 
 @contextmanager
-def database(ctx: typer.Context, *, write: bool = True) -> Iterator[sqlite3.Connection]:
-    """Open the database; with ``write``, run the body as one transaction."""
+def database(ctx: typer.Context, *, write: bool = True, journal: bool = True) -> Iterator[sqlite3.Connection]:
+    """Open the database; with ``write``, run the body as one transaction, journaled (for
+    `salespipe undo`) under the command being run unless ``journal`` is False."""
     from salespipe.store.db import connect, resolve_path, transaction
 
     conn = connect(resolve_path(state(ctx).db_flag).path)
     try:
         if write:
             with transaction(conn):
+                if journal:
+                    from salespipe.store import journal as journal_store
+
+                    journal_store.begin(conn, command_line(ctx), _utc_now())
                 yield conn
+                if journal:
+                    journal_store.end(conn)
         else:
             yield conn
     finally:
         conn.close()
+
+
+def command_line(ctx: typer.Context) -> str:
+    """The command and the options given, for `salespipe history`."""
+    given = []
+    for param in ctx.command.params:  # in the order the command declares them
+        name = param.name or ""
+        value = ctx.params.get(name)
+        key = name.rstrip("_").replace("_", "-")
+        if value is None or value is False or value == [] or value == ():
+            continue
+        if value is True:
+            given.append(f"--{key}")
+        elif isinstance(value, (list, tuple)):
+            given.extend(f"{key}={v}" for v in value)
+        else:
+            given.append(f"{key}={value}")
+    return " ".join([ctx.command_path, *given])
+
+
+def _utc_now() -> str:
+    from salespipe.domain.dates import utc_iso
+
+    return utc_iso(now())
 
 
 def now() -> datetime:

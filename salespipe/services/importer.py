@@ -317,6 +317,9 @@ def import_csv(
     bulk = total / 150 > max(BULK_MIN_ROWS, lead_store.count(conn))
     try:
         with db.atomic():
+            from salespipe.store import journal
+
+            journal.begin(conn, f"salespipe import {options.path}", utc_iso(now))
             deferred = lead_store.drop_bulk_indexes(conn) if bulk else []
             writer = _Writer(conn, options, ctx, summary, now)
             text, raw = _open(options.path, layout.encoding)
@@ -339,6 +342,11 @@ def import_csv(
                     progress(total, total)
             if not (options.dry_run or (options.strict and summary.rejected)):
                 lead_store.restore_indexes(conn, deferred)
+            # undo removes the inserted leads (their events go with them) in one statement
+            if writer.next_id > writer.first_new_id:
+                journal.record(conn, conn.execute("SELECT change_id FROM journal_state").fetchone()[0],
+                               f"DELETE FROM leads WHERE id >= {writer.first_new_id} AND id < {writer.next_id}")
+            journal.end(conn)
             if options.dry_run or (options.strict and summary.rejected):
                 raise _Rollback
     except _Rollback:
@@ -405,6 +413,7 @@ class _Writer:
         return None
 
     def write(self, chunk: list[tuple[int, list[str]]], rejects: _RejectsWriter) -> None:
+        """Convert, check for duplicates and insert one chunk (inserts are journaled in bulk)."""
         if not chunk:
             return
         converted: list[tuple[int, list[str], ImportRow]] = []
@@ -444,7 +453,10 @@ class _Writer:
                 events.append((lead_id, from_stage, to_stage, at_text, previous_at, note, self.recorded))
                 previous_at = at_text
             self.summary.inserted += 1
-        lead_store.insert_many(self.conn, leads, events)
+        from salespipe.store import journal
+
+        with journal.paused(self.conn):
+            lead_store.insert_many(self.conn, leads, events)
 
     def _lead_tuple(self, lead_id: int, row: ImportRow) -> tuple[Any, ...]:
         f = row.fields

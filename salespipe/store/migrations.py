@@ -209,6 +209,63 @@ def m008_create_lead_criteria(db: Database) -> None:
     db.execute("INSERT INTO settings (key, value) VALUES ('criteria', 'budget,authority,need,timeline')")
 
 
+# Tables whose changes `salespipe undo` can revert. A migration that adds a table or a column
+# to one of these must call `create_journal_triggers` again (it drops and recreates them).
+JOURNALED = ("leads", "stage_events", "activities", "tasks", "lead_criteria", "stages", "settings",
+             "targets", "rules", "rule_runs")
+
+
+def create_journal_triggers(db: Database) -> None:
+    """For each change to a journaled table, a trigger records the SQL that reverts it, under
+    the command being run (``journal_state.change_id``; NULL = not recording)."""
+    recording = "(SELECT change_id FROM journal_state) IS NOT NULL"
+    log = "INSERT INTO undo_log (change_id, sql) VALUES ((SELECT change_id FROM journal_state), {})"
+    for table in JOURNALED:
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+        for event in ("insert", "update", "delete"):
+            db.execute(f"DROP TRIGGER IF EXISTS journal_{table}_{event}")
+        db.execute(
+            f"CREATE TRIGGER journal_{table}_insert AFTER INSERT ON {table} WHEN {recording} BEGIN "
+            + log.format(f"'DELETE FROM {table} WHERE rowid = ' || new.rowid") + "; END"
+        )
+        assignments = " || ', ' || ".join(f"'{c} = ' || quote(old.{c})" for c in columns)
+        db.execute(
+            f"CREATE TRIGGER journal_{table}_update AFTER UPDATE ON {table} WHEN {recording} BEGIN "
+            + log.format(f"'UPDATE {table} SET ' || {assignments} || ' WHERE rowid = ' || old.rowid") + "; END"
+        )
+        values = " || ', ' || ".join(f"quote(old.{c})" for c in columns)
+        db.execute(
+            f"CREATE TRIGGER journal_{table}_delete BEFORE DELETE ON {table} WHEN {recording} BEGIN "
+            + log.format(f"'INSERT INTO {table} (rowid, {', '.join(columns)}) VALUES (' || old.rowid || ', ' || "
+                         f"{values} || ')'") + "; END"
+        )
+
+
+@migrations()
+def m009_create_journal(db: Database) -> None:
+    for statement in (
+        """
+        CREATE TABLE changes (            -- one row per command that changed something
+            id      INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,         -- as typed: 'salespipe propose 12 --value 14k'
+            at      TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE undo_log (           -- the SQL that reverts a change, in the order written
+            id        INTEGER PRIMARY KEY,
+            change_id INTEGER NOT NULL REFERENCES changes(id) ON DELETE CASCADE,
+            sql       TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX idx_undo_log_change ON undo_log(change_id)",
+        "CREATE TABLE journal_state (id INTEGER PRIMARY KEY CHECK (id = 1), change_id INTEGER)",
+        "INSERT INTO journal_state (id, change_id) VALUES (1, NULL)",
+    ):
+        db.execute(statement)
+    create_journal_triggers(db)
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)

@@ -1,0 +1,72 @@
+"""`salespipe undo` and `salespipe history`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salespipe.cli.common import JsonOpt, database, emit, emit_json, info
+
+
+def _rows(rows: dict[str, int]) -> str:
+    return ", ".join(f"{n} {table}" for table, n in sorted(rows.items())) or "nothing"
+
+
+def history(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many changes.")] = 20,
+    json_: JsonOpt = False,
+) -> None:
+    """List the latest changes, newest first: what `salespipe undo` would revert.
+
+    Example: salespipe history --limit 5
+    """
+    from salespipe.store.journal import history as recent
+
+    with database(ctx, write=False) as conn:
+        changes = recent(conn, limit)
+    if json_:
+        emit_json(changes)
+        return
+    if not changes:
+        info("No changes recorded yet.")
+        return
+    from salespipe.domain.dates import from_iso
+    from salespipe.render.output import plain_table
+
+    emit(plain_table(("ID", "When", "Command", "Rows changed"), [
+        [str(c["id"]), from_iso(c["at"]).astimezone().strftime("%Y-%m-%d %H:%M"), c["command"], _rows(c["rows"])]
+        for c in changes], right={0}))
+
+
+def undo(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Revert the last command that changed something, as a whole: a stage move with the tasks
+    its rules created, an edit, a deletion, an import. Shows what it reverts and asks first
+    unless --yes. Files it wrote (exports, rejects files) are not touched.
+
+    Example: salespipe undo --yes
+    """
+    from salespipe.domain.errors import NotFound
+    from salespipe.store import journal
+
+    with database(ctx, write=False) as conn:
+        change: dict[str, Any] | None = journal.last(conn)
+    if change is None:
+        raise NotFound("nothing to undo: no change recorded yet")
+    info(f"Last change #{change['id']} ({change['at']}): {change['command']}; rows: {_rows(change['rows'])}")
+    if not yes:
+        typer.confirm("Undo it?", abort=True, err=True)
+    with database(ctx, journal=False) as conn:
+        latest = journal.last(conn)
+        if latest is None or latest["id"] != change["id"]:
+            raise NotFound("the history changed while you were asked; run salespipe undo again")
+        journal.revert(conn, change["id"])
+    if json_:
+        emit_json({"undone": change})
+    else:
+        info(f"Undone: {change['command']}")

@@ -1,0 +1,70 @@
+"""salespipe undo restores the database exactly (full dump compared), for every kind of change."""
+
+import json
+
+from conftest import dump
+
+
+def undone(cli, db_path, *args, code=0):
+    before = dump(db_path)
+    cli(*args, code=code)
+    cli("undo", "--yes")
+    return before, dump(db_path)
+
+
+def test_undo_each_kind_of_change(cli, add_lead, db_path, tmp_path):
+    lead_id = add_lead("Anna", "--value", "10k", "--tag", "hot", "--at", "2026-11-01")
+    cli("task", "add", str(lead_id), "call", "--due", "friday")
+    for args in (
+        ["lead", "add", "Ben", "--value", "5k"],
+        ["propose", str(lead_id), "--value", "12k"],          # with the task its rule creates
+        ["close", str(lead_id), "--won", "--yes"],           # with its tasks closed and a new one
+        ["lead", "edit", str(lead_id), "--company", "X", "--untag", "hot"],
+        ["lead", "delete", str(lead_id), "--yes"],           # cascades to events and tasks
+        ["log", str(lead_id), "--call", "hello"],
+        ["task", "done", "1"],
+        ["qualify", str(lead_id), "--check", "budget"],
+        ["stage", "add", "demo", "--after", "qualified"],
+        ["stage", "move", "verified", "1"],
+        ["target", "set", "50k", "--period", "2026-11"],
+        ["rule", "add", "--on-create", "--task", "x", "--due", "+1d"],
+        ["priority", "set", "value", "9"],
+    ):
+        before, after = undone(cli, db_path, *args)
+        assert after == before, args
+
+
+def test_undo_an_import_batch(cli, add_lead, db_path, tmp_path):
+    add_lead("Old", "--email", "old@x.de", "--value", "1")
+    f = tmp_path / "l.csv"
+    f.write_text("name,email,amount,stage\nOld,old@x.de,2,proposal\nNew 1,n1@x.de,3,won\nNew 2,n2@x.de,4,new\n")
+    before = dump(db_path)
+    summary = json.loads(cli("import", str(f), "--on-duplicate", "update", "--json").stdout)
+    assert (summary["inserted"], summary["updated"]) == (2, 1)
+    history = cli.json("history")
+    assert history[0]["command"] == f"salespipe import {f}"
+    result = cli("undo", "--yes")
+    assert "Undone: salespipe import" in result.stderr
+    assert dump(db_path) == before
+
+
+def test_history_and_asking(cli, add_lead, db_path):
+    assert "nothing to undo" in cli("undo", "--yes", code=1).stderr
+    lead_id = add_lead("Anna")
+    cli("verify", str(lead_id), "--note", "called")
+    history = cli.json("history")
+    assert [h["command"] for h in history] == [f"salespipe verify lead-id={lead_id} note=called",
+                                               "salespipe lead add name=Anna --json"]
+    assert history[0]["rows"] == {"leads": 1, "stage_events": 1}
+    before = dump(db_path)
+    result = cli("undo", input="n\n", code=1)
+    assert "Last change" in result.stderr and "salespipe verify" in result.stderr
+    assert dump(db_path) == before
+    cli("undo", input="y\n")
+    assert cli.json("lead", "show", str(lead_id))["stage"] == "new"
+    # read-only commands and refused commands leave no history
+    cli("report")
+    cli("verify", "99", code=1)
+    assert len(cli.json("history")) == 1
+    text = cli("history").stdout.splitlines()
+    assert text[0].split() == ["ID", "When", "Command", "Rows", "changed"]
