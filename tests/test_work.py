@@ -127,3 +127,14 @@ def test_tasks_to_icalendar(cli, add_lead, tmp_path):
     summary, start = got["task-2@salespipe"]
     assert summary == "call CFO (Anna)" and (start.hour, start.minute) == (14, 30)
     assert "cannot write" in cli("task", "export", "--ics", str(tmp_path / "no" / "x.ics"), code=1).stderr
+
+
+def test_own_qualification_criteria(cli, add_lead):
+    assert cli.json("criteria", "show") == ["budget", "authority", "need", "timeline"]
+    lead_id = add_lead("Anna")
+    cli("qualify", str(lead_id), "--check", "budget", "--check", "need")
+    cli("criteria", "set", "budget", "Champion")
+    assert cli.json("lead", "show", str(lead_id))["qualification"] == {"budget": True, "champion": False}
+    assert "invalid criterion 'a b'" in cli("criteria", "set", "a b", code=1).stderr
+    text = " ".join(cli("lead", "show", str(lead_id)).stdout.split())
+    assert "In stage 0 day(s) in Qualified" in text

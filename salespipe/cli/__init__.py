@@ -70,6 +70,7 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "today": _add_command("agenda", "today", "today"),
     "why": _add_command("agenda", "why", "why"),
     "priority": _add_group("agenda", "priority_app", "priority"),
+    "criteria": _add_group("agenda", "criteria_app", "criteria"),
     "log": _add_command("work", "log", "log"),
     "undo": _add_command("journal", "undo", "undo"),
     "history": _add_command("journal", "history", "history"),

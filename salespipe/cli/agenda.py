@@ -133,3 +133,38 @@ def priority_set(ctx: typer.Context,
     with database(ctx) as conn:
         weights = set_coefficient(conn, term, weight)
     info(f"Priority weight of {term} is now {weights[term]:g}.")
+
+
+criteria_app = typer.Typer(help="Qualification criteria (BANT by default).", no_args_is_help=True)
+
+
+@criteria_app.command("show")
+def criteria_show(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Show the qualification criteria that qualify --check records.
+
+    Example: salespipe criteria show
+    """
+    from salespipe.store.work import criteria
+
+    with database(ctx, write=False) as conn:
+        names = criteria(conn)
+    if json_:
+        emit_json(names)
+    else:
+        emit("\n".join(names) + "\n")
+
+
+@criteria_app.command("set")
+def criteria_set(ctx: typer.Context,
+                 names: Annotated[list[str], typer.Argument(metavar="NAME...", help="The criteria, in order.",
+                                                            show_default=False)]) -> None:
+    """Define your own qualification criteria (replacing the list; deals keep the ones they met
+    that are still on it).
+
+    Example: salespipe criteria set budget authority need timeline champion
+    """
+    from salespipe.services.work import set_criteria
+
+    with database(ctx) as conn:
+        names = set_criteria(conn, names)
+    info(f"Qualification criteria: {', '.join(names)}.")

@@ -102,6 +102,7 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
             fields.append(("Next step", f"{next_step['text']} (task #{next_step['id']}, due {due})"))
         else:
             fields.append(("Next step", "none: salespipe task add " + str(record["id"]) + " TEXT --due DATE"))
+        fields.append(("In stage", f"{days} day(s) in {stage_label}"))
     title = f"#{record['id']} {record['title']}"
     if plain:
         width = max(len(k) for k, _ in fields)

@@ -166,3 +166,20 @@ def tasks_ics(conn: sqlite3.Connection, *, now: datetime) -> bytes:
             event.add("dtend", date.fromordinal(task.due_date.toordinal() + 1))
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def set_criteria(conn: sqlite3.Connection, names: list[str]) -> list[str]:
+    """Replace the qualification criteria; met criteria no longer on the list are dropped."""
+    import re
+
+    from salespipe.store import stages as stage_store
+
+    cleaned = list(dict.fromkeys(n.strip().lower() for n in names if n.strip()))
+    for name in cleaned:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", name):
+            raise InvalidValue(f"invalid criterion {name!r}: lowercase letters, digits, - and _")
+    if not cleaned:
+        raise InvalidValue("give at least one criterion")
+    stage_store.set_setting(conn, "criteria", ",".join(cleaned))
+    conn.execute(f"DELETE FROM lead_criteria WHERE criterion NOT IN ({', '.join('?' * len(cleaned))})", cleaned)
+    return cleaned
