@@ -33,11 +33,14 @@ def history(
         info("No changes recorded yet.")
         return
     from salespipe.domain.dates import from_iso
-    from salespipe.render.output import plain_table
 
-    emit(plain_table(("ID", "When", "Command", "Rows changed"), [
-        [str(c["id"]), from_iso(c["at"]).astimezone().strftime("%Y-%m-%d %H:%M"), c["command"], _rows(c["rows"])]
-        for c in changes], right={0}))
+    width = max(len(str(c["id"])) for c in changes)
+    lines = []
+    for c in changes:  # two lines each, so that a long command never pushes the rows off screen
+        when = from_iso(c["at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+        lines.append(f"{str(c['id']).rjust(width)}  {when}  {c['command']}")
+        lines.append(f"{' ' * width}  {' ' * len(when)}  changed {_rows(c['rows'])}")
+    emit("\n".join(lines) + "\n")
 
 
 def undo(
