@@ -344,7 +344,7 @@ def import_csv(
                 lead_store.restore_indexes(conn, deferred)
             # undo removes the inserted leads (their events go with them) in one statement
             if writer.next_id > writer.first_new_id:
-                journal.record(conn, conn.execute("SELECT change_id FROM journal_state").fetchone()[0],
+                journal.record(conn, journal.current(conn),
                                f"DELETE FROM leads WHERE id >= {writer.first_new_id} AND id < {writer.next_id}")
             journal.end(conn)
             if options.dry_run or (options.strict and summary.rejected):

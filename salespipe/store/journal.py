@@ -24,9 +24,14 @@ def begin(conn: sqlite3.Connection, command: str, at: str) -> int:
     return change_id
 
 
+def current(conn: sqlite3.Connection) -> int | None:
+    """The change being recorded, or None."""
+    return conn.execute("SELECT change_id FROM journal_state").fetchone()[0]
+
+
 def end(conn: sqlite3.Connection) -> None:
     """Stop recording; a command that changed nothing leaves no entry."""
-    change_id = conn.execute("SELECT change_id FROM journal_state").fetchone()[0]
+    change_id = current(conn)
     conn.execute("UPDATE journal_state SET change_id = NULL")
     if change_id is not None and not conn.execute(
             "SELECT 1 FROM undo_log WHERE change_id = ? LIMIT 1", (change_id,)).fetchone():
@@ -36,7 +41,7 @@ def end(conn: sqlite3.Connection) -> None:
 @contextmanager
 def paused(conn: sqlite3.Connection) -> Iterator[int | None]:
     """Stop row-by-row recording (a bulk write records one statement of its own instead)."""
-    change_id = conn.execute("SELECT change_id FROM journal_state").fetchone()[0]
+    change_id = current(conn)
     conn.execute("UPDATE journal_state SET change_id = NULL")
     try:
         yield change_id
@@ -73,7 +78,6 @@ def revert(conn: sqlite3.Connection, change_id: int) -> None:
     Foreign keys are checked at commit, after every row is back."""
     conn.execute("PRAGMA defer_foreign_keys = ON")
     with paused(conn):
-        conn.execute("UPDATE journal_state SET change_id = NULL")
         for (sql,) in conn.execute("SELECT sql FROM undo_log WHERE change_id = ? ORDER BY id DESC",
                                    (change_id,)).fetchall():
             conn.execute(sql)
