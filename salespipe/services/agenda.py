@@ -15,7 +15,12 @@ from salespipe.store import stages as stage_store
 from salespipe.store import work as work_store
 
 
-def _deals(conn: sqlite3.Connection, now: datetime) -> tuple[list[dict[str, Any]], dict[str, float]]:
+def _is_stale(deal: dict[str, Any], now: datetime) -> bool:
+    """No stage change, activity or completed task for longer than the stage's rotting days."""
+    return bool(deal["last_touch_at"]) and days_between(deal["last_touch_at"], now) > deal["rotting_days"]
+
+
+def _deals(conn: sqlite3.Connection, now: datetime) -> list[dict[str, Any]]:
     deals = work_store.open_deals(conn, now.date().isoformat(), now.strftime("%H:%M"))
     coefficients = work_store.priority_coefficients(conn)
     max_weighted = max((d["weighted_minor"] for d in deals), default=0.0)
@@ -24,7 +29,7 @@ def _deals(conn: sqlite3.Connection, now: datetime) -> tuple[list[dict[str, Any]
         deal["criteria_total"] = n_criteria
         deal["terms"] = priority.terms(deal, now=now, max_weighted=max_weighted, coefficients=coefficients)
         deal["priority"] = priority.score(deal["terms"])
-    return deals, coefficients
+    return deals
 
 
 def _deal_json(deal: dict[str, Any]) -> dict[str, Any]:
@@ -44,11 +49,10 @@ def today(conn: sqlite3.Connection, *, now: datetime, limit: int = 10) -> dict[s
     tasks = list_tasks(conn, view="today", now=now)
     overdue = [_task_json(t, title) for t, title, _ in tasks if is_overdue(t, now)]
     due_today = [_task_json(t, title) for t, title, _ in tasks if not is_overdue(t, now)]
-    deals, _ = _deals(conn, now)
+    deals = _deals(conn, now)
     by_priority = sorted(deals, key=lambda d: (-d["priority"], d["id"]))
     week_end = (now.date() + timedelta(days=6 - now.weekday())).isoformat()
-    stale = [d for d in by_priority
-             if d["last_touch_at"] and days_between(d["last_touch_at"], now) > d["rotting_days"]]
+    stale = [d for d in by_priority if _is_stale(d, now)]
     return {
         "date": now.date().isoformat(),
         "overdue_tasks": overdue,
@@ -65,7 +69,7 @@ def today(conn: sqlite3.Connection, *, now: datetime, limit: int = 10) -> dict[s
 def why(conn: sqlite3.Connection, lead_id: int, *, now: datetime) -> dict[str, Any]:
     """Each term of a deal's priority score, its coefficient and its contribution."""
     lead = get_lead(conn, lead_id)
-    deals, _ = _deals(conn, now)
+    deals = _deals(conn, now)
     deal = next((d for d in deals if d["id"] == lead.id), None)
     if deal is None:
         from salespipe.domain.errors import InvalidValue
@@ -82,8 +86,7 @@ def why(conn: sqlite3.Connection, lead_id: int, *, now: datetime) -> dict[str, A
 
 def priority_map(conn: sqlite3.Connection, *, now: datetime) -> dict[int, float]:
     """Lead id -> priority, for `lead list --sort priority`."""
-    deals, _ = _deals(conn, now)
-    return {d["id"]: d["priority"] for d in deals}
+    return {d["id"]: d["priority"] for d in _deals(conn, now)}
 
 
 def set_coefficient(conn: sqlite3.Connection, term: str, weight: str) -> dict[str, float]:
@@ -102,5 +105,4 @@ def run_stale_rules(conn: sqlite3.Connection, *, now: datetime) -> int:
     from salespipe.services.rules import fire_stale
 
     deals = work_store.open_deals(conn, now.date().isoformat(), now.strftime("%H:%M"))
-    stale = [d for d in deals if d["last_touch_at"] and days_between(d["last_touch_at"], now) > d["rotting_days"]]
-    return len(fire_stale(conn, stale, now=now))
+    return len(fire_stale(conn, [d for d in deals if _is_stale(d, now)], now=now))
