@@ -43,15 +43,16 @@ def test_mapping_overrides_dry_run_and_drop_extra(cli, tmp_path, db_path):
     cli("stage", "list")
     before = dump(db_path)
     result = cli("import", str(f), "--dry-run", "--map", "Kunde=title", "--map", "Intern=")
-    assert result.stdout.splitlines() == ["Column  Field", "Kunde   title", "Notiz   field:Notiz",
-                                          "Intern  (ignored)", "Wert    value"]
+    assert result.stdout.splitlines()[:6] == ["Import plan", "  Columns:", "    Kunde   title",
+                                              "    Notiz   field:Notiz", "    Intern  (ignored)",
+                                              "    Wert    value"]
     assert "Dry run, nothing written: would import 1 rows: 1 inserted" in result.stderr
     assert dump(db_path) == before and not (tmp_path / "l.csv.rejects.csv").exists()
     cli("import", str(f), "--map", "Kunde=title", "--drop-extra")
     lead = leads(cli)["Acme"]
     assert lead["fields"] == {} and lead["company"] is None and lead["value"] == 100
     bad = cli("import", str(f), "--map", "Nope=title", code=1)
-    assert "no column 'Nope'; columns: Kunde, Notiz, Intern, Wert" in bad.stderr
+    assert "the file has no column 'Nope'; columns: Kunde, Notiz, Intern, Wert" in bad.stderr
     assert "unknown field 'colour'" in cli("import", str(f), "--map", "Kunde=colour", code=1).stderr
 
 
@@ -159,15 +160,16 @@ def test_line_numbers_count_physical_lines(cli, tmp_path):
 
 def test_day_order_is_decided_for_the_whole_file(cli, tmp_path):
     ambiguous = write(tmp_path / "a.csv", "name,created\nA,03/04/2026\nB,05/06/2026\n")
-    result = cli("import", str(ambiguous), code=1)
-    assert "pass --dayfirst or --monthfirst" in result.stderr
+    result = cli("import", str(ambiguous), code=2)
+    assert "every numeric date could be day/month or month/day" in result.stderr
+    assert "fix: --dayfirst or --monthfirst" in result.stderr
     cli("import", str(ambiguous), "--dayfirst")
     assert leads(cli)["A"]["created_at"].startswith("2026-04-03")
     us = write(tmp_path / "us.csv", "name,created\nC,03/04/2026\nD,12/25/2025\n")  # D proves month first
     assert json.loads(cli("import", str(us), "--json").stdout)["day_order"] == "monthfirst"
     assert leads(cli)["C"]["created_at"].startswith("2026-03-04")
     mixed = write(tmp_path / "m.csv", "name,created\nE,25/12/2025\nF,12/25/2025\n")
-    assert "mixes day-first and month-first" in cli("import", str(mixed), code=1).stderr
+    assert "mixes the orders: 1 values prove day-first" in cli("import", str(mixed), code=2).stderr
 
 
 def test_encoding_errors_are_clear(cli, tmp_path):
@@ -190,12 +192,21 @@ def test_history_assumptions(cli, tmp_path):
               "Lost no created,lost,,2026-08-01\n"
               "Won early,won,2026-10-01,2026-09-01\n")
     result = cli("import", str(f))
-    assert "warning: close date '2026-09-01' is before the created date '2026-10-01'" in result.stderr
+    assert "warning: close date 2026-09-01 is before the created date 2026-10-01" in result.stderr
     got = leads(cli)
     assert got["Open"]["expected_close"] == "2026-12-24" and got["Open"]["closed_at"] is None
-    assert got["Won no dates"]["created_at"] == got["Won no dates"]["closed_at"] == "2026-11-26T10:00:00Z"
+    # no close date is invented: the deal is won, on a date nobody knows
+    assert got["Won no dates"]["stage"] == "won" and got["Won no dates"]["closed_at"] is None
     assert got["Lost no created"]["created_at"] == got["Lost no created"]["closed_at"] == "2026-08-01T12:00:00Z"
     assert got["Won early"]["created_at"] == "2026-09-01T12:00:00Z"
+    assert "1 won deals without a close date" in result.stderr
+    gaps = cli.json("report", "--period", "all")["data_gaps"]
+    assert gaps == {"won_without_close_date": 1, "lost_without_close_date": 0,
+                    "closed_without_created_date": 1, "without_value": 4}
+    # the undated win counts in "all", in no bounded period, and not in the sales cycle
+    assert cli.json("report", "--period", "all")["won"]["count"] == 2
+    assert cli.json("report", "--period", "this-year")["won"]["count"] == 1
+    assert cli.json("report", "cycle", "--period", "all")["sales_cycle_days"]["mean"] == 0.0
 
 
 def test_bulk_import_rebuilds_the_indexes(cli, tmp_path, db_path, monkeypatch):

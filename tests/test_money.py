@@ -65,7 +65,7 @@ def test_format_money() -> None:
     assert format_money(1_200_000, "EUR") == "€12,000"
     assert format_money(1_200_050, "EUR", cents=False) == "€12,001"
     assert format_money(95_000, "CHF") == "950 CHF"
-    assert format_money(None, "EUR") == "n/a"
+    assert format_money(None, "EUR") == "–"
     assert to_major(1_200_050, "EUR") == 12000.5
     assert to_major(1_200_000, "EUR") == 12000
     assert to_major(5000, "JPY") == 5000

@@ -179,7 +179,8 @@ def test_sections_print_their_part(cli, pipeline):
     context = {k: full[k] for k in ("as_of", "currency", "period", "rates_period")}
     assert cli.json("report", "pipeline") == {**context, "open": full["open"], "stages": full["stages"]}
     assert cli.json("report", "funnel") == {**context, "funnel": full["funnel"]}
-    assert cli.json("report", "velocity") == {**context, "sales_velocity": full["sales_velocity"]}
+    assert cli.json("report", "velocity") == {**context, "sales_velocity": full["sales_velocity"],
+                                              "data_gaps": full["data_gaps"]}
     assert cli.json("report", "cycle")["time_in_stage"] == full["time_in_stage"]
     assert cli.json("report", "stale")["stale_count"] == 1
     assert cli.json("report", "conversion")["win_rate"] == full["win_rate"]

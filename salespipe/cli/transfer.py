@@ -10,9 +10,6 @@ import typer
 
 from salespipe.cli.common import JsonOpt, database, emit_json, info, now
 
-MAX_PRINTED_REJECTS = 20
-
-
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The CSV file.", show_default=False)],
@@ -20,15 +17,25 @@ def import_(
                                                    help="Map a column to a field (COLUMN= ignores it; FIELD field:NAME keeps it as a custom field). Repeatable.")] = None,
     stage_map: Annotated[list[str] | None, typer.Option("--stage-map", metavar="'VALUE=STAGE'",
                                                         help="Map a stage value of the file to a stage. Repeatable.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE.toml",
+                                                 help="Apply a mapping saved with --save-mapping (flags given beside it win).")] = None,
+    save_mapping: Annotated[Path | None, typer.Option("--save-mapping", metavar="FILE.toml",
+                                                      help="Write the plan (columns, stages, date orders) as a mapping file.")] = None,
+    accept_partial: Annotated[bool, typer.Option("--accept-partial",
+                                                 help="Import what is understood when the plan has open questions: unplaced columns stay custom fields, rows with unknown stages are rejected.")] = False,
     delimiter: Annotated[str | None, typer.Option("--delimiter", help="Column delimiter (default: detected among , ; tab |).")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (default: detected: UTF-8, UTF-8 with BOM, cp1252).")] = None,
-    decimal: Annotated[str | None, typer.Option("--decimal", help="Decimal separator of amounts, . or , (default: per value).")] = None,
+    columns: Annotated[str | None, typer.Option("--columns", metavar="'A,B,C'",
+                                                help="The file has no header: these are its column names, in order.")] = None,
+    escape: Annotated[str | None, typer.Option("--escape", metavar="CHAR",
+                                               help="Escape character inside cells, such as a backslash for MySQL dumps (default: a backslash when the file has \\N cells).")] = None,
+    decimal: Annotated[str | None, typer.Option("--decimal", help="Decimal separator of amounts, . or , (default: decided from the file).")] = None,
     dayfirst: Annotated[bool | None, typer.Option("--dayfirst/--monthfirst",
-                                                  help="Order of slashed dates (default: decided from the file).", show_default=False)] = None,
-    on_duplicate: Annotated[str, typer.Option("--on-duplicate", help="skip, update or fail when a row matches a lead (by external id, else e-mail).")] = "skip",
+                                                  help="Order of numeric dates that could be read both ways (default: decided per column from the file).", show_default=False)] = None,
+    on_duplicate: Annotated[str, typer.Option("--on-duplicate", help="skip, update or fail when a row matches a lead (by external id, e-mail, or name, company and created day).")] = "skip",
     rejects: Annotated[Path | None, typer.Option("--rejects", help="Where rejected rows go (default FILE.rejects.csv).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is rejected.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the mapping and check every row; write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the import plan and check every row; write nothing.")] = False,
     drop_extra: Annotated[bool, typer.Option("--drop-extra", help="Do not keep unmapped columns as custom fields.")] = False,
     currency: Annotated[str | None, typer.Option("--currency", help="Currency of amounts without one (default: the database's).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
@@ -36,67 +43,50 @@ def import_(
 ) -> None:
     """Import leads from a CSV file (CRM exports, trade-fair lists, Excel sheets).
 
-    Every data row is inserted, updated, skipped (duplicate) or rejected; rejected rows go to
-    FILE.rejects.csv with the reason, and the exit status is then 1.
+    The import plan (which column is which field, how stage values map, the date order of
+    each column) is decided from the whole file first. When the file has a column or stage
+    values salespipe cannot place, nothing is written: the command lists each with the flag
+    that fixes it and exits 2. Every data row is then inserted, updated, skipped (duplicate)
+    or rejected; rejected rows go to FILE.rejects.csv with the reason, and the exit status is 1.
 
-    Example: salespipe import leads.csv --stage-map "Engaging=qualified" --dry-run
+    Example: salespipe import deals.csv --dry-run --save-mapping crm.toml
     """
     from salespipe.domain.money import normalize_currency
     from salespipe.services.importer import ImportOptions, import_csv
 
+    column_names = [c.strip() for c in columns.split(",")] if columns is not None else None
+    if column_names is not None and not all(column_names):
+        raise typer.BadParameter("give one name per column, separated by commas", param_hint="--columns")
     options = ImportOptions(
         path=file, maps=map_ or [], stage_maps=stage_map or [], delimiter=delimiter,
         encoding=encoding, decimal=decimal, dayfirst=dayfirst, on_duplicate=on_duplicate,
         rejects_path=rejects, strict=strict, dry_run=dry_run, drop_extra=drop_extra,
-        currency=normalize_currency(currency) if currency else None,
+        currency=normalize_currency(currency) if currency else None, mapping_path=mapping,
+        save_mapping=save_mapping, accept_partial=accept_partial, columns=column_names, escape=escape,
     )
     moment = now()
     with database(ctx, write=False) as conn, _progress(enabled=not quiet and not json_) as progress:
         summary = import_csv(conn, options, now=moment, progress=progress)
+    from salespipe.render.imports import plan_lines, questions_lines, summary_lines
+
     if json_:
         emit_json(summary.to_json())
     else:
-        if dry_run:
-            _print_mapping(summary.mapping)
-        if not quiet:
-            _print_summary(summary)
+        if dry_run:  # the plan is what was asked for: stdout
+            typer.echo("\n".join(plan_lines(summary.plan)))
+        elif summary.refused:
+            for line in plan_lines(summary.plan):
+                info(line)
+        if summary.refused:
+            for line in questions_lines(summary):
+                info(line)
+        elif not quiet:
+            for line in summary_lines(summary):
+                info(line)
+    if summary.refused:
+        raise typer.Exit(2)
     if summary.rejected:
         raise typer.Exit(1)
-
-
-def _print_mapping(mapping: list[dict[str, str]]) -> None:
-    from salespipe.cli.common import emit
-    from salespipe.render.output import plain_table
-
-    emit(plain_table(("Column", "Field"), [[m["column"], m["field"] or "(ignored)"] for m in mapping]))
-
-
-def _print_summary(summary: Any) -> None:
-    delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(summary.delimiter, summary.delimiter)
-    order = f", {summary.day_order} dates" if summary.day_order else ""
-    info(f"{summary.file}: {summary.encoding}, {delimiter}-delimited, header on line "
-         f"{summary.header_line}{order}")
-    for reject in summary.rejects[:MAX_PRINTED_REJECTS]:
-        info(f"  line {reject.line}: {reject.error}")
-    if summary.rejected > MAX_PRINTED_REJECTS:
-        info(f"  ... and {summary.rejected - MAX_PRINTED_REJECTS} more rejected rows"
-             + (f" (all are in {summary.rejects_file})" if summary.rejects_file else " (--json lists them)"))
-    for line, first in summary.duplicates[:MAX_PRINTED_REJECTS]:
-        info(f"  line {line}: skipped, a duplicate of line {first}")
-    if summary.duplicates_in_file > MAX_PRINTED_REJECTS:
-        info(f"  ... and {summary.duplicates_in_file - MAX_PRINTED_REJECTS} more duplicates (--json lists them)")
-    for warning in summary.warnings[:MAX_PRINTED_REJECTS]:
-        info(f"  line {warning.line}: warning: {warning.error}")
-    if summary.warned > MAX_PRINTED_REJECTS:
-        info(f"  ... and {summary.warned - MAX_PRINTED_REJECTS} more warnings (--json lists them)")
-    verb = "Dry run, nothing written: would import" if summary.dry_run else (
-        "Imported" if summary.committed else "Nothing imported (--strict): would have imported")
-    info(f"{verb} {summary.rows} rows: {summary.inserted} inserted, {summary.updated} updated, "
-         f"{summary.skipped} skipped, {summary.rejected} rejected"
-         + (f" ({summary.duplicates_in_file} duplicates within the file)" if summary.duplicates_in_file else "")
-         + (f"; {summary.blank_lines} blank lines ignored" if summary.blank_lines else ""))
-    if summary.rejects_file:
-        info(f"Rejected rows, with the reason, are in {summary.rejects_file}")
 
 
 class _progress:

@@ -17,7 +17,9 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _major(minor: float, currency: str) -> int | float:
+def _major(minor: float | None, currency: str) -> int | float | None:
+    if minor is None:
+        return None  # unknown value
     digits = minor_digits(currency)
     value = to_major(round(minor), currency)
     return value if value is not None else round(minor / 10**digits, digits)

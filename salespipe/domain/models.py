@@ -93,8 +93,10 @@ class Lead(LeadFields):
     id: int
     title: Text
     stage: StageKey
-    value_minor: int = 0
+    value_minor: int | None = None  # None: the value is unknown (not 0)
     currency: str = "EUR"
+    owner: str | None = None
+    created_estimated: int = 0
     tags: list[str] = []
     fields: dict[str, Any] = {}
     lost_reason: str | None = None

@@ -195,7 +195,7 @@ def format_money(minor: int | float | None, currency: str, *, cents: bool | None
     ``cents=None`` shows the minor units only when there are any.
     """
     if minor is None:
-        return "n/a"
+        return "–"  # unknown, which is not 0
     digits = minor_digits(currency)
     value = Decimal(minor).scaleb(-digits) if digits else Decimal(minor)
     show_cents = digits > 0 and (cents if cents is not None else value != value.to_integral_value())

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from salespipe.domain.models import Lead, StageEvent
 
 LEAD_KEYS = (
-    "id", "title", "contact_name", "company", "email", "phone", "source", "stage", "value",
+    "id", "title", "contact_name", "company", "email", "phone", "source", "owner", "stage", "value",
     "currency", "probability", "probability_override", "weighted_value", "expected_close",
     "tags", "fields", "lost_reason", "external_id", "created_at", "updated_at", "closed_at",
     "stage_entered_at",
@@ -26,12 +26,14 @@ def lead_record(lead: Lead, probability: int) -> dict[str, Any]:
         "email": lead.email,
         "phone": lead.phone,
         "source": lead.source,
+        "owner": lead.owner,
         "stage": lead.stage,
         "value": to_major(lead.value_minor, lead.currency),
         "currency": lead.currency,
         "probability": probability,
         "probability_override": lead.probability,
-        "weighted_value": to_major(round(lead.value_minor * probability / 100), lead.currency),
+        "weighted_value": (None if lead.value_minor is None
+                           else to_major(round(lead.value_minor * probability / 100), lead.currency)),
         "expected_close": lead.expected_close.isoformat() if lead.expected_close else None,
         "tags": lead.tags,
         "fields": lead.fields,

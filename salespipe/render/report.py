@@ -103,7 +103,26 @@ def report_renderable(data: dict[str, Any], *, plain: bool, sections: tuple[str,
     if data.get("other_currency_leads"):
         out.append(Text(f"Note: {data['other_currency_leads']} lead(s) in other currencies are not "
                         f"in these {cur} figures (report --currency CODE shows them).", style="yellow"))
+    for note in gap_notes(data.get("data_gaps") or {}):
+        out.append(Text(note, style="yellow"))
     return Group(*out)
+
+
+def gap_notes(gaps: dict[str, int]) -> list[str]:
+    """Say which deals the date-based figures leave out, and why (no date is invented)."""
+    notes = []
+    undated = [f"{gaps[k]:,} {kind}" for k, kind in (("won_without_close_date", "won"),
+                                                    ("lost_without_close_date", "lost")) if gaps.get(k)]
+    if undated:
+        notes.append(f"Note: {' and '.join(undated)} deal(s) without a close date are left out of "
+                     "won/lost per period, the sales cycle and velocity (they count in --period all).")
+    if gaps.get("closed_without_created_date"):
+        notes.append(f"Note: {gaps['closed_without_created_date']:,} closed deal(s) without a created date "
+                     "are left out of the sales cycle.")
+    if gaps.get("without_value"):
+        notes.append(f"Note: {gaps['without_value']:,} deal(s) have no value (unknown, not 0); value "
+                     "figures leave them out.")
+    return notes
 
 
 def _headline(data: dict[str, Any], money: Any, plain: bool) -> Any:

@@ -1,19 +1,24 @@
-"""`salespipe import`: a CSV file in, every line accounted for.
+"""`salespipe import`: a CSV file in, every line accounted for, or nothing written.
 
-The file is streamed: rows are converted and written in chunks inside one transaction, so memory
-stays flat however long the file is. Duplicates (by external id when the file has one, else by
-e-mail) are looked up in the database chunk by chunk; rows written earlier by the same import
-are in the database already, which is how duplicates inside the file are found.
+First the plan is decided from the whole file (``import_planning``); when it has open questions
+(a key column or stage values it cannot place) the import writes nothing and says what would
+fix it. Then the file is streamed: rows are converted and written in chunks inside one
+transaction, so memory stays flat however long the file is.
+
+Duplicates: a row matches a lead by its external id when the file has an id column and the row
+an id; else by e-mail (Unicode case-folded); else by title and company (case-folded) and, when
+the row has a created date, the same created day. Rows written earlier by the same import are
+in the database already, so duplicates inside the file are found the same way, whatever chunk
+they fall in.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,25 +26,19 @@ from typing import IO, Any
 
 from salespipe.domain.dates import utc_iso
 from salespipe.domain.errors import Conflict, InvalidValue, SalespipeError
-from salespipe.domain.importing import (
-    ImportRow,
-    Mapping,
-    RowContext,
-    StageResolver,
-    build_mapping,
-    convert_row,
-    slash_order_evidence,
-)
+from salespipe.domain.import_plan import MappingFile, Plan, read_mapping
+from salespipe.domain.import_vocabulary import NULL_MARKERS
+from salespipe.domain.importing import ImportRow, RowContext, convert_row
+from salespipe.domain.keys import name_key
+from salespipe.services.import_planning import PlanOptions, decide
+from salespipe.services.import_reading import NULL_SENTINEL, iterate, open_text, reader, sniff
 from salespipe.services.leads import default_currency, pipeline
 from salespipe.store import leads as lead_store
 
-DELIMITERS = (",", ";", "\t", "|")
-SAMPLE_BYTES = 256 * 1024
 CHUNK_ROWS = 1000
 MAX_REPORTED_REJECTS = 1000
 ON_DUPLICATE = ("skip", "update", "fail")
 BULK_MIN_ROWS = 20_000
-MAX_FIELD_CHARS = 16 * 1024 * 1024  # one cell; the csv module's default is 128 KB
 
 
 @dataclass
@@ -57,6 +56,11 @@ class ImportOptions:
     dry_run: bool = False
     drop_extra: bool = False
     currency: str | None = None
+    mapping_path: Path | None = None
+    save_mapping: Path | None = None
+    accept_partial: bool = False
+    columns: list[str] | None = None
+    escape: str | None = None
 
 
 @dataclass
@@ -71,8 +75,7 @@ class ImportSummary:
     encoding: str
     delimiter: str
     header_line: int
-    mapping: list[dict[str, str]]
-    day_order: str | None = None
+    plan: Plan
     rows: int = 0
     inserted: int = 0
     updated: int = 0
@@ -85,198 +88,83 @@ class ImportSummary:
     warned: int = 0
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (line, line it repeats)
     rejects_file: str | None = None
+    mapping_file: str | None = None
     dry_run: bool = False
     committed: bool = False
+    refused: bool = False
+    missing: Counter[str] = field(default_factory=Counter)  # key field -> rows without it
+    matched_by: Counter[str] = field(default_factory=Counter)  # how duplicates were found
+
+    @property
+    def mapping(self) -> list[dict[str, Any]]:
+        return self.plan.to_json()["columns"]
+
+    @property
+    def day_order(self) -> str | None:
+        orders = {o for o in self.plan.date_orders.values() if o}
+        return orders.pop() if len(orders) == 1 else None
 
     def to_json(self) -> dict[str, Any]:
+        plan = self.plan.to_json()
         return {
             "file": self.file, "encoding": self.encoding, "delimiter": self.delimiter,
             "header_line": self.header_line, "day_order": self.day_order, "rows": self.rows,
             "inserted": self.inserted, "updated": self.updated, "skipped": self.skipped,
             "rejected": self.rejected, "duplicates_in_file": self.duplicates_in_file,
             "blank_lines": self.blank_lines, "dry_run": self.dry_run, "committed": self.committed,
-            "rejects_file": self.rejects_file,
+            "refused": self.refused, "questions": plan["questions"],
+            "rejects_file": self.rejects_file, "mapping_file": self.mapping_file,
             "rejects": [{"line": r.line, "error": r.error} for r in self.rejects],
             "duplicates": [{"line": line, "duplicate_of_line": first} for line, first in self.duplicates],
             "warned": self.warned,
             "warnings": [{"line": r.line, "warning": r.error} for r in self.warnings],
-            "mapping": self.mapping,
+            "missing": dict(self.missing), "matched_by": dict(self.matched_by),
+            "mapping": plan["columns"], "plan": plan,
         }
-
-
-class _CountingReader(io.RawIOBase):
-    """A binary file that remembers how many bytes were read (for the progress bar)."""
-
-    def __init__(self, raw: IO[bytes]):
-        self.raw = raw
-        self.position = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        n = self.raw.readinto(buffer)  # type: ignore[attr-defined]
-        self.position += n or 0
-        return n or 0
-
-
-def detect_encoding(sample: bytes) -> str:
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
-
-
-def detect_delimiter(lines: list[str]) -> str:
-    """The candidate that splits the first lines into the most, equally many, columns."""
-    best, best_score = ",", (-1, -1)
-    text = "\n".join(lines)
-    for candidate in DELIMITERS:
-        try:
-            counts = [len(row) for row in csv.reader(io.StringIO(text), delimiter=candidate) if any(row)]
-        except csv.Error:
-            continue
-        if not counts:
-            continue
-        modal = max(set(counts), key=counts.count)
-        score = (counts.count(modal) if modal > 1 else 0, modal)
-        if score > best_score:
-            best, best_score = candidate, score
-    return best
-
-
-def _open(path: Path, encoding: str) -> tuple[IO[str], _CountingReader]:
-    raw = _CountingReader(open(path, "rb"))  # noqa: SIM115 - closed by the caller
-    text = io.TextIOWrapper(io.BufferedReader(raw), encoding=encoding, newline="")
-    return text, raw
-
-
-def first_undecodable_line(path: Path, encoding: str) -> int | None:
-    """The line holding the first byte that ``encoding`` cannot decode."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    lines_before = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 16):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                return lines_before + chunk[: max(exc.start, 0)].count(b"\n") + 1
-            lines_before += chunk.count(b"\n")
-    return None
-
-
-def _rows(reader: Any, path: Path | None = None) -> Iterator[tuple[int, list[str]]]:
-    """(line where the record starts, cells), decoding errors turned into one clear message."""
-    last = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as exc:
-            line = first_undecodable_line(path, exc.encoding) if path else None
-            where = f"on line {line}" if line else f"after line {last}"
-            raise InvalidValue(
-                f"the file is not {exc.encoding} {where}; give --encoding (e.g. cp1252)"
-            ) from None
-        except csv.Error as exc:
-            raise InvalidValue(f"line {last + 1}: malformed CSV ({exc})") from None
-        yield last + 1, cells
-        last = reader.line_num
-
-
-@dataclass
-class _Layout:
-    encoding: str
-    delimiter: str
-    header_line: int
-    headers: list[str]
-
-
-def sniff(options: ImportOptions) -> _Layout:
-    try:
-        with open(options.path, "rb") as f:
-            sample = f.read(SAMPLE_BYTES)
-    except OSError as exc:
-        raise SalespipeError(f"cannot read {str(options.path)!r}: {exc.strerror}") from None
-    encoding = options.encoding or detect_encoding(sample)
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise InvalidValue(f"unknown encoding {encoding!r}") from None
-    csv.field_size_limit(MAX_FIELD_CHARS)
-    decoded = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
-    lines = decoded.splitlines()[:50]
-    if options.delimiter:
-        delimiter = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}.get(
-            options.delimiter, options.delimiter)
-        if len(delimiter) != 1:
-            raise InvalidValue(f"invalid --delimiter {options.delimiter!r}: one character, or tab")
-    else:
-        delimiter = detect_delimiter(lines)
-    # The header is the first row with as many cells as the rows below it (a title line or
-    # blank lines above it are skipped and reported as such).
-    try:
-        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    except csv.Error as exc:
-        raise InvalidValue(f"malformed CSV near the top of the file ({exc})") from None
-    counts = [len(r) for r in rows if any(c.strip() for c in r)]
-    if not counts:
-        raise InvalidValue(f"{str(options.path)!r} has no rows")
-    modal = max(set(counts), key=counts.count)
-    text, _ = _open(options.path, encoding)
-    with text:
-        reader = csv.reader(text, delimiter=delimiter)
-        for line, cells in _rows(reader, options.path):
-            if len(cells) >= modal and sum(1 for c in cells if c.strip()) >= min(modal, 2):
-                headers = [c.strip().lstrip("\ufeff") for c in cells]
-                return _Layout(encoding, delimiter, line, headers)
-    raise InvalidValue(f"{str(options.path)!r} has no header row")
-
-
-def decide_day_order(options: ImportOptions, layout: _Layout, mapping: Mapping) -> bool | None:
-    """For slashed dates (``03/04/2026``) the order is decided once, for the whole file."""
-    if options.dayfirst is not None:
-        return options.dayfirst
-    columns = [mapping.columns[f] for f in ("created", "close_date", "expected_close") if f in mapping.columns]
-    if not columns:
-        return None
-    seen: set[str] = set()
-    text, _ = _open(options.path, layout.encoding)
-    with text:
-        for line, cells in _rows(csv.reader(text, delimiter=layout.delimiter), options.path):
-            if line <= layout.header_line:
-                continue
-            for index in columns:
-                if index < len(cells):
-                    evidence = slash_order_evidence(cells[index])
-                    if evidence:
-                        seen.add(evidence)
-    if "dayfirst" in seen and "monthfirst" in seen:
-        raise InvalidValue("the file mixes day-first and month-first dates; fix the file or pass "
-                           "--dayfirst or --monthfirst")
-    if "dayfirst" in seen:
-        return True
-    if "monthfirst" in seen:
-        return False
-    if "ambiguous" in seen:
-        raise InvalidValue("every slashed date in the file could be day/month or month/day; "
-                           "pass --dayfirst or --monthfirst")
-    return None
 
 
 class _Rollback(Exception):
     """Raised inside the import transaction to undo it (dry run, --strict)."""
+
+
+def _mapping_file(options: ImportOptions) -> MappingFile | None:
+    if options.mapping_path is None:
+        return None
+    try:
+        text = options.mapping_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SalespipeError(f"cannot read mapping file {str(options.mapping_path)!r}: "
+                             f"{getattr(exc, 'strerror', None) or exc}") from None
+    return read_mapping(text, str(options.mapping_path))
+
+
+def _stage_map(options: ImportOptions, mapping: MappingFile | None) -> dict[str, str]:
+    result = dict(mapping.stages) if mapping else {}
+    for item in options.stage_maps:
+        value, sep, key = item.rpartition("=")
+        if not sep or not value.strip():
+            raise InvalidValue(f"invalid --stage-map {item!r}: use \"CSV value=stage\"")
+        result[value.strip()] = key.strip()
+    return result
+
+
+def plan_import(conn: sqlite3.Connection, options: ImportOptions) -> tuple[Any, Plan, Any]:
+    """(layout, plan, stage resolver) for ``options.path``, nothing written."""
+    mapping = _mapping_file(options)
+    columns = options.columns or (mapping.header_columns if mapping else None)
+    layout = sniff(options.path, encoding=options.encoding, delimiter=options.delimiter,
+                   escape=options.escape if options.escape is not None else (mapping.escape if mapping else None),
+                   columns=columns)
+    plan_options = PlanOptions(maps=options.maps, dayfirst=options.dayfirst, decimal=options.decimal,
+                               drop_extra=options.drop_extra, mapping=mapping)
+    plan, stages = decide(options.path, layout, plan_options, _stage_map(options, mapping), pipeline(conn))
+    return layout, plan, stages
+
+
+def save_mapping(plan: Plan, path: Path, protect: list[Path]) -> None:
+    from salespipe.services.files import write_atomically
+
+    write_atomically(path, plan.to_toml(source=protect[0].name), protect=protect)
 
 
 def import_csv(
@@ -287,27 +175,29 @@ def import_csv(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
     """Import ``options.path``; returns the summary. Valid rows commit together unless
-    ``dry_run`` or (``strict`` and a row was rejected)."""
+    ``dry_run``, (``strict`` and a row was rejected), or the plan has open questions
+    (``refused``, unless ``accept_partial``)."""
     from sqlite_utils import Database
 
     if options.on_duplicate not in ON_DUPLICATE:
         raise InvalidValue(f"invalid --on-duplicate {options.on_duplicate!r}; choose from: {', '.join(ON_DUPLICATE)}")
-    layout = sniff(options)
-    mapping = build_mapping(layout.headers, options.maps, drop_extra=options.drop_extra)
+    layout, plan, stages = plan_import(conn, options)
+    summary = ImportSummary(file=str(options.path), encoding=layout.encoding, delimiter=layout.delimiter,
+                            header_line=layout.header_line, plan=plan, dry_run=options.dry_run)
+    database_file = conn.execute("PRAGMA database_list").fetchone()[2]
+    protect = [options.path] + ([Path(database_file)] if database_file else [])
+    if options.save_mapping:
+        save_mapping(plan, options.save_mapping, protect)
+        summary.mapping_file = str(options.save_mapping)
+    if plan.questions and not options.accept_partial:
+        summary.refused = True
+        return summary
     ctx = RowContext(
-        mapping=mapping,
-        stages=StageResolver(pipeline(conn), options.stage_maps),
+        plan=plan, stages=stages,
         default_currency=(options.currency or default_currency(conn)).upper(),
-        now=now,
-        decimal=options.decimal,
-        dayfirst=decide_day_order(options, layout, mapping),
+        now=now, nulls=frozenset(NULL_MARKERS | {NULL_SENTINEL}),
     )
-    summary = ImportSummary(
-        file=str(options.path), encoding=layout.encoding, delimiter=layout.delimiter,
-        header_line=layout.header_line, mapping=mapping.describe(), dry_run=options.dry_run,
-        day_order=None if ctx.dayfirst is None else ("dayfirst" if ctx.dayfirst else "monthfirst"),
-    )
-    rejects = _RejectsWriter(options, layout.headers, summary)
+    rejects = _RejectsWriter(options, layout.headers, summary, protect)
     total = options.path.stat().st_size
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
     # A bigger page cache keeps the growing indexes in memory (32 MB at most, this connection only).
@@ -322,12 +212,12 @@ def import_csv(
             journal.begin(conn, f"salespipe import {options.path}", utc_iso(now))
             deferred = lead_store.drop_bulk_indexes(conn) if bulk else []
             writer = _Writer(conn, options, ctx, summary, now)
-            text, raw = _open(options.path, layout.encoding)
+            text, raw = open_text(options.path, layout.encoding)
             with text:
                 chunk: list[tuple[int, list[str]]] = []
-                for line, cells in _rows(csv.reader(text, delimiter=layout.delimiter), options.path):
-                    if line <= layout.header_line:
-                        continue
+                for line, cells in iterate(reader(text, layout), layout, options.path):
+                    if plan.footer_line and line >= plan.footer_line:
+                        break
                     if not any(c.strip() for c in cells):
                         summary.blank_lines += 1
                         continue
@@ -360,14 +250,23 @@ def import_csv(
 
 
 class _RejectsWriter:
-    """Rejected rows, as they were, with ``line`` and ``error`` columns (not in a dry run)."""
+    """Rejected rows, as they were, with ``line`` and ``error`` columns (not in a dry run).
 
-    def __init__(self, options: ImportOptions, headers: list[str], summary: ImportSummary):
+    Written to a temporary file beside the target and renamed over it when complete; never
+    over the file being imported or the database."""
+
+    def __init__(self, options: ImportOptions, headers: list[str], summary: ImportSummary,
+                 protect: list[Path]):
+        from salespipe.services.files import check_output
+
         self.path = options.rejects_path or options.path.with_name(options.path.name + ".rejects.csv")
         self.enabled = not options.dry_run
+        if self.enabled:
+            check_output(self.path, protect)
         self.headers = headers
         self.summary = summary
         self.file: IO[str] | None = None
+        self.tmp: str | None = None
         self.writer: Any = None
 
     def add(self, line: int, cells: list[str], error: str) -> None:
@@ -377,16 +276,31 @@ class _RejectsWriter:
         if not self.enabled:
             return
         if self.writer is None:
-            self.file = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            self.writer = csv.writer(self.file)
+            import os
+            import tempfile
+
+            try:
+                fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+            except OSError as exc:
+                raise SalespipeError(f"cannot write the rejects file {str(self.path)!r}: {exc.strerror}") from None
+            self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self.writer = csv.writer(self.file, lineterminator="\r\n")
             self.writer.writerow([*self.headers, "line", "error"])
-            self.summary.rejects_file = str(self.path)
         padded = cells + [""] * (len(self.headers) - len(cells))
-        self.writer.writerow([*padded, line, error])
+        self.writer.writerow([_neutralise(c) for c in [*padded, str(line), error]])
 
     def close(self) -> None:
-        if self.file:
+        if self.file and self.tmp:
+            import os
+
             self.file.close()
+            os.replace(self.tmp, self.path)
+            self.summary.rejects_file = str(self.path)
+
+
+def _neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 class _Writer:
@@ -399,54 +313,69 @@ class _Writer:
         self.first_new_id = lead_store.next_id(conn)
         self.next_id = self.first_new_id
         self.recorded = utc_iso(now)
-        self.by_external = "external_id" in ctx.mapping.columns
+        self.by_external = "external_id" in ctx.plan.columns
         # line of each lead this import inserted, by (id - first_new_id): 4 bytes a row
         from array import array
 
         self.lines = array("I")
 
-    def _key(self, row: ImportRow) -> tuple[str, str] | None:
+    def _keys(self, row: ImportRow) -> tuple[str, str, str | None]:
+        """(kind, key, created day or None): external id, else e-mail, else title + company."""
         if self.by_external and row.external_id:
-            return ("external_id", row.external_id)
+            return ("external_id", row.external_id, None)
         if row.email:
-            return ("email", row.email)
-        return None
+            return ("email", row.email, None)
+        day = utc_iso(row.events[0][2])[:10] if row.created_given else None
+        return ("name", name_key(row.fields.title, row.fields.company), day)
 
     def write(self, chunk: list[tuple[int, list[str]]], rejects: _RejectsWriter) -> None:
         """Convert, check for duplicates and insert one chunk (inserts are journaled in bulk)."""
         if not chunk:
             return
-        converted: list[tuple[int, list[str], ImportRow]] = []
+        converted: list[tuple[int, list[str], ImportRow, tuple[str, str, str | None]]] = []
         for line, cells in chunk:
             self.summary.rows += 1
             try:
-                converted.append((line, cells, convert_row(cells, self.ctx)))
+                row = convert_row(cells, self.ctx)
             except InvalidValue as exc:
                 rejects.add(line, cells, str(exc))
-        existing = {
-            "external_id": lead_store.ids_by_external_id(
-                self.conn, {r.external_id for _, _, r in converted if r.external_id}),
-            "email": lead_store.ids_by_email(self.conn, {r.email for _, _, r in converted if r.email}),
-        }
-        in_chunk: dict[tuple[str, str], int] = {}
+                continue
+            converted.append((line, cells, row, self._keys(row)))
+        wanted: dict[str, set[str]] = {"external_id": set(), "email": set(), "name": set()}
+        for *_, (kind, key, _) in converted:
+            wanted[kind].add(key)
+        by_id = lead_store.ids_by_external_id(self.conn, wanted["external_id"])
+        by_email = lead_store.ids_by_email(self.conn, wanted["email"])
+        by_name = lead_store.ids_by_name_key(self.conn, wanted["name"])
         leads: list[tuple[Any, ...]] = []
         events: list[tuple[Any, ...]] = []
-        for line, cells, row in converted:
-            key = self._key(row)
-            match = (in_chunk.get(key) or existing[key[0]].get(key[1])) if key else None
+        for line, cells, row, (kind, key, day) in converted:
+            if kind == "external_id":
+                match = by_id.get(key)
+            elif kind == "email":
+                match = by_email.get(key)
+            else:
+                match = next((i for i, created in by_name.get(key, ()) if day is None or created[:10] == day), None)
             if match is not None:
+                self.summary.matched_by[kind] += 1
                 self._duplicate(line, cells, row, match, rejects)
                 continue
             lead_id = self.next_id
             self.next_id += 1
             self.lines.append(line)
-            if key:
-                in_chunk[key] = lead_id
+            tuple_ = self._lead_tuple(lead_id, row)
+            if kind == "external_id":
+                by_id[key] = lead_id
+            elif kind == "email":
+                by_email[key] = lead_id
+            else:
+                by_name.setdefault(key, []).append((lead_id, tuple_[17]))
             if row.warning:
                 self.summary.warned += 1
                 if len(self.summary.warnings) < MAX_REPORTED_REJECTS:
                     self.summary.warnings.append(Reject(line, row.warning))
-            leads.append(self._lead_tuple(lead_id, row))
+            self._count_missing(row)
+            leads.append(tuple_)
             previous_at = None
             for from_stage, to_stage, at, note in row.events:
                 at_text = utc_iso(at)
@@ -458,18 +387,30 @@ class _Writer:
         with journal.paused(self.conn):
             lead_store.insert_many(self.conn, leads, events)
 
+    def _count_missing(self, row: ImportRow) -> None:
+        missing, columns = self.summary.missing, self.ctx.plan.columns
+        if row.fields.value_minor is None and "value" in columns:
+            missing["value"] += 1
+        if not row.created_given and "created" in columns:
+            missing["created"] += 1
+        if row.stage.is_closed and not row.closed_known:
+            missing[f"close_date_{row.stage.kind.value}"] += 1
+        if row.close_from:
+            missing[f"close_date_from_{row.close_from}"] += 1
+
     def _lead_tuple(self, lead_id: int, row: ImportRow) -> tuple[Any, ...]:
         f = row.fields
         created = utc_iso(row.events[0][2])
         entered = utc_iso(row.events[-1][2])
         return (
-            lead_id, f.title, f.contact_name, f.company, f.email, f.phone, f.source, row.stage.key,
-            f.value_minor or 0, f.currency, f.probability,
+            lead_id, f.title, f.contact_name, f.company, f.email, f.phone, f.source, row.owner,
+            row.stage.key, f.value_minor, f.currency, f.probability,
             f.expected_close.isoformat() if f.expected_close else None,
             json.dumps(f.tags, ensure_ascii=False) if f.tags else "[]",
             json.dumps(f.fields, ensure_ascii=False, sort_keys=True) if f.fields else "{}",
-            row.lost_reason, f.external_id, created, self.recorded,
-            entered if row.stage.is_closed else None, entered, entered,
+            row.lost_reason, f.external_id, created, int(row.created_estimated), self.recorded,
+            entered if row.stage.is_closed and row.closed_known else None, entered, entered,
+            row.email, name_key(f.title, f.company),
         )
 
     def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int,

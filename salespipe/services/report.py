@@ -153,6 +153,7 @@ class _Report:
             "target": lambda: (current_target(self.conn, now=self.now, currency=c)
                                if self.as_of is None else None),
             "other_currency_leads": lambda: report_store.count_other_currency(self.conn, c),
+            "data_gaps": lambda: report_store.data_gaps(self.conn, c),
         }
         return getters[key]()
 
@@ -162,7 +163,7 @@ REPORT_KEYS = (
     "as_of", "currency", "period", "rates_period", "open", "won", "lost", "avg_deal_size",
     "win_rate", "win_rate_by_value", "closed_in_rates_period", "sales_cycle_days",
     "sales_velocity", "stages", "funnel", "time_in_stage", "bottlenecks", "stale_count", "stale",
-    "past_close_count", "past_close", "target", "other_currency_leads",
+    "past_close_count", "past_close", "target", "other_currency_leads", "data_gaps",
 )
 CONTEXT = ("as_of", "currency", "period", "rates_period")
 # The parts each `report SECTION --json` prints, besides the context keys every one carries.
@@ -170,8 +171,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "pipeline": ("open", "stages"),
     "funnel": ("funnel",),
     "conversion": ("won", "lost", "win_rate", "win_rate_by_value", "closed_in_rates_period", "funnel"),
-    "cycle": ("sales_cycle_days", "time_in_stage", "bottlenecks"),
-    "velocity": ("sales_velocity",),
+    "cycle": ("sales_cycle_days", "time_in_stage", "bottlenecks", "data_gaps"),
+    "velocity": ("sales_velocity", "data_gaps"),
     "stale": ("stale_count", "stale", "past_close_count", "past_close"),
 }
 # What the screen version of a section draws needs a little more.
@@ -198,7 +199,7 @@ def pipeline_report(
     ``keys`` of it. ``limit`` caps the stale and past-close lists (their counts are complete)."""
     report = _Report(conn, now=now, period=period, since=since, until=until, currency=currency,
                      as_of=as_of, limit=limit)
-    wanted = dict.fromkeys(CONTEXT + keys + ("other_currency_leads",))
+    wanted = dict.fromkeys(CONTEXT + keys + ("other_currency_leads", "data_gaps"))
     return {key: report.value(key) for key in wanted}
 
 

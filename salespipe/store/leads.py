@@ -54,6 +54,10 @@ def insert(conn: sqlite3.Connection, record: dict[str, Any]) -> int:
 def update(conn: sqlite3.Connection, lead_id: int, changes: dict[str, Any]) -> None:
     if not changes:
         return
+    if ("title" in changes) != ("company" in changes):  # the duplicate key needs both
+        row = conn.execute("SELECT title, company FROM leads WHERE id = ?", (lead_id,)).fetchone()
+        if row:
+            changes = {"title": row["title"], "company": row["company"], **changes}
     changes = _encode(changes)
     assignments = ", ".join(f"{column} = :{column}" for column in changes)
     conn.execute(f"UPDATE leads SET {assignments} WHERE id = :_id", {**changes, "_id": lead_id})
@@ -64,7 +68,13 @@ def delete(conn: sqlite3.Connection, lead_id: int) -> None:
 
 
 def _encode(record: dict[str, Any]) -> dict[str, Any]:
+    from salespipe.domain.keys import email_key, name_key
+
     out = dict(record)
+    if "email" in out:
+        out["email_key"] = email_key(out["email"])
+    if "title" in out or "company" in out:
+        out["name_key"] = name_key(out.get("title"), out.get("company"))
     if "tags" in out:
         out["tags"] = json.dumps(out["tags"] or [], ensure_ascii=False)
     if "fields" in out:
@@ -160,8 +170,10 @@ def find_duplicate(conn: sqlite3.Connection, *, email: str | None, external_id: 
         if row:
             return int(row[0])
     if email:
+        from salespipe.domain.keys import email_key
+
         row = conn.execute(
-            "SELECT id FROM leads WHERE lower(email) = lower(?) ORDER BY id LIMIT 1", (email.strip(),)
+            "SELECT id FROM leads WHERE email_key = ? ORDER BY id LIMIT 1", (email_key(email),)
         ).fetchone()
         if row:
             return int(row[0])
@@ -169,10 +181,10 @@ def find_duplicate(conn: sqlite3.Connection, *, email: str | None, external_id: 
 
 
 # Bulk import ---------------------------------------------------------------------------------
-LEAD_COLUMNS = ("id", "title", "contact_name", "company", "email", "phone", "source", "stage",
-                "value_minor", "currency", "probability", "expected_close", "tags", "fields",
-                "lost_reason", "external_id", "created_at", "updated_at", "closed_at",
-                "stage_entered_at", "last_touch_at")
+LEAD_COLUMNS = ("id", "title", "contact_name", "company", "email", "phone", "source", "owner",
+                "stage", "value_minor", "currency", "probability", "expected_close", "tags", "fields",
+                "lost_reason", "external_id", "created_at", "created_estimated", "updated_at",
+                "closed_at", "stage_entered_at", "last_touch_at", "email_key", "name_key")
 EVENT_COLUMNS = ("lead_id", "from_stage", "to_stage", "at", "prev_at", "note", "recorded_at")
 
 
@@ -191,14 +203,27 @@ def ids_by_external_id(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[st
 
 
 def ids_by_email(conn: sqlite3.Connection, emails: Iterable[str]) -> dict[str, int]:
-    """Lower-cased e-mail -> the lowest lead id with it."""
+    """Case-folded e-mail (``keys.email_key``) -> the lowest lead id with it."""
     keys = list(emails)
     out: dict[str, int] = {}
     for start in range(0, len(keys), 500):
         part = keys[start:start + 500]
-        sql = (f"SELECT lower(email), min(id) FROM leads WHERE lower(email) IN "
-               f"({', '.join('?' * len(part))}) GROUP BY lower(email)")
+        sql = (f"SELECT email_key, min(id) FROM leads WHERE email_key IN "
+               f"({', '.join('?' * len(part))}) GROUP BY email_key")
         out.update({row[0]: row[1] for row in conn.execute(sql, part)})
+    return out
+
+
+def ids_by_name_key(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
+    """``keys.name_key`` -> [(lead id, created_at)] in id order."""
+    wanted = list(keys)
+    out: dict[str, list[tuple[int, str]]] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start:start + 500]
+        sql = (f"SELECT name_key, id, created_at FROM leads WHERE name_key IN "
+               f"({', '.join('?' * len(part))}) ORDER BY id")
+        for key, lead_id, created in conn.execute(sql, part):
+            out.setdefault(key, []).append((lead_id, created))
     return out
 
 
@@ -215,8 +240,8 @@ def insert_many(conn: sqlite3.Connection, leads: list[tuple[Any, ...]], events: 
 
 
 # Secondary indexes an import can rebuild at the end instead of updating row by row. The
-# duplicate checks need idx_leads_email and the external_id UNIQUE index, so those stay.
-_KEEP_DURING_BULK = {"idx_leads_email"}
+# duplicate checks need idx_leads_email_key, idx_leads_name_key and the external_id UNIQUE index, so those stay.
+_KEEP_DURING_BULK = {"idx_leads_email_key", "idx_leads_name_key"}
 
 
 def drop_bulk_indexes(conn: sqlite3.Connection) -> list[str]:

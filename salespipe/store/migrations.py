@@ -266,8 +266,83 @@ def m009_create_journal(db: Database) -> None:
     create_journal_triggers(db)
 
 
+@migrations()
+def m010_rebuild_leads_for_imports(db: Database) -> None:
+    """Leads gain what real CRM exports carry: an owner, an unknown value (NULL, not 0), a
+    close date nobody knows (``closed_at`` NULL while closed), a created date that is a
+    stand-in, and Unicode-folded keys for duplicate matching. SQLite cannot drop NOT NULL, so
+    the table is rebuilt (the documented twelve-step way; ``migrate`` turns foreign keys off)."""
+    for statement in (
+        """
+        CREATE TABLE leads_new (
+            id                INTEGER PRIMARY KEY,
+            title             TEXT NOT NULL,           -- the lead's / deal's name
+            contact_name      TEXT,
+            company           TEXT,
+            email             TEXT,
+            phone             TEXT,
+            source            TEXT,                    -- referral, trade fair, import ...
+            owner             TEXT,                    -- who works the deal (an imported sales agent)
+            stage             TEXT NOT NULL REFERENCES stages(key),
+            value_minor       INTEGER CHECK (value_minor >= 0), -- cents; NULL = value unknown
+            currency          TEXT NOT NULL DEFAULT 'EUR',      -- ISO 4217
+            probability       INTEGER CHECK (probability BETWEEN 0 AND 100), -- overrides stage
+            expected_close    TEXT,                    -- ISO date, YYYY-MM-DD
+            tags              TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
+            fields            TEXT NOT NULL DEFAULT '{}',  -- JSON object: custom fields
+            lost_reason       TEXT,
+            external_id       TEXT UNIQUE,             -- id in the system it was imported from
+            created_at        TEXT NOT NULL,           -- ISO 8601 UTC, = first stage event
+            created_estimated INTEGER NOT NULL DEFAULT 0 CHECK (created_estimated IN (0, 1)),
+                                                       -- 1: the source had no created date
+            updated_at        TEXT NOT NULL,
+            closed_at         TEXT,                    -- when it was won/lost; NULL while open,
+                                                       -- or closed on a date nobody knows
+            stage_entered_at  TEXT NOT NULL,           -- = latest stage event's time
+            last_touch_at     TEXT,
+            email_key         TEXT,                    -- e-mail, Unicode case-folded (duplicates)
+            name_key          TEXT                     -- title and company, case-folded (duplicates)
+        )
+        """,
+        """
+        INSERT INTO leads_new (id, title, contact_name, company, email, phone, source, owner, stage,
+            value_minor, currency, probability, expected_close, tags, fields, lost_reason,
+            external_id, created_at, updated_at, closed_at, stage_entered_at, last_touch_at)
+        SELECT id, title, contact_name, company, email, phone, source,
+            json_extract(fields, '$.owner'), stage, value_minor, currency, probability,
+            expected_close, tags, fields, lost_reason, external_id, created_at, updated_at,
+            closed_at, stage_entered_at, last_touch_at
+        FROM leads
+        """,
+        "DROP TABLE leads",
+        "ALTER TABLE leads_new RENAME TO leads",
+        "CREATE INDEX idx_leads_email_key ON leads(email_key)",
+        "CREATE INDEX idx_leads_name_key ON leads(name_key)",
+        "CREATE INDEX idx_leads_created ON leads(created_at)",
+        "CREATE INDEX idx_leads_closed ON leads(closed_at)",
+        "CREATE INDEX idx_leads_stage ON leads(stage, last_touch_at, stage_entered_at, currency, "
+        "value_minor, probability, expected_close)",
+    ):
+        db.execute(statement)
+    from salespipe.domain.keys import email_key, name_key
+
+    rows = db.execute("SELECT id, email, title, company FROM leads").fetchall()
+    db.conn.executemany("UPDATE leads SET email_key = ?, name_key = ? WHERE id = ?",
+                        [(email_key(e), name_key(t, c), i) for i, e, t, c in rows])
+    create_journal_triggers(db)
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
-    migrations.apply(db)
+    # A table rebuild must not cascade deletes from the table it replaces (SQLite's "making
+    # other kinds of table schema changes": foreign keys off, check them before committing).
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        migrations.apply(db)
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"migration left {len(problems)} broken references")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -15,7 +15,7 @@ WON_RANK = 1_000_000
 DEFAULT_ROTTING_DAYS = 14
 
 _COLUMNS = ("id, title, company, value_minor, currency, probability, expected_close, created_at, "
-            "source, tags, fields, lost_reason")
+            "created_estimated, source, owner, tags, fields, lost_reason")
 
 
 def _range(column: str, since: str | None, until: str | None) -> tuple[str, list[Any]]:
@@ -75,6 +75,8 @@ def closed_between(conn: sqlite3.Connection, since: str | None, until: str | Non
     """Deals won/lost (as of) whose close falls in [since, until) (UTC ISO text; None = open)."""
     state, params = _state(as_of)
     closed, closed_params = _range("l.closed_at", since, until)
+    # a deal closed on an unknown date belongs to no period but "all"
+    dated = "1" if since is None and until is None else f"l.closed_at IS NOT NULL AND {closed}"
     row = conn.execute(
         f"""
         SELECT
@@ -83,9 +85,28 @@ def closed_between(conn: sqlite3.Connection, since: str | None, until: str | Non
             coalesce(sum(s.kind = 'lost'), 0) AS lost_count,
             coalesce(sum(CASE WHEN s.kind = 'lost' THEN l.value_minor END), 0) AS lost_minor
         FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE s.kind != 'open' AND l.currency = ? AND l.closed_at IS NOT NULL AND {closed}
+        WHERE s.kind != 'open' AND l.currency = ? AND {dated}
         """,
         [*params, currency, *closed_params],
+    ).fetchone()
+    return dict(row)
+
+
+def data_gaps(conn: sqlite3.Connection, currency: str) -> dict[str, int]:
+    """Deals whose figures are incomplete: closed on a date nobody knows (left out of every
+    period but ``all``, and of cycle and velocity), created on a stand-in date (left out of
+    the cycle), and deals whose value is unknown (counted, not summed as 0)."""
+    row = conn.execute(
+        """
+        SELECT coalesce(sum(s.kind = 'won' AND l.closed_at IS NULL), 0) AS won_without_close_date,
+               coalesce(sum(s.kind = 'lost' AND l.closed_at IS NULL), 0) AS lost_without_close_date,
+               coalesce(sum(s.kind != 'open' AND l.created_estimated = 1 AND l.closed_at IS NOT NULL), 0)
+                   AS closed_without_created_date,
+               coalesce(sum(l.value_minor IS NULL), 0) AS without_value
+        FROM leads l JOIN stages s ON s.key = l.stage
+        WHERE l.currency = ?
+        """,
+        [currency],
     ).fetchone()
     return dict(row)
 
@@ -100,6 +121,7 @@ def won_cycle_days(conn: sqlite3.Connection, since: str | None, until: str | Non
         SELECT julianday(l.closed_at) - julianday(l.created_at) AS days
         FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind = 'won' AND l.currency = ? AND l.closed_at IS NOT NULL AND {closed}
+              AND l.created_estimated = 0
         ORDER BY days
         """,
         [*params, currency, *closed_params],
@@ -213,8 +235,8 @@ def breakdown(conn: sqlite3.Connection, *, by: str, since: str | None, until: st
     else:
         source = f"({state}) l"
         group = {"source": "l.source", "lost-reason": "l.lost_reason", "stage": "l.stage",
-                 "company": "l.company"}.get(by, "json_extract(l.fields, ?)")
-    field_param = [] if by in ("tag", "source", "lost-reason", "stage", "company") else ['$."' + by.replace('"', '""') + '"']
+                 "company": "l.company", "owner": "l.owner"}.get(by, "json_extract(l.fields, ?)")
+    field_param = [] if by in ("tag", "source", "lost-reason", "stage", "company", "owner") else ['$."' + by.replace('"', '""') + '"']
     rows = conn.execute(
         f"""
         SELECT {group} AS grp,

@@ -87,7 +87,7 @@ def open_deals(conn: sqlite3.Connection, today: str, now_hm: str) -> list[dict[s
         """
         SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency, l.expected_close,
                l.last_touch_at, coalesce(s.rotting_days, 14) AS rotting_days,
-               l.value_minor * coalesce(l.probability, s.probability) / 100.0 AS weighted_minor,
+               coalesce(l.value_minor, 0) * coalesce(l.probability, s.probability) / 100.0 AS weighted_minor,
                (SELECT count(*) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS open_tasks,
                EXISTS (SELECT 1 FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL
                        AND (t.due_date < ? OR (t.due_date = ? AND t.due_time < ?))) AS overdue_task,

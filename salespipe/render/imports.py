@@ -1,0 +1,121 @@
+"""What `salespipe import` tells a person: the plan, the questions that stop it, the summary.
+
+All of it goes to stderr as plain lines (stdout stays free for ``--json``); text that comes
+from the file is shown with control characters made visible.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MAX_PRINTED = 20
+DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+FIELD_WORDS = {
+    "close_date_won": "won deals without a close date",
+    "close_date_lost": "lost deals without a close date",
+    "close_date_from_won_time": "won deals closed on their won-time column",
+    "close_date_from_lost_time": "lost deals closed on their lost-time column",
+    "close_date_from_modified": "closed deals dated by their last-modified column (no close date)",
+    "created": "rows without a created date",
+    "value": "rows without a value (stored as unknown, not 0)",
+}
+
+
+def visible(text: str) -> str:
+    """Control characters (terminal escapes, CR, C1) shown as ``\\x1b`` instead of acted on."""
+    return _CONTROL_RE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def plan_lines(plan: Any) -> list[str]:
+    data = plan.to_json()
+    lines = ["Import plan", "  Columns:"]
+    width = min(28, max((len(visible(c["column"])) for c in data["columns"]), default=6))
+    for column in data["columns"]:
+        target = column["field"] or "(ignored)"
+        if column["suggested"]:
+            target += f"   <- looks like {column['suggested']}"
+        lines.append(f"    {visible(column['column'])[:60].ljust(width)}  {target}")
+    if data["stages"]:
+        lines.append("  Stage values:")
+        for stage in data["stages"][:40]:
+            target = stage["stage"] or "?  (no stage)"
+            how = f" ({stage['how']})" if stage["how"] and stage["how"] not in ("stage", "unknown") else ""
+            lines.append(f"    {visible(stage['value'])[:40]!s:<24} -> {target}{how}, {stage['rows']:,} rows")
+        if len(data["stages"]) > 40:
+            lines.append(f"    ... and {len(data['stages']) - 40} more values (--json lists them)")
+    for item in data["dates"]:
+        order = item["order"] or ("undecided" if "either" in (item["evidence"] or "") else "ISO or unambiguous")
+        lines.append(f"  Dates in {visible(item['column'])!r}: {order} ({item['evidence']})")
+    if data["decimal"]:
+        lines.append(f"  Decimal separator: {data['decimal']!r} ({data['decimal_evidence']})")
+    if data["escape"]:
+        lines.append(f"  Escape character: {data['escape']!r}")
+    if data["nulls"]:
+        nulls = ", ".join(f"{visible(k)!r} x{v:,}" for k, v in sorted(data["nulls"].items()))
+        lines.append(f"  Read as unknown: {nulls}")
+    if data["footer"]:
+        lines.append(f"  Report footer: {data['footer']['lines']} line(s) from line {data['footer']['line']}, ignored")
+    if data["missing"]:
+        missing = ", ".join(f"{k} {v:,}" for k, v in sorted(data["missing"].items()))
+        lines.append(f"  Empty key cells: {missing}")
+    return lines
+
+
+def questions_lines(summary: Any) -> list[str]:
+    questions = summary.plan.questions
+    lines = [f"Nothing imported: {len(questions)} thing(s) in {summary.file!r} need an answer first:"]
+    flags = []
+    for q in questions:
+        lines.append(f"  - {visible(q.message)}")
+        if q.flag:
+            lines.append(f"      fix: {visible(q.flag)}")
+            if q.flag.startswith("--") and " or " not in q.flag:
+                flags.append(q.flag.split("  ")[0])
+    if flags:
+        lines.append("Run again with the fixes, e.g.:")
+        lines.append(f"  salespipe import {summary.file!r} " + " ".join(visible(f) for f in flags[:6])
+                     + (" ..." if len(flags) > 6 else ""))
+    lines.append("or keep the answers for next time with --save-mapping FILE.toml (edit it, then "
+                 "--mapping FILE.toml), or import only what is understood with --accept-partial.")
+    return lines
+
+
+def summary_lines(summary: Any) -> list[str]:
+    delimiter = DELIMITER_NAMES.get(summary.delimiter, summary.delimiter)
+    order = f", {summary.day_order} dates" if summary.day_order else ""
+    header = f"header on line {summary.header_line}" if summary.header_line else "no header"
+    lines = [f"{visible(summary.file)}: {summary.encoding}, {delimiter}-delimited, {header}{order}"]
+    for reject in summary.rejects[:MAX_PRINTED]:
+        lines.append(f"  line {reject.line}: {visible(reject.error)}")
+    if summary.rejected > MAX_PRINTED:
+        lines.append(f"  ... and {summary.rejected - MAX_PRINTED} more rejected rows"
+                     + (f" (all are in {summary.rejects_file})" if summary.rejects_file else " (--json lists them)"))
+    for line, first in summary.duplicates[:MAX_PRINTED]:
+        lines.append(f"  line {line}: skipped, a duplicate of line {first}")
+    if summary.duplicates_in_file > MAX_PRINTED:
+        lines.append(f"  ... and {summary.duplicates_in_file - MAX_PRINTED} more duplicates (--json lists them)")
+    for warning in summary.warnings[:MAX_PRINTED]:
+        lines.append(f"  line {warning.line}: warning: {visible(warning.error)}")
+    if summary.warned > MAX_PRINTED:
+        lines.append(f"  ... and {summary.warned - MAX_PRINTED} more warnings (--json lists them)")
+    if summary.plan.footer_line:
+        lines.append(f"  {summary.plan.footer_lines} footer line(s) from line {summary.plan.footer_line} ignored "
+                     "(one cell each, after the data)")
+    for key, count in sorted(summary.missing.items()):
+        lines.append(f"  {count:,} {FIELD_WORDS.get(key, key)}")
+    if summary.missing.get("close_date_won") or summary.missing.get("close_date_lost"):
+        lines.append("    (kept out of won/lost per period, the sales cycle and velocity: "
+                     "no close date is invented)")
+    verb = "Dry run, nothing written: would import" if summary.dry_run else (
+        "Imported" if summary.committed else "Nothing imported (--strict): would have imported")
+    lines.append(f"{verb} {summary.rows} rows: {summary.inserted} inserted, {summary.updated} updated, "
+                 f"{summary.skipped} skipped, {summary.rejected} rejected"
+                 + (f" ({summary.duplicates_in_file} duplicates within the file)" if summary.duplicates_in_file else "")
+                 + (f"; {summary.blank_lines} blank lines ignored" if summary.blank_lines else ""))
+    if summary.mapping_file:
+        lines.append(f"The plan is saved in {summary.mapping_file}; reuse it with --mapping {summary.mapping_file}")
+    if summary.rejects_file:
+        lines.append(f"Rejected rows, with the reason, are in {summary.rejects_file}")
+    return lines

@@ -1,0 +1,309 @@
+"""Deciding the import plan from the whole file, before anything is written.
+
+Two reads: the first rows give each column's look (for names that content decides and for
+suggestions), then one pass over every row collects what the plan needs from the mapped
+columns: stage values with their counts, each date column's day/month evidence, the decimal
+separator of amounts, null markers and empty key cells. The write pass then applies the plan
+row by row without deciding anything again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from salespipe.domain.errors import InvalidValue
+from salespipe.domain.import_columns import (
+    CUSTOM_PREFIX,
+    EXPORT_DERIVED,
+    FIELDS,
+    ColumnProfile,
+    by_content_candidates,
+    content_fits,
+    match_header,
+    normalise_header,
+    suggest_field,
+)
+from salespipe.domain.import_dates import DateEvidence
+from salespipe.domain.import_plan import DATE_FIELDS, MappingFile, Plan, Question, StageResolver
+from salespipe.domain.import_vocabulary import KEY_FIELDS, NULL_MARKERS
+from salespipe.services.import_reading import NULL_SENTINEL, Layout, rows
+
+SAMPLE_ROWS = 2000
+_COMMA_DECIMAL_RE = re.compile(r"\d,\d{1,2}(?!\d)(?:\s*\D*)$")
+_DOT_DECIMAL_RE = re.compile(r"\d\.\d{1,2}(?!\d)(?:\s*\D*)$")
+# Fields whose column must hold the right kind of values to be taken by its name alone.
+_CONTENT_CHECKED = ("status", "is_won", "is_closed", "value", "created", "close_date", "won_time",
+                    "lost_time", "modified", "expected_close")
+
+
+@dataclass
+class PlanOptions:
+    maps: list[str] = field(default_factory=list)
+    stage_maps: list[str] = field(default_factory=list)
+    dayfirst: bool | None = None
+    decimal: str | None = None
+    drop_extra: bool = False
+    mapping: MappingFile | None = None
+
+
+def _forced_columns(headers: list[str], options: PlanOptions) -> dict[int, str | None]:
+    """Columns the user mapped (mapping file, then --map): index -> field, None = ignored."""
+    seen: dict[str, int] = {}
+    for i, header in enumerate(headers):
+        key = normalise_header(header) or f"#{i}"
+        if key in seen:
+            raise InvalidValue(f"the header names column {header!r} twice (columns {seen[key] + 1} and {i + 1}); "
+                               "rename one, or for a file without a header pass --columns")
+        seen[key] = i
+    forced: dict[int, str | None] = {}
+    items = [(f"mapping file column {c!r}", c, t) for c, t in (options.mapping.columns.items() if options.mapping else [])]
+    for item in options.maps:
+        column, sep, target = item.partition("=")
+        if not sep:
+            raise InvalidValue(f"invalid --map {item!r}: use \"CSV column=field\" (or \"CSV column=\" to ignore)")
+        items.append((f"--map {item!r}", column, target))
+    for where, column, target in items:
+        index = seen.get(normalise_header(column))
+        if index is None:
+            raise InvalidValue(f"{where}: the file has no column {column.strip()!r}; columns: {', '.join(headers)}")
+        target = target.strip()
+        if target and not target.startswith(CUSTOM_PREFIX) and target not in FIELDS:
+            raise InvalidValue(f"{where}: unknown field {target!r}; fields: {', '.join(FIELDS)} or {CUSTOM_PREFIX}NAME")
+        forced[index] = target or None
+    taken = [t for t in forced.values() if t and not t.startswith(CUSTOM_PREFIX)]
+    if len(taken) != len(set(taken)):
+        double = next(t for t in taken if taken.count(t) > 1)
+        raise InvalidValue(f"two columns are mapped to the field {double!r}")
+    return forced
+
+
+def _sample(path: Path, layout: Layout, nulls: frozenset[str]) -> list[ColumnProfile]:
+    profiles = [ColumnProfile(h) for h in layout.headers]
+    width = len(profiles)
+    for count, (_, cells) in enumerate(rows(path, layout)):
+        if count >= SAMPLE_ROWS:
+            break
+        for i, cell in enumerate(cells[:width]):
+            value = cell.strip()
+            if value and value not in nulls:
+                profiles[i].values.append(value)
+    return profiles
+
+
+def _assign(plan: Plan, profiles: list[ColumnProfile], forced: dict[int, str | None], drop_extra: bool) -> None:
+    headers = plan.headers
+    is_export = any(normalise_header(h) == "history" for h in headers)
+    taken: dict[str, int] = {t: i for i, t in forced.items() if t and not t.startswith(CUSTOM_PREFIX)}
+    proposals: list[tuple[int, int, str]] = []  # (rank, column, field)
+    for i, header in enumerate(headers):
+        if i in forced:
+            continue
+        candidates = by_content_candidates(header)
+        match = match_header(header)
+        if candidates:
+            fitting = [c for c in candidates if content_fits(c, profiles[i])]
+            if fitting:
+                proposals.append((match[1] if match else 1, i, fitting[0]))
+            continue
+        if match and (match[0] not in _CONTENT_CHECKED or content_fits(match[0], profiles[i], strict=match[1] > 1)):
+            proposals.append((match[1], i, match[0]))
+        elif match and match[0] == "status" and content_fits("stage", profiles[i]):
+            proposals.append((match[1] + 1, i, "stage"))
+    for _, i, target in sorted(proposals):
+        if target not in taken and i not in taken.values():
+            taken[target] = i
+    plan.columns = taken
+    for i, header in enumerate(headers):
+        if i in taken.values():
+            continue
+        target = forced.get(i, "")
+        if i in forced and target is None:
+            plan.ignored.append(i)
+        elif target and target.startswith(CUSTOM_PREFIX):
+            plan.extras.append((i, target[len(CUSTOM_PREFIX):]))
+        elif is_export and normalise_header(header) in EXPORT_DERIVED | {"id"}:
+            plan.ignored.append(i)
+        elif drop_extra or not header.strip():
+            plan.ignored.append(i)
+        else:
+            name = header.strip()
+            plan.extras.append((i, name[len(CUSTOM_PREFIX):] if name.startswith(CUSTOM_PREFIX) else name))
+
+
+def _has(plan: Plan, name: str) -> bool:
+    groups = {"stage": ("stage", "status", "is_won", "is_closed", "history"),
+              "close_date": ("close_date", "won_time", "lost_time", "history"),
+              "created": ("created", "history"), "value": ("value",)}
+    return any(f in plan.columns for f in groups.get(name, (name,)))
+
+
+def _column_questions(plan: Plan, profiles: list[ColumnProfile], forced: dict[int, str | None]) -> None:
+    missing = {f for f in (*KEY_FIELDS, "owner", "expected_close") if not _has(plan, f)}
+    mapped = set(plan.columns.values())
+    for i, profile in enumerate(profiles):
+        if i in mapped or i in forced:
+            continue
+        guess = suggest_field(profile, missing)
+        if guess is None or _has(plan, guess):
+            continue
+        plan.suggestions[i] = guess
+        if guess in KEY_FIELDS:
+            header = plan.headers[i]
+            example = profile.values[0] if profile.values else ""
+            plan.questions.append(Question(
+                "column", header, len(profile.values),
+                f"column {header!r} looks like the {guess} (e.g. {example!r}) but its name is not one "
+                f"salespipe knows, and the file has no other {guess} column",
+                guess, f"--map '{header}={guess}'  (or --map '{header}=' to ignore it)"))
+
+
+def decide(path: Path, layout: Layout, options: PlanOptions, resolver_for: dict[str, str],
+           pipeline: object) -> tuple[Plan, StageResolver]:
+    """The plan for ``path``; ``resolver_for`` is the stage map (mapping file + --stage-map)."""
+    mapping = options.mapping
+    nulls = frozenset(NULL_MARKERS | {NULL_SENTINEL} | set(mapping.nulls if mapping and mapping.nulls else ()))
+    plan = Plan(headers=list(layout.headers), escape=layout.escape, no_header=layout.header_line == 0)
+    forced = _forced_columns(plan.headers, options)
+    profiles = _sample(path, layout, nulls)
+    _assign(plan, profiles, forced, options.drop_extra)
+    _column_questions(plan, profiles, forced)
+    stages = StageResolver(pipeline, resolver_for)  # type: ignore[arg-type]
+    _full_pass(path, layout, plan, nulls)
+    _stage_questions(plan, stages)
+    _date_orders(plan, options)
+    if options.decimal:
+        plan.decimal, plan.decimal_evidence = options.decimal, "given"
+    elif mapping and mapping.decimal:
+        plan.decimal, plan.decimal_evidence = mapping.decimal, "mapping file"
+    return plan, stages
+
+
+class _Collect:
+    """What the full pass gathers."""
+
+    def __init__(self, plan: Plan):
+        self.stage = plan.columns.get("stage")
+        self.value = plan.columns.get("value")
+        self.dates = {f: plan.columns[f] for f in DATE_FIELDS if f in plan.columns}
+        self.evidence = {f: DateEvidence() for f in self.dates}
+        self.stage_counts: Counter[str] = Counter()
+        self.comma = self.dot = 0
+        self.comma_example = self.dot_example = ""
+        self.nulls: Counter[str] = Counter()
+        self.missing: Counter[str] = Counter()
+
+
+def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) -> None:
+    c = _Collect(plan)
+    key_columns = {f: plan.columns[f] for f in ("stage", "value", "created", "close_date") if f in plan.columns}
+    watched = sorted(set(plan.columns.values()) | {i for i, _ in plan.extras})
+    seen_dates: dict[str, set[str]] = {f: set() for f in c.dates}
+    after_blank, footer_rows = False, 0
+    wide = len(plan.headers) >= 3
+    for line, cells in rows(path, layout):
+        filled = sum(1 for cell in cells if cell.strip())
+        if not filled:
+            after_blank = plan.rows > 0
+            continue
+        if after_blank and filled == 1 and wide:
+            # A report footer ("Confidential Information - Do Not Distribute", a copyright
+            # line) after the data; data rows after it would make it data again.
+            plan.footer_line = plan.footer_line or line
+            footer_rows += 1
+            continue
+        if plan.footer_line:
+            plan.footer_line, footer_rows, after_blank = None, 0, False
+        plan.rows += 1
+        n = len(cells)
+        for i in watched:
+            if i < n:
+                cell = cells[i].strip()
+                if cell and cell in nulls:
+                    c.nulls[cell] += 1
+        for name, i in key_columns.items():
+            cell = cells[i].strip() if i < n else ""
+            if not cell or cell in nulls:
+                c.missing[name] += 1
+        if c.stage is not None and c.stage < n:
+            value = cells[c.stage].strip()
+            if value and value not in nulls:
+                c.stage_counts[value] += 1
+        if c.value is not None and c.value < n:
+            amount = cells[c.value]
+            if "," in amount or "." in amount:
+                if _COMMA_DECIMAL_RE.search(amount) and "." not in amount.rpartition(",")[2]:
+                    c.comma += 1
+                    c.comma_example = c.comma_example or amount.strip()
+                elif _DOT_DECIMAL_RE.search(amount):
+                    c.dot += 1
+                    c.dot_example = c.dot_example or amount.strip()
+        for name, i in c.dates.items():
+            if i < n:
+                value = cells[i].strip()
+                if value and value not in seen_dates[name] and value not in nulls:
+                    seen_dates[name].add(value)
+                    if len(seen_dates[name]) > 50_000:
+                        seen_dates[name].clear()  # bounded memory; evidence already counted
+                    c.evidence[name].add(value)
+    plan.footer_lines = footer_rows
+    plan.nulls = {("\\N" if k == NULL_SENTINEL else k): v for k, v in c.nulls.items() if k}
+    plan.missing = dict(c.missing)
+    if c.comma and not c.dot:
+        plan.decimal, plan.decimal_evidence = ",", f"{c.comma} amounts with a decimal comma (e.g. {c.comma_example!r})"
+    elif c.dot and not c.comma:
+        plan.decimal, plan.decimal_evidence = ".", f"{c.dot} amounts with a decimal point (e.g. {c.dot_example!r})"
+    plan.stage_values = {v: (None, n, "") for v, n in c.stage_counts.items()}
+    plan.date_evidence = {f: e.describe() for f, e in c.evidence.items()}
+    plan._evidence = c.evidence  # type: ignore[attr-defined]
+
+
+def _stage_questions(plan: Plan, stages: StageResolver) -> None:
+    for value, (_, count, _) in list(plan.stage_values.items()):
+        stage, how = stages.lookup(value)
+        if stage is not None:
+            plan.stage_values[value] = (stage.key, count, how)
+            continue
+        suggestion = stages.closest(value)
+        plan.stage_values[value] = (None, count, "unknown")
+        if count >= 2:
+            plan.questions.append(Question(
+                "stage", value, count,
+                f"stage value {value!r} ({count} rows) names no stage of this pipeline",
+                suggestion.key, f"--stage-map '{value}={suggestion.key}'"))
+
+
+def _date_orders(plan: Plan, options: PlanOptions) -> None:
+    evidence: dict[str, DateEvidence] = getattr(plan, "_evidence", {})
+    proven = {e.order for e in evidence.values() if e.order in ("dayfirst", "monthfirst")}
+    file_order = proven.pop() if len(proven) == 1 else None
+    given = None if options.dayfirst is None else ("dayfirst" if options.dayfirst else "monthfirst")
+    by_column = options.mapping.dates if options.mapping else {}
+    for name, ev in evidence.items():
+        header = plan.headers[plan.columns[name]]
+        column_given = next((o for c, o in by_column.items() if normalise_header(c) == normalise_header(header)), None)
+        order = ev.order
+        if column_given or given:
+            plan.date_orders[name] = column_given or given
+            plan.date_evidence[name] = ("mapping file" if column_given else "given") + f"; {ev.describe()}"
+        elif order in ("dayfirst", "monthfirst"):
+            plan.date_orders[name] = order
+        elif order == "mixed":
+            plan.date_orders[name] = None
+            plan.questions.append(Question(
+                "dates", header, ev.dayfirst + ev.monthfirst,
+                f"date column {header!r} mixes the orders: {ev.describe()}", None,
+                "fix the file, or pass --dayfirst or --monthfirst and let the other rows be rejected"))
+        elif order == "ambiguous" and file_order:
+            plan.date_orders[name] = file_order
+            plan.date_evidence[name] = f"{ev.describe()}; the file's other date columns prove {file_order}"
+        elif order == "ambiguous":
+            plan.date_orders[name] = None
+            plan.questions.append(Question(
+                "dates", header, ev.ambiguous,
+                f"date column {header!r}: every numeric date could be day/month or month/day "
+                f"(e.g. {ev.examples.get('ambiguous')!r})", None, "--dayfirst or --monthfirst"))
+        else:
+            plan.date_orders[name] = None
