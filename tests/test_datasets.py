@@ -6,14 +6,18 @@ salespipe's own parsing.
 
 import csv
 import json
+import tempfile
+from pathlib import Path
 from collections import Counter
 
 import pytest
-from conftest import DATASETS
+from conftest import DATASETS, dump
 
 pytestmark = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets is absent")
 MAVEN = DATASETS / "maven_crm"
 MAVEN_STAGES = ["--stage-map", "Prospecting=new", "--stage-map", "Engaging=qualified"]
+# never write a rejects file into the shared, read-only datasets folder
+REJECTS = ["--rejects", str(Path(tempfile.gettempdir()) / "salespipe-dataset-rejects.csv")]
 
 
 def maven_expected():
@@ -27,7 +31,7 @@ def maven_expected():
 @pytest.mark.parametrize("name", ["sales_pipeline.csv", "sales_pipeline_kisaraF_usdates.csv"])
 def test_maven_pipeline(cli, name):
     rows, stages, won_value = maven_expected()
-    summary = json.loads(cli("import", str(MAVEN / name), *MAVEN_STAGES, "--json").stdout)
+    summary = json.loads(cli("import", str(MAVEN / name), *MAVEN_STAGES, *REJECTS, "--json").stdout)
     assert summary["rows"] == len(rows) == 8800
     assert summary["inserted"] == 8800 and summary["rejected"] == 0
     report = cli.json("report", "--period", "all")
@@ -39,7 +43,7 @@ def test_maven_pipeline(cli, name):
     if name.endswith("usdates.csv"):
         assert summary["day_order"] == "monthfirst"
     # a second import of the same file changes nothing
-    again = json.loads(cli("import", str(MAVEN / name), *MAVEN_STAGES, "--json").stdout)
+    again = json.loads(cli("import", str(MAVEN / name), *MAVEN_STAGES, *REJECTS, "--json").stdout)
     assert (again["inserted"], again["skipped"]) == (0, 8800)
 
 
@@ -47,7 +51,7 @@ def test_maven_us_dates_give_the_same_pipeline(cli, tmp_path):
     reports = []
     for name in ("sales_pipeline.csv", "sales_pipeline_kisaraF_usdates.csv"):
         db = str(tmp_path / f"{name}.db")
-        cli("--db", db, "import", str(MAVEN / name), *MAVEN_STAGES, "--quiet")
+        cli("--db", db, "import", str(MAVEN / name), *MAVEN_STAGES, *REJECTS, "--quiet")
         reports.append(cli.json("--db", db, "report", "--period", "all"))
         leads = cli.json("--db", db, "lead", "list", "--all", "--search", "1C1I7A6R")
         assert leads[0]["created_at"] == "2016-10-20T12:00:00Z" and leads[0]["closed_at"] == "2017-03-01T12:00:00Z"
@@ -60,7 +64,7 @@ def test_sap_semicolons_and_bom(cli):
         rows = list(csv.DictReader(f, delimiter=";"))
     summary = json.loads(cli("import", str(path), "--stage-map", "New=new", "--stage-map", "Upside=qualified",
                              "--stage-map", "Probable=proposal", "--stage-map", "Commit=negotiation",
-                             "--json").stdout)
+                             *REJECTS, "--json").stdout)
     assert summary["encoding"] == "utf-8-sig" and summary["delimiter"] == ";"
     assert summary["inserted"] == len(rows) == 31
     statuses = Counter(r["Status"] for r in rows)
@@ -79,7 +83,7 @@ def test_salesforce_quoted_export_with_timestamps(cli):
                        ("Perception Analysis", "qualified"), ("Proposal/Price Quote", "proposal"),
                        ("Negotiation/Review", "negotiation")]:
         stage_map += ["--stage-map", f"{stage}={key}"]
-    summary = json.loads(cli("import", str(path), *stage_map, "--json").stdout)
+    summary = json.loads(cli("import", str(path), *stage_map, *REJECTS, "--json").stdout)
     assert summary["inserted"] == len(rows) == 31 and summary["rejected"] == 0
     won = [r for r in rows if r["StageName"] == "Closed Won"]
     report = cli.json("report", "--period", "all")
@@ -94,7 +98,10 @@ def test_axelor_keeps_accents_and_non_ascii_email(cli):
     path = DATASETS / "axelor_crm_demo_fr" / "crm_lead.csv"
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter=";"))
-    summary = json.loads(cli("import", str(path), "--json").stdout)
+    # its numeric statusSelect looks like a stage: the import asks, and is told to keep it as a field
+    cli("import", str(path), *REJECTS, code=2)
+    summary = json.loads(cli("import", str(path), "--map", "statusSelect=field:statusSelect", *REJECTS,
+                             "--json").stdout)
     assert summary["inserted"] == len(rows) == 30
     leads = {l["email"]: l for l in cli.json("lead", "list", "--all")}
     for row in rows:
@@ -111,7 +118,7 @@ def test_maven_report_figures(cli):
     from statistics import fmean, median
 
     rows, stages, _ = maven_expected()
-    cli("import", str(MAVEN / "sales_pipeline.csv"), *MAVEN_STAGES, "--quiet")
+    cli("import", str(MAVEN / "sales_pipeline.csv"), *MAVEN_STAGES, *REJECTS, "--quiet")
     won_days = [(date.fromisoformat(r["close_date"]) - date.fromisoformat(r["engage_date"])).days
                 for r in rows if r["deal_stage"] == "Won"]
     cycle = cli.json("report", "cycle", "--period", "all")["sales_cycle_days"]
@@ -124,9 +131,54 @@ def test_maven_report_figures(cli):
             a["value"] += int(r["close_value"])
         elif r["deal_stage"] == "Lost":
             a["lost"] += 1
-    groups = {g["group"]: g for g in cli.json("report", "breakdown", "--by", "sales_agent", "--period", "all")["groups"]}
+    groups = {g["group"]: g for g in cli.json("report", "breakdown", "--by", "owner", "--period", "all")["groups"]}
     assert set(groups) == set(agents)
     for name, a in agents.items():
         assert groups[name]["won"] == a["won"] and groups[name]["lost"] == a["lost"]
         assert groups[name]["win_rate"] == round(a["won"] / (a["won"] + a["lost"]), 4)
         assert groups[name]["won_value"] == a["value"]
+
+
+NO_FLAG_FILES = [
+    ("maven_crm/sales_pipeline.csv", "refused"),
+    ("maven_crm/sales_pipeline_kisaraF_usdates.csv", "refused"),
+    ("sap_datasphere_sales_opportunity/MCT_Opportunities.csv", "refused"),
+    ("salesforce_devorg_demo/Opportunity.csv", "imported"),
+    ("axelor_crm_demo_fr/crm_lead.csv", "refused"),
+    ("axelor_crm_demo_fr/crm_opportunity.csv", "refused"),
+]
+
+
+@pytest.mark.parametrize(("name", "outcome"), NO_FLAG_FILES)
+def test_no_flags_right_or_refused_before_writing(cli, db_path, name, outcome):
+    """With no flags each dataset imports right or is refused with nothing written; a second
+    import changes nothing."""
+    cli("stage", "list")
+    before = dump(db_path)
+    result = cli("import", str(DATASETS / name), *REJECTS, "--json", code=2 if outcome == "refused" else 0)
+    summary = json.loads(result.stdout)
+    if outcome == "refused":
+        assert summary["refused"] and summary["questions"] and summary["inserted"] == 0
+        assert all(q["flag"] for q in summary["questions"])
+        assert dump(db_path) == before
+        return
+    assert summary["rejected"] == 0 and summary["inserted"] == summary["rows"]
+    after = dump(db_path)
+    again = json.loads(cli("import", str(DATASETS / name), *REJECTS, "--json").stdout)
+    assert again["inserted"] == 0 and again["skipped"] == summary["rows"]
+    journal = ("INSERT INTO \"changes\"", "INSERT INTO \"undo_log\"")
+    assert [l for l in dump(db_path) if not l.startswith(journal)] == [l for l in after if not l.startswith(journal)]
+
+
+def test_maven_refusal_names_engaging_and_its_fix(cli):
+    result = cli("import", str(MAVEN / "sales_pipeline.csv"), *REJECTS, code=2)
+    assert "stage value 'Engaging' (1589 rows) names no stage of this pipeline" in result.stderr
+    assert "--stage-map 'Engaging=" in result.stderr and "Nothing imported" in result.stderr
+    assert "Prospecting" not in result.stderr.split("Nothing imported")[1]  # a known Salesforce stage
+
+
+def test_maven_us_dates_prove_month_first(cli):
+    plan = json.loads(cli("import", str(MAVEN / "sales_pipeline_kisaraF_usdates.csv"), *MAVEN_STAGES,
+                          "--dry-run", "--json").stdout)["plan"]
+    orders = {d["column"]: (d["order"], d["evidence"]) for d in plan["dates"]}
+    assert orders["engage_date"][0] == "monthfirst" and "prove month-first" in orders["engage_date"][1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -78,7 +79,11 @@ def import_(
             for line in plan_lines(summary.plan):
                 info(line)
         if summary.refused:
-            for line in questions_lines(summary):
+            from salespipe.cli.common import state
+
+            db_flag = state(ctx).db_flag
+            prefix = "salespipe" + (f" --db {shlex.quote(db_flag)}" if db_flag else "")
+            for line in questions_lines(summary, prefix=prefix):
                 info(line)
         elif not quiet:
             for line in summary_lines(summary):

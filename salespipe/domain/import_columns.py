@@ -38,6 +38,10 @@ for _field, _names in FIELD_NAMES.items():
     for _name in _names:
         NAME_TO_FIELD.setdefault(_name, _field)
 OWN_NAMES = {names[0]: f for f, names in FIELD_NAMES.items()}
+# Names that win over a field's own name: Close exports ``value`` in cents beside
+# ``value_formatted`` ("$18,500.75"), which says the amount as people read it.
+PREFERRED = {"valueformatted": "value", "formattedvalue": "value", "amountformatted": "value",
+             "formattedamount": "value"}
 # Related records in "ENTITY - NAME" headers (Pipedrive) and "Entity.Name" (Salesforce).
 ENTITIES: dict[str, dict[str, str]] = {
     "organization": {"name": "company", "": "company"},
@@ -68,6 +72,8 @@ def match_header(header: str) -> tuple[str, int] | None:
     n = normalise_header(header)
     if not n:
         return None
+    if n in PREFERRED:
+        return PREFERRED[n], -1
     if n in OWN_NAMES:
         return OWN_NAMES[n], 0
     if n in NAME_TO_FIELD:
@@ -105,7 +111,9 @@ def by_content_candidates(header: str) -> tuple[str, ...] | None:
 
 # Content ------------------------------------------------------------------------------------
 _AMOUNT_RE = re.compile(r"^[^\d]{0,4}\s*\d[\d.,' \u00a0]*(?:[kKmM]|mio|Mio)?\s*[^\d]{0,4}$")
-_PLAIN_INT_RE = re.compile(r"^\d+$")
+# Money that is not the deal's: a company's revenue, a budget line.
+_NOT_DEAL_VALUE_RE = re.compile(r"(annualrevenue|companyrevenue|umsatzdesunternehmens|employees|"
+                                r"salary|gehalt|cost|kosten|tax|steuer)")
 _ID_LIKE_RE = re.compile(r"(id|nr|no|number|nummer|code|phone|zip|plz|postal|year|jahr|age|count|"
                          r"employees|mitarbeiter|quantity|qty|menge|anzahl|rank|score|percent|prozent|"
                          r"probability|wahrscheinlichkeit|days|tage)$")
@@ -152,7 +160,7 @@ def content_fits(target: str, profile: ColumnProfile, *, strict: bool = True) ->
     need = 0.8 if strict else 1e-9
     if target == "value":
         return profile.share(is_amount) >= need
-    if target in ("is_won", "is_closed"):
+    if target in ("is_won", "is_closed", "active"):
         return profile.share(is_bool) >= 0.95
     if target == "status":
         return len({fold(v) for v in profile.values if not is_status_word(v)}) == 0
@@ -176,7 +184,7 @@ _DATE_HINTS = (
 _VALUE_HINTS = ("size", "amount", "value", "revenue", "mrr", "arr", "price", "total", "sum", "volume",
                 "betrag", "wert", "umsatz", "montant", "importe", "valor", "usd", "eur", "gbp",
                 "chf", "dollar", "euro", "budget", "acv", "tcv")
-_STAGE_HINTS = ("stage", "phase", "status", "step", "etape", "etapa", "stufe", "state", "pipeline")
+_STAGE_HINTS = ("stage", "phase", "status", "step", "etape", "etapa", "stufe", "state")
 _OWNER_HINTS = ("agent", "rep", "owner", "manager", "salesperson", "seller", "verant", "assigned",
                 "betreu", "berater", "commercial", "vendedor", "vendeur", "account executive")
 
@@ -193,15 +201,13 @@ def suggest_field(profile: ColumnProfile, missing: set[str]) -> str | None:
         for target, hints in _DATE_HINTS:
             if any(h in name for h in hints):
                 return target
-        return "created" if "created" in missing else ("close_date" if "close_date" in missing else None)
+        return None
     if any(h in name for h in _STAGE_HINTS) and profile.distinct <= max(2, len(profile.values) // 3):
         return "stage"
     if any(h in name for h in _OWNER_HINTS):
         return "owner"
     amounts = profile.share(is_amount)
-    if amounts >= 0.8 and not _ID_LIKE_RE.search(n):
+    if amounts >= 0.8 and not _ID_LIKE_RE.search(n) and not _NOT_DEAL_VALUE_RE.search(n):
         if any(h in name for h in _VALUE_HINTS):
-            return "value"
-        if not all(_PLAIN_INT_RE.match(v) for v in profile.values) and "value" in missing:
             return "value"
     return None

@@ -194,6 +194,8 @@ def is_date_like(value: str) -> bool:
     m = _NUMERIC_RE.match(text)
     if m:
         return len(m.group(1)) == 4 or len(m.group(4)) in (2, 4)
+    if _SERIAL_RE.match(text):
+        return SERIAL_RANGE[0] <= float(text) <= SERIAL_RANGE[1]
     if re.search(r"\d{4}", text) and re.search(r"[^\W\d_]{3}", text) and len(text) <= 40:
         try:
             parse_import_datetime(text, True, None)

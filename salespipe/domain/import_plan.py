@@ -62,6 +62,8 @@ class Plan:
     rows: int = 0
     footer_line: int | None = None   # a report footer (one-cell lines after a blank) starts here
     footer_lines: int = 0
+    rows_without_id: int = 0          # rows matched by e-mail or name, not by external id
+    rows_without_id_or_email: int = 0
 
     def field_of(self, index: int) -> str:
         for name, i in self.columns.items():

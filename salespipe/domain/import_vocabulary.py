@@ -61,7 +61,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "sourcedetail", "acquisitionchannel",
     ),
     "owner": (
-        "owner", "dealowner", "opportunityowner", "salesagent", "salesrep", "salesperson",
+        "owner", "dealowner", "opportunityowner", "salesowner", "accountowner", "leadowner", "salesagent", "salesrep", "salesperson",
         "salesrepresentative", "accountexecutive", "assignedto", "assigneduser", "assignedby",
         "assignedbyid", "responsible", "responsibleuser", "hubspotownerid", "hubspotowner",
         "smownerid", "user", "username", "username", "ownername", "agent", "rep", "verantwortlich",
@@ -74,13 +74,14 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "stage", "dealstage", "stagename", "phase", "pipelinestage", "etape", "salesstage",
         "opportunitystage", "pipelinephase", "stageid", "statuslabel", "dealphase",
         "verkaufsphase", "vertriebsphase", "stufe", "etapedevente", "etapa", "fase",
-        "etapadeventa", "fasedeventa", "stagedescription", "salescyclestage",
+        "etapadeventa", "fasedeventa", "stagedescription", "salescyclestage", "milestone",
+        "pipelinemilestone", "dealmilestone",
     ),
     # open / won / lost as a word (Pipedrive "Status", Dynamics "Status", Close "status_type")
     "status": (
         "status", "dealstatus", "opportunitystatus", "statustype", "state", "statecode",
         "stato", "statut", "estado", "zustand", "outcome", "result", "ergebnis", "resultat",
-        "resultado", "leadstatus",
+        "resultado", "leadstatus", "opportunitystate", "dealstate",
     ),
     # booleans: won yes/no, closed yes/no
     "is_won": ("iswon", "won", "hsisclosedwon", "closedwon", "gewonnen", "gagne", "ganado"),
@@ -93,13 +94,15 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "valeur", "montantestime", "chiffredaffaires", "finalvalue", "contractvalue",
         "totalvalue", "totalamount", "price", "preis", "prix", "precio", "mrr", "arr", "acv",
         "tcv", "annualvalue", "auftragsvolumen", "geschatzterumsatz", "erwarteterumsatz",
-        "plannedrevenue", "plannedamount",
+        "plannedrevenue", "plannedamount", "bidamount", "dealsizeusd", "dealsizeeur",
     ),
     "currency": (
         "currency", "currencycode", "currencyisocode", "wahrung", "devise", "moneda", "divisa",
         "currencyid", "dealcurrencycode", "valuecurrency", "transactioncurrency",
-        "transactioncurrencyid",
+        "transactioncurrencyid", "bidcurrency", "amountcurrency", "opportunitycurrency", "dealcurrency",
     ),
+    # Odoo: an archived (Active = False) opportunity is a lost one
+    "active": ("active", "isactive", "aktiv", "actif", "activo"),
     "created": (
         "created", "createddate", "createdat", "createdon", "engagedate", "erstelltam",
         "erstellt", "datecreated", "creationdate", "angelegtam", "createdtime", "createdate",
@@ -141,7 +144,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "lost_reason": (
         "lostreason", "lossreason", "reasonlost", "verlustgrund", "closedlostreason",
         "motifdeperte", "raisondeperte", "motivodeperdida", "razondeperdida", "statusreason",
-        "reasonforloss", "lostreasonname", "closelostreason", "absagegrund",
+        "reasonforloss", "lostreasonname", "closelostreason", "absagegrund", "lossreasonname",
+        "reasonlostname",
     ),
     "history": ("history",),
 }
@@ -181,15 +185,31 @@ LOST_WORDS = frozenset({
     "abgeschlossen verloren", "perdu", "perdue", "perdido", "perdida", "cerrado perdido",
     "cerrada perdida", "canceled", "cancelled", "out-sold", "outsold", "abgesagt", "storniert",
     "annule", "annulee", "cancelado", "apology", "failed", "unsuccessful", "dead", "rejected",
-    "abgelehnt", "rejete", "rechazado", "disqualified",
+    "abgelehnt", "rejete", "rechazado", "disqualified", "abandoned", "aufgegeben", "abandonne",
 })
 OPEN_WORDS = frozenset({
     "open", "active", "in progress", "inprogress", "on hold", "offen", "aktiv", "laufend",
     "en cours", "ouvert", "ouverte", "actif", "abierto", "abierta", "activo", "en curso", "pending",
-    "new", "in bearbeitung",
+    "new", "in bearbeitung", "suspended",
 })
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "t", "ja", "j", "oui", "si", "sí", "wahr", "vrai", "x"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "f", "nein", "non", "falsch", "faux"})
+# Currency names as exports write them (Dynamics 365: "US Dollar"), folded.
+CURRENCY_NAMES = {
+    "euro": "EUR", "euros": "EUR", "us dollar": "USD", "us dollars": "USD", "dollar": "USD",
+    "u.s. dollar": "USD", "british pound": "GBP", "pound sterling": "GBP", "swiss franc": "CHF",
+    "schweizer franken": "CHF", "franc suisse": "CHF", "japanese yen": "JPY", "yen": "JPY",
+    "canadian dollar": "CAD", "australian dollar": "AUD", "swedish krona": "SEK",
+    "norwegian krone": "NOK", "danish krone": "DKK", "polish zloty": "PLN", "zloty": "PLN",
+    "mexican peso": "MXN", "peso mexicano": "MXN", "indian rupee": "INR", "russian ruble": "RUB",
+    "chinese yuan": "CNY", "yuan": "CNY", "renminbi": "CNY", "brazilian real": "BRL",
+}
+# Words after an amount that say how often it recurs ("$499 monthly"): the amount is the value.
+PERIOD_WORDS = ("monthly", "annually", "annual", "yearly", "one time", "one_time", "one-time",
+                "per month", "per year", "a month", "a year", "/mo", "/month", "/yr", "/year",
+                "/ month", "/ year", "p.m.", "p.a.", "mtl.", "monatlich", "jährlich", "mensuel",
+                "annuel", "mensual", "anual")
+
 # Cells that mean "unknown" in every column.
 NULL_MARKERS = frozenset({"\\N", "NULL", "null", "Null", "N/A", "n/a", "N/a", "#N/A", "-", "--", "–", "—",
                           "(null)", "(blank)", "(leer)", "k.A.", "k. A."})

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -40,7 +40,7 @@ from salespipe.domain.errors import InvalidValue, SalespipeError
 from salespipe.domain.import_columns import fold
 from salespipe.domain.import_dates import parse_import_datetime
 from salespipe.domain.import_plan import Plan, StageResolver, status_kind
-from salespipe.domain.import_vocabulary import FALSE_WORDS, TRUE_WORDS
+from salespipe.domain.import_vocabulary import CURRENCY_NAMES, FALSE_WORDS, PERIOD_WORDS, TRUE_WORDS
 from salespipe.domain.keys import email_key
 from salespipe.domain.models import LeadFields, Stage, StageKind, describe_validation_error
 from salespipe.domain.money import normalize_currency, parse_money
@@ -80,6 +80,27 @@ class RowContext:
     default_currency: str
     now: datetime
     nulls: frozenset[str]
+    orders: dict[str, bool | None] = field(default_factory=dict)  # date field -> dayfirst
+
+    def __post_init__(self) -> None:
+        from salespipe.domain.import_plan import DATE_FIELDS
+
+        self.orders = {name: self.plan.dayfirst(name) for name in DATE_FIELDS}
+
+
+def _currency(text: str) -> str:
+    named = CURRENCY_NAMES.get(fold(text))
+    return named or normalize_currency(text)
+
+
+def _without_period(amount: str) -> str:
+    if not amount[-1:].isalpha() and amount[-1:] != ".":  # the usual case, on the hot path
+        return amount
+    lowered = amount.rstrip().lower()
+    for word in PERIOD_WORDS:
+        if lowered.endswith(word) and len(lowered) > len(word):
+            return amount.rstrip()[: -len(word)]
+    return amount
 
 
 def _bool(value: str | None) -> bool | None:
@@ -108,6 +129,8 @@ def _outcome(cell: Any, stage_value: str | None, ctx: RowContext) -> tuple[Stage
             raise InvalidValue(f"unknown stage {stage_value!r} (map it with --stage-map \"{stage_value}=STAGE\"; "
                                f"stages: {', '.join(ctx.stages.pipeline.keys())})")
     closed, won = _bool(cell("is_closed")), _bool(cell("is_won"))
+    if kind is None and _bool(cell("active")) is False and (stage is None or not stage.is_closed):
+        kind = StageKind.LOST  # Odoo archives the opportunities it marks lost
     if kind is None and (closed is not None or won is not None):
         if won:
             kind = StageKind.WON
@@ -145,7 +168,7 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
 
     tz = ctx.now.tzinfo
     currency = cell("currency")
-    currency = normalize_currency(currency) if currency else ctx.default_currency
+    currency = _currency(currency) if currency else ctx.default_currency
     data: dict[str, Any] = {
         "contact_name": cell("contact_name"), "company": cell("company"), "email": cell("email"),
         "phone": cell("phone"), "source": cell("source"), "external_id": cell("external_id"),
@@ -167,7 +190,7 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
             raise InvalidValue("no name: the row has no name, company, contact or e-mail")
     value = cell("value")
     if value is not None:
-        money = parse_money(value, default_currency=currency, decimal=plan.decimal)
+        money = parse_money(_without_period(value), default_currency=currency, decimal=plan.decimal)
         data["value_minor"], data["currency"] = money.minor, money.currency
     probability = cell("probability")
     if probability is not None:
@@ -201,24 +224,23 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
             stage = stages.won if kind is StageKind.WON else stages.lost
             if stage is None:
                 raise InvalidValue(f"the pipeline has no {kind.value} stage")
-    before_close = row_stage if row_stage is not None and not row_stage.is_closed else stages.first
-
-    def when(name: str) -> datetime | None:
-        text = cell(name)
-        return parse_import_datetime(text, plan.dayfirst(name), tz) if text else None
-
-    created = when("created")
+    is_closed = stage.kind is not StageKind.OPEN
+    before_close = row_stage if row_stage is not None and row_stage.kind is StageKind.OPEN else stages.first
+    orders = ctx.orders
+    text = cell("created")
+    created = parse_import_datetime(text, orders["created"], tz) if text else None
     expected_text = cell("expected_close")
     close_from = None
-    closed = when("close_date")
-    if closed is None and stage.is_closed:
+    text = cell("close_date")
+    closed = parse_import_datetime(text, orders["close_date"], tz) if text else None
+    if closed is None and is_closed:
         for fallback in ("won_time" if stage.kind is StageKind.WON else "lost_time", "modified"):
-            closed = when(fallback)
-            if closed is not None:
-                close_from = fallback
+            text = cell(fallback)
+            if text:
+                closed, close_from = parse_import_datetime(text, orders[fallback], tz), fallback
                 break
     warning = None
-    if created and closed and closed < created and stage.is_closed:
+    if created and closed and is_closed and closed < created:
         if closed.astimezone(tz).date() >= created.astimezone(tz).date() or \
                 closed.date() == created.date():
             closed = created  # stamped at midnight of the same day
@@ -230,18 +252,22 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
             created = closed
     expected = None
     if expected_text:
-        expected = parse_import_datetime(expected_text, plan.dayfirst("expected_close"), tz)
-    elif not stage.is_closed and cell("close_date"):
+        expected = parse_import_datetime(expected_text, orders["expected_close"], tz)
+    elif not is_closed and closed is not None:
         expected = closed  # an open deal's close date is when it is expected to close
     if expected is not None:
-        data["expected_close"] = (expected if expected.tzinfo is tz else expected.astimezone(tz)).date()
-    created, closed = _not_future(created, ctx.now), _not_future(closed, ctx.now) if stage.is_closed else closed
+        data["expected_close"] = expected.date()  # the calendar day as the file writes it
+    now = ctx.now
+    if created is not None and created > now:
+        created = _not_future(created, now)
+    if closed is not None and is_closed and closed > now:
+        closed = _not_future(closed, now)
     closed_known, created_estimated = True, False
     history = cell("history")
     if history:
         events = parse_history(history, stages.pipeline)
         stage = stages.pipeline.get(events[-1][1])
-    elif stage.is_closed:
+    elif is_closed:
         if closed is None:
             closed_known = False
             created_estimated = created is None

@@ -63,7 +63,7 @@ def plan_lines(plan: Any) -> list[str]:
     return lines
 
 
-def questions_lines(summary: Any) -> list[str]:
+def questions_lines(summary: Any, *, prefix: str = "salespipe") -> list[str]:
     questions = summary.plan.questions
     lines = [f"Nothing imported: {len(questions)} thing(s) in {summary.file!r} need an answer first:"]
     flags = []
@@ -75,7 +75,7 @@ def questions_lines(summary: Any) -> list[str]:
                 flags.append(q.flag.split("  ")[0])
     if flags:
         lines.append("Run again with the fixes, e.g.:")
-        lines.append(f"  salespipe import {summary.file!r} " + " ".join(visible(f) for f in flags[:6])
+        lines.append(f"  {prefix} import {summary.file!r} " + " ".join(visible(f) for f in flags[:6])
                      + (" ..." if len(flags) > 6 else ""))
     lines.append("or keep the answers for next time with --save-mapping FILE.toml (edit it, then "
                  "--mapping FILE.toml), or import only what is understood with --accept-partial.")

@@ -33,6 +33,13 @@ def check_output(path: Path, protect: Iterable[Path]) -> None:
 
 def write_atomically(path: Path, text: str, *, protect: Iterable[Path] = ()) -> None:
     check_output(path, protect)
+    if path.exists() and not path.is_file():  # a device or a pipe: written as it is
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        except OSError as exc:
+            raise SalespipeError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+        return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")

@@ -35,7 +35,7 @@ SAMPLE_ROWS = 2000
 _COMMA_DECIMAL_RE = re.compile(r"\d,\d{1,2}(?!\d)(?:\s*\D*)$")
 _DOT_DECIMAL_RE = re.compile(r"\d\.\d{1,2}(?!\d)(?:\s*\D*)$")
 # Fields whose column must hold the right kind of values to be taken by its name alone.
-_CONTENT_CHECKED = ("status", "is_won", "is_closed", "value", "created", "close_date", "won_time",
+_CONTENT_CHECKED = ("status", "is_won", "is_closed", "active", "value", "created", "close_date", "won_time",
                     "lost_time", "modified", "expected_close")
 
 
@@ -202,13 +202,13 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
     watched = sorted(set(plan.columns.values()) | {i for i, _ in plan.extras})
     seen_dates: dict[str, set[str]] = {f: set() for f in c.dates}
     after_blank, footer_rows = False, 0
+    id_column, email_column = plan.columns.get("external_id"), plan.columns.get("email")
     wide = len(plan.headers) >= 3
     for line, cells in rows(path, layout):
-        filled = sum(1 for cell in cells if cell.strip())
-        if not filled:
+        if not "".join(cells).strip():
             after_blank = plan.rows > 0
             continue
-        if after_blank and filled == 1 and wide:
+        if after_blank and wide and sum(1 for cell in cells if cell.strip()) == 1:
             # A report footer ("Confidential Information - Do Not Distribute", a copyright
             # line) after the data; data rows after it would make it data again.
             plan.footer_line = plan.footer_line or line
@@ -219,14 +219,17 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
         plan.rows += 1
         n = len(cells)
         for i in watched:
-            if i < n:
-                cell = cells[i].strip()
-                if cell and cell in nulls:
-                    c.nulls[cell] += 1
+            if i < n and cells[i] in nulls:  # (markers with spaces around are read as null too)
+                c.nulls[cells[i]] += 1
         for name, i in key_columns.items():
             cell = cells[i].strip() if i < n else ""
             if not cell or cell in nulls:
                 c.missing[name] += 1
+        id_cell = cells[id_column].strip() if id_column is not None and id_column < n else ""
+        if not id_cell:
+            plan.rows_without_id += 1
+            if not (cells[email_column].strip() if email_column is not None and email_column < n else ""):
+                plan.rows_without_id_or_email += 1
         if c.stage is not None and c.stage < n:
             value = cells[c.stage].strip()
             if value and value not in nulls:

@@ -210,7 +210,10 @@ def import_csv(
             from salespipe.store import journal
 
             journal.begin(conn, f"salespipe import {options.path}", utc_iso(now))
-            deferred = lead_store.drop_bulk_indexes(conn) if bulk else []
+            # the duplicate look-ups this file makes keep their index; the rest are rebuilt
+            keep = {"idx_leads_email_key"} if plan.rows_without_id else set()
+            keep |= {"idx_leads_name_key"} if plan.rows_without_id_or_email else set()
+            deferred = lead_store.drop_bulk_indexes(conn, keep) if bulk else []
             writer = _Writer(conn, options, ctx, summary, now)
             text, raw = open_text(options.path, layout.encoding)
             with text:
@@ -280,21 +283,26 @@ class _RejectsWriter:
             import tempfile
 
             try:
-                fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+                if self.path.exists() and not self.path.is_file():  # /dev/null, a pipe: as it is
+                    self.file = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                else:
+                    fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
+                                                    suffix=".tmp")
+                    self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
             except OSError as exc:
                 raise SalespipeError(f"cannot write the rejects file {str(self.path)!r}: {exc.strerror}") from None
-            self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
             self.writer = csv.writer(self.file, lineterminator="\r\n")
             self.writer.writerow([*self.headers, "line", "error"])
         padded = cells + [""] * (len(self.headers) - len(cells))
         self.writer.writerow([_neutralise(c) for c in [*padded, str(line), error]])
 
     def close(self) -> None:
-        if self.file and self.tmp:
+        if self.file:
             import os
 
             self.file.close()
-            os.replace(self.tmp, self.path)
+            if self.tmp:
+                os.replace(self.tmp, self.path)
             self.summary.rejects_file = str(self.path)
 
 

@@ -244,16 +244,16 @@ def insert_many(conn: sqlite3.Connection, leads: list[tuple[Any, ...]], events: 
 _KEEP_DURING_BULK = {"idx_leads_email_key", "idx_leads_name_key"}
 
 
-def drop_bulk_indexes(conn: sqlite3.Connection) -> list[str]:
-    """Drop the secondary indexes of ``leads`` and ``stage_events`` (inside the caller's
-    transaction); returns their ``CREATE INDEX`` statements for ``restore_indexes``."""
+def drop_bulk_indexes(conn: sqlite3.Connection, keep: set[str] = _KEEP_DURING_BULK) -> list[str]:
+    """Drop the secondary indexes of ``leads`` and ``stage_events`` but ``keep`` (inside the
+    caller's transaction); returns their ``CREATE INDEX`` statements for ``restore_indexes``."""
     rows = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         "AND tbl_name IN ('leads', 'stage_events')"
     ).fetchall()
     statements = []
     for name, sql in rows:
-        if name in _KEEP_DURING_BULK:
+        if name in keep:
             continue
         conn.execute(f'DROP INDEX "{name}"')
         statements.append(sql)
