@@ -54,7 +54,7 @@ def plan_lines(plan: Any) -> list[str]:
         lines.append(f"  Escape character: {data['escape']!r}")
     if data["nulls"]:
         nulls = ", ".join(f"{visible(k)!r} x{v:,}" for k, v in sorted(data["nulls"].items()))
-        lines.append(f"  Read as unknown: {nulls}")
+        lines.append(f"  Read as unknown (first 2,000 rows): {nulls}")
     if data["footer"]:
         lines.append(f"  Report footer: {data['footer']['lines']} line(s) from line {data['footer']['line']}, ignored")
     if data["missing"]:

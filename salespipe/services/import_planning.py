@@ -80,7 +80,8 @@ def _forced_columns(headers: list[str], options: PlanOptions) -> dict[int, str |
     return forced
 
 
-def _sample(path: Path, layout: Layout, nulls: frozenset[str]) -> list[ColumnProfile]:
+def _sample(path: Path, layout: Layout, nulls: frozenset[str], seen: Counter[str]) -> list[ColumnProfile]:
+    """The first rows' values per column; ``seen`` counts the null markers among them."""
     profiles = [ColumnProfile(h) for h in layout.headers]
     width = len(profiles)
     for count, (_, cells) in enumerate(rows(path, layout)):
@@ -88,7 +89,9 @@ def _sample(path: Path, layout: Layout, nulls: frozenset[str]) -> list[ColumnPro
             break
         for i, cell in enumerate(cells[:width]):
             value = cell.strip()
-            if value and value not in nulls:
+            if value in nulls:
+                seen[value] += 1
+            elif value:
                 profiles[i].values.append(value)
     return profiles
 
@@ -167,7 +170,9 @@ def decide(path: Path, layout: Layout, options: PlanOptions, resolver_for: dict[
     nulls = frozenset(NULL_MARKERS | {NULL_SENTINEL} | set(mapping.nulls if mapping and mapping.nulls else ()))
     plan = Plan(headers=list(layout.headers), escape=layout.escape, no_header=layout.header_line == 0)
     forced = _forced_columns(plan.headers, options)
-    profiles = _sample(path, layout, nulls)
+    sample_nulls: Counter[str] = Counter()
+    profiles = _sample(path, layout, nulls, sample_nulls)
+    plan._sample_nulls = sample_nulls  # type: ignore[attr-defined]
     _assign(plan, profiles, forced, options.drop_extra)
     _column_questions(plan, profiles, forced)
     stages = StageResolver(pipeline, resolver_for)  # type: ignore[arg-type]
@@ -199,7 +204,6 @@ class _Collect:
 def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) -> None:
     c = _Collect(plan)
     key_columns = {f: plan.columns[f] for f in ("stage", "value", "created", "close_date") if f in plan.columns}
-    watched = sorted(set(plan.columns.values()) | {i for i, _ in plan.extras})
     seen_dates: dict[str, set[str]] = {f: set() for f in c.dates}
     after_blank, footer_rows = False, 0
     id_column, email_column = plan.columns.get("external_id"), plan.columns.get("email")
@@ -218,9 +222,6 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
             plan.footer_line, footer_rows, after_blank = None, 0, False
         plan.rows += 1
         n = len(cells)
-        for i in watched:
-            if i < n and cells[i] in nulls:  # (markers with spaces around are read as null too)
-                c.nulls[cells[i]] += 1
         for name, i in key_columns.items():
             cell = cells[i].strip() if i < n else ""
             if not cell or cell in nulls:
@@ -252,7 +253,7 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
                         seen_dates[name].clear()  # bounded memory; evidence already counted
                     c.evidence[name].add(value)
     plan.footer_lines = footer_rows
-    plan.nulls = {("\\N" if k == NULL_SENTINEL else k): v for k, v in c.nulls.items() if k}
+    plan.nulls = {("\\N" if k == NULL_SENTINEL else k): v for k, v in getattr(plan, "_sample_nulls", {}).items()}
     plan.missing = dict(c.missing)
     if c.comma and not c.dot:
         plan.decimal, plan.decimal_evidence = ",", f"{c.comma} amounts with a decimal comma (e.g. {c.comma_example!r})"
