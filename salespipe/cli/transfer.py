@@ -56,8 +56,7 @@ def import_(
     from salespipe.services.importer import ImportOptions, import_csv
 
     column_names = [c.strip() for c in columns.split(",")] if columns is not None else None
-    if column_names is not None and not all(column_names):
-        raise typer.BadParameter("give one name per column, separated by commas", param_hint="--columns")
+    _check_import_usage(column_names, on_duplicate, decimal, escape, encoding)
     options = ImportOptions(
         path=file, maps=map_ or [], stage_maps=stage_map or [], delimiter=delimiter,
         encoding=encoding, decimal=decimal, dayfirst=dayfirst, on_duplicate=on_duplicate,
@@ -92,6 +91,30 @@ def import_(
         raise typer.Exit(2)
     if summary.rejected:
         raise typer.Exit(1)
+
+
+def _check_import_usage(column_names: list[str] | None, on_duplicate: str, decimal: str | None,
+                        escape: str | None, encoding: str | None) -> None:
+    """Option values that can be judged without the file are usage errors (exit 2)."""
+    import codecs
+
+    from salespipe.services.importer import ON_DUPLICATE
+
+    if column_names is not None and not all(column_names):
+        raise typer.BadParameter("give one name per column, separated by commas", param_hint="--columns")
+    if on_duplicate not in ON_DUPLICATE:
+        raise typer.BadParameter(f"{on_duplicate!r}; choose from: {', '.join(ON_DUPLICATE)}",
+                                 param_hint="--on-duplicate")
+    if decimal is not None and decimal not in (".", ","):
+        raise typer.BadParameter(f"{decimal!r}; use . or ,", param_hint="--decimal")
+    if escape is not None and len(escape) != 1:
+        raise typer.BadParameter(f"{escape!r}; one character, such as a backslash", param_hint="--escape")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise typer.BadParameter(f"unknown encoding {encoding!r}; e.g. utf-8, cp1252, latin-1",
+                                     param_hint="--encoding") from None
 
 
 class _progress:

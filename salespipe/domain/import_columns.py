@@ -179,8 +179,11 @@ _DATE_HINTS = (
                     "decided", "finish")),
     ("expected_close", ("expect", "due", "target", "forecast", "deadline", "planned", "erwartet",
                         "prevu", "previst")),
-    ("modified", ("modif", "updat", "change", "geander", "edited")),
+    ("modified", ("modif", "updat", "change", "geander", "edited", "modstamp")),
 )
+# Dates that are none of a deal's: a birthday, a transfer, the last login or activity.
+_OTHER_DATES = ("birth", "geburt", "transfer", "activity", "aktivit", "login", "visit", "besuch",
+                "contacted", "email", "call", "meeting", "termin", "viewed", "opened", "clicked")
 _VALUE_HINTS = ("size", "amount", "value", "revenue", "mrr", "arr", "price", "total", "sum", "volume",
                 "betrag", "wert", "umsatz", "montant", "importe", "valor", "usd", "eur", "gbp",
                 "chf", "dollar", "euro", "budget", "acv", "tcv")
@@ -201,7 +204,9 @@ def suggest_field(profile: ColumnProfile, missing: set[str]) -> str | None:
         for target, hints in _DATE_HINTS:
             if any(h in name for h in hints):
                 return target
-        return None
+        if any(h in n for h in _OTHER_DATES):
+            return None
+        return "created" if "created" in missing else None
     if any(h in name for h in _STAGE_HINTS) and profile.distinct <= max(2, len(profile.values) // 3):
         return "stage"
     if any(h in name for h in _OWNER_HINTS):

@@ -132,6 +132,9 @@ def parse_import_datetime(value: str, dayfirst: bool | None, tz: Any) -> datetim
                 year, month, day = int(a), int(b), int(c)
             else:
                 first, second = int(a), int(b)
+                if first > 12 and dayfirst is False or second > 12 and dayfirst is True:
+                    raise InvalidValue(f"date {value!r} contradicts the column's order "
+                                       f"({'day' if dayfirst else 'month'} first)")
                 if first > 12 or (sep == "." and second <= 12):
                     order = True
                 elif second > 12:

@@ -115,11 +115,25 @@ class Plan:
         for value, (key, _, _) in sorted(self.stage_values.items()):
             if key:
                 lines.append(f"{_toml(value)} = {_toml(key)}")
-        orders = {f: o for f, o in self.date_orders.items() if o in ("dayfirst", "monthfirst") and f in self.columns}
-        if orders:
+        for q in self.questions:  # open questions: the suggestion, commented out, to confirm
+            if q.kind == "stage":
+                lines.append(f"# {_toml(q.subject)} = {_toml(q.suggestion or '')}"
+                             f"   # OPEN: {q.rows} rows; uncomment with the right stage key")
+        dated = [f for f in self.date_orders if f in self.columns]
+        if dated:
             lines += ["", "[dates]", "# column = dayfirst | monthfirst"]
-            for name, order in orders.items():
-                lines.append(f"{_toml(self.headers[self.columns[name]])} = {_toml(order)}")
+            for name in dated:
+                header = _toml(self.headers[self.columns[name]])
+                order = self.date_orders[name]
+                if order in ("dayfirst", "monthfirst"):
+                    lines.append(f"{header} = {_toml(order)}")
+                elif any(q.kind == "dates" and q.subject == self.headers[self.columns[name]] for q in self.questions):
+                    lines.append(f"# {header} = \"dayfirst\"   # OPEN: dayfirst or monthfirst? uncomment one")
+        column_questions = [q for q in self.questions if q.kind == "column"]
+        if column_questions:
+            lines += ["", "# OPEN: columns that look like a field; move the line you agree with into [columns]"]
+            for q in column_questions:
+                lines.append(f"# {_toml(q.subject)} = {_toml(q.suggestion or '')}")
         return "\n".join(lines) + "\n"
 
 

@@ -29,7 +29,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "potentialname", "topic", "subject", "bezeichnung", "titel",
         "dealbezeichnung", "verkaufschance", "opportunite", "nomopportunite", "intitule",
         "nombre", "nombredelaoportunidad", "oportunidad", "titulo", "asunto", "projekt", "project",
-        "leadtitle", "opportunitytitle",
+        "leadtitle", "opportunitytitle", "deal", "lead", "dealname",
     ),
     "first_name": ("firstname", "vorname", "givenname", "prenom", "nombrepila"),
     "last_name": ("lastname", "nachname", "surname", "familyname", "nom", "apellido", "apellidos"),

@@ -282,7 +282,12 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
         fields = LeadFields.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:
         raise InvalidValue(describe_validation_error(exc)) from None
-    lost_reason = cell("lost_reason") if stage.kind is StageKind.LOST else None
+    lost_reason = cell("lost_reason")
+    if lost_reason is not None and stage.kind is not StageKind.LOST:
+        # not lost (a Dynamics "Status Reason" of an open deal): kept, not dropped
+        fields = fields.model_copy(update={"fields": {**(fields.fields or {}),
+                                                      plan.headers[plan.columns["lost_reason"]]: lost_reason}})
+        lost_reason = None
     return ImportRow(fields, stage, events, lost_reason, fields.external_id, email_key(fields.email),
                      cell("owner"), warning, closed_known, created_estimated, close_from,
                      created is not None)

@@ -12,15 +12,24 @@ from typing import Any
 MAX_PRINTED = 20
 DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# summary key -> (what one is, what several are)
 FIELD_WORDS = {
-    "close_date_won": "won deals without a close date",
-    "close_date_lost": "lost deals without a close date",
-    "close_date_from_won_time": "won deals closed on their won-time column",
-    "close_date_from_lost_time": "lost deals closed on their lost-time column",
-    "close_date_from_modified": "closed deals dated by their last-modified column (no close date)",
-    "created": "rows without a created date",
-    "value": "rows without a value (stored as unknown, not 0)",
+    "close_date_won": ("won deal without a close date", "won deals without a close date"),
+    "close_date_lost": ("lost deal without a close date", "lost deals without a close date"),
+    "close_date_from_won_time": ("won deal closed on its won-time column",
+                                 "won deals closed on their won-time column"),
+    "close_date_from_lost_time": ("lost deal closed on its lost-time column",
+                                  "lost deals closed on their lost-time column"),
+    "close_date_from_modified": ("closed deal dated by its last-modified column (no close date)",
+                                 "closed deals dated by their last-modified column (no close date)"),
+    "created": ("row without a created date", "rows without a created date"),
+    "value": ("row without a value (stored as unknown, not 0)",
+              "rows without a value (stored as unknown, not 0)"),
 }
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def visible(text: str) -> str:
@@ -42,7 +51,7 @@ def plan_lines(plan: Any) -> list[str]:
         for stage in data["stages"][:40]:
             target = stage["stage"] or "?  (no stage)"
             how = f" ({stage['how']})" if stage["how"] and stage["how"] not in ("stage", "unknown") else ""
-            lines.append(f"    {visible(stage['value'])[:40]!s:<24} -> {target}{how}, {stage['rows']:,} rows")
+            lines.append(f"    {visible(stage['value'])[:40]!s:<24} -> {target}{how}, {_n(stage['rows'], 'row')}")
         if len(data["stages"]) > 40:
             lines.append(f"    ... and {len(data['stages']) - 40} more values (--json lists them)")
     for item in data["dates"]:
@@ -77,8 +86,12 @@ def questions_lines(summary: Any, *, prefix: str = "salespipe") -> list[str]:
         lines.append("Run again with the fixes, e.g.:")
         lines.append(f"  {prefix} import {summary.file!r} " + " ".join(visible(f) for f in flags[:6])
                      + (" ..." if len(flags) > 6 else ""))
-    lines.append("or keep the answers for next time with --save-mapping FILE.toml (edit it, then "
-                 "--mapping FILE.toml), or import only what is understood with --accept-partial.")
+    if summary.mapping_file:
+        lines.append(f"The plan is saved in {summary.mapping_file}, the open questions commented "
+                     f"with OPEN: answer them there, then --mapping {summary.mapping_file}.")
+    else:
+        lines.append("Or keep the answers for next time with --save-mapping FILE.toml (edit it, then "
+                     "--mapping FILE.toml), or import only what is understood with --accept-partial.")
     return lines
 
 
@@ -104,16 +117,21 @@ def summary_lines(summary: Any) -> list[str]:
         lines.append(f"  {summary.plan.footer_lines} footer line(s) from line {summary.plan.footer_line} ignored "
                      "(one cell each, after the data)")
     for key, count in sorted(summary.missing.items()):
-        lines.append(f"  {count:,} {FIELD_WORDS.get(key, key)}")
+        one, several = FIELD_WORDS.get(key, (key, key))
+        lines.append(f"  {count:,} {one if count == 1 else several}")
     if summary.missing.get("close_date_won") or summary.missing.get("close_date_lost"):
         lines.append("    (kept out of won/lost per period, the sales cycle and velocity: "
                      "no close date is invented)")
+    others = {c: n for c, n in summary.currencies.items() if c != summary.database_currency}
+    if others and summary.database_currency:
+        listed = ", ".join(f"{n:,} in {c}" for c, n in sorted(others.items()))
+        lines.append(f"  {listed}: the report shows {summary.database_currency} unless given --currency")
     verb = "Dry run, nothing written: would import" if summary.dry_run else (
         "Imported" if summary.committed else "Nothing imported (--strict): would have imported")
-    lines.append(f"{verb} {summary.rows} rows: {summary.inserted} inserted, {summary.updated} updated, "
-                 f"{summary.skipped} skipped, {summary.rejected} rejected"
-                 + (f" ({summary.duplicates_in_file} duplicates within the file)" if summary.duplicates_in_file else "")
-                 + (f"; {summary.blank_lines} blank lines ignored" if summary.blank_lines else ""))
+    lines.append(f"{verb} {_n(summary.rows, 'row')}: {summary.inserted:,} inserted, {summary.updated:,} updated, "
+                 f"{summary.skipped:,} skipped, {summary.rejected:,} rejected"
+                 + (f" ({_n(summary.duplicates_in_file, 'duplicate')} within the file)" if summary.duplicates_in_file else "")
+                 + (f"; {_n(summary.blank_lines, 'blank line')} ignored" if summary.blank_lines else ""))
     if summary.mapping_file:
         lines.append(f"The plan is saved in {summary.mapping_file}; reuse it with --mapping {summary.mapping_file}")
     if summary.rejects_file:

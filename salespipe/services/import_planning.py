@@ -177,8 +177,8 @@ def decide(path: Path, layout: Layout, options: PlanOptions, resolver_for: dict[
     _column_questions(plan, profiles, forced)
     stages = StageResolver(pipeline, resolver_for)  # type: ignore[arg-type]
     _full_pass(path, layout, plan, nulls)
-    _stage_questions(plan, stages)
     _date_orders(plan, options)
+    _stage_questions(plan, stages)
     if options.decimal:
         plan.decimal, plan.decimal_evidence = options.decimal, "given"
     elif mapping and mapping.decimal:
@@ -195,10 +195,25 @@ class _Collect:
         self.dates = {f: plan.columns[f] for f in DATE_FIELDS if f in plan.columns}
         self.evidence = {f: DateEvidence() for f in self.dates}
         self.stage_counts: Counter[str] = Counter()
+        self.closed_by_status: Counter[str] = Counter()  # rows whose status says won or lost
         self.comma = self.dot = 0
         self.comma_example = self.dot_example = ""
         self.nulls: Counter[str] = Counter()
         self.missing: Counter[str] = Counter()
+
+
+def _closes(cell: str, cache: dict[str, bool]) -> bool:
+    """Whether a status (or won yes/no) cell says the deal is won or lost."""
+    hit = cache.get(cell)
+    if hit is None:
+        from salespipe.domain.import_columns import fold
+        from salespipe.domain.import_plan import status_kind
+        from salespipe.domain.import_vocabulary import TRUE_WORDS
+        from salespipe.domain.models import StageKind
+
+        kind = status_kind(cell)
+        hit = cache[cell] = kind in (StageKind.WON, StageKind.LOST) or fold(cell) in TRUE_WORDS
+    return hit
 
 
 def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) -> None:
@@ -207,6 +222,8 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
     seen_dates: dict[str, set[str]] = {f: set() for f in c.dates}
     after_blank, footer_rows = False, 0
     id_column, email_column = plan.columns.get("external_id"), plan.columns.get("email")
+    status_column = plan.columns.get("status", plan.columns.get("is_won"))
+    closing: dict[str, bool] = {}
     wide = len(plan.headers) >= 3
     for line, cells in rows(path, layout):
         if not "".join(cells).strip():
@@ -235,6 +252,8 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
             value = cells[c.stage].strip()
             if value and value not in nulls:
                 c.stage_counts[value] += 1
+                if status_column is not None and status_column < n and _closes(cells[status_column], closing):
+                    c.closed_by_status[value] += 1
         if c.value is not None and c.value < n:
             amount = cells[c.value]
             if "," in amount or "." in amount:
@@ -260,23 +279,34 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
     elif c.dot and not c.comma:
         plan.decimal, plan.decimal_evidence = ".", f"{c.dot} amounts with a decimal point (e.g. {c.dot_example!r})"
     plan.stage_values = {v: (None, n, "") for v, n in c.stage_counts.items()}
+    plan._closed_by_status = c.closed_by_status  # type: ignore[attr-defined]
     plan.date_evidence = {f: e.describe() for f, e in c.evidence.items()}
     plan._evidence = c.evidence  # type: ignore[attr-defined]
 
 
+SMALL_FILE_ROWS = 50
+
+
 def _stage_questions(plan: Plan, stages: StageResolver) -> None:
+    """A stage value that matches nothing is a question when it repeats (or the file is too
+    small to tell a bad cell from a stage); seen once in a bigger file it is a bad cell and
+    rejects its row, unless the plan asks anyway: then every unknown value is listed."""
+    unknown: list[tuple[str, int, str]] = []
     for value, (_, count, _) in list(plan.stage_values.items()):
         stage, how = stages.lookup(value)
         if stage is not None:
             plan.stage_values[value] = (stage.key, count, how)
             continue
-        suggestion = stages.closest(value)
         plan.stage_values[value] = (None, count, "unknown")
-        if count >= 2:
-            plan.questions.append(Question(
-                "stage", value, count,
-                f"stage value {value!r} ({count} rows) names no stage of this pipeline",
-                suggestion.key, f"--stage-map '{value}={suggestion.key}'"))
+        open_rows = count - getattr(plan, "_closed_by_status", {}).get(value, 0)
+        if open_rows:  # on won or lost rows the stage is only where the deal closed from
+            unknown.append((value, count, stages.closest(value).key))
+    asking = bool(plan.questions) or plan.rows < SMALL_FILE_ROWS or any(n >= 2 for _, n, _ in unknown)
+    for value, count, suggestion in sorted(unknown, key=lambda u: (-u[1], u[0])) if asking else ():
+        plan.questions.append(Question(
+            "stage", value, count,
+            f"stage value {value!r} ({count} row{'s' if count != 1 else ''}) names no stage of this pipeline",
+            suggestion, f"--stage-map '{value}={suggestion}'"))
 
 
 def _date_orders(plan: Plan, options: PlanOptions) -> None:

@@ -112,9 +112,21 @@ def first_undecodable_line(path: Path, encoding: str) -> int | None:
     return None
 
 
+# MySQL's escapes for characters (``\t`` is a tab inside a cell, not a "t"), swapped for
+# private-use characters while the csv module reads the line, then for the characters.
+_MYSQL_ESCAPES = {"\\t": ("\ue002", "\t"), "\\n": ("\ue003", "\n"), "\\r": ("\ue004", "\r"),
+                  "\\0": ("\ue005", "\x00"), "\\Z": ("\ue006", "\x1a"), "\\b": ("\ue007", "\b")}
+_UNSENTINEL = {ord(sentinel): char for sentinel, char in _MYSQL_ESCAPES.values()}
+_UNSENTINEL[ord(_BACKSLASH_SENTINEL)] = "\\"
+
+
 def _protect(lines: IO[str]) -> Iterator[str]:
     for line in lines:
-        yield line.replace("\\\\", _BACKSLASH_SENTINEL).replace("\\N", NULL_SENTINEL)
+        line = line.replace("\\\\", _BACKSLASH_SENTINEL).replace("\\N", NULL_SENTINEL)
+        if "\\" in line:
+            for escape, (sentinel, _) in _MYSQL_ESCAPES.items():
+                line = line.replace(escape, sentinel)
+        yield line
 
 
 def reader(text: IO[str], layout: Layout) -> Any:
@@ -150,7 +162,7 @@ def iterate(csv_reader: Any, layout: Layout, path: Path | None) -> Iterator[tupl
         if line <= layout.header_line:
             continue
         if escaped:
-            cells = [c.replace(_BACKSLASH_SENTINEL, "\\") for c in cells]
+            cells = [c.translate(_UNSENTINEL) for c in cells]
         yield line, cells
 
 

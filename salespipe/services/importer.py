@@ -94,6 +94,8 @@ class ImportSummary:
     refused: bool = False
     missing: Counter[str] = field(default_factory=Counter)  # key field -> rows without it
     matched_by: Counter[str] = field(default_factory=Counter)  # how duplicates were found
+    currencies: Counter[str] = field(default_factory=Counter)  # inserted leads per currency
+    database_currency: str = ""
 
     @property
     def mapping(self) -> list[dict[str, Any]]:
@@ -119,6 +121,7 @@ class ImportSummary:
             "warned": self.warned,
             "warnings": [{"line": r.line, "warning": r.error} for r in self.warnings],
             "missing": dict(self.missing), "matched_by": dict(self.matched_by),
+            "currencies": dict(self.currencies),
             "mapping": plan["columns"], "plan": plan,
         }
 
@@ -190,11 +193,12 @@ def import_csv(
         save_mapping(plan, options.save_mapping, protect)
         summary.mapping_file = str(options.save_mapping)
     if plan.questions and not options.accept_partial:
-        summary.refused = True
+        summary.refused, summary.rows = True, plan.rows
         return summary
+    summary.database_currency = default_currency(conn)
     ctx = RowContext(
         plan=plan, stages=stages,
-        default_currency=(options.currency or default_currency(conn)).upper(),
+        default_currency=(options.currency or summary.database_currency).upper(),
         now=now, nulls=frozenset(NULL_MARKERS | {NULL_SENTINEL}),
     )
     rejects = _RejectsWriter(options, layout.headers, summary, protect)
@@ -326,6 +330,8 @@ class _Writer:
         from array import array
 
         self.lines = array("I")
+        # existing leads that a line of this file matched: a later line is a duplicate in the file
+        self.matched_existing: dict[int, int] = {}
 
     def _keys(self, row: ImportRow) -> tuple[str, str, str | None]:
         """(kind, key, created day or None): external id, else e-mail, else title + company."""
@@ -396,6 +402,7 @@ class _Writer:
             lead_store.insert_many(self.conn, leads, events)
 
     def _count_missing(self, row: ImportRow) -> None:
+        self.summary.currencies[row.fields.currency or self.ctx.default_currency] += 1
         missing, columns = self.summary.missing, self.ctx.plan.columns
         if row.fields.value_minor is None and "value" in columns:
             missing["value"] += 1
@@ -423,13 +430,15 @@ class _Writer:
 
     def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int,
                    rejects: _RejectsWriter) -> None:
-        if lead_id >= self.first_new_id:
-            earlier = self.lines[lead_id - self.first_new_id]
+        earlier_match = self.matched_existing.get(lead_id) if lead_id < self.first_new_id else None
+        if lead_id >= self.first_new_id or earlier_match is not None:
+            earlier = earlier_match or self.lines[lead_id - self.first_new_id]
             self.summary.duplicates_in_file += 1
             self.summary.skipped += 1
             if len(self.summary.duplicates) < MAX_REPORTED_REJECTS:
                 self.summary.duplicates.append((line, earlier))
             return
+        self.matched_existing[lead_id] = line
         if self.options.on_duplicate == "fail":
             raise Conflict(f"line {line} matches existing lead #{lead_id}; nothing was imported "
                            "(--on-duplicate skip or update to go on)")
@@ -453,6 +462,10 @@ class _Writer:
         lead = get_lead(self.conn, lead_id)
         given = row.fields.model_dump(exclude_none=True, exclude={"fields", "tags"})
         changes = {k: v for k, v in given.items() if getattr(lead, k) != v}
+        if "email" in changes and (lead.email or "").casefold() == changes["email"].casefold():
+            del changes["email"]  # the same address, written in another case
+        if row.owner is not None and row.owner != lead.owner:
+            changes["owner"] = row.owner
         if row.fields.tags:
             tags = lead.tags + [t for t in row.fields.tags if t not in lead.tags]
             if tags != lead.tags:
