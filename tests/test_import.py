@@ -23,7 +23,7 @@ def test_german_excel_file(cli, tmp_path):
               "Anna Weiß;Weiß AG;anna@weiss.de;;Messe;gewonnen;3.000;02.10.2026;20.10.2026;Handel\r\n",
               encoding="cp1252")
     result = cli("import", str(f), "--stage-map", "Qualifiziert=qualified")
-    assert "cp1252, semicolon-delimited, header on line 1" in result.stderr
+    assert "cp1252, semicolon-delimited, header on line 1" in " ".join(result.stderr.split())
     assert "Imported 2 rows: 2 inserted, 0 updated, 0 skipped, 0 rejected" in result.stderr
     got = leads(cli)
     jm = got["Jürgen Müller"]

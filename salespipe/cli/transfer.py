@@ -67,26 +67,23 @@ def import_(
     moment = now()
     with database(ctx, write=False) as conn, _progress(enabled=not quiet and not json_) as progress:
         summary = import_csv(conn, options, now=moment, progress=progress)
-    from salespipe.render.imports import plan_lines, questions_lines, summary_lines
+    from salespipe.render.imports import fit, plan_lines, questions_lines, summary_lines
 
     if json_:
         emit_json(summary.to_json())
     else:
         if dry_run:  # the plan is what was asked for: stdout
-            typer.echo("\n".join(plan_lines(summary.plan)))
+            typer.echo(fit(plan_lines(summary.plan)))
         elif summary.refused:
-            for line in plan_lines(summary.plan):
-                info(line)
+            info(fit(plan_lines(summary.plan)))
         if summary.refused:
             from salespipe.cli.common import state
 
             db_flag = state(ctx).db_flag
             prefix = "salespipe" + (f" --db {shlex.quote(db_flag)}" if db_flag else "")
-            for line in questions_lines(summary, prefix=prefix):
-                info(line)
+            info(fit(questions_lines(summary, prefix=prefix)))
         elif not quiet:
-            for line in summary_lines(summary):
-                info(line)
+            info(fit(summary_lines(summary)))
     if summary.refused:
         raise typer.Exit(2)
     if summary.rejected:

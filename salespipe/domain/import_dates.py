@@ -87,6 +87,8 @@ class DateEvidence:
             return "monthfirst"
         if self.ambiguous:
             return "ambiguous"
+        if self.dotted:
+            return "dayfirst"  # dotted dates are day first wherever they are written
         return None
 
     def describe(self) -> str:
@@ -99,6 +101,8 @@ class DateEvidence:
             return f"{self.monthfirst} values prove month-first (e.g. {self.examples['monthfirst']!r})"
         if self.ambiguous:
             return f"{self.ambiguous} values could be either (e.g. {self.examples['ambiguous']!r})"
+        if self.dotted:
+            return "dotted dates, day first as wherever they are written"
         return "no day/month question"
 
 

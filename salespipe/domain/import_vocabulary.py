@@ -94,7 +94,9 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "valeur", "montantestime", "chiffredaffaires", "finalvalue", "contractvalue",
         "totalvalue", "totalamount", "price", "preis", "prix", "precio", "mrr", "arr", "acv",
         "tcv", "annualvalue", "auftragsvolumen", "geschatzterumsatz", "erwarteterumsatz",
-        "plannedrevenue", "plannedamount", "bidamount", "dealsizeusd", "dealsizeeur",
+        "plannedrevenue", "plannedamount", "bidamount", "umsatznetto", "nettoumsatz", "nettobetrag",
+        "betragnetto", "wertnetto", "nettowert", "auftragswertnetto", "netamount", "netvalue",
+        "montantht", "importeneto", "dealsizeusd", "dealsizeeur",
     ),
     "currency": (
         "currency", "currencycode", "currencyisocode", "wahrung", "devise", "moneda", "divisa",
@@ -178,6 +180,9 @@ WON_WORDS = frozenset({
     "won", "win", "closed won", "closedwon", "closed-won", "closed - won", "won deal", "gewonnen",
     "abgeschlossen gewonnen", "auftrag", "gagne", "gagnee", "ganado", "ganada", "cerrado ganado",
     "cerrada ganada", "vinto", "success", "successful", "erfolgreich", "sale", "wonclosed",
+    "auftrag erteilt", "beauftragt", "order placed", "ordered", "contract signed", "signed",
+    "unterschrieben", "vertrag unterschrieben", "commande", "signe", "contrat signe", "firmado",
+    "contrato firmado",
 })
 LOST_WORDS = frozenset({
     "lost", "lose", "loss", "closed lost", "closedlost", "closed-lost", "closed - lost",
@@ -306,6 +311,9 @@ STAGE_VALUES: dict[str, tuple[str, ...]] = {
     "calificacion": ("qualified",),
     "cualificacion": ("qualified",),
     "erstkontakt": ("verified",),
+    "erstgesprach": ("verified",),
+    "first meeting": ("verified",),
+    "kickoff": ("verified",),
     "first contact": ("verified",),
     "premier contact": ("verified",),
     "primer contacto": ("verified",),

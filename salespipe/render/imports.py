@@ -7,6 +7,9 @@ from the file is shown with control characters made visible.
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
+import textwrap
 from typing import Any
 
 MAX_PRINTED = 20
@@ -26,6 +29,21 @@ FIELD_WORDS = {
     "value": ("row without a value (stored as unknown, not 0)",
               "rows without a value (stored as unknown, not 0)"),
 }
+
+
+def fit(lines: list[str], width: int | None = None) -> str:
+    """The lines as one text no wider than the terminal: a long line wraps under itself,
+    indented two more than where it started; words longer than the width are not broken."""
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    out = []
+    for line in lines:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.extend(textwrap.wrap(line, width=width, initial_indent="", subsequent_indent=indent + "  ",
+                                 break_long_words=False, break_on_hyphens=False) or [line])
+    return "\n".join(out)
 
 
 def _n(count: int, noun: str) -> str:
@@ -83,9 +101,11 @@ def questions_lines(summary: Any, *, prefix: str = "salespipe") -> list[str]:
             if q.flag.startswith("--") and " or " not in q.flag:
                 flags.append(q.flag.split("  ")[0])
     if flags:
-        lines.append("Run again with the fixes, e.g.:")
-        lines.append(f"  {prefix} import {summary.file!r} " + " ".join(visible(f) for f in flags[:6])
-                     + (" ..." if len(flags) > 6 else ""))
+        # one fix a line, with shell continuations, so that it can be copied as it is
+        lines.append("Run again with the fixes:")
+        command = [f"  {prefix} import {shlex.quote(summary.file)}", *(f"      {visible(f)}" for f in flags)]
+        lines.extend(part + " \\" for part in command[:-1])
+        lines.append(command[-1])
     if summary.mapping_file:
         lines.append(f"The plan is saved in {summary.mapping_file}, the open questions commented "
                      f"with OPEN: answer them there, then --mapping {summary.mapping_file}.")
