@@ -31,10 +31,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
-
-from pydantic import ValidationError
 
 from salespipe.domain.errors import InvalidValue, SalespipeError
 from salespipe.domain.import_columns import fold
@@ -42,7 +40,7 @@ from salespipe.domain.import_dates import parse_import_datetime
 from salespipe.domain.import_plan import Plan, StageResolver, status_kind
 from salespipe.domain.import_vocabulary import CURRENCY_NAMES, FALSE_WORDS, PERIOD_WORDS, TRUE_WORDS
 from salespipe.domain.keys import email_key
-from salespipe.domain.models import LeadFields, Stage, StageKind, describe_validation_error
+from salespipe.domain.models import EMAIL_RE, MAX_TEXT, Stage, StageKind
 from salespipe.domain.money import normalize_currency, parse_money
 
 MAX_CELL_CHARS = 1_000_000
@@ -59,7 +57,7 @@ def unquote(cell: str) -> str:
 class ImportRow:
     """One valid row: the lead's fields and its stage events ``(from, to, at, note)``."""
 
-    fields: LeadFields
+    fields: RowFields
     stage: Stage
     events: list[tuple[str | None, str, datetime, str | None]]
     lost_reason: str | None
@@ -197,7 +195,7 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
         data["probability"] = parse_probability(probability)
     tags = cell("tags")
     if tags:
-        data["tags"] = [t.strip() for t in re.split(r"[;,|]", tags) if t.strip()]
+        data["tags"] = list(dict.fromkeys(t.strip() for t in re.split(r"[;,|]", tags) if t.strip()))
     custom = {}
     for index, name in plan.extras:
         if index < n:
@@ -278,15 +276,11 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
                       (before_close.key, stage.key, closed, None)]
     else:
         events = [(None, stage.key, created or ctx.now, None)]
-    try:
-        fields = LeadFields.model_validate({k: v for k, v in data.items() if v is not None})
-    except ValidationError as exc:
-        raise InvalidValue(describe_validation_error(exc)) from None
+    fields = _lead_fields(data)
     lost_reason = cell("lost_reason")
     if lost_reason is not None and stage.kind is not StageKind.LOST:
         # not lost (a Dynamics "Status Reason" of an open deal): kept, not dropped
-        fields = fields.model_copy(update={"fields": {**(fields.fields or {}),
-                                                      plan.headers[plan.columns["lost_reason"]]: lost_reason}})
+        fields.fields = {**(fields.fields or {}), plan.headers[plan.columns["lost_reason"]]: lost_reason}
         lost_reason = None
     return ImportRow(fields, stage, events, lost_reason, fields.external_id, email_key(fields.email),
                      cell("owner"), warning, closed_known, created_estimated, close_from,
@@ -300,6 +294,50 @@ def _not_future(moment: datetime | None, now: datetime) -> datetime | None:
     if moment.astimezone(now.tzinfo).date() > now.date():
         raise InvalidValue(f"the date {moment.date().isoformat()} is in the future")
     return now
+
+
+_TEXT_KEYS = ("title", "contact_name", "company", "email", "phone", "source", "external_id")
+
+
+@dataclass(slots=True)
+class RowFields:
+    """A row's lead fields, plain (the same names as ``LeadFields``); None = not in the row."""
+
+    title: str | None = None
+    contact_name: str | None = None
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    source: str | None = None
+    external_id: str | None = None
+    currency: str | None = None
+    value_minor: int | None = None
+    probability: int | None = None
+    expected_close: date | None = None
+    tags: list[str] | None = None
+    fields: dict[str, str] | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The scalar fields the row has (not tags and custom fields)."""
+        return {k: getattr(self, k) for k in self.__slots__  # type: ignore[attr-defined]
+                if k not in ("tags", "fields") and getattr(self, k) is not None}
+
+
+def _lead_fields(data: dict[str, Any]) -> RowFields:
+    """The row's fields, checked as ``LeadFields`` would check them, without building a
+    validated model per row (the import's hot path): cells are stripped and non-empty, amounts,
+    currencies and probabilities come from their parsers, so lengths and the e-mail remain."""
+    for key in _TEXT_KEYS:
+        value = data.get(key)
+        if value is not None and len(value) > MAX_TEXT:
+            raise InvalidValue(f"invalid {key} {value[:40]!r}...: at most {MAX_TEXT:,} characters")
+    email = data.get("email")
+    if email is not None and not EMAIL_RE.match(email):
+        raise InvalidValue(f"invalid e-mail address {email!r}")
+    for name, value in (data.get("fields") or {}).items():
+        if len(name) > MAX_TEXT:
+            raise InvalidValue(f"invalid field name {name[:40]!r}...: at most {MAX_TEXT:,} characters")
+    return RowFields(**data)
 
 
 def parse_probability(value: str) -> int:

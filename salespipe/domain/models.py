@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from salespipe.domain.errors import InvalidValue
 
 DEFAULT_ROTTING_DAYS = 14
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+MAX_TEXT = 2000
 StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 
 
 class StageKind(StrEnum):
@@ -68,7 +69,7 @@ class LeadFields(BaseModel):
     def _email(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not _EMAIL_RE.match(value):
+        if not EMAIL_RE.match(value):
             raise ValueError(f"invalid e-mail address {value!r}")
         return value
 

@@ -256,13 +256,13 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
                     c.closed_by_status[value] += 1
         if c.value is not None and c.value < n:
             amount = cells[c.value]
-            if "," in amount or "." in amount:
-                if _COMMA_DECIMAL_RE.search(amount) and "." not in amount.rpartition(",")[2]:
-                    c.comma += 1
-                    c.comma_example = c.comma_example or amount.strip()
-                elif _DOT_DECIMAL_RE.search(amount):
-                    c.dot += 1
-                    c.dot_example = c.dot_example or amount.strip()
+            last_comma, last_dot = amount.rfind(","), amount.rfind(".")
+            if last_comma > last_dot and _COMMA_DECIMAL_RE.search(amount):
+                c.comma += 1
+                c.comma_example = c.comma_example or amount.strip()
+            elif last_dot > last_comma and _DOT_DECIMAL_RE.search(amount):
+                c.dot += 1
+                c.dot_example = c.dot_example or amount.strip()
         for name, i in c.dates.items():
             if i < n:
                 value = cells[i].strip()

@@ -460,7 +460,7 @@ class _Writer:
         from salespipe.services.leads import change_stage, get_lead
 
         lead = get_lead(self.conn, lead_id)
-        given = row.fields.model_dump(exclude_none=True, exclude={"fields", "tags"})
+        given = row.fields.given()
         changes = {k: v for k, v in given.items() if getattr(lead, k) != v}
         if "email" in changes and (lead.email or "").casefold() == changes["email"].casefold():
             del changes["email"]  # the same address, written in another case
