@@ -179,6 +179,9 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
         person, title = f"{first} {title}", None  # "name" beside "first name" is the surname
     data["contact_name"] = data["contact_name"] or person
     data["title"] = title or person or data["company"] or data["contact_name"] or data["email"]
+    if data["title"] and len(values) < 2 and data["title"].isdigit():
+        raise InvalidValue("no name: the row holds only the number "
+                           f"{data['title']!r} (a junk line?)")
     if not data["title"]:
         # A deal known only by its id is still a deal when the row says more about it (a
         # stage, a value, dates); a lone number on a junk line is not.
