@@ -168,8 +168,9 @@ def show(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
     from salespipe.render.output import is_plain
 
     labels = {s.key: s.label for s in card.pipeline.stages}
+    closed = card.pipeline.by_key[record["stage"]].is_closed if record["stage"] in card.pipeline.by_key else None
     emit(lead_card(record, events, labels, now=now(), plain=is_plain(), activities=activities,
-                   tasks=tasks, next_step=next_step, qualification=criteria))
+                   tasks=tasks, next_step=next_step, qualification=criteria, closed=closed))
 
 
 @app.command("edit")

@@ -207,5 +207,5 @@ def format_money(minor: int | float | None, currency: str, *, cents: bool | None
 def format_major(value: int | float | None, currency: str, *, cents: bool | None = None) -> str:
     """Like ``format_money`` for a major-unit number as found in ``--json`` output."""
     if value is None:
-        return "n/a"
+        return "–"  # unknown, which is not 0
     return format_money(round(value * 10 ** minor_digits(currency)), currency, cents=cents)

@@ -140,8 +140,8 @@ def summary_lines(summary: Any) -> list[str]:
         one, several = FIELD_WORDS.get(key, (key, key))
         lines.append(f"  {count:,} {one if count == 1 else several}")
     if summary.missing.get("close_date_won") or summary.missing.get("close_date_lost"):
-        lines.append("    (kept out of won/lost per period, the sales cycle and velocity: "
-                     "no close date is invented)")
+        lines.append("  No close date is invented: deals without one are kept out of won/lost per "
+                     "period, the sales cycle and velocity (the report says how many).")
     others = {c: n for c, n in summary.currencies.items() if c != summary.database_currency}
     if others and summary.database_currency:
         listed = ", ".join(f"{n:,} in {c}" for c, n in sorted(others.items()))

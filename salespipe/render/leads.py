@@ -63,18 +63,20 @@ def lead_table(records: list[dict[str, Any]], *, now: datetime, plain: bool, wid
 def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict[str, str],
               *, now: datetime, plain: bool, activities: Sequence[dict[str, Any]] = (),
               tasks: Sequence[dict[str, Any]] = (), next_step: dict[str, Any] | None = None,
-              qualification: dict[str, bool] | None = None) -> Any:
+              qualification: dict[str, bool] | None = None, closed: bool | None = None) -> Any:
     cur = record["currency"]
     stage_label = labels.get(record["stage"], record["stage"])
     days = int(days_between(record["stage_entered_at"], now))
     prob = f"{record['probability']}%" + (" (override)" if record["probability_override"] is not None else "")
     fields: list[tuple[str, str]] = [
         ("Stage", f"{stage_label} [{record['stage']}], {days} day(s) in stage"),
-        ("Value", f"{format_major(record['value'], cur)} at {prob} = "
-                  f"{format_major(record['weighted_value'], cur)} weighted"),
+        ("Value", (f"{format_major(record['value'], cur)} at {prob} = "
+                   f"{format_major(record['weighted_value'], cur)} weighted") if record["value"] is not None
+         else f"unknown ({cur}), at {prob}"),
     ]
     for label, key in (("Contact", "contact_name"), ("Company", "company"), ("E-mail", "email"),
-                       ("Phone", "phone"), ("Source", "source"), ("Expected close", "expected_close"),
+                       ("Phone", "phone"), ("Source", "source"), ("Owner", "owner"),
+                       ("Expected close", "expected_close"),
                        ("Lost reason", "lost_reason"), ("External id", "external_id")):
         if record[key]:
             fields.append((label, str(record[key])))
@@ -85,7 +87,8 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
     if qualification:
         fields.append(("Qualification", ", ".join(f"{name} {'yes' if met else 'no'}"
                                                   for name, met in qualification.items())))
-    fields.append(("Created", _local(record["created_at"])))
+    fields.append(("Created", _local(record["created_at"]) + (
+        " (a stand-in: the source had no created date)" if record.get("created_estimated") else "")))
     # One timeline, newest first: stage changes, activities, tasks created and done.
     items: list[tuple[str, str, str]] = [
         (e["at"], (f"{e['from_stage']} -> " if e["from_stage"] else "created in ") + e["to_stage"],
@@ -96,7 +99,11 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
     items += [(t["created_at"], f"task #{t['id']} added", t["text"]) for t in tasks]
     items += [(t["done_at"], f"task #{t['id']} done", t["done_note"] or t["text"]) for t in tasks if t["done_at"]]
     timeline = [(_local(at), what, note) for at, what, note in sorted(items, key=lambda i: i[0], reverse=True)]
-    if record["closed_at"] is None:
+    if closed is None:
+        closed = record["closed_at"] is not None
+    if closed and record["closed_at"] is None:
+        fields.append(("Closed", "on a date nobody recorded (left out of dated figures)"))
+    if not closed:
         if next_step:
             due = next_step["due_date"] + (f" {next_step['due_time']}" if next_step["due_time"] else "")
             fields.append(("Next step", f"{next_step['text']} (task #{next_step['id']}, due {due})"))

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 LEAD_KEYS = (
     "id", "title", "contact_name", "company", "email", "phone", "source", "owner", "stage", "value",
     "currency", "probability", "probability_override", "weighted_value", "expected_close",
-    "tags", "fields", "lost_reason", "external_id", "created_at", "updated_at", "closed_at",
+    "tags", "fields", "lost_reason", "external_id", "created_at", "created_estimated", "updated_at", "closed_at",
     "stage_entered_at",
 )
 
@@ -40,6 +40,7 @@ def lead_record(lead: Lead, probability: int) -> dict[str, Any]:
         "lost_reason": lead.lost_reason,
         "external_id": lead.external_id,
         "created_at": lead.created_at,
+        "created_estimated": bool(lead.created_estimated),
         "updated_at": lead.updated_at,
         "closed_at": lead.closed_at,
         "stage_entered_at": lead.stage_entered_at,
