@@ -173,7 +173,7 @@ def test_day_order_is_decided_for_the_whole_file(cli, tmp_path):
     assert json.loads(cli("import", str(us), "--json").stdout)["day_order"] == "monthfirst"
     assert leads(cli)["C"]["created_at"].startswith("2026-03-04")
     mixed = write(tmp_path / "m.csv", "name,created\nE,25/12/2025\nF,12/25/2025\n")
-    assert "mixes the orders: 1 values prove day-first" in cli("import", str(mixed), code=2).stderr
+    assert "mixes the orders: 1 value proves day-first" in cli("import", str(mixed), code=2).stderr
 
 
 def test_encoding_errors_are_clear(cli, tmp_path):

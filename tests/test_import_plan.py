@@ -132,7 +132,7 @@ def test_dashed_us_dates_prove_month_first_per_column(cli, tmp_path):
               "B,02-03-2020,02-05-2020,won\n")
     plan = imp(cli, f)["plan"]
     assert {d["column"]: d["order"] for d in plan["dates"]} == {"created": "monthfirst", "closed on": "monthfirst"}
-    assert "1 values prove month-first" in plan["dates"][0]["evidence"]
+    assert "1 value proves month-first" in plan["dates"][0]["evidence"]
     got = leads(cli)
     assert got["A"]["created_at"].startswith("2020-01-14") and got["B"]["created_at"].startswith("2020-02-03")
     assert got["B"]["closed_at"].startswith("2020-02-05")  # its column took the file's proven order

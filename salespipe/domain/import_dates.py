@@ -93,17 +93,25 @@ class DateEvidence:
 
     def describe(self) -> str:
         if self.dayfirst and self.monthfirst:
-            return (f"{self.dayfirst} values prove day-first (e.g. {self.examples['dayfirst']!r}) and "
-                    f"{self.monthfirst} month-first (e.g. {self.examples['monthfirst']!r})")
+            return (f"{_values(self.dayfirst)} {_prove(self.dayfirst)} day-first (e.g. {self.examples['dayfirst']!r}) and "
+                    f"{self.monthfirst:,} month-first (e.g. {self.examples['monthfirst']!r})")
         if self.dayfirst:
-            return f"{self.dayfirst} values prove day-first (e.g. {self.examples['dayfirst']!r})"
+            return f"{_values(self.dayfirst)} {_prove(self.dayfirst)} day-first (e.g. {self.examples['dayfirst']!r})"
         if self.monthfirst:
-            return f"{self.monthfirst} values prove month-first (e.g. {self.examples['monthfirst']!r})"
+            return f"{_values(self.monthfirst)} {_prove(self.monthfirst)} month-first (e.g. {self.examples['monthfirst']!r})"
         if self.ambiguous:
-            return f"{self.ambiguous} values could be either (e.g. {self.examples['ambiguous']!r})"
+            return f"{_values(self.ambiguous)} could be either (e.g. {self.examples['ambiguous']!r})"
         if self.dotted:
             return "dotted dates, day first as wherever they are written"
         return "no day/month question"
+
+
+def _values(count: int) -> str:
+    return f"{count:,} value" + ("s" if count != 1 else "")
+
+
+def _prove(count: int) -> str:
+    return "proves" if count == 1 else "prove"
 
 
 def _year(text: str) -> int:

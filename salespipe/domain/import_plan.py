@@ -257,6 +257,13 @@ class StageResolver:
         return stage, how
 
     def _by_name(self, folded: str) -> tuple[Stage | None, str]:
+        stage, how = self._by_exact_name(folded)
+        words = _words(folded)
+        if stage is None and words and words != folded:  # "Won 🎉", "closed-won!"
+            stage, how = self._by_exact_name(words)
+        return stage, how
+
+    def _by_exact_name(self, folded: str) -> tuple[Stage | None, str]:
         if folded in self.mapped:
             return self.mapped[folded], "map"
         if folded in self.names:

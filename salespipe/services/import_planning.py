@@ -202,6 +202,10 @@ class _Collect:
         self.missing: Counter[str] = Counter()
 
 
+def _amounts(count: int) -> str:
+    return f"{count:,} amount" + ("s" if count != 1 else "")
+
+
 def _closes(cell: str, cache: dict[str, bool]) -> bool:
     """Whether a status (or won yes/no) cell says the deal is won or lost."""
     hit = cache.get(cell)
@@ -275,9 +279,9 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
     plan.nulls = {("\\N" if k == NULL_SENTINEL else k): v for k, v in getattr(plan, "_sample_nulls", {}).items()}
     plan.missing = dict(c.missing)
     if c.comma and not c.dot:
-        plan.decimal, plan.decimal_evidence = ",", f"{c.comma} amounts with a decimal comma (e.g. {c.comma_example!r})"
+        plan.decimal, plan.decimal_evidence = ",", f"{_amounts(c.comma)} with a decimal comma (e.g. {c.comma_example!r})"
     elif c.dot and not c.comma:
-        plan.decimal, plan.decimal_evidence = ".", f"{c.dot} amounts with a decimal point (e.g. {c.dot_example!r})"
+        plan.decimal, plan.decimal_evidence = ".", f"{_amounts(c.dot)} with a decimal point (e.g. {c.dot_example!r})"
     plan.stage_values = {v: (None, n, "") for v, n in c.stage_counts.items()}
     plan._closed_by_status = c.closed_by_status  # type: ignore[attr-defined]
     plan.date_evidence = {f: e.describe() for f, e in c.evidence.items()}
