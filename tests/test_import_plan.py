@@ -262,6 +262,7 @@ def test_owner_is_a_field_and_a_breakdown(cli, tmp_path):
               "C,Kim,won,70,2026-11-03,2026-11-20\n")
     imp(cli, f)
     assert leads(cli)["A"]["owner"] == "Moses"
+    assert sorted(l["title"] for l in cli.json("lead", "list", "--all", "--owner", "moses")) == ["A", "B"]
     groups = {g["group"]: g for g in cli.json("report", "breakdown", "--by", "owner", "--period", "all")["groups"]}
     assert (groups["Moses"]["won"], groups["Moses"]["lost"], groups["Kim"]["won_value"]) == (1, 1, 70)
 

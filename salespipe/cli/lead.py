@@ -91,6 +91,7 @@ def list_(
     ctx: typer.Context,
     stage: Annotated[list[str] | None, typer.Option("--stage", help="Only these stages (repeatable).")] = None,
     source: SourceOpt = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Only leads of this owner (sales agent).")] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only leads with this tag.")] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text in name, company, contact, e-mail, phone, custom fields or external id.")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open leads (the default).")] = False,
@@ -119,7 +120,8 @@ def list_(
 
     with database(ctx, write=False) as conn:
         rows = leads.list_leads(conn, status=chosen[0] if chosen else "open", stages=stage or [],
-                                source=source, tag=tag, text=search, sort=sort, limit=limit, now=now())
+                                source=source, owner=owner, tag=tag, text=search, sort=sort, limit=limit,
+                                now=now())
     records = [lead_record(r.lead, r.probability) for r in rows]
     if mode == "json":
         emit_json(records)

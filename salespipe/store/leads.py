@@ -127,6 +127,7 @@ def search(
     status: str = "open",
     stages: Iterable[str] = (),
     source: str | None = None,
+    owner: str | None = None,
     tag: str | None = None,
     text: str | None = None,
     sort: str = "stage",
@@ -142,6 +143,9 @@ def search(
     if source:
         where.append("l.source = ? COLLATE NOCASE")
         params.append(source)
+    if owner:
+        where.append("l.owner = ? COLLATE NOCASE")
+        params.append(owner)
     if tag:
         where.append("EXISTS (SELECT 1 FROM json_each(l.tags) WHERE json_each.value = ?)")
         params.append(tag)
