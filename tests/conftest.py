@@ -28,6 +28,10 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     time.tzset()
+    # the database exists, empty: read-only commands never create one
+    from salespipe.store.db import connect
+
+    connect(db).close()
     return db
 
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -72,12 +73,14 @@ def state(ctx: typer.Context) -> State:
 
 
 @contextmanager
-def database(ctx: typer.Context, *, write: bool = True, journal: bool = True) -> Iterator[sqlite3.Connection]:
+def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
+             create: bool | None = None) -> Iterator[sqlite3.Connection]:
     """Open the database; with ``write``, run the body as one transaction, journaled (for
-    `salespipe undo`) under the command being run unless ``journal`` is False."""
+    `salespipe undo`) under the command being run unless ``journal`` is False. A command
+    that only reads never creates a database (``create`` defaults to ``write``)."""
     from salespipe.store.db import connect, resolve_path, transaction
 
-    conn = connect(resolve_path(state(ctx).db_flag).path)
+    conn = connect(resolve_path(state(ctx).db_flag).path, create=write if create is None else create)
     try:
         if write:
             with transaction(conn):
@@ -92,6 +95,13 @@ def database(ctx: typer.Context, *, write: bool = True, journal: bool = True) ->
             yield conn
     finally:
         conn.close()
+
+
+def database_path(ctx: typer.Context) -> Path:
+    """The database file this command uses (what no output may overwrite)."""
+    from salespipe.store.db import resolve_path
+
+    return resolve_path(state(ctx).db_flag).path
 
 
 def command_line(ctx: typer.Context) -> str:

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import JsonOpt, database, emit, emit_json, info, now
+from salespipe.cli.common import (
+    JsonOpt,
+    database,
+    database_path,
+    emit,
+    emit_json,
+    info,
+    now,
+)
 
 PeriodOpt = Annotated[str | None, typer.Option(
     "--period", help="this-month, last-month, this-quarter, last-quarter, this-year, last-year, "
@@ -83,33 +91,31 @@ def report(
         return
     data = _build(ctx, options)
     if html or svg:
-        _export(data, html=html, svg=svg)
+        _export(data, html=html, svg=svg, protect=[database_path(ctx)])
     if json_:
         emit_json(data)
     elif not (html or svg):
         _show(data)
 
 
-def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None) -> None:
+def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protect: list[Path]) -> None:
     import io
 
     from rich.console import Console
 
     from salespipe.render.report import report_renderable
+    from salespipe.services.files import output_file
 
     console = Console(record=True, width=100, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     console.print(report_renderable(data, plain=False))
-    try:
-        if html:
-            console.save_html(str(html), clear=False)
-            info(f"Wrote {html}")
-        if svg:
-            console.save_svg(str(svg), title=f"salespipe report {data['as_of'][:10]}", clear=False)
-            info(f"Wrote {svg}")
-    except OSError as exc:
-        from salespipe.domain.errors import SalespipeError
-
-        raise SalespipeError(f"cannot write {exc.filename!r}: {exc.strerror}") from None
+    if html:
+        with output_file(html, protect=protect) as f:
+            f.write(console.export_html(clear=False))
+        info(f"Wrote {html}")
+    if svg:
+        with output_file(svg, protect=protect) as f:
+            f.write(console.export_svg(title=f"salespipe report {data['as_of'][:10]}", clear=False))
+        info(f"Wrote {svg}")
 
 
 def _section_command(name: str, summary: str, example: str) -> None:

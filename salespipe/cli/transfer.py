@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import JsonOpt, database, emit_json, info, now
+from salespipe.cli.common import JsonOpt, database, database_path, emit_json, info, now
+
 
 def import_(
     ctx: typer.Context,
@@ -65,8 +66,13 @@ def import_(
         save_mapping=save_mapping, accept_partial=accept_partial, columns=column_names, escape=escape,
     )
     moment = now()
-    with database(ctx, write=False) as conn, _progress(enabled=not quiet and not json_) as progress:
+    target = database_path(ctx)
+    created = not target.exists()
+    with database(ctx, write=False, create=True) as conn, _progress(enabled=not quiet and not json_) as progress:
         summary = import_csv(conn, options, now=moment, progress=progress)
+    if created and not summary.committed:  # a dry run or a refusal leaves no database behind
+        for leftover in (target, *(target.with_name(target.name + side) for side in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
     from salespipe.render.imports import fit, plan_lines, questions_lines, summary_lines
 
     if json_:
@@ -125,7 +131,12 @@ class _progress:
     def __enter__(self) -> Any:
         if not self.enabled:
             return None
-        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TimeRemainingColumn,
+        )
 
         from salespipe.render.output import make_console
 
@@ -156,25 +167,21 @@ def export(
 
     Example: salespipe export --format csv --out pipeline.csv
     """
-    from salespipe.domain.errors import SalespipeError
+    from contextlib import nullcontext
+
     from salespipe.render.output import write_csv, write_json_list, write_jsonl
     from salespipe.services.exporter import export as export_records
+    from salespipe.services.files import output_file
 
     with database(ctx, write=False) as conn:
         data = export_records(conn, fmt=fmt, what=what)
-        try:
-            target = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
-        except OSError as exc:
-            raise SalespipeError(f"cannot write {str(out)!r}: {exc.strerror}") from None
-        try:
+        destination = output_file(out, protect=[database_path(ctx)]) if out else nullcontext(sys.stdout)
+        with destination as target:
             if fmt == "csv":
                 count = write_csv(target, data.header, data.records)
             elif fmt == "jsonl":
                 count = write_jsonl(target, data.records)
             else:
                 count = write_json_list(target, data.key, data.records)
-        finally:
-            if out:
-                target.close()
     if out:
         info(f"Exported {count} {data.key} to {out}.")

@@ -6,7 +6,18 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import CsvOpt, JsonOpt, LeadId, database, emit, emit_json, info, now, output_mode
+from salespipe.cli.common import (
+    CsvOpt,
+    JsonOpt,
+    LeadId,
+    database,
+    database_path,
+    emit,
+    emit_json,
+    info,
+    now,
+    output_mode,
+)
 
 TaskId = Annotated[int, typer.Argument(metavar="TASK_ID", help="The task's id (see salespipe task list).",
                                        show_default=False)]
@@ -205,14 +216,11 @@ def task_export(ctx: typer.Context,
     """
     from pathlib import Path
 
-    from salespipe.domain.errors import SalespipeError
+    from salespipe.services.files import write_atomically
     from salespipe.services.work import tasks_ics
 
     with database(ctx, write=False) as conn:
         data = tasks_ics(conn, now=now())
     path = Path(ics).expanduser()
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise SalespipeError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+    write_atomically(path, data, protect=[database_path(ctx)])
     info(f"Wrote {data.count(b'BEGIN:VEVENT')} open task(s) to {path}.")

@@ -1,42 +1,55 @@
 """Writing output files safely: never over the database or an input, never half a file.
 
-Every output goes to a temporary file in the target's folder (created 0600) and is renamed over
-the target only when complete, so a failure leaves the old file as it was.
+Every output goes to a temporary file in the target's folder (created 0600, as the database)
+and is renamed over the target only when complete, so a failure leaves the old file as it was.
+A target that is a device or a pipe (``/dev/stdout``) is written as it is.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from salespipe.domain.errors import SalespipeError
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def _same(a: Path, b: Path) -> bool:
     try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
+        return os.path.samefile(a, b)
     except OSError:
-        return False
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def check_output(path: Path, protect: Iterable[Path]) -> None:
-    """Refuse ``path`` when it is one of ``protect`` (an input, the database and its -wal/-shm)."""
+    """Refuse ``path`` when it is one of ``protect`` (an input, the database and its -wal,
+    -shm and -journal files), by name or as the same file under another name."""
+    if not str(path):
+        raise SalespipeError("an output path cannot be empty")
     for other in protect:
-        candidates = [other, Path(f"{other}-wal"), Path(f"{other}-shm"), Path(f"{other}-journal")]
-        for candidate in candidates:
-            if _same(path, candidate) or path.resolve() == candidate.resolve():
+        for candidate in (other, *(Path(f"{other}{side}") for side in SIDE_FILES)):
+            if _same(path, candidate):
                 raise SalespipeError(f"refusing to write {str(path)!r}: it is {str(candidate)!r}, "
                                      "which this command reads; choose another file")
 
 
-def write_atomically(path: Path, text: str, *, protect: Iterable[Path] = ()) -> None:
+@contextmanager
+def output_file(path: Path, *, protect: Iterable[Path] = (), binary: bool = False) -> Iterator[IO[Any]]:
+    """A file to write ``path`` through; it replaces ``path`` only if the block succeeds."""
+    path = Path(path).expanduser()
     check_output(path, protect)
+    mode = "wb" if binary else "w"
+    encoding = None if binary else "utf-8"
+    newline = None if binary else ""
     if path.exists() and not path.is_file():  # a device or a pipe: written as it is
         try:
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
+            with open(path, mode, encoding=encoding, newline=newline) as f:
+                yield f
         except OSError as exc:
             raise SalespipeError(f"cannot write {str(path)!r}: {exc.strerror}") from None
         return
@@ -46,9 +59,17 @@ def write_atomically(path: Path, text: str, *, protect: Iterable[Path] = ()) -> 
     except OSError as exc:
         raise SalespipeError(f"cannot write {str(path)!r}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as f:
+            yield f
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise SalespipeError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: str | bytes, *, protect: Iterable[Path] = ()) -> None:
+    with output_file(path, protect=protect, binary=isinstance(data, bytes)) as f:
+        f.write(data)

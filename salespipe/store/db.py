@@ -32,7 +32,9 @@ class DbLocation(NamedTuple):
 
 def resolve_path(flag: str | None, environ: dict[str, str] | os._Environ[str] = os.environ) -> DbLocation:
     """``--db`` beats ``$SALESPIPE_DB`` beats ``$XDG_DATA_HOME/salespipe/salespipe.db``."""
-    if flag:
+    if flag is not None:
+        if not flag.strip():
+            raise SalespipeError("--db needs a path to a database file")
         return DbLocation(Path(flag).expanduser(), "from --db")
     if environ.get(ENV_VAR):
         return DbLocation(Path(environ[ENV_VAR]).expanduser(), f"from ${ENV_VAR}")
@@ -44,8 +46,12 @@ def resolve_path(flag: str | None, environ: dict[str, str] | os._Environ[str] = 
 
 
 def _create_private_file(path: Path) -> None:
+    """The database file, 0600, in a folder that is made 0700 if salespipe creates it."""
     try:
+        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
         path.parent.mkdir(parents=True, exist_ok=True)
+        for folder in missing:
+            os.chmod(folder, 0o700)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
@@ -54,13 +60,17 @@ def _create_private_file(path: Path) -> None:
         raise SalespipeError(f"cannot create database {str(path)!r}: {exc.strerror}") from None
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """Open (creating with mode 0600 if needed) and migrate the database at ``path``."""
+def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
+    """Open (creating with mode 0600 if needed and ``create``) and migrate the database at
+    ``path``. A file that is not a salespipe database is refused and left untouched."""
     path = Path(path)
     if str(path) != ":memory:":
         if path.is_dir():
             raise SalespipeError(f"database path {str(path)!r} is a directory")
         if not path.exists():
+            if not create:
+                raise SalespipeError(f"there is no salespipe database at {str(path)!r}; check the path "
+                                     "(salespipe db path shows which is used), or add a lead to start one")
             _create_private_file(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -74,6 +84,8 @@ def connect(path: Path | str) -> sqlite3.Connection:
         raise SalespipeError(f"cannot open database {str(path)!r}: {exc}") from None
     from salespipe.store.schema_version import SCHEMA_VERSION
 
+    if version == 0:
+        _refuse_foreign(conn, path)
     if version < SCHEMA_VERSION:
         from salespipe.store.migrations import migrate
 
@@ -86,6 +98,24 @@ def connect(path: Path | str) -> sqlite3.Connection:
             f"knows ({SCHEMA_VERSION}); upgrade salespipe"
         )
     return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """An empty file or a salespipe database (even half migrated) may be migrated; another
+    application's SQLite file is refused before anything is written to it."""
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        ours = "_sqlite_migrations" in tables and conn.execute(
+            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'salespipe' LIMIT 1").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise SalespipeError(f"cannot open database {str(path)!r}: {exc}") from None
+    if tables and not ours:
+        conn.close()
+        shown = ", ".join(tables[:5]) + (" ..." if len(tables) > 5 else "")
+        raise SalespipeError(f"{str(path)!r} is an SQLite file of another application (tables: {shown}); "
+                             "salespipe leaves it untouched: give --db a new file or a salespipe database")
 
 
 @contextmanager

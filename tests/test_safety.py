@@ -1,0 +1,87 @@
+"""Hostile and careless use (issue #9): outputs never over the database or an input, other
+applications' SQLite files untouched, nothing created by a command that only reads, private
+files and folders."""
+
+import os
+import sqlite3
+import stat
+
+import pytest
+from conftest import dump
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+@pytest.mark.parametrize("command", [
+    ["report", "--html"], ["report", "--svg"], ["task", "export", "--ics"], ["export", "--out"],
+])
+def test_no_output_overwrites_the_database(cli, db_path, add_lead, command, suffix):
+    add_lead("Anna", "--value", "100")
+    target = db_path.with_name(db_path.name + suffix)
+    target.touch()
+    before, raw = dump(db_path), db_path.read_bytes()
+    result = cli("--db", str(db_path), *command, str(target), code=1)
+    assert "refusing to write" in result.stderr
+    assert dump(db_path) == before and db_path.read_bytes() == raw
+
+
+def test_an_output_under_another_name_is_still_the_database(cli, db_path, tmp_path, add_lead):
+    add_lead("Anna")
+    link = tmp_path / "alias.html"
+    os.symlink(db_path, link)
+    assert "refusing to write" in cli("report", "--html", str(link), code=1).stderr
+    assert cli.json("lead", "list")[0]["title"] == "Anna"
+
+
+def test_outputs_are_written_whole_and_private(cli, tmp_path, add_lead):
+    add_lead("Anna", "--value", "100")
+    for command, name in ((["report", "--html"], "r.html"), (["report", "--svg"], "r.svg"),
+                          (["task", "export", "--ics"], "t.ics"), (["export", "--out"], "x.csv")):
+        path = tmp_path / name
+        cli(*command, str(path))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    # a failing write leaves the old file as it was
+    old = tmp_path / "x.csv"
+    before = old.read_bytes()
+    if os.path.exists("/dev/full"):
+        assert "cannot write" in cli("export", "--out", "/dev/full", code=1).stderr
+    assert old.read_bytes() == before
+
+
+def test_another_applications_sqlite_file_is_left_untouched(cli, tmp_path):
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    conn.execute("INSERT INTO notes (body) VALUES ('mine')")
+    conn.commit()
+    conn.close()
+    raw = other.read_bytes()
+    for command in (["lead", "list"], ["lead", "add", "X"], ["import", "/dev/null"]):
+        result = cli("--db", str(other), *command, code=1)
+        assert "an SQLite file of another application (tables: notes)" in result.stderr
+    assert other.read_bytes() == raw
+    assert not (tmp_path / "other.sqlite-wal").exists()
+
+
+def test_a_read_only_command_creates_no_database(cli, tmp_path):
+    missing = tmp_path / "dmeo.db"
+    result = cli("--db", str(missing), "lead", "list", code=1)
+    assert "there is no salespipe database at" in result.stderr
+    assert not missing.exists()
+    f = tmp_path / "l.csv"
+    f.write_text("name,stage\nA,Engaging\nB,Engaging\n")
+    cli("--db", str(missing), "import", str(f), "--dry-run", code=2)
+    cli("--db", str(missing), "import", str(f), code=2)
+    assert not missing.exists()
+    assert "--db needs a path" in cli("--db", "", "lead", "list", code=1).stderr
+
+
+def test_the_data_folder_is_private(cli, tmp_path):
+    old = os.umask(0)
+    try:
+        cli("--db", str(tmp_path / "new" / "deep" / "p.db"), "lead", "add", "Anna")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "new" / "deep").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "new" / "deep" / "p.db").stat().st_mode) == 0o600
