@@ -85,3 +85,39 @@ def test_the_data_folder_is_private(cli, tmp_path):
     assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "new" / "deep").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "new" / "deep" / "p.db").stat().st_mode) == 0o600
+
+
+def test_undo_runs_no_sql_from_the_database(cli, db_path, tmp_path, add_lead):
+    """A received database with planted undo data: undo refuses it and writes nothing anywhere."""
+    add_lead("Anna")
+    conn = sqlite3.connect(db_path)
+    change = conn.execute("INSERT INTO changes (command, at) VALUES ('salespipe lead add X', "
+                          "'2026-11-26T09:00:00Z')").lastrowid
+    for table, op in (("sqlite_master", "delete"), ("leads; ATTACH DATABASE 'x' AS p", "insert")):
+        conn.execute("DELETE FROM undo_log WHERE change_id = ?", (change,))
+        conn.execute("INSERT INTO undo_log (change_id, tbl, op, row_id) VALUES (?, ?, ?, 1)", (change, table, op))
+        conn.commit()
+        before = dump(db_path)
+        result = cli("undo", "--yes", code=1)
+        assert "nothing was undone" in result.stderr
+        assert dump(db_path) == before
+    # a column the table does not have
+    conn.execute("DELETE FROM undo_log WHERE change_id = ?", (change,))
+    entry = conn.execute("INSERT INTO undo_log (change_id, tbl, op, row_id) VALUES (?, 'leads', 'update', 1)",
+                         (change,)).lastrowid
+    conn.execute("INSERT INTO undo_values (entry_id, col, value) VALUES (?, 'title = 1; --', 'x')", (entry,))
+    conn.commit()
+    conn.close()
+    before = dump(db_path)
+    assert "columns that leads does not have" in cli("undo", "--yes", code=1).stderr
+    assert dump(db_path) == before
+    assert not list(tmp_path.glob("x*"))
+
+
+def test_undo_restores_values_with_nul_bytes_exactly(cli, db_path, add_lead):
+    lead_id = add_lead("Anna\x00Berger")
+    cli("lead", "edit", str(lead_id), "--name", "Plain")
+    cli("undo", "--yes")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT title FROM leads WHERE id = ?", (lead_id,)).fetchone()[0] == "Anna\x00Berger"
+    conn.close()

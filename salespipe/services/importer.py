@@ -240,9 +240,8 @@ def import_csv(
             if not (options.dry_run or (options.strict and summary.rejected)):
                 lead_store.restore_indexes(conn, deferred)
             # undo removes the inserted leads (their events go with them) in one statement
-            if writer.next_id > writer.first_new_id:
-                journal.record(conn, journal.current(conn),
-                               f"DELETE FROM leads WHERE id >= {writer.first_new_id} AND id < {writer.next_id}")
+            journal.record_inserted_range(conn, journal.current(conn), "leads",
+                                          writer.first_new_id, writer.next_id)
             journal.end(conn)
             if options.dry_run or (options.strict and summary.rejected):
                 raise _Rollback

@@ -1,21 +1,29 @@
 """The change journal behind `salespipe undo` and `salespipe history`.
 
-Triggers on the journaled tables (see ``migrations.create_journal_triggers``) write the SQL
-that reverts each row change into ``undo_log``, under the command that is running
-(``journal_state.change_id``). A command opens its change with ``begin`` and closes it with
-``end`` inside its own transaction, so the journal and the change commit or roll back together.
+Triggers on the journaled tables (see ``migrations.create_row_image_triggers``) record each
+row change as data: table, operation and rowid in ``undo_log``, the old values in
+``undo_values``, under the command that is running (``journal_state.change_id``). A command
+opens its change with ``begin`` and closes it with ``end`` inside its own transaction, so the
+journal and the change commit or roll back together.
+
+``revert`` builds the reverting statements in code, for salespipe's own tables and their real
+columns only; nothing read from the database file is ever run as SQL (a received file could
+carry planted undo data).
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-_TABLE_RE = re.compile(r"^(?:DELETE FROM|UPDATE|INSERT INTO) (\w+)")
+from salespipe.domain.errors import SalespipeError
+
+# The tables undo may touch (the journaled ones; migrations.JOURNALED).
+TABLES = ("leads", "stage_events", "activities", "tasks", "lead_criteria", "stages", "settings",
+          "targets", "rules", "rule_runs")
 
 
 def begin(conn: sqlite3.Connection, command: str, at: str) -> int:
@@ -49,17 +57,20 @@ def paused(conn: sqlite3.Connection) -> Iterator[int | None]:
         conn.execute("UPDATE journal_state SET change_id = ?", (change_id,))
 
 
-def record(conn: sqlite3.Connection, change_id: int | None, sql: str) -> None:
-    if change_id is not None:
-        conn.execute("INSERT INTO undo_log (change_id, sql) VALUES (?, ?)", (change_id, sql))
+def record_inserted_range(conn: sqlite3.Connection, change_id: int | None, table: str,
+                          first: int, end: int) -> None:
+    """A bulk insert of rowids ``first`` .. ``end - 1`` (undo deletes them in one statement)."""
+    if change_id is not None and end > first:
+        conn.execute("INSERT INTO undo_log (change_id, tbl, op, row_id, row_id_end) "
+                     "VALUES (?, ?, 'insert_range', ?, ?)", (change_id, table, first, end))
 
 
 def summary(conn: sqlite3.Connection, change_id: int) -> dict[str, int]:
     """How many row changes per table the change made (what undoing it will revert)."""
     counts: Counter[str] = Counter()
-    for (sql,) in conn.execute("SELECT sql FROM undo_log WHERE change_id = ?", (change_id,)):
-        m = _TABLE_RE.match(sql)
-        counts[m.group(1) if m else "?"] += 1
+    for table, op, first, end in conn.execute(
+            "SELECT tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ?", (change_id,)):
+        counts[str(table)] += (int(end) - int(first)) if op == "insert_range" else 1
     return dict(counts)
 
 
@@ -74,12 +85,41 @@ def last(conn: sqlite3.Connection) -> dict[str, Any] | None:
 
 
 def revert(conn: sqlite3.Connection, change_id: int) -> None:
-    """Run the change's undo SQL newest first, without recording, and forget the change.
-    Foreign keys are checked at commit, after every row is back."""
+    """Revert the change newest row first, without recording, and forget it. Foreign keys are
+    checked at commit, after every row is back. Undo data that names another table, a column
+    the table does not have or an unknown operation is refused, and nothing is reverted."""
     conn.execute("PRAGMA defer_foreign_keys = ON")
+    entries = conn.execute("SELECT id, tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ? "
+                           "ORDER BY id DESC", (change_id,)).fetchall()
+    columns = {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in TABLES}
+    statements = [_statement(conn, columns, *entry) for entry in entries]
     with paused(conn):
-        for (sql,) in conn.execute("SELECT sql FROM undo_log WHERE change_id = ? ORDER BY id DESC",
-                                   (change_id,)).fetchall():
-            conn.execute(sql)
-    conn.execute("DELETE FROM undo_log WHERE change_id = ?", (change_id,))
+        for sql, params in statements:
+            conn.execute(sql, params)
     conn.execute("DELETE FROM changes WHERE id = ?", (change_id,))
+
+
+def _statement(conn: sqlite3.Connection, columns: dict[str, list[str]], entry_id: int, table: Any,
+               op: Any, row_id: Any, row_id_end: Any) -> tuple[str, tuple[Any, ...]]:
+    if table not in columns or not isinstance(row_id, int):
+        raise SalespipeError(f"the undo data of this change names {table!r}, which is not a salespipe "
+                             "table; nothing was undone (the database file may have been tampered with)")
+    name = f'"{table}"'  # one of TABLES: no quoting problem
+    if op == "insert":
+        return f"DELETE FROM {name} WHERE rowid = ?", (row_id,)
+    if op == "insert_range" and isinstance(row_id_end, int):
+        return f"DELETE FROM {name} WHERE rowid >= ? AND rowid < ?", (row_id, row_id_end)
+    if op not in ("update", "delete"):
+        raise SalespipeError(f"the undo data of this change holds an unknown operation {op!r}; nothing was undone")
+    image = dict(conn.execute("SELECT col, value FROM undo_values WHERE entry_id = ?", (entry_id,)).fetchall())
+    known = columns[table]
+    if not image or set(image) - set(known):
+        raise SalespipeError(f"the undo data of this change names columns that {table} does not have; "
+                             "nothing was undone (the database file may have been tampered with)")
+    cols = [c for c in known if c in image]  # the real column names, in the table's order
+    values = tuple(image[c] for c in cols)
+    if op == "update":
+        assignments = ", ".join(f'"{c}" = ?' for c in cols)
+        return f"UPDATE {name} SET {assignments} WHERE rowid = ?", (*values, row_id)
+    return (f"INSERT INTO {name} (rowid, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
+            f"VALUES (?, {', '.join('?' for _ in cols)})", (row_id, *values))

@@ -209,8 +209,9 @@ def m008_create_lead_criteria(db: Database) -> None:
     db.execute("INSERT INTO settings (key, value) VALUES ('criteria', 'budget,authority,need,timeline')")
 
 
-# Tables whose changes `salespipe undo` can revert. A migration that adds a table or a column
-# to one of these must call `create_journal_triggers` again (it drops and recreates them).
+# Tables whose changes `salespipe undo` can revert (store.journal.TABLES). A migration that
+# adds a table or a column to one of these must call `create_row_image_triggers` again (it
+# drops and recreates them).
 JOURNALED = ("leads", "stage_events", "activities", "tasks", "lead_criteria", "stages", "settings",
              "targets", "rules", "rule_runs")
 
@@ -330,6 +331,60 @@ def m010_rebuild_leads_for_imports(db: Database) -> None:
     db.conn.executemany("UPDATE leads SET email_key = ?, name_key = ? WHERE id = ?",
                         [(email_key(e), name_key(t, c), i) for i, e, t, c in rows])
     create_journal_triggers(db)
+
+
+def create_row_image_triggers(db: Database) -> None:
+    """For each change to a journaled table, a trigger records what reverts it as data: the
+    table, the operation and the rowid in ``undo_log``, the old values (exactly, NUL bytes and
+    all) in ``undo_values``, under the command being run (``journal_state.change_id``; NULL =
+    not recording). ``salespipe undo`` builds the statements in code; no SQL text is stored."""
+    recording = "(SELECT change_id FROM journal_state) IS NOT NULL"
+    entry = ("INSERT INTO undo_log (change_id, tbl, op, row_id) "
+             "VALUES ((SELECT change_id FROM journal_state), '{table}', '{op}', {row})")
+    newest = "(SELECT max(id) FROM undo_log)"
+    for table in JOURNALED:
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+        for event in ("insert", "update", "delete"):
+            db.execute(f"DROP TRIGGER IF EXISTS journal_{table}_{event}")
+        image = ("INSERT INTO undo_values (entry_id, col, value) VALUES "
+                 + ", ".join(f"({newest}, '{c}', old.\"{c}\")" for c in columns))
+        db.execute(f"CREATE TRIGGER journal_{table}_insert AFTER INSERT ON {table} WHEN {recording} BEGIN "
+                   f"{entry.format(table=table, op='insert', row='new.rowid')}; END")
+        db.execute(f"CREATE TRIGGER journal_{table}_update AFTER UPDATE ON {table} WHEN {recording} BEGIN "
+                   f"{entry.format(table=table, op='update', row='old.rowid')}; {image}; END")
+        db.execute(f"CREATE TRIGGER journal_{table}_delete BEFORE DELETE ON {table} WHEN {recording} BEGIN "
+                   f"{entry.format(table=table, op='delete', row='old.rowid')}; {image}; END")
+
+
+@migrations()
+def m011_journal_row_images(db: Database) -> None:
+    """Undo data becomes row images instead of SQL text, which a received database file could
+    have planted. Old undo data cannot be read as images, so the journal starts afresh."""
+    for statement in (
+        "DROP TABLE undo_log",
+        "DELETE FROM changes",
+        """
+        CREATE TABLE undo_log (           -- what reverts a change, one row change at a time
+            id         INTEGER PRIMARY KEY,
+            change_id  INTEGER NOT NULL REFERENCES changes(id) ON DELETE CASCADE,
+            tbl        TEXT NOT NULL,      -- a journaled salespipe table
+            op         TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete', 'insert_range')),
+            row_id     INTEGER NOT NULL,   -- the row's rowid ('insert_range': the first)
+            row_id_end INTEGER             -- 'insert_range': one past the last rowid
+        )
+        """,
+        "CREATE INDEX idx_undo_log_change ON undo_log(change_id)",
+        """
+        CREATE TABLE undo_values (        -- the old values of an updated or deleted row
+            entry_id INTEGER NOT NULL REFERENCES undo_log(id) ON DELETE CASCADE,
+            col      TEXT NOT NULL,
+            value,                         -- exactly as it was (any type)
+            PRIMARY KEY (entry_id, col)
+        ) WITHOUT ROWID
+        """,
+    ):
+        db.execute(statement)
+    create_row_image_triggers(db)
 
 
 def migrate(conn: sqlite3.Connection) -> None:
