@@ -7,8 +7,8 @@ salespipe's own parsing.
 import csv
 import json
 import tempfile
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from conftest import DATASETS, dump

@@ -121,3 +121,46 @@ def test_undo_restores_values_with_nul_bytes_exactly(cli, db_path, add_lead):
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT title FROM leads WHERE id = ?", (lead_id,)).fetchone()[0] == "Anna\x00Berger"
     conn.close()
+
+
+HOSTILE = "x\x1b]52;c;aGk=\x07 \x1b[2J\r\x08\x9b1m [/red] [link=http://evil]y[/link] \u202etxt"
+
+
+def _no_raw_controls(text):
+    return not any(c in text for c in ("\x1b]", "\x1b[2J", "\x07", "\r", "\x08", "\x9b", "\u202e"))
+
+
+def test_data_never_reaches_the_terminal_unescaped(cli, add_lead, monkeypatch):
+    lead_id = add_lead(HOSTILE, "--company", HOSTILE, "--tag", "t\x1b[31m", "--field", f"f={HOSTILE}")
+    cli("log", str(lead_id), "--call", HOSTILE)
+    cli("task", "add", str(lead_id), HOSTILE, "--due", "tomorrow")
+    for command in (["lead", "list"], ["lead", "show", str(lead_id)], ["today"], ["report"],
+                    ["report", "breakdown", "--by", "[/red]"], ["task", "list"], ["history"]):
+        result = cli(*command)
+        assert _no_raw_controls(result.stdout + result.stderr), command
+    assert "\\x1b]52;c;aGk=" in cli("lead", "show", str(lead_id)).stdout
+    # JSON stays exact
+    assert cli.json("lead", "show", str(lead_id))["title"] == HOSTILE.strip()
+
+
+def test_markup_in_data_is_text_on_a_terminal(cli, add_lead, monkeypatch):
+    import io
+
+    from salespipe.render import output
+
+    add_lead("[/red] [blink]boom[/blink]", "--company", "[link=http://evil]Acme[/link]")
+    buffer = io.StringIO()
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr(output, "is_plain", lambda stream=None: False)
+
+    def terminal_console(*, stderr=False):
+        from rich.console import Console
+
+        return Console(file=buffer, force_terminal=True, width=100, markup=False, highlight=False)
+
+    monkeypatch.setattr(output, "make_console", terminal_console)
+    cli("lead", "list")
+    cli("lead", "show", "1")
+    text = buffer.getvalue()
+    assert "[/red] [blink]boom[/blink]" in text and "[link=http://evil]Acme[/link]" in text
+    assert "\x1b]8;" not in text and "\x1b[5m" not in text  # no link, no blink

@@ -25,7 +25,9 @@ T = TypeVar("T")
 
 
 def fail(message: str, code: int = ExitStatus.ERROR) -> typer.Exit:
-    typer.echo(f"Error: {message}", err=True)
+    from salespipe.render.output import visible
+
+    typer.echo(f"Error: {visible(message)}", err=True)
     return typer.Exit(code)
 
 
@@ -149,20 +151,23 @@ def output_mode(json_: bool, csv_: bool = False) -> str:
 
 
 def emit(thing: Any) -> None:
-    """Write a renderable, or text, to stdout."""
+    """Write a renderable, or text, to stdout, for a person: control characters from data are
+    shown, never acted on (``render.output.visible``)."""
+    from salespipe.render.output import visible
+
     if isinstance(thing, str):
-        sys.stdout.write(thing)
+        sys.stdout.write(visible(thing))
         sys.stdout.flush()
         return
-    from salespipe.render.output import is_plain, make_console
+    from salespipe.render.output import is_plain, make_console, safe_renderable
 
     console = make_console()
     if not is_plain():
-        console.print(thing)
+        console.print(safe_renderable(console, thing))
         return
     with console.capture() as captured:
         console.print(thing)
-    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    sys.stdout.write("".join(visible(line.rstrip()) + "\n" for line in captured.get().splitlines()))
     sys.stdout.flush()
 
 
@@ -182,8 +187,10 @@ def run_hook(name: str, payload: dict[str, Any]) -> None:
 
 
 def info(message: str) -> None:
-    """A message for the person (stderr), never data."""
-    typer.echo(message, err=True)
+    """A message for the person (stderr), never data; control characters are shown."""
+    from salespipe.render.output import visible
+
+    typer.echo(visible(message), err=True)
 
 
 # Options shared by many commands --------------------------------------------------------------

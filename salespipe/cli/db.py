@@ -24,5 +24,7 @@ def path(ctx: typer.Context, json_: JsonOpt = False) -> None:
         emit_json({"path": str(location.path), "reason": location.reason,
                    "exists": location.path.exists()})
         return
-    typer.echo(str(location.path))
+    from salespipe.render.output import visible
+
+    typer.echo(visible(str(location.path)))
     info(f"({location.reason}{'' if location.path.exists() else '; not created yet'})")

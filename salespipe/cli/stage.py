@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from salespipe.cli.common import CsvOpt, JsonOpt, database, emit, emit_json, info, output_mode
+from salespipe.cli.common import (
+    CsvOpt,
+    JsonOpt,
+    database,
+    emit,
+    emit_json,
+    info,
+    output_mode,
+)
 
 app = typer.Typer(help="Shape the pipeline: list, add, rename, set, move and remove stages.",
                   no_args_is_help=True)

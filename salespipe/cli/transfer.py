@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import JsonOpt, database, database_path, emit_json, info, now
+from salespipe.cli.common import JsonOpt, database, database_path, emit, emit_json, info, now
 
 
 def import_(
@@ -79,7 +79,7 @@ def import_(
         emit_json(summary.to_json())
     else:
         if dry_run:  # the plan is what was asked for: stdout
-            typer.echo(fit(plan_lines(summary.plan)))
+            emit(fit(plan_lines(summary.plan)) + "\n")
         elif summary.refused:
             info(fit(plan_lines(summary.plan)))
         if summary.refused:

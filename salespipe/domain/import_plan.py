@@ -18,7 +18,12 @@ from typing import Any
 
 from salespipe.domain.errors import InvalidValue
 from salespipe.domain.import_columns import CUSTOM_PREFIX, FIELDS, fold
-from salespipe.domain.import_vocabulary import LOST_WORDS, OPEN_WORDS, STAGE_VALUES, WON_WORDS
+from salespipe.domain.import_vocabulary import (
+    LOST_WORDS,
+    OPEN_WORDS,
+    STAGE_VALUES,
+    WON_WORDS,
+)
 from salespipe.domain.models import Stage, StageKind
 from salespipe.domain.stages import Pipeline
 

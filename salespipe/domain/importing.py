@@ -38,7 +38,12 @@ from salespipe.domain.errors import InvalidValue, SalespipeError
 from salespipe.domain.import_columns import fold
 from salespipe.domain.import_dates import parse_import_datetime
 from salespipe.domain.import_plan import Plan, StageResolver, status_kind
-from salespipe.domain.import_vocabulary import CURRENCY_NAMES, FALSE_WORDS, PERIOD_WORDS, TRUE_WORDS
+from salespipe.domain.import_vocabulary import (
+    CURRENCY_NAMES,
+    FALSE_WORDS,
+    PERIOD_WORDS,
+    TRUE_WORDS,
+)
 from salespipe.domain.keys import email_key
 from salespipe.domain.models import EMAIL_RE, MAX_TEXT, Stage, StageKind
 from salespipe.domain.money import normalize_currency, parse_money

@@ -6,15 +6,15 @@ from the file is shown with control characters made visible.
 
 from __future__ import annotations
 
-import re
 import shlex
 import shutil
 import textwrap
 from typing import Any
 
+from salespipe.render.output import visible
+
 MAX_PRINTED = 20
 DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # summary key -> (what one is, what several are)
 FIELD_WORDS = {
     "close_date_won": ("won deal without a close date", "won deals without a close date"),
@@ -48,11 +48,6 @@ def fit(lines: list[str], width: int | None = None) -> str:
 
 def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def visible(text: str) -> str:
-    """Control characters (terminal escapes, CR, C1) shown as ``\\x1b`` instead of acted on."""
-    return _CONTROL_RE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def plan_lines(plan: Any) -> list[str]:

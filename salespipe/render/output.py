@@ -9,9 +9,33 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from typing import IO, Any
+
+# What a terminal acts on instead of showing: C0 controls but newline and tab (ESC starts
+# OSC 52 clipboard writes, OSC 8 links, screen clears; CR and backspace overwrite what was
+# shown), DEL, C1 controls (CSI as one byte), and the Unicode bidi controls that reorder text.
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text as a terminal should show it: every control character written out (``\x1b``,
+    ``\r``, ``\u202e``) instead of acted on. Newlines and tabs stay."""
+    return _UNSAFE_RE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def safe_renderable(console: Any, renderable: Any) -> Any:
+    """``renderable`` rendered for ``console`` with the text of every segment made visible;
+    Rich's own styles and control segments are kept as they are."""
+    from rich.segment import Segment, Segments
+
+    segments = [seg if seg.control or not _UNSAFE_RE.search(seg.text)
+                else Segment(visible(seg.text), seg.style, seg.control)
+                for seg in console.render(renderable, console.options)]
+    return Segments(segments)
+
 
 # Cells starting with these are formulas to a spreadsheet (OWASP "CSV injection").
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -32,8 +56,9 @@ def make_console(*, stderr: bool = False) -> Any:
 
     stream = sys.stderr if stderr else sys.stdout
     plain = is_plain(stream)
+    # markup=False: text from data ("[/red]", "[link=...]") is never read as Rich markup
     return Console(file=stream, highlight=False, no_color=plain, force_terminal=None if not plain else False,
-                   emoji=False, soft_wrap=False)
+                   emoji=False, soft_wrap=False, markup=False)
 
 
 def to_json(data: Any) -> str:

@@ -27,7 +27,13 @@ from salespipe.domain.import_columns import (
     suggest_field,
 )
 from salespipe.domain.import_dates import DateEvidence
-from salespipe.domain.import_plan import DATE_FIELDS, MappingFile, Plan, Question, StageResolver
+from salespipe.domain.import_plan import (
+    DATE_FIELDS,
+    MappingFile,
+    Plan,
+    Question,
+    StageResolver,
+)
 from salespipe.domain.import_vocabulary import KEY_FIELDS, NULL_MARKERS
 from salespipe.services.import_reading import NULL_SENTINEL, Layout, rows
 
