@@ -164,3 +164,32 @@ def test_markup_in_data_is_text_on_a_terminal(cli, add_lead, monkeypatch):
     text = buffer.getvalue()
     assert "[/red] [blink]boom[/blink]" in text and "[link=http://evil]Acme[/link]" in text
     assert "\x1b]8;" not in text and "\x1b[5m" not in text  # no link, no blink
+
+
+def test_csv_export_quotes_bare_cr_and_round_trips_what_was_typed(cli, tmp_path, db_path, add_lead):
+    lead_id = add_lead("'=kept apostrophe", "--company", "a\rb=HYPERLINK(1)", "--tag", "x;y", "--tag", "p|q",
+                       "--field", "note=  two leading spaces")
+    out = tmp_path / "x.csv"
+    cli("export", "--out", str(out))
+    raw = out.read_bytes()
+    assert b'"a\rb=HYPERLINK(1)"' in raw  # quoted: a CR-splitting reader keeps it in its cell
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+    other = tmp_path / "other.db"
+    cli("--db", str(other), "import", str(out))
+    original = cli.json("lead", "show", str(lead_id))
+    copy = cli.json("--db", str(other), "lead", "list", "--all")[0]
+    for key in ("title", "company", "tags", "fields"):
+        assert copy[key] == original[key], key
+    assert copy["fields"]["note"] == "  two leading spaces"
+
+
+def test_the_rejects_file_neutralises_formulas(cli, tmp_path):
+    f = tmp_path / "l.csv"
+    f.write_text("name,amount,email\n" + "".join(f"=cmd|' /C calc'!A{i},oops,@x{i}\n" for i in range(12)))
+    cli("import", str(f), "--accept-partial", code=1)
+    import csv as csv_module
+
+    with open(tmp_path / "l.csv.rejects.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv_module.reader(fh))[1:]
+    assert len(rows) == 12
+    assert all(cell[:1] not in ("=", "+", "-", "@") for row in rows for cell in row)

@@ -50,11 +50,12 @@ from salespipe.domain.money import normalize_currency, parse_money
 
 MAX_CELL_CHARS = 1_000_000
 MAX_HISTORY_EVENTS = 5_000
-_UNQUOTE_RE = re.compile(r"^'[=+\-@\t\r]")
+_UNQUOTE_RE = re.compile(r"^''?[=+\-@\t\r]")  # "'=x" and "''=x" (what "'=x" exports as)
 
 
 def unquote(cell: str) -> str:
-    """Undo the formula neutralising of salespipe's own CSV export (``'=x`` -> ``=x``)."""
+    """Undo the formula neutralising of salespipe's own CSV export (``'=x`` -> ``=x``,
+    ``''=x`` -> ``'=x``)."""
     return cell[1:] if _UNQUOTE_RE.match(cell) else cell
 
 
@@ -89,6 +90,18 @@ class RowContext:
         from salespipe.domain.import_plan import DATE_FIELDS
 
         self.orders = {name: self.plan.dayfirst(name) for name in DATE_FIELDS}
+
+
+def _tags(text: str) -> list[str]:
+    """``a;b|c`` or ``a, b``; a JSON list (salespipe's export, when a tag holds a separator)."""
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except ValueError:
+            items = None
+        if isinstance(items, list) and all(isinstance(t, str) for t in items):
+            return list(dict.fromkeys(t.strip() for t in items if t.strip()))
+    return list(dict.fromkeys(t.strip() for t in re.split(r"[;,|]", text) if t.strip()))
 
 
 def _currency(text: str) -> str:
@@ -203,12 +216,13 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
         data["probability"] = parse_probability(probability)
     tags = cell("tags")
     if tags:
-        data["tags"] = list(dict.fromkeys(t.strip() for t in re.split(r"[;,|]", tags) if t.strip()))
+        data["tags"] = _tags(tags)
     custom = {}
+    exact = plan.is_export  # salespipe's own export: custom values as they were, spaces and all
     for index, name in plan.extras:
         if index < n:
-            extra = cells[index].strip()
-            if extra and extra not in nulls:
+            extra = cells[index] if exact else cells[index].strip()
+            if extra.strip() and extra not in nulls:
                 if len(extra) > MAX_CELL_CHARS:
                     raise InvalidValue(f"the {name!r} cell holds {len(extra):,} characters (at most {MAX_CELL_CHARS:,})")
                 custom[name] = unquote(extra) if extra[0] == "'" else extra

@@ -70,14 +70,17 @@ def neutralise(cell: Any) -> Any:
 
     Negative numbers stay numbers: only strings are touched.
     """
-    if isinstance(cell, str) and cell.startswith(_FORMULA_PREFIXES):
-        return "'" + cell
+    if isinstance(cell, str) and (cell.startswith(_FORMULA_PREFIXES)
+                                  or (cell[:1] == "'" and cell[1:2] and cell[1] in _FORMULA_PREFIXES)):
+        return "'" + cell  # ("'=x" too, so that removing one quote on import gives it back)
     return cell
 
 
 def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
-    """Rows as CSV (formula cells neutralised); returns how many rows."""
-    writer = csv.writer(stream, lineterminator="\n")
+    """Rows as CSV (formula cells neutralised); returns how many rows. Lines end in CRLF (RFC
+    4180), which makes the csv module quote every cell holding a CR or LF: a bare CR can never
+    start a row of its own in a reader that breaks lines on CR."""
+    writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(header)
     count = 0
     for row in rows:

@@ -31,7 +31,9 @@ def _lead(row: dict[str, Any], *, for_csv: bool) -> dict[str, Any]:
     tags = json.loads(row["tags"])
     fields = json.loads(row["fields"])
     if for_csv:
-        record["tags"] = ";".join(tags)
+        # "a;b" (semicolon-separated) unless a tag holds a separator: then a JSON list
+        record["tags"] = (json.dumps(tags, ensure_ascii=False) if any(c in t for t in tags for c in ";|,")
+                          else ";".join(tags))
         record.update({f"field:{k}": v for k, v in fields.items()})
         if "history" in row:
             record["history"] = row["history"]
