@@ -27,6 +27,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no hook of the developer's runs
+    monkeypatch.delenv("SALESPIPE_HOOKS_DIR", raising=False)
+    monkeypatch.delenv("SALESPIPE_HOOK_TIMEOUT", raising=False)
     time.tzset()
     # the database exists, empty: read-only commands never create one
     from salespipe.store.db import connect

@@ -59,3 +59,28 @@ def test_task_due_hook_and_a_non_executable_hook(cli, hooks, tmp_path):
     path = hooks("on-add", "exit 0\n")
     path.chmod(0o644)
     assert "is not executable" in cli("lead", "add", "Ben").stderr
+
+
+def test_a_hook_others_could_write_is_skipped(cli, hooks, tmp_path):
+    out = tmp_path / "ran"
+    path = hooks("on-add", f"touch {out}\n")
+    path.chmod(0o777)
+    result = cli("lead", "add", "Anna")
+    assert "was skipped: it is writable by group or others" in result.stderr and not out.exists()
+    path.chmod(0o700)
+    path.parent.chmod(0o777)
+    assert "its folder is writable by group or others" in cli("lead", "add", "Ben").stderr
+    path.parent.chmod(0o700)
+    cli("lead", "add", "Cleo")
+    assert out.exists()
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e308", "0", "-1", "soon"])
+def test_a_bad_hook_timeout_is_a_usage_error_before_any_change(cli, db_path, monkeypatch, value):
+    from conftest import dump
+
+    monkeypatch.setenv("SALESPIPE_HOOK_TIMEOUT", value)
+    before = dump(db_path)
+    result = cli("lead", "add", "Anna", code=2)
+    assert "is not a time limit" in result.stderr
+    assert dump(db_path) == before

@@ -38,6 +38,14 @@ def root(
 ) -> None:
     """The terminal sales pipeline for a solo sales rep."""
     state(ctx).db_flag = db
+    if os.environ.get("SALESPIPE_HOOK_TIMEOUT") is not None:  # a usage error before any change
+        from salespipe.domain.errors import InvalidValue
+        from salespipe.services.hooks import timeout_from_environment
+
+        try:
+            timeout_from_environment()
+        except InvalidValue as exc:
+            raise typer.BadParameter(str(exc), param_hint="$SALESPIPE_HOOK_TIMEOUT") from None
 
 
 def _add_command(module: str, function: str, name: str) -> Callable[[typer.Typer], None]:
