@@ -216,8 +216,9 @@ def edit(
         for item in clear or []:
             if item not in clearable:
                 raise InvalidValue(f"cannot clear {item!r}; choose from: {', '.join(clearable)}")
+        # an amount without a currency is in the deal's own currency, not the database's
         fields = leads.fields_from_input(
-            now=moment, default_currency=leads.default_currency(conn), title=name, company=company,
+            now=moment, default_currency=leads.get_lead(conn, lead_id).currency, title=name, company=company,
             contact_name=contact, email=email, phone=phone, source=source, value=value,
             currency=currency, probability=probability, close_date=close_date, tags=tag,
             fields=set_fields, external_id=external_id)

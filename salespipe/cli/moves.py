@@ -92,10 +92,13 @@ def register(app: typer.Typer, only: str | None = None) -> None:
             app.command(name, help=help_text)(function)
 
 
+BackOpt = Annotated[bool, typer.Option("--back", help="Allow moving the deal back to this earlier stage.")]
+
+
 def _simple_verb(verb: str) -> Any:
     def command(ctx: typer.Context, lead_id: LeadId, at: AtOpt = None, note: NoteOpt = None,
-                json_: JsonOpt = False) -> None:
-        _move(ctx, lead_id, at=at, note=note, json_=json_, verb=verb)
+                back: BackOpt = False, json_: JsonOpt = False) -> None:
+        _move(ctx, lead_id, at=at, note=note, json_=json_, verb=verb, back=back)
 
     command.__name__ = verb
     return command
@@ -103,8 +106,8 @@ def _simple_verb(verb: str) -> Any:
 
 def _value_verb(verb: str) -> Any:
     def command(ctx: typer.Context, lead_id: LeadId, value: ValueOpt = None, at: AtOpt = None,
-                note: NoteOpt = None, json_: JsonOpt = False) -> None:
-        _move(ctx, lead_id, at=at, note=note, json_=json_, value=value, verb=verb)
+                note: NoteOpt = None, back: BackOpt = False, json_: JsonOpt = False) -> None:
+        _move(ctx, lead_id, at=at, note=note, json_=json_, value=value, verb=verb, back=back)
 
     command.__name__ = verb
     return command
@@ -117,10 +120,11 @@ def qualify(
                                                     help="A qualification criterion the deal meets: budget, authority, need, timeline (repeatable).")] = None,
     at: AtOpt = None,
     note: NoteOpt = None,
+    back: BackOpt = False,
     json_: JsonOpt = False,
 ) -> None:
     """Move a lead to 'qualified', recording the criteria it meets (BANT by default). On a
-    lead already qualified, --check only records the criteria.
+    lead already qualified or further, --check only records the criteria (the deal stays).
 
     Example: salespipe qualify 12 --check budget --check need --note "CFO on board"
     """
@@ -128,7 +132,9 @@ def qualify(
 
     if check:
         with database(ctx, write=False) as conn:
-            already = leads.get_lead(conn, lead_id).stage == leads.pipeline(conn).for_verb("qualify").key
+            pipe = leads.pipeline(conn)
+            current = pipe.get(leads.get_lead(conn, lead_id).stage)
+            already = not back and current.position >= pipe.for_verb("qualify").position and not current.is_closed
         if already:
             with database(ctx) as conn:
                 met = work.check_criteria(conn, lead_id, check, now=now())
@@ -137,14 +143,14 @@ def qualify(
             else:
                 info(f"Lead #{lead_id} meets: {', '.join(met)}.")
             return
-    _move(ctx, lead_id, at=at, note=note, json_=json_, verb="qualify", criteria=check or [])
+    _move(ctx, lead_id, at=at, note=note, json_=json_, verb="qualify", criteria=check or [], back=back)
 
 
 def close(
     ctx: typer.Context,
     lead_id: LeadId,
-    won: Annotated[bool | None, typer.Option("--won/--lost", help="Won or lost (one is required).",
-                                             show_default=False)] = None,
+    won: Annotated[bool, typer.Option("--won", help="Won (this or --lost is required).")] = False,
+    lost: Annotated[bool, typer.Option("--lost", help="Lost.")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why it was lost.")] = None,
     value: ValueOpt = None,
     at: AtOpt = None,
@@ -157,8 +163,8 @@ def close(
 
     Example: salespipe close 12 --won --value 13.800
     """
-    if won is None:
-        raise typer.BadParameter("say --won or --lost", param_hint="--won/--lost")
+    if won == lost:
+        raise typer.BadParameter("say --won or --lost (one of them)", param_hint="--won/--lost")
     if won and reason is not None:
         raise typer.BadParameter("--reason is for --lost", param_hint="--reason")
     from salespipe.domain.models import StageKind

@@ -49,6 +49,9 @@ def add_lead(
     pipe = pipeline(conn)
     target = pipe.get(stage) if stage else pipe.first_open()
     moment = at.at if at else now
+    if moment > now:
+        raise InvalidValue(f"--at {moment.astimezone(now.tzinfo).isoformat(timespec='minutes')} is in the "
+                           "future: a stage change is recorded when it has happened")
     if moment > now and at is not None and not at.date_only:
         raise InvalidValue(f"--at {moment.isoformat(timespec='minutes')} is in the future")
     when = utc_iso(moment)
@@ -142,8 +145,10 @@ def change_stage(
     currency: str | None = None,
     reason: str | None = None,
     fire_rules: bool = True,
+    back: bool = False,
 ) -> StageChange:
     """Move a lead to a stage (by key, by pipeline verb, by kind won/lost, or back by reopening).
+    A pipeline verb never moves a deal backwards unless ``back`` (``move`` may).
 
     Writes exactly one stage event. A date-only ``--at`` on the same day as the previous event
     is taken as the previous event's time rather than rejected as "earlier".
@@ -160,6 +165,10 @@ def change_stage(
             target = pipe.first_open()
     elif verb:
         target = pipe.for_verb(verb)
+        if not back and not current.is_closed and not target.is_closed and target.position < current.position:
+            raise IllegalTransition(
+                f"lead #{lead_id} is in {current.key!r}, past {target.key!r}: '{verb}' would move it back; "
+                f"salespipe {verb} {lead_id} --back (or salespipe move {lead_id} {target.key}) if you mean it")
     elif kind:
         target = pipe.first_of(kind)
     elif to:
@@ -167,10 +176,11 @@ def change_stage(
     else:  # pragma: no cover - the CLI always gives one
         raise InvalidValue("no target stage")
     moment = at.at if at else now
+    if moment > now:
+        raise InvalidValue(f"--at {moment.astimezone(now.tzinfo).isoformat(timespec='minutes')} is in the "
+                           "future: a stage change is recorded when it has happened")
     if at and at.date_only and moment < last_at and moment.date() == last_at.astimezone(moment.tzinfo).date():
         moment = last_at
-    if at and not at.date_only and moment > now:
-        raise InvalidValue(f"--at {moment.isoformat(timespec='minutes')} is in the future")
     transition = check_transition(lead_id=lead_id, current=current, target=target, at=moment,
                                   last_event_at=last_at, reopen=reopen)
     if reason is not None and not reason.strip():
@@ -224,10 +234,15 @@ def list_leads(conn: sqlite3.Connection, *, now: datetime | None = None, **filte
 
 
 def probability_of(conn: sqlite3.Connection, lead: Lead) -> int:
-    """The win probability that applies: the deal's own, else its stage's."""
+    """The win probability that applies: a closed deal's outcome (won 100 %, lost 0 %, whatever
+    override it had while open), else the deal's own, else its stage's."""
+    stage = pipeline(conn).by_key.get(lead.stage)
+    if stage is not None and stage.kind is StageKind.WON:
+        return 100
+    if stage is not None and stage.kind is StageKind.LOST:
+        return 0
     if lead.probability is not None:
         return lead.probability
-    stage = pipeline(conn).by_key.get(lead.stage)
     return stage.probability if stage else 0
 
 

@@ -9,11 +9,16 @@ from typing import Any
 
 from salespipe.domain.models import Lead, StageEvent
 
+# The probability that applies to a deal: a closed deal's is its outcome (won 100, lost 0),
+# whatever override it had while open; an open deal's own, else its stage's.
+APPLIED_PROBABILITY = ("(CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 "
+                       "ELSE coalesce(l.probability, s.probability) END)")
+
 # Sort keys of `lead list --sort`, each an ORDER BY clause (the stable tie-break is the id).
 SORTS = {
     "stage": "s.position DESC, l.value_minor DESC",
     "value": "l.value_minor DESC",
-    "weighted": "l.value_minor * coalesce(l.probability, s.probability) DESC",
+    "weighted": f"l.value_minor * {APPLIED_PROBABILITY} DESC",
     "age": "l.stage_entered_at ASC",
     "created": "l.created_at DESC",
     "updated": "l.updated_at DESC",
@@ -157,7 +162,7 @@ def search(
         )
         params.extend([like] * 7)
     sql = (
-        "SELECT l.*, coalesce(l.probability, s.probability) AS effective_probability "
+        f"SELECT l.*, {APPLIED_PROBABILITY} AS effective_probability "
         "FROM leads l JOIN stages s ON s.key = l.stage "
         f"WHERE {' AND '.join(where)} ORDER BY {SORTS[sort]}, l.id"
     )
