@@ -48,3 +48,24 @@ def test_stage_verbs_never_move_a_deal_back_by_accident(cli, db_path, add_lead):
     assert show["stage"] == "negotiation" and show["qualification"]["budget"] is True
     # an explicit --back (or move) goes back, recorded as backwards
     assert cli.json("propose", str(lead_id), "--back")["backwards"] is True
+
+
+def test_the_timeline_shows_changes_at_one_moment_newest_first(cli, add_lead):
+    lead_id = add_lead("Anna", "--at", "2026-11-20 10:00")
+    cli("propose", str(lead_id), "--at", "2026-11-21 09:00")
+    cli("negotiate", str(lead_id), "--at", "2026-11-21 09:00")
+    lines = [l for l in cli("lead", "show", str(lead_id)).stdout.splitlines() if "->" in l]
+    assert "proposal -> negotiation" in lines[0] and "new -> proposal" in lines[1]
+
+
+def test_adding_a_lead_an_open_one_repeats_warns_and_names_it(cli, db_path, add_lead):
+    first = add_lead("Jörg Example", "--email", "jörg@x.de")
+    result = cli("lead", "add", "Someone", "--email", "JÖRG@x.de")
+    assert f"Warning: open lead #{first} Jörg Example (new) has the same e-mail; added anyway" in result.stderr
+    add_lead("Rollout", "--company", "Acme GmbH")
+    before = dump(db_path)
+    skipped = cli.json("lead", "add", "rollout", "--company", "ACME gmbh", "--on-duplicate", "skip")
+    assert skipped["added"] is False and skipped["title"] == "Rollout"
+    assert "has the same name and company; nothing added" in cli(
+        "lead", "add", "Rollout", "--company", "Acme GmbH", "--on-duplicate", "fail", code=1).stderr
+    assert dump(db_path) == before

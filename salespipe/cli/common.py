@@ -113,7 +113,7 @@ def command_line(ctx: typer.Context) -> str:
         name = param.name or ""
         value = ctx.params.get(name)
         key = name.rstrip("_").replace("_", "-")
-        if value is None or value is False or value == [] or value == ():
+        if value is None or value is False or value == [] or value == () or value == param.default:
             continue
         if value is True:
             given.append(f"--{key}")

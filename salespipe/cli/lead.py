@@ -60,15 +60,22 @@ def add(
     external_id: ExtOpt = None,
     note: NoteOpt = None,
     at: AtOpt = None,
+    on_duplicate: Annotated[str, typer.Option(
+        "--on-duplicate", help="When an open lead has the same e-mail (or name and company): add (with a "
+                               "warning), skip or fail.")] = "add",
     json_: JsonOpt = False,
 ) -> None:
-    """Add a lead. It enters the first stage (or --stage) now (or --at).
+    """Add a lead. It enters the first stage (or --stage) now (or --at). An open lead with the
+    same e-mail, or the same name and company, is named in a warning (--on-duplicate).
 
     Example: salespipe lead add "Anna Berger" --company Bergwerk --value 12k --source referral
     """
+    from salespipe.domain.errors import Conflict
     from salespipe.render.records import lead_record
     from salespipe.services import leads
 
+    if on_duplicate not in ("add", "skip", "fail"):
+        raise typer.BadParameter(f"{on_duplicate!r}; choose from: add, skip, fail", param_hint="--on-duplicate")
     moment = now()
     with database(ctx) as conn:
         fields = leads.fields_from_input(
@@ -76,14 +83,28 @@ def add(
             contact_name=contact, email=email, phone=phone, source=source, value=value,
             currency=currency, probability=probability, close_date=close_date, tags=tag,
             fields=field, external_id=external_id)
-        lead = leads.add_lead(conn, fields, now=moment, stage=stage, at=parse_at(at, moment), note=note)
+        duplicate = leads.open_duplicate(conn, fields)
+        if duplicate and on_duplicate == "fail":
+            other, by = duplicate
+            raise Conflict(f"open lead #{other.id} {other.title!r} ({other.stage}) has the same {by}; "
+                           "nothing added (--on-duplicate add adds it anyway)")
+        if duplicate and on_duplicate == "skip":
+            lead, added = duplicate[0], False
+        else:
+            lead, added = leads.add_lead(conn, fields, now=moment, stage=stage, at=parse_at(at, moment),
+                                         note=note), True
         probability = leads.probability_of(conn, lead)
     record = lead_record(lead, probability)
+    if duplicate:
+        other, by = duplicate
+        info(f"{'Warning' if added else 'Skipped'}: open lead #{other.id} {other.title} ({other.stage}) "
+             f"has the same {by}" + ("; added anyway (--on-duplicate skip or fail to avoid)." if added else "."))
     if json_:
-        emit_json(record)
-    else:
+        emit_json({**record, "added": added, "duplicate_of": duplicate[0].id if duplicate else None})
+    elif added:
         info(f"Added lead #{lead.id} {lead.title} ({lead.stage}).")
-    run_hook("on-add", {"lead": record})
+    if added:
+        run_hook("on-add", {"lead": record})
 
 
 @app.command("list")

@@ -90,15 +90,18 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
     fields.append(("Created", _local(record["created_at"]) + (
         " (a stand-in: the source had no created date)" if record.get("created_estimated") else "")))
     # One timeline, newest first: stage changes, activities, tasks created and done.
-    items: list[tuple[str, str, str]] = [
-        (e["at"], (f"{e['from_stage']} -> " if e["from_stage"] else "created in ") + e["to_stage"],
+    # (when, then the order things were recorded in: kind and id) so that two changes at the
+    # same moment show newest first, as everything else
+    items: list[tuple[tuple[str, int, int], str, str]] = [
+        ((e["at"], 0, e["id"]), (f"{e['from_stage']} -> " if e["from_stage"] else "created in ") + e["to_stage"],
          e["note"] or "")
         for e in events
     ]
-    items += [(a["at"], a["kind"], a["text"]) for a in activities]
-    items += [(t["created_at"], f"task #{t['id']} added", t["text"]) for t in tasks]
-    items += [(t["done_at"], f"task #{t['id']} done", t["done_note"] or t["text"]) for t in tasks if t["done_at"]]
-    timeline = [(_local(at), what, note) for at, what, note in sorted(items, key=lambda i: i[0], reverse=True)]
+    items += [((a["at"], 1, a["id"]), a["kind"], a["text"]) for a in activities]
+    items += [((t["created_at"], 2, t["id"]), f"task #{t['id']} added", t["text"]) for t in tasks]
+    items += [((t["done_at"], 3, t["id"]), f"task #{t['id']} done", t["done_note"] or t["text"])
+              for t in tasks if t["done_at"]]
+    timeline = [(_local(key[0]), what, note) for key, what, note in sorted(items, key=lambda i: i[0], reverse=True)]
     if closed is None:
         closed = record["closed_at"] is not None
     if closed and record["closed_at"] is None:

@@ -52,8 +52,6 @@ def add_lead(
     if moment > now:
         raise InvalidValue(f"--at {moment.astimezone(now.tzinfo).isoformat(timespec='minutes')} is in the "
                            "future: a stage change is recorded when it has happened")
-    if moment > now and at is not None and not at.date_only:
-        raise InvalidValue(f"--at {moment.isoformat(timespec='minutes')} is in the future")
     when = utc_iso(moment)
     record: dict[str, Any] = fields.model_dump(exclude_none=True)
     record.setdefault("currency", default_currency(conn))
@@ -231,6 +229,19 @@ def list_leads(conn: sqlite3.Connection, *, now: datetime | None = None, **filte
         rows.sort(key=lambda r: (-scores.get(r[0].id, float("-inf")), r[0].id))
         return [LeadRow(lead, p) for lead, p in rows[:limit]]
     return [LeadRow(lead, p) for lead, p in lead_store.search(conn, **filters)]
+
+
+def open_duplicate(conn: sqlite3.Connection, fields: LeadFields) -> tuple[Lead, str] | None:
+    """An open lead that ``fields`` would repeat, and why: the same e-mail (Unicode case
+    folded), else the same name and company."""
+    from salespipe.domain.keys import email_key, name_key
+
+    found = lead_store.open_duplicate(conn, email_key=email_key(fields.email),
+                                      name_key=name_key(fields.title, fields.company))
+    if found is None:
+        return None
+    lead_id, by = found
+    return get_lead(conn, lead_id), by
 
 
 def probability_of(conn: sqlite3.Connection, lead: Lead) -> int:

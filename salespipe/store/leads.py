@@ -189,6 +189,17 @@ def find_duplicate(conn: sqlite3.Connection, *, email: str | None, external_id: 
     return None
 
 
+def open_duplicate(conn: sqlite3.Connection, *, email_key: str | None, name_key: str) -> tuple[int, str] | None:
+    """(id, "e-mail" or "name and company") of the first open lead with these keys."""
+    where = "FROM leads l JOIN stages s ON s.key = l.stage WHERE s.kind = 'open' AND"
+    if email_key:
+        row = conn.execute(f"SELECT l.id {where} l.email_key = ? ORDER BY l.id LIMIT 1", (email_key,)).fetchone()
+        if row:
+            return int(row[0]), "e-mail"
+    row = conn.execute(f"SELECT l.id {where} l.name_key = ? ORDER BY l.id LIMIT 1", (name_key,)).fetchone()
+    return (int(row[0]), "name and company") if row else None
+
+
 # Bulk import ---------------------------------------------------------------------------------
 LEAD_COLUMNS = ("id", "title", "contact_name", "company", "email", "phone", "source", "owner",
                 "stage", "value_minor", "currency", "probability", "expected_close", "tags", "fields",
