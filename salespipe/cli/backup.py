@@ -1,0 +1,74 @@
+"""`salespipe backup` and `salespipe restore`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salespipe.cli.common import JsonOpt, database, database_path, emit_json, info, now
+
+
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path | None, typer.Argument(help="Where to write the copy (default: backups/ beside the database).",
+                                                show_default=False)] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Copy the database, consistent even while another salespipe writes (SQLite's online
+    backup), checked before it is kept, 0600.
+
+    Example: salespipe backup ~/salespipe-before-cleanup.db
+    """
+    from dataclasses import asdict
+
+    from salespipe.services.backup import backup as make_backup
+    from salespipe.services.backup import default_backup_path
+
+    db = database_path(ctx)
+    target = file.expanduser() if file else default_backup_path(db, now())
+    with database(ctx, write=False) as conn:
+        result = make_backup(conn, database=db, target=target)
+    if json_:
+        emit_json(asdict(result))
+    else:
+        info(f"Backed up {result.leads} lead(s) to {result.path} ({result.bytes:,} bytes).")
+
+
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A backup (or any salespipe database file).", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Replace the database with a backup. The file is checked first (a salespipe database,
+    intact, not newer than this salespipe); the current database is kept aside as a backup.
+
+    Example: salespipe restore ~/.local/share/salespipe/backups/salespipe-20261127-090000.db
+    """
+    import sys
+
+    from salespipe.services.backup import check_restorable, default_backup_path
+    from salespipe.services.backup import restore as do_restore
+
+    source = file.expanduser()
+    leads = check_restorable(source)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise typer.BadParameter("restore replaces the database: add --yes to do it without a terminal",
+                                     param_hint="--yes")
+        if not typer.confirm(f"Replace the database with {source} ({leads} lead(s))?", err=True):
+            raise typer.Exit(1)
+    db = database_path(ctx)
+    moment = now()
+    aside = default_backup_path(db, moment)
+    aside = aside.with_name(aside.name.replace("salespipe-", "before-restore-", 1))
+    with database(ctx, write=False, create=True) as conn:
+        restored = do_restore(conn, database=db, source=source, aside=aside)
+    with database(ctx, write=False):
+        pass  # opening migrates a backup made by an older salespipe
+    if json_:
+        emit_json({"restored": str(source), "leads": restored, "previous": str(aside)})
+    else:
+        info(f"Restored {restored} lead(s) from {source}; the previous database is kept in {aside}.")
