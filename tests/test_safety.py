@@ -193,3 +193,22 @@ def test_the_rejects_file_neutralises_formulas(cli, tmp_path):
         rows = list(csv_module.reader(fh))[1:]
     assert len(rows) == 12
     assert all(cell[:1] not in ("=", "+", "-", "@") for row in rows for cell in row)
+
+
+def test_first_use_is_safe_when_processes_race(tmp_path):
+    """Four processes creating and writing one new database at once: every command succeeds."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "race.db"
+    loop = (f'for i in 1 2 3 4 5 6 7 8; do "{sys.executable}" -m salespipe --db "{db}" lead add "P$1-$i" '
+            '|| echo "FAILED P$1-$i" >&2; done')
+    env = {k: v for k, v in os.environ.items() if k != "SALESPIPE_DB"}
+    procs = [subprocess.Popen(["bash", "-c", loop, "race", str(p)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for p in range(4)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert not any("FAILED" in e for e in errors), errors
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 32
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()

@@ -85,7 +85,7 @@ def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
     conn = connect(resolve_path(state(ctx).db_flag).path, create=write if create is None else create)
     try:
         if write:
-            with transaction(conn):
+            with transaction(conn, on_wait=_say_waiting):
                 if journal:
                     from salespipe.store import journal as journal_store
 
@@ -97,6 +97,10 @@ def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
             yield conn
     finally:
         conn.close()
+
+
+def _say_waiting() -> None:
+    info("Waiting for another salespipe command to finish (an import?) ...")
 
 
 def database_path(ctx: typer.Context) -> Path:

@@ -204,6 +204,10 @@ def import_csv(
     rejects = _RejectsWriter(options, layout.headers, summary, protect)
     total = options.path.stat().st_size
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
+    # an import waits for another writer rather than failing after the short default
+    from salespipe.store.db import LONG_WAIT_S
+
+    conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
     # A bigger page cache keeps the growing indexes in memory (32 MB at most, this connection only).
     conn.execute("PRAGMA cache_size = -32768")
     # A big file into a small database: indexes are rebuilt once at the end (a sort) rather

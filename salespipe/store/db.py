@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -22,7 +22,8 @@ from typing import NamedTuple
 from salespipe.domain.errors import SalespipeError
 
 ENV_VAR = "SALESPIPE_DB"
-BUSY_TIMEOUT_S = 5.0
+BUSY_TIMEOUT_S = 2.0  # then the command says it is waiting, and waits up to LONG_WAIT_S
+LONG_WAIT_S = 300.0
 
 
 class DbLocation(NamedTuple):
@@ -89,9 +90,11 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
     if version < SCHEMA_VERSION:
         from salespipe.store.migrations import migrate
 
+        conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
         if version == 0:
             conn.execute("PRAGMA journal_mode = WAL")
         migrate(conn)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     elif version > SCHEMA_VERSION:
         raise SalespipeError(
             f"database {str(path)!r} has schema version {version}, newer than this salespipe "
@@ -118,10 +121,24 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
                              "salespipe leaves it untouched: give --db a new file or a salespipe database")
 
 
+def begin_immediate(conn: sqlite3.Connection, on_wait: Callable[[], None] | None = None) -> None:
+    """Take the write lock. While another salespipe holds it (a long import), wait: after
+    ``BUSY_TIMEOUT_S`` call ``on_wait`` (to say so) and wait up to ``LONG_WAIT_S`` more."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        if on_wait:
+            on_wait()
+        conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
+        conn.execute("BEGIN IMMEDIATE")
+
+
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn: sqlite3.Connection, on_wait: Callable[[], None] | None = None) -> Iterator[sqlite3.Connection]:
     """One command, one transaction: commit on success, roll back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
+    begin_immediate(conn, on_wait)
     try:
         yield conn
     except BaseException:

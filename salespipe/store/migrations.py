@@ -394,10 +394,20 @@ def migrate(conn: sqlite3.Connection) -> None:
     # other kinds of table schema changes": foreign keys off, check them before committing).
     conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        migrations.apply(db)
-        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise RuntimeError(f"migration left {len(problems)} broken references")
+        # One writer migrates: several salespipe processes opening a new database at once
+        # queue here, and the ones after the first find it migrated.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                migrations.apply(db)  # each migration a savepoint inside this transaction
+                problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"migration left {len(problems)} broken references")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
