@@ -89,6 +89,7 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "stage": _add_group("stage", "app", "stage"),
     "init": _add_command("stage", "init", "init"),
     "demo": _add_command("demo", "demo", "demo"),
+    "erase": _add_command("erase", "erase", "erase"),
     "backup": _add_command("backup", "backup", "backup"),
     "restore": _add_command("backup", "restore", "restore"),
     "db": _add_group("db", "app", "db"),

@@ -160,6 +160,8 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="csv, json or jsonl.")] = "csv",
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file (default: stdout).")] = None,
     what: Annotated[str, typer.Option("--what", help="all (leads with their stage history), leads or events.")] = "all",
+    person: Annotated[str | None, typer.Option("--person", metavar="EMAIL",
+                                               help="Only what is stored about this person, as JSON (right of access).")] = None,
 ) -> None:
     """Export the pipeline: leads with custom fields and their stage history.
 
@@ -169,9 +171,20 @@ def export(
     """
     from contextlib import nullcontext
 
-    from salespipe.render.output import write_csv, write_json_list, write_jsonl
+    from salespipe.render.output import to_json, write_csv, write_json_list, write_jsonl
     from salespipe.services.exporter import export as export_records
     from salespipe.services.files import output_file
+
+    if person is not None:
+        from salespipe.services.privacy import person as person_data
+
+        with database(ctx, write=False) as conn:
+            found = person_data(conn, person)
+        with output_file(out, protect=[database_path(ctx)]) if out else nullcontext(sys.stdout) as target:
+            target.write(to_json(found) + "\n")
+        if out:
+            info(f"Exported {len(found['leads'])} lead(s) of {person} to {out}.")
+        return
 
     with database(ctx, write=False) as conn:
         data = export_records(conn, fmt=fmt, what=what)

@@ -27,9 +27,22 @@ TABLES = ("leads", "stage_events", "activities", "tasks", "lead_criteria", "stag
 
 
 def begin(conn: sqlite3.Connection, command: str, at: str) -> int:
+    """Start recording a change; changes past the retention (``services.privacy``) are forgotten."""
+    _prune(conn, at)
     change_id = int(conn.execute("INSERT INTO changes (command, at) VALUES (?, ?)", (command, at)).lastrowid or 0)
     conn.execute("UPDATE journal_state SET change_id = ?", (change_id,))
     return change_id
+
+
+def _prune(conn: sqlite3.Connection, at: str) -> None:
+    from datetime import datetime, timedelta
+
+    from salespipe.store.privacy import DEFAULT_DAYS, DEFAULT_KEEP, prune_journal
+
+    keep = conn.execute("SELECT value FROM settings WHERE key = 'journal.keep'").fetchone()
+    days = conn.execute("SELECT value FROM settings WHERE key = 'journal.days'").fetchone()
+    since = datetime.fromisoformat(at.replace("Z", "+00:00")) - timedelta(days=int(days[0]) if days else DEFAULT_DAYS)
+    prune_journal(conn, keep=(int(keep[0]) if keep else DEFAULT_KEEP) - 1, since=since.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def current(conn: sqlite3.Connection) -> int | None:

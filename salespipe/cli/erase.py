@@ -1,0 +1,47 @@
+"""`salespipe erase`: the right to erasure."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salespipe.cli.common import JsonOpt, LeadId, database, emit_json, info
+
+
+def erase(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Erase a lead for good (right to erasure): the lead, its events, activities, tasks and
+    criteria, every trace the undo journal kept of them, and its words in recorded command
+    lines; then the file is compacted so no byte of it stays. It cannot be undone.
+
+    Example: salespipe erase 12 --yes
+    """
+    from salespipe.services import leads, privacy
+
+    with database(ctx, write=False) as conn:
+        lead = leads.get_lead(conn, lead_id)
+    if not yes:
+        import sys
+
+        if not sys.stdin.isatty():
+            raise typer.BadParameter("erase cannot be undone: add --yes to do it without a terminal",
+                                     param_hint="--yes")
+        typer.confirm(f"Erase lead #{lead.id} {lead.title} and every trace of it? This cannot be undone.",
+                      abort=True, err=True)
+    with database(ctx, journal=False) as conn:
+        result = privacy.erase(conn, lead_id)
+    with database(ctx, write=False) as conn:  # outside the transaction: VACUUM, WAL truncated
+        privacy.compact(conn)
+    if json_:
+        emit_json(result)
+    else:
+        removed = result["removed"]
+        info(f"Erased lead #{result['id']} {result['title']}: {removed['stage_events']} stage event(s), "
+             f"{removed['activities']} activit(ies), {removed['tasks']} task(s), "
+             f"{removed['journal_entries']} journal entr(ies); {removed['commands_rewritten']} recorded "
+             "command line(s) rewritten; the file is compacted.")

@@ -1,0 +1,95 @@
+"""Erasing a person's data for good, and the journal's retention.
+
+``erase`` removes a lead with every row that hangs off it (events, activities, tasks, criteria,
+rule runs) and every trace the journal kept of them: the undo entries of those rows with their
+old values, and the lead's words in the recorded command lines. ``secure_delete`` overwrites
+the freed pages; the caller then vacuums and truncates the WAL so no byte is left in the files.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+# Tables whose rows belong to a lead through ``lead_id``.
+DEFAULT_KEEP = 1000   # changes the journal keeps (setting journal.keep)
+DEFAULT_DAYS = 365    # and for how many days (setting journal.days)
+CHILD_TABLES = ("stage_events", "activities", "tasks", "lead_criteria", "rule_runs")
+ERASED = "[erased]"
+
+
+def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
+    """Delete the lead and its traces (inside the caller's transaction, not journaled);
+    returns how many rows of each kind went."""
+    conn.execute("PRAGMA secure_delete = ON")
+    lead = conn.execute("SELECT title, contact_name, company, email, phone, external_id FROM leads WHERE id = ?",
+                        (lead_id,)).fetchone()
+    words = sorted({w for w in (lead or ()) if isinstance(w, str) and len(w.strip()) >= 3}, key=len, reverse=True)
+    counts: dict[str, int] = {}
+    # the journal: entries of this lead's rows, by rowid for the lead, by lead_id for the rest
+    entries = {r[0] for r in conn.execute(
+        "SELECT id FROM undo_log WHERE tbl = 'leads' AND op != 'insert_range' AND row_id = ?", (lead_id,))}
+    entries |= {r[0] for r in conn.execute(
+        "SELECT u.entry_id FROM undo_values u JOIN undo_log l ON l.id = u.entry_id "
+        "WHERE u.col = 'lead_id' AND u.value = ? AND l.tbl IN (%s)" % ", ".join("?" * len(CHILD_TABLES)),
+        (lead_id, *CHILD_TABLES))}
+    for table in CHILD_TABLES:
+        rowids = [r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE lead_id = ?", (lead_id,))]
+        for start in range(0, len(rowids), 500):
+            part = rowids[start:start + 500]
+            entries |= {r[0] for r in conn.execute(
+                f"SELECT id FROM undo_log WHERE tbl = ? AND op = 'insert' AND row_id IN ({', '.join('?' * len(part))})",
+                (table, *part))}
+    for part in _chunks(sorted(entries)):
+        conn.execute(f"DELETE FROM undo_log WHERE id IN ({', '.join('?' * len(part))})", part)
+    counts["journal_entries"] = len(entries)
+    # the command lines that named the lead: its words replaced, in every recorded change
+    rewritten = 0
+    for change_id, command in conn.execute("SELECT id, command FROM changes").fetchall():
+        new = command
+        for word in words:
+            new = new.replace(word, ERASED)
+        if new != command:
+            conn.execute("UPDATE changes SET command = ? WHERE id = ?", (new, change_id))
+            rewritten += 1
+    counts["commands_rewritten"] = rewritten
+    for table in CHILD_TABLES:
+        counts[table] = conn.execute(f"DELETE FROM {table} WHERE lead_id = ?", (lead_id,)).rowcount
+    counts["leads"] = conn.execute("DELETE FROM leads WHERE id = ?", (lead_id,)).rowcount
+    # changes left with nothing to undo go (their command line may still tell the story)
+    conn.execute("DELETE FROM changes WHERE id NOT IN (SELECT change_id FROM undo_log)")
+    return counts
+
+
+def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def compact(conn: sqlite3.Connection) -> None:
+    """Rewrite the file without free pages and empty the WAL (outside any transaction)."""
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def prune_journal(conn: sqlite3.Connection, *, keep: int, since: str | None) -> int:
+    """Forget all but the newest ``keep`` changes, and those recorded before ``since``."""
+    cutoff = conn.execute("SELECT id FROM changes ORDER BY id DESC LIMIT 1 OFFSET ?", (keep,)).fetchone()
+    removed = 0
+    if cutoff:
+        removed += conn.execute("DELETE FROM changes WHERE id <= ?", (cutoff[0],)).rowcount
+    if since:
+        removed += conn.execute("DELETE FROM changes WHERE at < ?", (since,)).rowcount
+    return removed
+
+
+def person(conn: sqlite3.Connection, email_key: str) -> list[dict[str, Any]]:
+    """Every lead with this e-mail (case-folded), with all that hangs off it."""
+    out = []
+    for row in conn.execute("SELECT * FROM leads WHERE email_key = ? ORDER BY id", (email_key,)).fetchall():
+        lead = dict(row)
+        for table, order in (("stage_events", "at, id"), ("activities", "at, id"), ("tasks", "id"),
+                             ("lead_criteria", "criterion")):
+            lead[table] = [dict(r) for r in conn.execute(
+                f"SELECT * FROM {table} WHERE lead_id = ? ORDER BY {order}", (lead["id"],))]
+        out.append(lead)
+    return out
