@@ -11,7 +11,7 @@ from salespipe.cli.common import JsonOpt, LeadId, database, emit, emit_json, inf
 
 def today(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="How many deals to work first.")] = 10,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000, help="How many deals to work first.")] = 10,
     json_: JsonOpt = False,
 ) -> None:
     """The day's agenda: overdue tasks, tasks due today, deals with no next step, stale deals,

@@ -205,4 +205,6 @@ AtOpt = Annotated[str | None, typer.Option("--at", metavar="DATE",
 NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with the stage change.")]
 ValueOpt = Annotated[str | None, typer.Option("--value", metavar="AMOUNT",
                                               help="Deal value: 12000, 12.000,50 €, $1,234, 12k.")]
-LeadId = Annotated[int, typer.Argument(metavar="ID", help="The lead's id (see salespipe lead list).", show_default=False)]
+MAX_INT = 2**63 - 1  # SQLite's largest integer: a bigger id or count is a usage error, not a crash
+LeadId = Annotated[int, typer.Argument(metavar="ID", help="The lead's id (see salespipe lead list).", show_default=False,
+                                       min=1, max=MAX_INT)]

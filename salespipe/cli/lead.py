@@ -120,7 +120,7 @@ def list_(
     lost: Annotated[bool, typer.Option("--lost", help="Lost deals.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Open and closed.")] = False,
     sort: Annotated[str, typer.Option("--sort", help="stage, value, weighted, age, close-date, created, updated, name, company, priority.")] = "stage",
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=1_000_000_000, help="At most this many.")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ) -> None:

@@ -206,7 +206,7 @@ def target_set(
     ctx: typer.Context,
     amount: Annotated[str, typer.Argument(help="Revenue goal: 50k, 120.000 €.")],
     period: TargetPeriod,
-    deals: Annotated[int | None, typer.Option("--deals", min=1, help="Also a goal for the number of deals won.")] = None,
+    deals: Annotated[int | None, typer.Option("--deals", min=1, max=1_000_000_000, help="Also a goal for the number of deals won.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Set (or replace) the revenue target of a period.

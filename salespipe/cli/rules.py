@@ -63,7 +63,7 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
 
 
 @app.command("delete")
-def delete(ctx: typer.Context, rule_id: Annotated[int, typer.Argument(metavar="RULE_ID", help="The rule's id.")]) -> None:
+def delete(ctx: typer.Context, rule_id: Annotated[int, typer.Argument(metavar="RULE_ID", help="The rule's id.", min=1, max=2**63 - 1)]) -> None:
     """Delete a rule.
 
     Example: salespipe rule delete 2

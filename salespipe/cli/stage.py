@@ -21,7 +21,7 @@ app = typer.Typer(help="Shape the pipeline: list, add, rename, set, move and rem
 
 StageArg = Annotated[str, typer.Argument(metavar="STAGE", help="Stage key (salespipe stage list).")]
 ProbOpt = Annotated[int | None, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")]
-RotOpt = Annotated[int | None, typer.Option("--rotting-days", min=1,
+RotOpt = Annotated[int | None, typer.Option("--rotting-days", min=1, max=36_500,
                                             help="Days without change before a deal here is stale (default 14).")]
 STAGE_KEYS = ("key", "label", "position", "probability", "kind", "rotting_days")
 
@@ -118,7 +118,7 @@ def set_(ctx: typer.Context, key: StageArg,
 
 @app.command("move")
 def move(ctx: typer.Context, key: StageArg,
-         position: Annotated[int, typer.Argument(help="New position, 1 = first.")]) -> None:
+         position: Annotated[int, typer.Argument(help="New position, 1 = first.", min=1, max=10_000)]) -> None:
     """Move a stage to another position in the pipeline.
 
     Example: salespipe stage move verified 3

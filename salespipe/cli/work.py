@@ -20,7 +20,7 @@ from salespipe.cli.common import (
 )
 
 TaskId = Annotated[int, typer.Argument(metavar="TASK_ID", help="The task's id (see salespipe task list).",
-                                       show_default=False)]
+                                       show_default=False, min=1, max=2**63 - 1)]
 DueOpt = Annotated[str, typer.Option("--due", metavar="DATE[ TIME]",
                                      help="When: friday, +3d, 2026-12-01, 'tomorrow 14:00'.", show_default=False)]
 TASK_KEYS = ("id", "lead_id", "lead_title", "lead_stage", "text", "due_date", "due_time", "overdue",

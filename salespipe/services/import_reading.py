@@ -177,9 +177,21 @@ def _looks_like_data(cells: list[str]) -> str | None:
     return None
 
 
+def require_regular_file(path: Path) -> None:
+    """An import reads its file twice (the plan, then the rows): a device or a pipe (``/dev/zero``
+    never ends, ``/dev/stdin`` cannot be read again) is refused before anything is read."""
+    try:
+        if path.exists() and not path.is_file():
+            raise InvalidValue(f"{str(path)!r} is not a regular file (a folder, device or pipe); "
+                               "save the data to a file and import that")
+    except OSError as exc:
+        raise SalespipeError(f"cannot read {str(path)!r}: {exc.strerror}") from None
+
+
 def sniff(path: Path, *, encoding: str | None, delimiter: str | None, escape: str | None,
           columns: list[str] | None) -> Layout:
     """The layout of ``path``; ``columns`` names the columns of a file without a header."""
+    require_regular_file(path)
     try:
         with open(path, "rb") as f:
             sample = f.read(SAMPLE_BYTES)

@@ -133,6 +133,11 @@ class _Rollback(Exception):
 def _mapping_file(options: ImportOptions) -> MappingFile | None:
     if options.mapping_path is None:
         return None
+    from salespipe.services.import_reading import require_regular_file
+
+    require_regular_file(options.mapping_path)
+    if options.mapping_path.exists() and options.mapping_path.stat().st_size > 10_000_000:
+        raise InvalidValue(f"mapping file {str(options.mapping_path)!r} is over 10 MB: not a mapping")
     try:
         text = options.mapping_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -155,11 +155,10 @@ def search(
         where.append("EXISTS (SELECT 1 FROM json_each(l.tags) WHERE json_each.value = ?)")
         params.append(tag)
     if text:
-        like = f"%{text}%"
-        where.append(
-            "(l.title LIKE ? OR l.company LIKE ? OR l.contact_name LIKE ? OR l.email LIKE ? "
-            "OR l.phone LIKE ? OR l.fields LIKE ? OR l.external_id LIKE ?)"
-        )
+        # % and _ are the user's text, not LIKE wildcards
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append("(" + " OR ".join(f"l.{c} LIKE ? ESCAPE '\\'" for c in (
+            "title", "company", "contact_name", "email", "phone", "fields", "external_id")) + ")")
         params.extend([like] * 7)
     sql = (
         f"SELECT l.*, {APPLIED_PROBABILITY} AS effective_probability "
