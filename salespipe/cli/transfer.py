@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -65,6 +66,17 @@ def import_(
         currency=normalize_currency(currency) if currency else None, mapping_path=mapping,
         save_mapping=save_mapping, accept_partial=accept_partial, columns=column_names, escape=escape,
     )
+    if _is_full_export(file):
+        from salespipe.services.full_export import import_all
+
+        with database(ctx) as conn:
+            counts = import_all(conn, file.read_text(encoding="utf-8"))
+        if json_:
+            emit_json({"file": str(file), "restored": counts})
+        elif not quiet:
+            info(f"Restored {counts.get('leads', 0)} lead(s), {counts.get('stage_events', 0)} stage event(s), "
+                 f"{counts.get('activities', 0)} activit(ies), {counts.get('tasks', 0)} task(s) from {file}.")
+        return
     moment = now()
     target = database_path(ctx)
     created = not target.exists()
@@ -94,6 +106,20 @@ def import_(
         raise typer.Exit(2)
     if summary.rejected:
         raise typer.Exit(1)
+
+
+def _is_full_export(file: Path) -> bool:
+    """Whether ``file`` is an ``export --all`` (JSON), judged by its first bytes."""
+    from salespipe.services.full_export import is_full_export
+
+    try:
+        if not file.is_file():
+            return False
+        with open(file, "rb") as f:
+            start = f.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return is_full_export(start)
 
 
 def _check_import_usage(column_names: list[str] | None, on_duplicate: str, decimal: str | None,
@@ -162,6 +188,9 @@ def export(
     what: Annotated[str, typer.Option("--what", help="all (leads with their stage history), leads or events.")] = "all",
     person: Annotated[str | None, typer.Option("--person", metavar="EMAIL",
                                                help="Only what is stored about this person, as JSON (right of access).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Everything, losslessly, as JSON: stages, settings, targets, rules, "
+                                                     "leads with events, activities, tasks and criteria "
+                                                     "(salespipe import restores it into an empty database).")] = False,
 ) -> None:
     """Export the pipeline: leads with custom fields and their stage history.
 
@@ -175,6 +204,19 @@ def export(
     from salespipe.services.exporter import export as export_records
     from salespipe.services.files import output_file
 
+    if all_:
+        if fmt not in ("csv", "json"):
+            raise typer.BadParameter("--all writes JSON", param_hint="--format")
+        from salespipe.services.full_export import export_all
+
+        with database(ctx, write=False) as conn:
+            everything = export_all(conn)
+        with output_file(out, protect=[database_path(ctx)]) if out else nullcontext(sys.stdout) as target:
+            json.dump(everything, target, ensure_ascii=False)
+            target.write("\n")
+        if out:
+            info(f"Exported everything ({len(everything['tables']['leads'])} lead(s)) to {out}.")
+        return
     if person is not None:
         from salespipe.services.privacy import person as person_data
 

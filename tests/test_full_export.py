@@ -1,0 +1,57 @@
+"""export --all is lossless: imported into an empty database it gives the same database."""
+
+import json
+import sqlite3
+
+from conftest import dump
+
+JOURNAL = ('INSERT INTO "changes"', 'INSERT INTO "undo_log"', 'INSERT INTO "undo_values"',
+           'INSERT INTO "_sqlite_migrations"')
+
+
+def _data(path):
+    return [line for line in dump(path) if not line.startswith(JOURNAL)]
+
+
+def test_export_all_then_import_gives_the_same_database(cli, db_path, tmp_path, add_lead):
+    cli("stage", "add", "demo", "--label", "Demo done", "--probability", "50", "--after", "qualified")
+    anna = add_lead("Anna", "--value", "12k", "--email", "anna@x.de", "--tag", "a;b", "--field", "k=  v")
+    ben = add_lead("Ben", "--value", "3k", "--currency", "USD")
+    cli("qualify", str(anna), "--check", "budget", "--check", "need")
+    cli("propose", str(anna))  # its rule creates a task
+    cli("log", str(anna), "--call", "talked budget")
+    cli("task", "add", str(ben), "send deck", "--due", "tomorrow 14:00")
+    cli("close", str(ben), "--lost", "--reason", "price", "--yes")
+    cli("target", "set", "50k", "--period", "2026-11")
+    cli("priority", "set", "value", "2")
+    cli("rule", "add", "--on-enter", "negotiation", "--task", "Send contract", "--due", "+2d")
+    out = tmp_path / "all.json"
+    cli("export", "--all", "--out", str(out))
+    copy = tmp_path / "copy.db"
+    restored = json.loads(cli("--db", str(copy), "import", str(out), "--json").stdout)["restored"]
+    assert restored["leads"] == 2 and restored["activities"] == 1 and restored["lead_criteria"] == 2
+    assert _data(copy) == _data(db_path)
+    assert cli.json("--db", str(copy), "report") == cli.json("report")
+    for lead_id in (anna, ben):
+        assert cli.json("--db", str(copy), "lead", "show", str(lead_id)) == cli.json("lead", "show", str(lead_id))
+
+
+def test_export_all_is_refused_into_a_database_with_leads_or_when_tampered(cli, db_path, tmp_path, add_lead):
+    add_lead("Anna")
+    out = tmp_path / "all.json"
+    cli("export", "--all", "--out", str(out))
+    before = dump(db_path)
+    assert "into an empty database" in cli("import", str(out), code=1).stderr
+    data = json.loads(out.read_text())
+    data["tables"]["leads"][0]["evil); DROP TABLE leads; --"] = 1
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    fresh = tmp_path / "fresh.db"
+    assert "columns salespipe does not have" in cli("--db", str(fresh), "import", str(bad), code=1).stderr
+    data["tables"] = {"sqlite_master": []}
+    bad.write_text(json.dumps({**data, "format": "salespipe-export"}))
+    assert "tables salespipe does not have" in cli("--db", str(fresh), "import", str(bad), code=1).stderr
+    assert dump(db_path) == before
+    conn = sqlite3.connect(fresh)
+    assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 0
+    conn.close()
