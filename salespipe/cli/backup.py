@@ -27,7 +27,9 @@ def backup(
     from salespipe.services.backup import default_backup_path
 
     db = database_path(ctx)
-    target = file.expanduser() if file else default_backup_path(db, now())
+    from salespipe.store.db import expand_path
+
+    target = expand_path(file) if file else default_backup_path(db, now())
     with database(ctx, write=False) as conn:
         result = make_backup(conn, database=db, target=target)
     if json_:
@@ -52,7 +54,9 @@ def restore(
     from salespipe.services.backup import check_restorable, default_backup_path
     from salespipe.services.backup import restore as do_restore
 
-    source = file.expanduser()
+    from salespipe.store.db import expand_path
+
+    source = expand_path(file)
     leads = check_restorable(source)
     if not yes:
         if not sys.stdin.isatty():

@@ -34,6 +34,16 @@ def fail(message: str, code: int = ExitStatus.ERROR) -> typer.Exit:
 class SalespipeGroup(TyperGroup):
     """The error boundary: domain errors become ``Error: ...`` on stderr and exit 1."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        for position, arg in enumerate(args, 1):
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:  # bytes the locale could not decode (surrogate escapes)
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise typer.BadParameter(f"{shown!r} is not valid UTF-8 text", ctx=ctx,
+                                         param_hint=f"argument {position}") from None
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)

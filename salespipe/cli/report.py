@@ -38,6 +38,9 @@ def _options(ctx: typer.Context, **given: Any) -> dict[str, Any]:
 def _parsed(options: dict[str, Any]) -> dict[str, Any]:
     from salespipe.domain.dates import parse_date
 
+    for name in ("period", "since", "until", "as_of", "currency"):
+        if options.get(name) is not None and not str(options[name]).strip():  # given, but empty
+            raise typer.BadParameter("empty value", param_hint=f"--{name.replace('_', '-')}")
     moment = now()
     return {
         "now": moment,

@@ -140,10 +140,12 @@ def _check_import_usage(column_names: list[str] | None, on_duplicate: str, decim
         raise typer.BadParameter(f"{escape!r}; one character, such as a backslash", param_hint="--escape")
     if encoding is not None:
         try:
-            codecs.lookup(encoding)
+            text_encoding = getattr(codecs.lookup(encoding), "_is_text_encoding", True)
         except LookupError:
+            text_encoding = False
+        if not text_encoding:
             raise typer.BadParameter(f"unknown encoding {encoding!r}; e.g. utf-8, cp1252, latin-1",
-                                     param_hint="--encoding") from None
+                                     param_hint="--encoding")
 
 
 class _progress:

@@ -221,6 +221,8 @@ def task_export(ctx: typer.Context,
 
     with database(ctx, write=False) as conn:
         data = tasks_ics(conn, now=now())
-    path = Path(ics).expanduser()
+    from salespipe.store.db import expand_path
+
+    path = expand_path(ics)
     write_atomically(path, data, protect=[database_path(ctx)])
     info(f"Wrote {data.count(b'BEGIN:VEVENT')} open task(s) to {path}.")

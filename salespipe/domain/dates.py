@@ -281,6 +281,8 @@ def period_bounds(name: str, today: date) -> tuple[date | None, date | None]:
 def target_period_bounds(text: str) -> tuple[str, date, date]:
     """``2026-11`` / ``2026-Q4`` / ``2026`` -> (normalised name, first day, last day)."""
     value = text.strip().upper()
+    if re.match(r"\d{4}", value) and not 1900 <= int(value[:4]) <= 9998:
+        raise InvalidValue(f"invalid target period {text!r}: a year from 1900 to 9998")
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
     if m and 1 <= int(m.group(2)) <= 12:
         first = date(int(m.group(1)), int(m.group(2)), 1)

@@ -17,6 +17,8 @@ every term, its coefficient and its contribution.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -47,13 +49,19 @@ class Term:
         return round(self.value * self.coefficient, 2) + 0.0  # no "-0"
 
 
+MAX_WEIGHT = 1000.0
+
+
 def check_coefficient(term: str, weight: str) -> float:
     if term not in DEFAULT_COEFFICIENTS:
         raise InvalidValue(f"unknown term {term!r}; terms: {', '.join(DEFAULT_COEFFICIENTS)}")
     try:
-        return float(weight)
+        value = float(weight)
     except ValueError:
         raise InvalidValue(f"invalid weight {weight!r}: a number such as 2.5 or -1") from None
+    if not math.isfinite(value) or abs(value) > MAX_WEIGHT:
+        raise InvalidValue(f"invalid weight {weight!r}: a number from -{MAX_WEIGHT:g} to {MAX_WEIGHT:g}")
+    return value
 
 
 def terms(deal: dict[str, Any], *, now: datetime, max_weighted: float,

@@ -41,7 +41,9 @@ def check_output(path: Path, protect: Iterable[Path]) -> None:
 @contextmanager
 def output_file(path: Path, *, protect: Iterable[Path] = (), binary: bool = False) -> Iterator[IO[Any]]:
     """A file to write ``path`` through; it replaces ``path`` only if the block succeeds."""
-    path = Path(path).expanduser()
+    from salespipe.store.db import expand_path
+
+    path = expand_path(path)
     check_output(path, protect)
     mode = "wb" if binary else "w"
     encoding = None if binary else "utf-8"

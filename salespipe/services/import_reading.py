@@ -155,6 +155,8 @@ def iterate(csv_reader: Any, layout: Layout, path: Path | None) -> Iterator[tupl
             line = first_undecodable_line(path, exc.encoding) if path else None
             where = f"on line {line}" if line else f"after line {last}"
             raise InvalidValue(f"the file is not {exc.encoding} {where}; give --encoding (e.g. cp1252)") from None
+        except UnicodeError as exc:  # e.g. UTF-16 without a byte order mark
+            raise InvalidValue(f"cannot decode the file as given: {exc}; give another --encoding") from None
         except csv.Error as exc:
             raise InvalidValue(f"line {last + 1}: malformed CSV ({exc})") from None
         line = last + 1
@@ -203,7 +205,10 @@ def sniff(path: Path, *, encoding: str | None, delimiter: str | None, escape: st
     except LookupError:
         raise InvalidValue(f"unknown encoding {encoding!r}") from None
     csv.field_size_limit(MAX_FIELD_CHARS)
-    decoded = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+    try:
+        decoded = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+    except UnicodeError as exc:
+        raise InvalidValue(f"cannot decode {str(path)!r} as {encoding}: {exc}") from None
     lines = decoded.splitlines()[:50]
     if delimiter:
         delimiter = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}.get(delimiter, delimiter)

@@ -306,13 +306,19 @@ class _RejectsWriter:
             self.writer = csv.writer(self.file, lineterminator="\r\n")
             self.writer.writerow([*self.headers, "line", "error"])
         padded = cells + [""] * (len(self.headers) - len(cells))
-        self.writer.writerow([_neutralise(c) for c in [*padded, str(line), error]])
+        try:
+            self.writer.writerow([_neutralise(c) for c in [*padded, str(line), error]])
+        except OSError as exc:
+            raise SalespipeError(f"cannot write the rejects file {str(self.path)!r}: {exc.strerror}") from None
 
     def close(self) -> None:
         if self.file:
             import os
 
-            self.file.close()
+            try:
+                self.file.close()
+            except OSError as exc:
+                raise SalespipeError(f"cannot write the rejects file {str(self.path)!r}: {exc.strerror}") from None
             if self.tmp:
                 os.replace(self.tmp, self.path)
             self.summary.rejects_file = str(self.path)

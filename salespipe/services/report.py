@@ -27,12 +27,20 @@ def _utc_bounds(since: date | None, until: date | None, now: datetime) -> tuple[
     return lo, hi
 
 
+def _check_years(**days: date | None) -> None:
+    """Report dates from 1900 to 9998: beyond, a day's bounds cannot be computed."""
+    for name, day in days.items():
+        if day is not None and not 1900 <= day.year <= 9998:
+            raise InvalidValue(f"--{name.replace('_', '-')} {day.isoformat()}: give a date from 1900 to 9998")
+
+
 def resolve_periods(
     *, now: datetime, period: str | None, since: date | None, until: date | None
 ) -> tuple[tuple[date | None, date | None, str], tuple[date | None, date | None, str]]:
     """(won/lost period, rates period), each as (since, until, label)."""
     if period and (since or until):
         raise InvalidValue("give either --period or --since/--until, not both")
+    _check_years(since=since, until=until)
     today = now.date()
     if since or until:
         if since and until and since > until:
@@ -50,6 +58,7 @@ def resolve_periods(
 def resolve_as_of(as_of: date | None, now: datetime) -> tuple[datetime, str | None]:
     """``--as-of DAY``: the end of that day (never later than now), and its UTC text for the
     store; without it, now and None (the store then reads the leads as they are)."""
+    _check_years(as_of=as_of)
     if as_of is None or as_of >= now.date():
         return now, None
     moment = datetime.combine(as_of, time(23, 59, 59), tzinfo=now.tzinfo)

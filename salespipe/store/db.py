@@ -31,14 +31,22 @@ class DbLocation(NamedTuple):
     reason: str
 
 
+def expand_path(text: str | Path) -> Path:
+    """``~`` and ``~user`` expanded; an unknown user is a clear error, not a crash."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        raise SalespipeError(f"cannot expand {str(text)!r}: no such user's home folder") from None
+
+
 def resolve_path(flag: str | None, environ: dict[str, str] | os._Environ[str] = os.environ) -> DbLocation:
     """``--db`` beats ``$SALESPIPE_DB`` beats ``$XDG_DATA_HOME/salespipe/salespipe.db``."""
     if flag is not None:
         if not flag.strip():
             raise SalespipeError("--db needs a path to a database file")
-        return DbLocation(Path(flag).expanduser(), "from --db")
+        return DbLocation(expand_path(flag), "from --db")
     if environ.get(ENV_VAR):
-        return DbLocation(Path(environ[ENV_VAR]).expanduser(), f"from ${ENV_VAR}")
+        return DbLocation(expand_path(environ[ENV_VAR]), f"from ${ENV_VAR}")
     xdg = environ.get("XDG_DATA_HOME")
     if xdg:
         return DbLocation(Path(xdg) / "salespipe" / "salespipe.db", "from $XDG_DATA_HOME")
