@@ -212,3 +212,12 @@ def test_first_use_is_safe_when_processes_race(tmp_path):
     assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 32
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+
+
+def test_a_side_file_of_the_database_is_not_a_database(cli, db_path, add_lead):
+    add_lead("Anna")
+    before = dump(db_path)
+    for side in ("-wal", "-shm"):
+        result = cli("--db", f"{db_path}{side}", "demo", code=1)
+        assert "give --db the database file itself" in result.stderr
+    assert dump(db_path) == before

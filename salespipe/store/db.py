@@ -54,6 +54,14 @@ def resolve_path(flag: str | None, environ: dict[str, str] | os._Environ[str] = 
                       "default (~/.local/share/salespipe; set --db or $SALESPIPE_DB to change)")
 
 
+def _refuse_side_file(path: Path) -> None:
+    """``p.db-wal`` is part of ``p.db``: never a database of its own."""
+    for side in ("-wal", "-shm", "-journal"):
+        if path.name.endswith(side) and path.with_name(path.name[: -len(side)]).exists():
+            raise SalespipeError(f"{str(path)!r} belongs to the database {path.name[: -len(side)]!r}; "
+                                 "give --db the database file itself")
+
+
 def _create_private_file(path: Path) -> None:
     """The database file, 0600, in a folder that is made 0700 if salespipe creates it."""
     try:
@@ -74,6 +82,7 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
     ``path``. A file that is not a salespipe database is refused and left untouched."""
     path = Path(path)
     if str(path) != ":memory:":
+        _refuse_side_file(path)
         if path.is_dir():
             raise SalespipeError(f"database path {str(path)!r} is a directory")
         if not path.exists():
