@@ -41,7 +41,8 @@ def test_export_all_is_refused_into_a_database_with_leads_or_when_tampered(cli, 
     out = tmp_path / "all.json"
     cli("export", "--all", "--out", str(out))
     before = dump(db_path)
-    assert "into an empty database" in cli("import", str(out), code=1).stderr
+    assert "restored into a new database" in cli("import", str(out), code=1).stderr
+    assert "takes none of --dry-run" in cli("import", str(out), "--dry-run", code=2).stderr
     data = json.loads(out.read_text())
     data["tables"]["leads"][0]["evil); DROP TABLE leads; --"] = 1
     bad = tmp_path / "bad.json"
@@ -51,6 +52,14 @@ def test_export_all_is_refused_into_a_database_with_leads_or_when_tampered(cli, 
     data["tables"] = {"sqlite_master": []}
     bad.write_text(json.dumps({**data, "format": "salespipe-export"}))
     assert "tables salespipe does not have" in cli("--db", str(fresh), "import", str(bad), code=1).stderr
+    data = json.loads(out.read_text())
+    data["tables"]["settings"].append({"key": "journal.keep", "value": "lots"})
+    bad.write_text(json.dumps(data))
+    assert "is not a count" in cli("--db", str(fresh), "import", str(bad), code=1).stderr
+    data = json.loads(out.read_text())
+    data["tables"]["leads"][0]["_rowid"] = 2**70
+    bad.write_text(json.dumps(data))
+    assert "out of range" in cli("--db", str(fresh), "import", str(bad), code=1).stderr
     assert dump(db_path) == before
     conn = sqlite3.connect(fresh)
     assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 0

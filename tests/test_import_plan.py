@@ -288,3 +288,11 @@ def test_status_wins_over_the_stage_and_undated_closes_are_not_invented(cli, tmp
     assert report["data_gaps"]["won_without_close_date"] == 1
     text = " ".join(cli("report", "--period", "all").stdout.split())
     assert "1 won and 1 lost deal(s) without a close date are left out" in text
+
+
+def test_update_keeps_a_leads_currency_when_the_file_names_none(cli, tmp_path, add_lead):
+    add_lead("Deal", "--email", "d@x.de", "--value", "5000", "--currency", "USD")
+    f = write(tmp_path / "u.csv", "name,email,phone\nDeal,d@x.de,+1 555\n")
+    imp(cli, f, "--on-duplicate", "update")
+    lead = leads(cli)["Deal"]
+    assert (lead["value"], lead["currency"], lead["phone"]) == (5000, "USD", "+1 555")

@@ -58,3 +58,16 @@ def test_journal_retention_by_count(cli, add_lead):
     add_lead("E")
     assert len(cli.json("history")) == 2
     assert "give 1 to" in cli("history", "--keep", "0", code=1).stderr
+
+
+def test_a_deleted_lead_can_still_be_erased_from_the_journal(cli, db_path, add_lead):
+    lead_id = add_lead(SECRET, "--email", MAIL)
+    other = add_lead("Other", "--external-id", "123")
+    cli("lead", "delete", str(lead_id), "--yes")
+    assert SECRET.encode() in _bytes_of(db_path)  # undo keeps the row
+    cli("erase", str(lead_id), "--yes")
+    for needle in (SECRET, MAIL):
+        assert needle.encode() not in _bytes_of(db_path), needle
+    # other history is left as it was (an id such as 123 is not "personal words")
+    assert any("external-id=123" in h["command"] for h in cli.json("history"))
+    assert cli.json("lead", "show", str(other))["external_id"] == "123"

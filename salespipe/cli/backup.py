@@ -53,7 +53,6 @@ def restore(
 
     from salespipe.services.backup import check_restorable, default_backup_path
     from salespipe.services.backup import restore as do_restore
-
     from salespipe.store.db import expand_path
 
     source = expand_path(file)

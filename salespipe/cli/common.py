@@ -95,7 +95,7 @@ def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
     conn = connect(resolve_path(state(ctx).db_flag).path, create=write if create is None else create)
     try:
         if write:
-            with transaction(conn, on_wait=_say_waiting):
+            with transaction(conn, on_wait=say_waiting):
                 if journal:
                     from salespipe.store import journal as journal_store
 
@@ -109,7 +109,7 @@ def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
         conn.close()
 
 
-def _say_waiting() -> None:
+def say_waiting() -> None:
     info("Waiting for another salespipe command to finish (an import?) ...")
 
 

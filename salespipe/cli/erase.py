@@ -21,27 +21,41 @@ def erase(
 
     Example: salespipe erase 12 --yes
     """
+    from salespipe.domain.errors import NotFound
     from salespipe.services import leads, privacy
 
     with database(ctx, write=False) as conn:
-        lead = leads.get_lead(conn, lead_id)
+        try:
+            label = leads.get_lead(conn, lead_id).title
+        except NotFound:
+            from salespipe.store.privacy import has_traces
+
+            if not has_traces(conn, lead_id):
+                raise
+            label = "(deleted; what the undo journal kept of it)"
     if not yes:
         import sys
 
         if not sys.stdin.isatty():
             raise typer.BadParameter("erase cannot be undone: add --yes to do it without a terminal",
                                      param_hint="--yes")
-        typer.confirm(f"Erase lead #{lead.id} {lead.title} and every trace of it? This cannot be undone.",
+        from salespipe.render.output import visible
+
+        typer.confirm(f"Erase lead #{lead_id} {visible(label)} and every trace of it? This cannot be undone.",
                       abort=True, err=True)
     with database(ctx, journal=False) as conn:
         result = privacy.erase(conn, lead_id)
     with database(ctx, write=False) as conn:  # outside the transaction: VACUUM, WAL truncated
-        privacy.compact(conn)
+        emptied = privacy.compact(conn)
+    if not emptied:
+        info("Warning: another salespipe has the database open, so its WAL file could not be emptied yet; "
+             "run salespipe erase again when it is done (or close it) to finish.")
     if json_:
         emit_json(result)
     else:
         removed = result["removed"]
-        info(f"Erased lead #{result['id']} {result['title']}: {removed['stage_events']} stage event(s), "
+        info(f"Erased lead #{result['id']} {result['title'] or '(deleted before)'}: "
+             f"{removed['stage_events']} stage event(s), "
              f"{removed['activities']} activit(ies), {removed['tasks']} task(s), "
              f"{removed['journal_entries']} journal entr(ies); {removed['commands_rewritten']} recorded "
              "command line(s) rewritten; the file is compacted.")

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import JsonOpt, database, database_path, emit, emit_json, info, now
+from salespipe.cli.common import JsonOpt, database, database_path, emit, emit_json, info, now, say_waiting
 
 
 def import_(
@@ -69,7 +69,16 @@ def import_(
     if _is_full_export(file):
         from salespipe.services.full_export import import_all
 
-        with database(ctx) as conn:
+        given = [flag for flag, value in (("--dry-run", dry_run), ("--strict", strict), ("--map", map_),
+                                          ("--stage-map", stage_map), ("--mapping", mapping),
+                                          ("--save-mapping", save_mapping), ("--accept-partial", accept_partial),
+                                          ("--rejects", rejects), ("--columns", columns)) if value]
+        if given or on_duplicate != "skip":
+            raise typer.BadParameter(f"{file} is an export --all file, restored whole into a new database; "
+                                     f"it takes none of {', '.join(given) or '--on-duplicate'}",
+                                     param_hint=(given or ["--on-duplicate"])[0])
+        # not journaled: it fills a new database, and removing that file undoes it
+        with database(ctx, journal=False, create=True) as conn:
             counts = import_all(conn, file.read_text(encoding="utf-8"))
         if json_:
             emit_json({"file": str(file), "restored": counts})
@@ -81,7 +90,7 @@ def import_(
     target = database_path(ctx)
     created = not target.exists()
     with database(ctx, write=False, create=True) as conn, _progress(enabled=not quiet and not json_) as progress:
-        summary = import_csv(conn, options, now=moment, progress=progress)
+        summary = import_csv(conn, options, now=moment, progress=progress, on_wait=say_waiting)
     if created and not summary.committed:  # a dry run or a refusal leaves no database behind
         for leftover in (target, *(target.with_name(target.name + side) for side in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)

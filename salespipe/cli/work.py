@@ -214,7 +214,6 @@ def task_export(ctx: typer.Context,
 
     Example: salespipe task export --ics ~/salespipe-tasks.ics
     """
-    from pathlib import Path
 
     from salespipe.services.files import write_atomically
     from salespipe.services.work import tasks_ics

@@ -68,13 +68,14 @@ class ImportRow:
     events: list[tuple[str | None, str, datetime, str | None]]
     lost_reason: str | None
     external_id: str | None
-    email: str | None          # casefolded, for duplicate matching
+    email_key: str | None      # the e-mail, case-folded (keys.email_key): what duplicates compare
     owner: str | None = None
     warning: str | None = None
     closed_known: bool = True  # False: a closed deal whose close date nobody knows
     created_estimated: bool = False
     close_from: str | None = None  # the column the close date came from, when not close_date
     created_given: bool = True
+    currency_implied: bool = False  # no currency cell, no amount: the database's default stands in
 
 
 @dataclass
@@ -306,7 +307,7 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
         lost_reason = None
     return ImportRow(fields, stage, events, lost_reason, fields.external_id, email_key(fields.email),
                      cell("owner"), warning, closed_known, created_estimated, close_from,
-                     created is not None)
+                     created is not None, cell("currency") is None and value is None)
 
 
 def _not_future(moment: datetime | None, now: datetime) -> datetime | None:

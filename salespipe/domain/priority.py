@@ -18,7 +18,6 @@ every term, its coefficient and its contribution.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any

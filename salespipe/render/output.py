@@ -14,6 +14,8 @@ import sys
 from collections.abc import Collection, Iterable, Sequence
 from typing import IO, Any
 
+from salespipe.domain.cells import neutralise
+
 # What a terminal acts on instead of showing: C0 controls but newline and tab (ESC starts
 # OSC 52 clipboard writes, OSC 8 links, screen clears; CR and backspace overwrite what was
 # shown), DEL, C1 controls (CSI as one byte), and the Unicode bidi controls that reorder text.
@@ -37,8 +39,6 @@ def safe_renderable(console: Any, renderable: Any) -> Any:
     return Segments(segments)
 
 
-# Cells starting with these are formulas to a spreadsheet (OWASP "CSV injection").
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_plain(stream: IO[str] | None = None) -> bool:
@@ -63,17 +63,6 @@ def make_console(*, stderr: bool = False) -> Any:
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
-
-
-def neutralise(cell: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would run as a formula with a single quote.
-
-    Negative numbers stay numbers: only strings are touched.
-    """
-    if isinstance(cell, str) and (cell.startswith(_FORMULA_PREFIXES)
-                                  or (cell[:1] == "'" and cell[1:2] and cell[1] in _FORMULA_PREFIXES)):
-        return "'" + cell  # ("'=x" too, so that removing one quote on import gives it back)
-    return cell
 
 
 def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:

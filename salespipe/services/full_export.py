@@ -1,87 +1,109 @@
-"""`salespipe export --all`: the whole database as JSON, and its import into an empty one.
+"""`salespipe export --all`: the whole database as JSON, and its restore into a new one.
 
 Lossless: stages, settings, targets, rules, leads with their stage events, activities, tasks,
 qualification criteria and rule runs, every column as stored (ids and timestamps included), so
 that the copy gives the same `report --json` and the same lead cards. The change journal is
 not exported (it is the history of this file, not data).
 
-The import takes only salespipe's own tables and their real columns, with values bound as
-parameters; a file with other tables or columns, or from a newer salespipe, is refused whole.
+The restore goes only into a database nothing was done in yet (no leads, targets or recorded
+changes), takes only salespipe's own tables and their real columns, checks every value (plain
+text or numbers, rowids in range, settings as salespipe writes them) and recomputes the
+duplicate keys; a file with anything else, or from a newer salespipe, is refused whole.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from typing import Any
 
 from salespipe.domain.errors import Conflict, InvalidValue
+from salespipe.store import full_export as store
 
 FORMAT = "salespipe-export"
-# In the order they are written and restored (parents before children).
-TABLES = ("stages", "settings", "targets", "rules", "leads", "stage_events", "activities", "tasks",
-          "lead_criteria", "rule_runs")
-REPLACED = ("stages", "settings", "targets", "rules")  # a new database's defaults give way
 
 
 def export_all(conn: sqlite3.Connection) -> dict[str, Any]:
     from salespipe.store.schema_version import SCHEMA_VERSION
 
-    tables = {}
-    for table in TABLES:
-        rows = conn.execute(f"SELECT rowid AS _rowid, * FROM {table} ORDER BY rowid").fetchall()
-        tables[table] = [dict(row) for row in rows]  # _rowid: rows come back in the same places
-    return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "tables": tables}
+    return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "tables": store.read_tables(conn)}
 
 
 def is_full_export(text_start: str) -> bool:
     return text_start.lstrip().startswith("{") and f'"{FORMAT}"' in text_start
 
 
-def import_all(conn: sqlite3.Connection, text: str) -> dict[str, int]:
-    """Restore an ``export --all`` into this database, which must hold no leads."""
+def _check_setting(key: Any, value: Any) -> None:
+    from salespipe.domain.money import normalize_currency
+    from salespipe.domain.priority import DEFAULT_COEFFICIENTS, check_coefficient
+
+    if not isinstance(key, str) or not isinstance(value, str):
+        raise InvalidValue("the export's settings must be text")
+    if key == "currency":
+        normalize_currency(value)
+    elif key == "criteria":
+        if not all(c.strip() for c in value.split(",")):
+            raise InvalidValue(f"the export's criteria setting {value!r} is not a list of names")
+    elif key.startswith("priority.") and key[len("priority."):] in DEFAULT_COEFFICIENTS:
+        check_coefficient(key[len("priority."):], value)
+    elif key in ("journal.keep", "journal.days"):
+        if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+            raise InvalidValue(f"the export's {key} setting {value!r} is not a count")
+    else:
+        raise InvalidValue(f"the export has a setting salespipe does not know: {key!r}")
+
+
+def _checked(conn: sqlite3.Connection, data: Any) -> dict[str, list[dict[str, Any]]]:
+    from salespipe.domain.keys import email_key, name_key
     from salespipe.store.schema_version import SCHEMA_VERSION
 
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise InvalidValue(f"not a salespipe export: invalid JSON ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
         raise InvalidValue("not a salespipe export --all file")
     version = data.get("schema_version")
     if not isinstance(version, int) or version > SCHEMA_VERSION:
         raise InvalidValue(f"the export has schema version {version!r}, newer than this salespipe knows "
                            f"({SCHEMA_VERSION}); upgrade salespipe")
-    unknown = set(data["tables"]) - set(TABLES)
+    unknown = set(data["tables"]) - set(store.TABLES)
     if unknown:
         raise InvalidValue(f"the export names tables salespipe does not have: {', '.join(sorted(map(str, unknown)))}")
-    if conn.execute("SELECT 1 FROM leads LIMIT 1").fetchone():
-        raise Conflict("export --all files are imported into an empty database (this one has leads); "
-                       "use --db NEW.db")
-    counts: dict[str, int] = {}
-    for table in reversed(TABLES):
-        if table in REPLACED or table in data["tables"]:
-            conn.execute(f"DELETE FROM {table}")
-    for table in TABLES:
-        rows = data["tables"].get(table, [])
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, rows in data["tables"].items():
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise InvalidValue(f"the export's {table} is not a list of rows")
-        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+        known = set(store.columns(conn, table)) | {"_rowid"}
         for row in rows:
-            extra = set(row) - set(columns) - {"_rowid"}
+            extra = set(row) - known
             if extra:
                 raise InvalidValue(f"the export's {table} has columns salespipe does not have: "
                                    f"{', '.join(sorted(map(str, extra)))}")
-            names = [c for c in columns if c in row]
-            values = [row[c] for c in names]
-            if not all(v is None or isinstance(v, (str, int, float)) for v in values):
-                raise InvalidValue(f"the export's {table} holds a value that is not text or a number")
-            if "_rowid" in row:
-                names, values = ["rowid", *names], [row["_rowid"], *values]
-            conn.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                         values)
-        counts[table] = len(rows)
-    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-    if problems:
-        raise InvalidValue(f"the export refers to rows it does not hold ({len(problems)} broken references)")
+            for value in row.values():
+                if not (value is None or isinstance(value, (str, int)) and not isinstance(value, bool)
+                        or isinstance(value, float) and math.isfinite(value)):
+                    raise InvalidValue(f"the export's {table} holds a value that is not text or a number")
+            rowid = row.get("_rowid")
+            if rowid is not None and not (isinstance(rowid, int) and 1 <= rowid <= store.MAX_ROWID):
+                raise InvalidValue(f"the export's {table} holds a row number out of range: {rowid!r}")
+            if table == "settings":
+                _check_setting(row.get("key"), row.get("value"))
+            if table == "leads":  # what duplicate checks compare comes from the values, not the file
+                row["email_key"] = email_key(row.get("email"))
+                row["name_key"] = name_key(row.get("title"), row.get("company"))
+        tables[table] = rows
+    return tables
+
+
+def import_all(conn: sqlite3.Connection, text: str) -> dict[str, int]:
+    """Restore an ``export --all`` into this database, which must be new."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InvalidValue(f"not a salespipe export: invalid JSON ({exc})") from None
+    tables = _checked(conn, data)
+    if not store.is_fresh(conn):
+        raise Conflict("an export --all file is restored into a new database, and this one is in use; "
+                       "use --db NEW.db")
+    counts = store.replace_tables(conn, tables)
+    if counts.pop("_broken_references"):
+        raise InvalidValue("the export refers to rows it does not hold; nothing was restored")
     return counts

@@ -254,9 +254,10 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
             if not cell or cell in nulls:
                 c.missing[name] += 1
         id_cell = cells[id_column].strip() if id_column is not None and id_column < n else ""
-        if not id_cell:
+        if not id_cell or id_cell in nulls:
             plan.rows_without_id += 1
-            if not (cells[email_column].strip() if email_column is not None and email_column < n else ""):
+            mail = cells[email_column].strip() if email_column is not None and email_column < n else ""
+            if not mail or mail in nulls:
                 plan.rows_without_id_or_email += 1
         if c.stage is not None and c.stage < n:
             value = cells[c.stage].strip()

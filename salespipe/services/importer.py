@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from salespipe.domain.cells import neutralise
 from salespipe.domain.dates import utc_iso
 from salespipe.domain.errors import Conflict, InvalidValue, SalespipeError
 from salespipe.domain.import_plan import MappingFile, Plan, read_mapping
@@ -181,19 +182,21 @@ def import_csv(
     *,
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Import ``options.path``; returns the summary. Valid rows commit together unless
     ``dry_run``, (``strict`` and a row was rejected), or the plan has open questions
-    (``refused``, unless ``accept_partial``)."""
-    from sqlite_utils import Database
+    (``refused``, unless ``accept_partial``). ``on_wait`` is called when another salespipe
+    holds the database (the import then waits for it)."""
+    from salespipe.store.db import database_file, prepare_bulk_write, transaction
 
     if options.on_duplicate not in ON_DUPLICATE:
         raise InvalidValue(f"invalid --on-duplicate {options.on_duplicate!r}; choose from: {', '.join(ON_DUPLICATE)}")
     layout, plan, stages = plan_import(conn, options)
     summary = ImportSummary(file=str(options.path), encoding=layout.encoding, delimiter=layout.delimiter,
                             header_line=layout.header_line, plan=plan, dry_run=options.dry_run)
-    database_file = conn.execute("PRAGMA database_list").fetchone()[2]
-    protect = [options.path] + ([Path(database_file)] if database_file else [])
+    db_file = database_file(conn)
+    protect = [options.path] + ([db_file] if db_file else [])
     if options.save_mapping:
         save_mapping(plan, options.save_mapping, protect)
         summary.mapping_file = str(options.save_mapping)
@@ -208,18 +211,12 @@ def import_csv(
     )
     rejects = _RejectsWriter(options, layout.headers, summary, protect)
     total = options.path.stat().st_size
-    db = Database(conn, execute_plugins=False, recursive_triggers=False)
-    # an import waits for another writer rather than failing after the short default
-    from salespipe.store.db import LONG_WAIT_S
-
-    conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
-    # A bigger page cache keeps the growing indexes in memory (32 MB at most, this connection only).
-    conn.execute("PRAGMA cache_size = -32768")
+    prepare_bulk_write(conn)
     # A big file into a small database: indexes are rebuilt once at the end (a sort) rather
     # than updated row by row in random order. Estimated at ~150 bytes a row.
     bulk = total / 150 > max(BULK_MIN_ROWS, lead_store.count(conn))
     try:
-        with db.atomic():
+        with transaction(conn, on_wait):
             from salespipe.store import journal
 
             journal.begin(conn, f"salespipe import {options.path}", utc_iso(now))
@@ -307,7 +304,7 @@ class _RejectsWriter:
             self.writer.writerow([*self.headers, "line", "error"])
         padded = cells + [""] * (len(self.headers) - len(cells))
         try:
-            self.writer.writerow([_neutralise(c) for c in [*padded, str(line), error]])
+            self.writer.writerow([neutralise(c) for c in [*padded, str(line), error]])
         except OSError as exc:
             raise SalespipeError(f"cannot write the rejects file {str(self.path)!r}: {exc.strerror}") from None
 
@@ -322,11 +319,6 @@ class _RejectsWriter:
             if self.tmp:
                 os.replace(self.tmp, self.path)
             self.summary.rejects_file = str(self.path)
-
-
-def _neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 class _Writer:
@@ -351,8 +343,8 @@ class _Writer:
         """(kind, key, created day or None): external id, else e-mail, else title + company."""
         if self.by_external and row.external_id:
             return ("external_id", row.external_id, None)
-        if row.email:
-            return ("email", row.email, None)
+        if row.email_key:
+            return ("email", row.email_key, None)
         day = utc_iso(row.events[0][2])[:10] if row.created_given else None
         return ("name", name_key(row.fields.title, row.fields.company), day)
 
@@ -439,7 +431,7 @@ class _Writer:
             json.dumps(f.fields, ensure_ascii=False, sort_keys=True) if f.fields else "{}",
             row.lost_reason, f.external_id, created, int(row.created_estimated), self.recorded,
             entered if row.stage.is_closed and row.closed_known else None, entered, entered,
-            row.email, name_key(f.title, f.company),
+            row.email_key, name_key(f.title, f.company),
         )
 
     def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int,
@@ -475,6 +467,8 @@ class _Writer:
 
         lead = get_lead(self.conn, lead_id)
         given = row.fields.given()
+        if row.currency_implied:  # the file said nothing of currency: keep the lead's
+            given.pop("currency", None)
         changes = {k: v for k, v in given.items() if getattr(lead, k) != v}
         if "email" in changes and (lead.email or "").casefold() == changes["email"].casefold():
             del changes["email"]  # the same address, written in another case

@@ -21,15 +21,23 @@ DEFAULT_KEEP, DEFAULT_DAYS = privacy_store.DEFAULT_KEEP, privacy_store.DEFAULT_D
 
 
 def erase(conn: sqlite3.Connection, lead_id: int) -> dict[str, Any]:
+    """Erase a lead, or what the journal kept of one deleted before (``lead delete``)."""
+    from salespipe.domain.errors import NotFound
     from salespipe.services.leads import get_lead
 
-    lead = get_lead(conn, lead_id)
+    try:
+        title: str | None = get_lead(conn, lead_id).title
+    except NotFound:
+        if not privacy_store.has_traces(conn, lead_id):
+            raise
+        title = None  # deleted already: only its traces are left
     counts = privacy_store.erase_lead(conn, lead_id)
-    return {"id": lead.id, "title": lead.title, "removed": counts}
+    return {"id": lead_id, "title": title, "removed": counts}
 
 
-def compact(conn: sqlite3.Connection) -> None:
-    privacy_store.compact(conn)
+def compact(conn: sqlite3.Connection) -> bool:
+    """VACUUM and an emptied WAL; False when another salespipe kept the WAL in use."""
+    return privacy_store.compact(conn)
 
 
 def person(conn: sqlite3.Connection, email: str) -> dict[str, Any]:

@@ -54,6 +54,19 @@ def resolve_path(flag: str | None, environ: dict[str, str] | os._Environ[str] = 
                       "default (~/.local/share/salespipe; set --db or $SALESPIPE_DB to change)")
 
 
+def database_file(conn: sqlite3.Connection) -> Path | None:
+    """The file behind ``conn`` (None for an in-memory database)."""
+    name = conn.execute("PRAGMA database_list").fetchone()[2]
+    return Path(name) if name else None
+
+
+def prepare_bulk_write(conn: sqlite3.Connection) -> None:
+    """For a long write (an import): wait for another writer as long as any command does, and
+    keep the growing indexes in a bigger page cache (32 MB at most, this connection only)."""
+    conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
+    conn.execute("PRAGMA cache_size = -32768")
+
+
 def _refuse_side_file(path: Path) -> None:
     """``p.db-wal`` is part of ``p.db``: never a database of its own."""
     for side in ("-wal", "-shm", "-journal"):

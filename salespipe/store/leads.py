@@ -258,12 +258,11 @@ def insert_many(conn: sqlite3.Connection, leads: list[tuple[Any, ...]], events: 
     )
 
 
-# Secondary indexes an import can rebuild at the end instead of updating row by row. The
-# duplicate checks need idx_leads_email_key, idx_leads_name_key and the external_id UNIQUE index, so those stay.
-_KEEP_DURING_BULK = {"idx_leads_email_key", "idx_leads_name_key"}
+# Secondary indexes an import can rebuild at the end instead of updating row by row; the
+# duplicate look-ups the file needs (idx_leads_email_key, idx_leads_name_key) are kept.
 
 
-def drop_bulk_indexes(conn: sqlite3.Connection, keep: set[str] = _KEEP_DURING_BULK) -> list[str]:
+def drop_bulk_indexes(conn: sqlite3.Connection, keep: set[str]) -> list[str]:
     """Drop the secondary indexes of ``leads`` and ``stage_events`` but ``keep`` (inside the
     caller's transaction); returns their ``CREATE INDEX`` statements for ``restore_indexes``."""
     rows = conn.execute(

@@ -272,7 +272,9 @@ def m010_rebuild_leads_for_imports(db: Database) -> None:
     """Leads gain what real CRM exports carry: an owner, an unknown value (NULL, not 0), a
     close date nobody knows (``closed_at`` NULL while closed), a created date that is a
     stand-in, and Unicode-folded keys for duplicate matching. SQLite cannot drop NOT NULL, so
-    the table is rebuilt (the documented twelve-step way; ``migrate`` turns foreign keys off)."""
+    the table is rebuilt (the documented twelve-step way; ``migrate`` turns foreign keys off).
+    A custom field ``owner`` moves to the column. Leads stored before keep their value 0: a
+    value that was never given cannot be told from a real 0 there."""
     for statement in (
         """
         CREATE TABLE leads_new (
@@ -311,7 +313,7 @@ def m010_rebuild_leads_for_imports(db: Database) -> None:
             external_id, created_at, updated_at, closed_at, stage_entered_at, last_touch_at)
         SELECT id, title, contact_name, company, email, phone, source,
             json_extract(fields, '$.owner'), stage, value_minor, currency, probability,
-            expected_close, tags, fields, lost_reason, external_id, created_at, updated_at,
+            expected_close, tags, json_remove(fields, '$.owner'), lost_reason, external_id, created_at, updated_at,
             closed_at, stage_entered_at, last_touch_at
         FROM leads
         """,

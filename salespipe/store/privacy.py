@@ -11,9 +11,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-# Tables whose rows belong to a lead through ``lead_id``.
 DEFAULT_KEEP = 1000   # changes the journal keeps (setting journal.keep)
 DEFAULT_DAYS = 365    # and for how many days (setting journal.days)
+# Tables whose rows belong to a lead through ``lead_id``.
 CHILD_TABLES = ("stage_events", "activities", "tasks", "lead_criteria", "rule_runs")
 ERASED = "[erased]"
 
@@ -22,9 +22,15 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
     """Delete the lead and its traces (inside the caller's transaction, not journaled);
     returns how many rows of each kind went."""
     conn.execute("PRAGMA secure_delete = ON")
-    lead = conn.execute("SELECT title, contact_name, company, email, phone, external_id FROM leads WHERE id = ?",
-                        (lead_id,)).fetchone()
-    words = sorted({w for w in (lead or ()) if isinstance(w, str) and len(w.strip()) >= 3}, key=len, reverse=True)
+    personal = ("title", "contact_name", "company", "email", "phone")
+    lead = conn.execute(f"SELECT {', '.join(personal)} FROM leads WHERE id = ?", (lead_id,)).fetchone()
+    values = list(lead or ())
+    # a deleted lead lives on in the journal (lead delete is undoable): its image names it
+    values += [r[0] for r in conn.execute(
+        "SELECT u.value FROM undo_values u JOIN undo_log l ON l.id = u.entry_id "
+        f"WHERE l.tbl = 'leads' AND l.row_id = ? AND u.col IN ({', '.join('?' * len(personal))})",
+        (lead_id, *personal))]
+    words = sorted({w for w in values if isinstance(w, str) and len(w.strip()) >= 3}, key=len, reverse=True)
     counts: dict[str, int] = {}
     # the journal: entries of this lead's rows, by rowid for the lead, by lead_id for the rest
     entries = {r[0] for r in conn.execute(
@@ -40,12 +46,16 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
             entries |= {r[0] for r in conn.execute(
                 f"SELECT id FROM undo_log WHERE tbl = ? AND op = 'insert' AND row_id IN ({', '.join('?' * len(part))})",
                 (table, *part))}
+    touched = {r[0] for part in _chunks(sorted(entries)) for r in conn.execute(
+        f"SELECT DISTINCT change_id FROM undo_log WHERE id IN ({', '.join('?' * len(part))})", part)}
     for part in _chunks(sorted(entries)):
         conn.execute(f"DELETE FROM undo_log WHERE id IN ({', '.join('?' * len(part))})", part)
     counts["journal_entries"] = len(entries)
-    # the command lines that named the lead: its words replaced, in every recorded change
+    # the command lines of the changes that touched the lead: its words replaced
     rewritten = 0
     for change_id, command in conn.execute("SELECT id, command FROM changes").fetchall():
+        if change_id not in touched:
+            continue
         new = command
         for word in words:
             new = new.replace(word, ERASED)
@@ -65,10 +75,18 @@ def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def compact(conn: sqlite3.Connection) -> None:
-    """Rewrite the file without free pages and empty the WAL (outside any transaction)."""
+def compact(conn: sqlite3.Connection) -> bool:
+    """Rewrite the file without free pages and empty the WAL (outside any transaction); False
+    when another connection kept the WAL from being emptied."""
     conn.execute("VACUUM")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return not busy
+
+
+def has_traces(conn: sqlite3.Connection, lead_id: int) -> bool:
+    """Whether the journal still holds rows of a lead that is gone (deleted, undoably)."""
+    return conn.execute("SELECT 1 FROM undo_log WHERE tbl = 'leads' AND row_id = ? AND op != 'insert_range' "
+                        "LIMIT 1", (lead_id,)).fetchone() is not None
 
 
 def prune_journal(conn: sqlite3.Connection, *, keep: int, since: str | None) -> int:
