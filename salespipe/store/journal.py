@@ -39,10 +39,13 @@ def _prune(conn: sqlite3.Connection, at: str) -> None:
 
     from salespipe.store.privacy import DEFAULT_DAYS, DEFAULT_KEEP, prune_journal
 
-    keep = conn.execute("SELECT value FROM settings WHERE key = 'journal.keep'").fetchone()
-    days = conn.execute("SELECT value FROM settings WHERE key = 'journal.days'").fetchone()
-    since = datetime.fromisoformat(at.replace("Z", "+00:00")) - timedelta(days=int(days[0]) if days else DEFAULT_DAYS)
-    prune_journal(conn, keep=(int(keep[0]) if keep else DEFAULT_KEEP) - 1, since=since.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    def setting(key: str, default: int) -> int:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        text = str(row[0]) if row else ""
+        return int(text) if text.isdigit() and 1 <= int(text) <= 1_000_000 else default  # a bad value: default
+
+    since = datetime.fromisoformat(at.replace("Z", "+00:00")) - timedelta(days=setting("journal.days", DEFAULT_DAYS))
+    prune_journal(conn, keep=setting("journal.keep", DEFAULT_KEEP) - 1, since=since.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def current(conn: sqlite3.Connection) -> int | None:

@@ -12,6 +12,7 @@ import sqlite3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from salespipe.store.journal import TABLES as JOURNALED
 from salespipe.store.schema_version import SCHEMA_VERSION
 
 migrations = Migrations("salespipe")
@@ -212,8 +213,6 @@ def m008_create_lead_criteria(db: Database) -> None:
 # Tables whose changes `salespipe undo` can revert (store.journal.TABLES). A migration that
 # adds a table or a column to one of these must call `create_row_image_triggers` again (it
 # drops and recreates them).
-JOURNALED = ("leads", "stage_events", "activities", "tasks", "lead_criteria", "stages", "settings",
-             "targets", "rules", "rule_runs")
 
 
 def create_journal_triggers(db: Database) -> None:
