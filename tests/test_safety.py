@@ -221,3 +221,33 @@ def test_a_side_file_of_the_database_is_not_a_database(cli, db_path, add_lead):
         result = cli("--db", f"{db_path}{side}", "demo", code=1)
         assert "give --db the database file itself" in result.stderr
     assert dump(db_path) == before
+
+
+def test_a_writer_waits_for_another_and_says_so(cli, db_path, tmp_path, add_lead):
+    import threading
+    import time
+
+    add_lead("Anna")
+    f = tmp_path / "l.csv"
+    f.write_text("name\nBen\n")
+    held = threading.Event()
+
+    def hold():
+        conn = sqlite3.connect(db_path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        held.set()
+        time.sleep(3)
+        conn.execute("COMMIT")
+        conn.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait()
+    try:
+        result = cli("import", str(f))
+        added = cli("lead", "add", "Cleo")
+    finally:
+        thread.join()
+    assert "Waiting for another salespipe command to finish" in result.stderr
+    assert "Added lead" in added.stderr
+    assert {l["title"] for l in cli.json("lead", "list")} == {"Anna", "Ben", "Cleo"}

@@ -211,7 +211,6 @@ def import_csv(
     )
     rejects = _RejectsWriter(options, layout.headers, summary, protect)
     total = options.path.stat().st_size
-    prepare_bulk_write(conn)
     # A big file into a small database: indexes are rebuilt once at the end (a sort) rather
     # than updated row by row in random order. Estimated at ~150 bytes a row.
     bulk = total / 150 > max(BULK_MIN_ROWS, lead_store.count(conn))
@@ -219,6 +218,7 @@ def import_csv(
         with transaction(conn, on_wait):
             from salespipe.store import journal
 
+            prepare_bulk_write(conn)
             journal.begin(conn, f"salespipe import {options.path}", utc_iso(now))
             # the duplicate look-ups this file makes keep their index; the rest are rebuilt
             keep = {"idx_leads_email_key"} if plan.rows_without_id else set()

@@ -61,8 +61,8 @@ def database_file(conn: sqlite3.Connection) -> Path | None:
 
 
 def prepare_bulk_write(conn: sqlite3.Connection) -> None:
-    """For a long write (an import): wait for another writer as long as any command does, and
-    keep the growing indexes in a bigger page cache (32 MB at most, this connection only)."""
+    """For a long write (an import), once it holds the write lock: keep the growing indexes in
+    a bigger page cache (32 MB at most, this connection only), and wait long on busy pages."""
     conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
     conn.execute("PRAGMA cache_size = -32768")
 
