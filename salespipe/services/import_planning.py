@@ -178,13 +178,13 @@ def decide(path: Path, layout: Layout, options: PlanOptions, resolver_for: dict[
     forced = _forced_columns(plan.headers, options)
     sample_nulls: Counter[str] = Counter()
     profiles = _sample(path, layout, nulls, sample_nulls)
-    plan._sample_nulls = sample_nulls  # type: ignore[attr-defined]
     _assign(plan, profiles, forced, options.drop_extra)
     _column_questions(plan, profiles, forced)
     stages = StageResolver(pipeline, resolver_for)  # type: ignore[arg-type]
-    _full_pass(path, layout, plan, nulls)
-    _date_orders(plan, options)
-    _stage_questions(plan, stages)
+    seen = _full_pass(path, layout, plan, nulls)
+    plan.nulls = {("\\N" if k == NULL_SENTINEL else k): v for k, v in sample_nulls.items()}
+    _date_orders(plan, options, seen.evidence)
+    _stage_questions(plan, stages, seen.closed_by_status)
     if options.decimal:
         plan.decimal, plan.decimal_evidence = options.decimal, "given"
     elif mapping and mapping.decimal:
@@ -226,7 +226,7 @@ def _closes(cell: str, cache: dict[str, bool]) -> bool:
     return hit
 
 
-def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) -> None:
+def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) -> _Collect:
     c = _Collect(plan)
     key_columns = {f: plan.columns[f] for f in ("stage", "value", "created", "close_date") if f in plan.columns}
     seen_dates: dict[str, set[str]] = {f: set() for f in c.dates}
@@ -283,22 +283,20 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
                         seen_dates[name].clear()  # bounded memory; evidence already counted
                     c.evidence[name].add(value)
     plan.footer_lines = footer_rows
-    plan.nulls = {("\\N" if k == NULL_SENTINEL else k): v for k, v in getattr(plan, "_sample_nulls", {}).items()}
     plan.missing = dict(c.missing)
     if c.comma and not c.dot:
         plan.decimal, plan.decimal_evidence = ",", f"{_amounts(c.comma)} with a decimal comma (e.g. {c.comma_example!r})"
     elif c.dot and not c.comma:
         plan.decimal, plan.decimal_evidence = ".", f"{_amounts(c.dot)} with a decimal point (e.g. {c.dot_example!r})"
     plan.stage_values = {v: (None, n, "") for v, n in c.stage_counts.items()}
-    plan._closed_by_status = c.closed_by_status  # type: ignore[attr-defined]
     plan.date_evidence = {f: e.describe() for f, e in c.evidence.items()}
-    plan._evidence = c.evidence  # type: ignore[attr-defined]
+    return c
 
 
 SMALL_FILE_ROWS = 50
 
 
-def _stage_questions(plan: Plan, stages: StageResolver) -> None:
+def _stage_questions(plan: Plan, stages: StageResolver, closed_by_status: Counter[str]) -> None:
     """A stage value that matches nothing is a question when it repeats (or the file is too
     small to tell a bad cell from a stage); seen once in a bigger file it is a bad cell and
     rejects its row, unless the plan asks anyway: then every unknown value is listed."""
@@ -309,7 +307,7 @@ def _stage_questions(plan: Plan, stages: StageResolver) -> None:
             plan.stage_values[value] = (stage.key, count, how)
             continue
         plan.stage_values[value] = (None, count, "unknown")
-        open_rows = count - getattr(plan, "_closed_by_status", {}).get(value, 0)
+        open_rows = count - closed_by_status.get(value, 0)
         if open_rows:  # on won or lost rows the stage is only where the deal closed from
             unknown.append((value, count, stages.closest(value).key))
     asking = bool(plan.questions) or plan.rows < SMALL_FILE_ROWS or any(n >= 2 for _, n, _ in unknown)
@@ -320,8 +318,7 @@ def _stage_questions(plan: Plan, stages: StageResolver) -> None:
             suggestion, f"--stage-map '{value}={suggestion}'"))
 
 
-def _date_orders(plan: Plan, options: PlanOptions) -> None:
-    evidence: dict[str, DateEvidence] = getattr(plan, "_evidence", {})
+def _date_orders(plan: Plan, options: PlanOptions, evidence: dict[str, DateEvidence]) -> None:
     proven = {e.order for e in evidence.values() if e.order in ("dayfirst", "monthfirst")}
     file_order = proven.pop() if len(proven) == 1 else None
     given = None if options.dayfirst is None else ("dayfirst" if options.dayfirst else "monthfirst")
