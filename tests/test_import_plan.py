@@ -296,3 +296,14 @@ def test_update_keeps_a_leads_currency_when_the_file_names_none(cli, tmp_path, a
     imp(cli, f, "--on-duplicate", "update")
     lead = leads(cli)["Deal"]
     assert (lead["value"], lead["currency"], lead["phone"]) == (5000, "USD", "+1 555")
+
+
+def test_an_undated_close_survives_export_and_import(cli, tmp_path):
+    f = write(tmp_path / "w.csv", "name,status\nWon undated,won\n")
+    imp(cli, f)
+    out = tmp_path / "x.csv"
+    cli("export", "--out", str(out))
+    other = str(tmp_path / "other.db")
+    cli("--db", other, "import", str(out))
+    lead = cli.json("--db", other, "lead", "list", "--all")[0]
+    assert lead["stage"] == "won" and lead["closed_at"] is None

@@ -70,6 +70,7 @@ class Plan:
     rows_without_id: int = 0          # rows matched by e-mail or name, not by external id
     rows_without_id_or_email: int = 0
     is_export: bool = False            # salespipe's own CSV export (it has a history column)
+    export_closed_at: int | None = None  # its closed_at column (empty: closed on an unknown date)
 
     def field_of(self, index: int) -> str:
         for name, i in self.columns.items():

@@ -283,11 +283,15 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
         created = _not_future(created, now)
     if closed is not None and is_closed and closed > now:
         closed = _not_future(closed, now)
-    closed_known, created_estimated = True, False
+    created_estimated = False
+    closed_known = True
     history = cell("history")
     if history:
         events = parse_history(history, stages.pipeline)
         stage = stages.pipeline.get(events[-1][1])
+        # salespipe's export writes closed_at empty for a deal closed on an unknown date
+        at = plan.export_closed_at
+        closed_known = not (stage.is_closed and at is not None and at < n and not cells[at].strip())
     elif is_closed:
         if closed is None:
             closed_known = False

@@ -105,6 +105,8 @@ def _sample(path: Path, layout: Layout, nulls: frozenset[str], seen: Counter[str
 def _assign(plan: Plan, profiles: list[ColumnProfile], forced: dict[int, str | None], drop_extra: bool) -> None:
     headers = plan.headers
     is_export = plan.is_export = any(normalise_header(h) == "history" for h in headers)
+    if is_export:
+        plan.export_closed_at = next((i for i, h in enumerate(headers) if normalise_header(h) == "closedat"), None)
     taken: dict[str, int] = {t: i for i, t in forced.items() if t and not t.startswith(CUSTOM_PREFIX)}
     proposals: list[tuple[int, int, str]] = []  # (rank, column, field)
     for i, header in enumerate(headers):
