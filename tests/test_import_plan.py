@@ -307,3 +307,26 @@ def test_an_undated_close_survives_export_and_import(cli, tmp_path):
     cli("--db", other, "import", str(out))
     lead = cli.json("--db", other, "lead", "list", "--all")[0]
     assert lead["stage"] == "won" and lead["closed_at"] is None
+
+
+def test_report_grouping_and_total_lines_are_skipped_not_rejected(cli, tmp_path):
+    f = write(tmp_path / "r.csv", '"Opportunity Owner","Opportunity Name","Stage","Amount"\n'
+              '"Stage: Prospecting (2)","","",""\n"Jane","Total rollout","Prospecting","100"\n'
+              '"Jane","Pilot","Prospecting","50"\n"Subtotal","","","150"\n"Grand Totals (2 records)","","","150"\n')
+    summary = imp(cli, f)
+    assert (summary["inserted"], summary["rejected"], summary["summary_rows"]) == (2, 0, 3)
+    assert set(leads(cli)) == {"Total rollout", "Pilot"}
+
+
+def test_stage_suggestions_read_won_and_lost_words(cli, tmp_path):
+    f = write(tmp_path / "h.csv", "Dealname,Deal-Phase\nA,Ende und verloren\nB,Ende und verloren\n")
+    asked = imp(cli, f, code=2)
+    assert asked["questions"][0]["suggestion"] == "lost"
+
+
+def test_a_title_beside_first_and_last_name_is_a_job_title(cli, tmp_path):
+    f = write(tmp_path / "li.csv", "First Name,Last Name,Company,Title,Email Address\n"
+              "Hannah,Bergmann,Nordlicht,Head of Procurement,h@n.example\n")
+    imp(cli, f)
+    lead = leads(cli)["Hannah Bergmann"]
+    assert lead["company"] == "Nordlicht" and lead["fields"] == {"Title": "Head of Procurement"}

@@ -67,6 +67,7 @@ class Plan:
     rows: int = 0
     footer_line: int | None = None   # a report footer (one-cell lines after a blank) starts here
     footer_lines: int = 0
+    summary_rows: int = 0              # grouping and total lines of a report, skipped
     rows_without_id: int = 0          # rows matched by e-mail or name, not by external id
     rows_without_id_or_email: int = 0
     is_export: bool = False            # salespipe's own CSV export (it has a history column)
@@ -99,6 +100,7 @@ class Plan:
             "decimal": self.decimal, "decimal_evidence": self.decimal_evidence,
             "nulls": self.nulls, "missing": self.missing, "escape": self.escape,
             "footer": {"line": self.footer_line, "lines": self.footer_lines} if self.footer_line else None,
+            "summary_rows": self.summary_rows,
             "questions": [q.to_json() for q in self.questions],
         }
 
@@ -288,10 +290,17 @@ class StageResolver:
         return None, ""
 
     def closest(self, value: str) -> Stage:
-        """The stage to suggest for an unknown value."""
+        """The stage to suggest for an unknown value: one that says won or lost in a word
+        ("Abgeschlossen und verloren") is that, else the nearest name."""
         folded = fold(value)
         if folded in OPEN_WORDS:
             return self.first
+        tokens = set(_words(folded).split())
+        lost, won = bool(tokens & _LOST_TOKENS), bool(tokens & _WON_TOKENS)
+        if lost != won:
+            outcome = self.lost if lost else self.won
+            if outcome is not None:
+                return outcome
         names = list(self.names)
         close = difflib.get_close_matches(folded, names, n=1, cutoff=0.5)
         if close:
@@ -311,6 +320,8 @@ def _words(folded: str) -> str:
 
 
 _VOCABULARY = {_words(fold(k)): v for k, v in STAGE_VALUES.items()}
+_WON_TOKENS = {w for w in WON_WORDS if " " not in w and "-" not in w}
+_LOST_TOKENS = {w for w in LOST_WORDS if " " not in w and "-" not in w}
 
 
 def status_kind(value: str) -> StageKind | None:

@@ -29,7 +29,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "potentialname", "topic", "subject", "bezeichnung", "titel",
         "dealbezeichnung", "verkaufschance", "opportunite", "nomopportunite", "intitule",
         "nombre", "nombredelaoportunidad", "oportunidad", "titulo", "asunto", "projekt", "project",
-        "leadtitle", "opportunitytitle", "deal", "lead", "dealname",
+        "leadtitle", "opportunitytitle", "deal", "lead", "dealname", "affaire", "nomdelaffaire",
+        "vorgang", "auftrag",
     ),
     "first_name": ("firstname", "vorname", "givenname", "prenom", "nombrepila"),
     "last_name": ("lastname", "nachname", "surname", "familyname", "nom", "apellido", "apellidos"),
@@ -66,7 +67,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "assignedbyid", "responsible", "responsibleuser", "hubspotownerid", "hubspotowner",
         "smownerid", "user", "username", "username", "ownername", "agent", "rep", "verantwortlich",
         "verantwortlicher", "vertriebsmitarbeiter", "verkaufer", "betreuer", "bearbeiter",
-        "zustandig", "commercial", "responsable", "vendeur", "proprietaire", "vendedor",
+        "zustandig", "besitzer", "inhaber", "dealinhaber", "dealbesitzer", "kundenbetreuer", "commercial", "responsable", "vendeur", "proprietaire", "vendedor",
         "comercial", "propietario", "asignadoa", "salesteammember", "userid", "ownerid",
         "assigneduserid", "assigneduserName".lower(),
     ),
@@ -118,7 +119,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "wonon", "closeat", "actualclosedate", "closetime", "dateclose", "closeddate",
         "dealclosedon", "datedecloture", "datecloture", "fechadecierre", "fechacierre",
         "cerradoel", "abgeschlossenam", "geschlossenam", "datewon", "closedtime",
-        "dateclosedutc", "dateofclosing",
+        "dateclosedutc", "dateofclosing", "datedesignature", "signaturedate", "signedon", "datesigned",
+        "unterschriftsdatum", "unterschriebenam", "fechadefirma",
     ),
     # used for the close date of a won (lost) deal when there is no close-date column
     "won_time": ("wontime", "wondate", "datewonat", "gewonnenam", "dategagne", "fechaganado"),
@@ -182,7 +184,8 @@ WON_WORDS = frozenset({
     "cerrada ganada", "vinto", "success", "successful", "erfolgreich", "sale", "wonclosed",
     "auftrag erteilt", "beauftragt", "order placed", "ordered", "contract signed", "signed",
     "unterschrieben", "vertrag unterschrieben", "commande", "signe", "contrat signe", "firmado",
-    "contrato firmado",
+    "contrato firmado", "abgeschlossen und gewonnen", "geschlossen und gewonnen", "ferme gagne",
+    "ferme et gagne", "cerrado y ganado",
 })
 LOST_WORDS = frozenset({
     "lost", "lose", "loss", "closed lost", "closedlost", "closed-lost", "closed - lost",
@@ -190,7 +193,8 @@ LOST_WORDS = frozenset({
     "abgeschlossen verloren", "perdu", "perdue", "perdido", "perdida", "cerrado perdido",
     "cerrada perdida", "canceled", "cancelled", "out-sold", "outsold", "abgesagt", "storniert",
     "annule", "annulee", "cancelado", "apology", "failed", "unsuccessful", "dead", "rejected",
-    "abgelehnt", "rejete", "rechazado", "disqualified", "abandoned", "aufgegeben", "abandonne",
+    "abgelehnt", "rejete", "rechazado", "disqualified", "abgeschlossen und verloren",
+    "geschlossen und verloren", "ferme perdu", "ferme et perdu", "cerrado y perdido", "abandoned", "aufgegeben", "abandonne",
 })
 OPEN_WORDS = frozenset({
     "open", "active", "in progress", "inprogress", "on hold", "offen", "aktiv", "laufend",
@@ -249,6 +253,14 @@ STAGE_VALUES: dict[str, tuple[str, ...]] = {
     "decision maker bought in": ("decision", "negotiation"),
     "contractsent": ("contract", "negotiation"),
     "contract sent": ("contract", "negotiation"),
+    # HubSpot's default stages in German
+    "termin vereinbart": ("appointment", "verified"),
+    "kaufbereit": ("qualified",),
+    "prasentation geplant": ("presentation", "proposal"),
+    "entscheider uberzeugt": ("decision", "negotiation"),
+    "entscheidungstrager uberzeugt": ("decision", "negotiation"),
+    "vertrag gesendet": ("contract", "negotiation"),
+    "vertrag versendet": ("contract", "negotiation"),
     # Pipedrive
     "lead in": ("lead", "new"),
     "contact made": ("verified",),

@@ -53,6 +53,22 @@ MAX_HISTORY_EVENTS = 5_000
 _UNQUOTE_RE = re.compile(r"^''?[=+\-@\t\r]")  # "'=x" and "''=x" (what "'=x" exports as)
 
 
+_GROUP_RE = re.compile(r"^[^:]{1,60}:\s.*\(\d[\d,.]*\)$")  # "Stage: Prospecting (2)"
+_TOTAL_RE = re.compile(r"^(sub-?total|grand totals?|totals?|summe|zwischensumme|gesamt(summe)?|sous-total|"
+                       r"total g[ée]n[ée]ral|total general)\s*(:|\(\d[\d,.]*\))?\s*$", re.IGNORECASE)
+
+
+def is_report_summary(cells: list[str]) -> bool:
+    """A grouping or total line of a CRM report ("Stage: Prospecting (2)", "Subtotal",
+    "Grand Totals (5 records)"), not a deal."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if not filled:
+        return False
+    first = filled[0]
+    return bool(len(filled) == 1 and _GROUP_RE.match(first)) or bool(_TOTAL_RE.match(first)) or \
+        bool(len(filled) <= 3 and re.match(r"^grand totals? \(\d[\d,.]* records?\)$", first, re.IGNORECASE))
+
+
 def unquote(cell: str) -> str:
     """Undo the formula neutralising of salespipe's own CSV export (``'=x`` -> ``=x``,
     ``''=x`` -> ``'=x``)."""

@@ -146,7 +146,9 @@ def summary_lines(summary: Any) -> list[str]:
     lines.append(f"{verb} {_n(summary.rows, 'row')}: {summary.inserted:,} inserted, {summary.updated:,} updated, "
                  f"{summary.skipped:,} skipped, {summary.rejected:,} rejected"
                  + (f" ({_n(summary.duplicates_in_file, 'duplicate')} within the file)" if summary.duplicates_in_file else "")
-                 + (f"; {_n(summary.blank_lines, 'blank line')} ignored" if summary.blank_lines else ""))
+                 + (f"; {_n(summary.blank_lines, 'blank line')} ignored" if summary.blank_lines else "")
+                 + (f"; {_n(summary.summary_rows, 'report grouping or total line')} skipped"
+                    if summary.summary_rows else ""))
     if summary.mapping_file:
         lines.append(f"The plan is saved in {summary.mapping_file}; reuse it with --mapping {summary.mapping_file}")
     if summary.rejects_file:

@@ -35,6 +35,7 @@ from salespipe.domain.import_plan import (
     StageResolver,
 )
 from salespipe.domain.import_vocabulary import KEY_FIELDS, NULL_MARKERS
+from salespipe.domain.importing import is_report_summary
 from salespipe.services.import_reading import NULL_SENTINEL, Layout, rows
 
 SAMPLE_ROWS = 2000
@@ -123,7 +124,10 @@ def _assign(plan: Plan, profiles: list[ColumnProfile], forced: dict[int, str | N
             proposals.append((match[1], i, match[0]))
         elif match and match[0] == "status" and content_fits("stage", profiles[i]):
             proposals.append((match[1] + 1, i, "stage"))
+    names = {f for _, _, f in proposals} & {"first_name", "last_name"}
     for _, i, target in sorted(proposals):
+        if target == "title" and names and normalise_header(headers[i]) in ("title", "titel", "titre"):
+            continue  # beside first and last name, "Title" is the person's job title: a custom field
         if target not in taken and i not in taken.values():
             taken[target] = i
     plan.columns = taken
@@ -249,6 +253,9 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
             continue
         if plan.footer_line:
             plan.footer_line, footer_rows, after_blank = None, 0, False
+        if is_report_summary(cells):
+            plan.summary_rows += 1
+            continue
         plan.rows += 1
         n = len(cells)
         for name, i in key_columns.items():

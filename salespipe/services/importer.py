@@ -29,7 +29,7 @@ from salespipe.domain.dates import utc_iso
 from salespipe.domain.errors import Conflict, InvalidValue, SalespipeError
 from salespipe.domain.import_plan import MappingFile, Plan, read_mapping
 from salespipe.domain.import_vocabulary import NULL_MARKERS
-from salespipe.domain.importing import ImportRow, RowContext, convert_row
+from salespipe.domain.importing import ImportRow, RowContext, convert_row, is_report_summary
 from salespipe.domain.keys import name_key
 from salespipe.services.import_planning import PlanOptions, decide
 from salespipe.services.import_reading import NULL_SENTINEL, iterate, open_text, reader, sniff
@@ -84,6 +84,7 @@ class ImportSummary:
     rejected: int = 0
     duplicates_in_file: int = 0
     blank_lines: int = 0
+    summary_rows: int = 0  # grouping and total lines of a report, skipped
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[Reject] = field(default_factory=list)
     warned: int = 0
@@ -114,7 +115,7 @@ class ImportSummary:
             "header_line": self.header_line, "day_order": self.day_order, "rows": self.rows,
             "inserted": self.inserted, "updated": self.updated, "skipped": self.skipped,
             "rejected": self.rejected, "duplicates_in_file": self.duplicates_in_file,
-            "blank_lines": self.blank_lines, "dry_run": self.dry_run, "committed": self.committed,
+            "blank_lines": self.blank_lines, "summary_rows": self.summary_rows, "dry_run": self.dry_run, "committed": self.committed,
             "refused": self.refused, "questions": plan["questions"],
             "rejects_file": self.rejects_file, "mapping_file": self.mapping_file,
             "rejects": [{"line": r.line, "error": r.error} for r in self.rejects],
@@ -233,6 +234,9 @@ def import_csv(
                         break
                     if not any(c.strip() for c in cells):
                         summary.blank_lines += 1
+                        continue
+                    if is_report_summary(cells):
+                        summary.summary_rows += 1
                         continue
                     chunk.append((line, cells))
                     if len(chunk) >= CHUNK_ROWS:
