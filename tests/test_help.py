@@ -57,3 +57,8 @@ def test_every_group_has_help(cli):
         if hasattr(command, "commands"):
             assert command.help, name
     assert "Example: salespipe report" in cli("report", "--help").stdout
+
+
+def test_bare_salespipe_prints_the_help_and_exits_0(cli):
+    result = cli()
+    assert "The terminal sales pipeline" in result.stdout and "today" in result.stdout

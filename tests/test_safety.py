@@ -251,3 +251,12 @@ def test_a_writer_waits_for_another_and_says_so(cli, db_path, tmp_path, add_lead
     assert "Waiting for another salespipe command to finish" in result.stderr
     assert "Added lead" in added.stderr
     assert {l["title"] for l in cli.json("lead", "list")} == {"Anna", "Ben", "Cleo"}
+
+
+def test_a_question_without_an_answer_says_to_use_yes(cli, db_path, add_lead):
+    lead_id = add_lead("Anna")
+    before = dump(db_path)
+    for command in (["undo"], ["lead", "delete", str(lead_id)]):
+        result = cli(*command, input="", code=1)
+        assert "add --yes to go ahead without asking" in result.stderr
+        assert dump(db_path) == before

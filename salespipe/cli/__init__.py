@@ -37,6 +37,9 @@ def root(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """The terminal sales pipeline for a solo sales rep."""
+    if ctx.invoked_subcommand is None:  # bare `salespipe`: the help, which is no error
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
     state(ctx).db_flag = db
     if os.environ.get("SALESPIPE_HOOK_TIMEOUT") is not None:  # a usage error before any change
         from salespipe.domain.errors import InvalidValue
@@ -106,7 +109,6 @@ def build_app(only: str | None = None) -> typer.Typer:
         cls=SalespipeGroup,
         name="salespipe",
         help=HELP,
-        no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
         # Plain Click-style help: Typer's Rich help imports rich.markdown and markdown-it
@@ -114,7 +116,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    app.callback()(root)
+    app.callback(invoke_without_command=True)(root)
     for name, register in COMMANDS.items():
         if only is None or name == only:
             register(app)

@@ -109,6 +109,17 @@ def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
         conn.close()
 
 
+def confirm(question: str) -> None:
+    """Ask on stderr; "no" ends the command (exit 1, nothing changed). Without an answer (no
+    terminal, end of input) it says to use --yes instead of a bare "Aborted!"."""
+    try:
+        yes = typer.confirm(question, err=True)
+    except typer.Abort:
+        raise fail("no answer to the question (no terminal?); add --yes to go ahead without asking") from None
+    if not yes:
+        raise fail("nothing changed (answered no)")
+
+
 def say_waiting() -> None:
     info("Waiting for another salespipe command to finish (an import?) ...")
 

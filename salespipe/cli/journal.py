@@ -73,7 +73,9 @@ def undo(
         raise NotFound("nothing to undo: no change recorded yet")
     info(f"Last change #{change['id']} ({change['at']}): {change['command']}; rows: {_rows(change['rows'])}")
     if not yes:
-        typer.confirm("Undo it?", abort=True, err=True)
+        from salespipe.cli.common import confirm
+
+        confirm("Undo it?")
     with database(ctx, journal=False) as conn:
         latest = journal.last(conn)
         if latest is None or latest["id"] != change["id"]:
