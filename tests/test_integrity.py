@@ -69,3 +69,13 @@ def test_adding_a_lead_an_open_one_repeats_warns_and_names_it(cli, db_path, add_
     assert "has the same name and company; nothing added" in cli(
         "lead", "add", "Rollout", "--company", "Acme GmbH", "--on-duplicate", "fail", code=1).stderr
     assert dump(db_path) == before
+
+
+def test_errors_are_in_words_not_library_jargon(cli, add_lead):
+    assert "invalid title '': it is empty" in cli("lead", "add", "", code=1).stderr
+    result = cli("verify", "abc", code=2)
+    assert "'abc' is not an id: give a number such as 12" in result.stderr
+    assert "Input should be" not in result.stderr
+    lead_id = add_lead("Anna")
+    assert cli.json("verify", f"#{lead_id}")["stage"] == "verified"
+    assert cli.json("lead", "add", "Bert", "--value", "€ 12.000,-")["value"] == 12000

@@ -227,5 +227,13 @@ NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with th
 ValueOpt = Annotated[str | None, typer.Option("--value", metavar="AMOUNT",
                                               help="Deal value: 12000, 12.000,50 €, $1,234, 12k.")]
 MAX_INT = 2**63 - 1  # SQLite's largest integer: a bigger id or count is a usage error, not a crash
+def parse_id(text: str) -> int:
+    """An id as typed: a whole number from 1 (a usage error in words otherwise)."""
+    cleaned = text.strip().lstrip("#")
+    if not cleaned.isdigit() or not 1 <= int(cleaned) <= MAX_INT:
+        raise typer.BadParameter(f"{text!r} is not an id: give a number such as 12 (see salespipe lead list)")
+    return int(cleaned)
+
+
 LeadId = Annotated[int, typer.Argument(metavar="ID", help="The lead's id (see salespipe lead list).", show_default=False,
-                                       min=1, max=MAX_INT)]
+                                       parser=parse_id)]

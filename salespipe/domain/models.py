@@ -169,6 +169,22 @@ def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
         raise InvalidValue(describe_validation_error(exc)) from None
 
 
+# pydantic's error types in words a person uses (no library jargon in any message)
+_PLAIN_WORDS = {
+    "string_too_short": "it is empty",
+    "string_too_long": "it is longer than {max_length} characters",
+    "greater_than_equal": "it must be at least {ge}",
+    "less_than_equal": "it must be at most {le}",
+    "int_parsing": "it must be a whole number",
+    "int_type": "it must be a whole number",
+    "string_pattern_mismatch": "it must be {what}",
+    "date_from_datetime_parsing": "it must be a date such as 2026-11-26",
+    "date_parsing": "it must be a date such as 2026-11-26",
+    "missing": "it is missing",
+}
+_PATTERNS = {"currency": "a three-letter code such as EUR", "stage": "lower-case letters, digits, - and _"}
+
+
 def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
@@ -176,6 +192,10 @@ def describe_validation_error(exc: ValidationError) -> str:
         msg = err["msg"].removeprefix("Value error, ")
         if "invalid e-mail" in msg or "invalid tag" in msg:
             parts.append(msg)
-        else:
-            parts.append(f"invalid {field} {err.get('input')!r}: {msg}")
+            continue
+        template = _PLAIN_WORDS.get(err["type"])
+        if template:
+            context = {**(err.get("ctx") or {}), "what": _PATTERNS.get(field.split(".")[-1], "in the expected form")}
+            msg = template.format(**context)
+        parts.append(f"invalid {field.replace('_', ' ')} {err.get('input')!r}: {msg}")
     return "; ".join(parts)

@@ -97,6 +97,8 @@ def parse_amount(text: str, *, decimal: str | None = None) -> tuple[Decimal, str
     except InvalidValue:
         raise InvalidValue(f"invalid amount {original!r}: it names two currencies") from None
     body = body.translate(_SPACES)
+    if body.endswith((",-", ".-", ",--", ".--", ",—", ",–")):  # "12.000,-": no cents, as Germans write it
+        body = body.rstrip("-—–")[:-1]
     if body.startswith("-") or body.startswith("(") or body.endswith("-"):
         raise InvalidValue(f"invalid amount {original!r}: amounts cannot be negative")
     body = body.lstrip("+")
