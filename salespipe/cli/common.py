@@ -213,9 +213,9 @@ def run_hook(name: str, payload: dict[str, Any]) -> None:
 
 def info(message: str) -> None:
     """A message for the person (stderr), never data; control characters are shown."""
-    from salespipe.render.output import visible
+    from salespipe.render.output import fit, visible
 
-    typer.echo(visible(message), err=True)
+    typer.echo(fit(visible(message).split("\n")), err=True)
 
 
 # Options shared by many commands --------------------------------------------------------------

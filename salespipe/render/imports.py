@@ -7,11 +7,9 @@ from the file is shown with control characters made visible.
 from __future__ import annotations
 
 import shlex
-import shutil
-import textwrap
 from typing import Any
 
-from salespipe.render.output import visible
+from salespipe.render.output import fit, visible  # noqa: F401 - fit is used by the CLI through here
 
 MAX_PRINTED = 20
 DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
@@ -29,21 +27,6 @@ FIELD_WORDS = {
     "value": ("row without a value (stored as unknown, not 0)",
               "rows without a value (stored as unknown, not 0)"),
 }
-
-
-def fit(lines: list[str], width: int | None = None) -> str:
-    """The lines as one text no wider than the terminal: a long line wraps under itself,
-    indented two more than where it started; words longer than the width are not broken."""
-    width = width or shutil.get_terminal_size((80, 24)).columns
-    out = []
-    for line in lines:
-        if len(line) <= width:
-            out.append(line)
-            continue
-        indent = " " * (len(line) - len(line.lstrip(" ")))
-        out.extend(textwrap.wrap(line, width=width, initial_indent="", subsequent_indent=indent + "  ",
-                                 break_long_words=False, break_on_hyphens=False) or [line])
-    return "\n".join(out)
 
 
 def _n(count: int, noun: str) -> str:

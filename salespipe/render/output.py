@@ -28,6 +28,24 @@ def visible(text: str) -> str:
     return _UNSAFE_RE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
+def fit(lines: list[str], width: int | None = None) -> str:
+    """Prose no wider than the terminal: a long line wraps under itself, indented two more than
+    where it started; a word longer than the width (a path) is not broken."""
+    import shutil
+    import textwrap
+
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    out = []
+    for line in lines:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.extend(textwrap.wrap(line, width=width, subsequent_indent=indent + "  ", break_long_words=False,
+                                 break_on_hyphens=False) or [line])
+    return "\n".join(out)
+
+
 def safe_renderable(console: Any, renderable: Any) -> Any:
     """``renderable`` rendered for ``console`` with the text of every segment made visible;
     Rich's own styles and control segments are kept as they are."""
