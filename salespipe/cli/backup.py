@@ -25,11 +25,10 @@ def backup(
 
     from salespipe.services.backup import backup as make_backup
     from salespipe.services.backup import default_backup_path
+    from salespipe.services.files import expand
 
     db = database_path(ctx)
-    from salespipe.store.db import expand_path
-
-    target = expand_path(file) if file else default_backup_path(db, now())
+    target = expand(file) if file else default_backup_path(db, now())
     with database(ctx, write=False) as conn:
         result = make_backup(conn, database=db, target=target)
     if json_:
@@ -53,9 +52,9 @@ def restore(
 
     from salespipe.services.backup import check_restorable, default_backup_path
     from salespipe.services.backup import restore as do_restore
-    from salespipe.store.db import expand_path
+    from salespipe.services.files import expand
 
-    source = expand_path(file)
+    source = expand(file)
     leads = check_restorable(source)
     if not yes:
         if not sys.stdin.isatty():

@@ -21,18 +21,10 @@ def erase(
 
     Example: salespipe erase 12 --yes
     """
-    from salespipe.domain.errors import NotFound
-    from salespipe.services import leads, privacy
+    from salespipe.services import privacy
 
     with database(ctx, write=False) as conn:
-        try:
-            label = leads.get_lead(conn, lead_id).title
-        except NotFound:
-            from salespipe.store.privacy import has_traces
-
-            if not has_traces(conn, lead_id):
-                raise
-            label = "(deleted; what the undo journal kept of it)"
+        label = privacy.erasable_title(conn, lead_id) or "(deleted; what the undo journal kept of it)"
     if not yes:
         import sys
 

@@ -7,15 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import (
-    JsonOpt,
-    database,
-    database_path,
-    emit,
-    emit_json,
-    info,
-    now,
-)
+from salespipe.cli.common import JsonOpt, database, database_path, emit, emit_json, info, now
 
 PeriodOpt = Annotated[str | None, typer.Option(
     "--period", help="this-month, last-month, this-quarter, last-quarter, this-year, last-year, "

@@ -66,9 +66,9 @@ def import_(
         currency=normalize_currency(currency) if currency else None, mapping_path=mapping,
         save_mapping=save_mapping, accept_partial=accept_partial, columns=column_names, escape=escape,
     )
-    if _is_full_export(file):
-        from salespipe.services.full_export import import_all
+    from salespipe.services.full_export import import_all, is_full_export_file
 
+    if is_full_export_file(file):
         given = [flag for flag, value in (("--dry-run", dry_run), ("--strict", strict), ("--map", map_),
                                           ("--stage-map", stage_map), ("--mapping", mapping),
                                           ("--save-mapping", save_mapping), ("--accept-partial", accept_partial),
@@ -94,7 +94,8 @@ def import_(
     if created and not summary.committed:  # a dry run or a refusal leaves no database behind
         for leftover in (target, *(target.with_name(target.name + side) for side in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
-    from salespipe.render.imports import fit, plan_lines, questions_lines, summary_lines
+    from salespipe.render.imports import plan_lines, questions_lines, summary_lines
+    from salespipe.render.output import fit
 
     if json_:
         emit_json(summary.to_json())
@@ -102,33 +103,19 @@ def import_(
         if dry_run:  # the plan is what was asked for: stdout
             emit(fit(plan_lines(summary.plan)) + "\n")
         elif summary.refused:
-            info(fit(plan_lines(summary.plan)))
+            info("\n".join(plan_lines(summary.plan)))
         if summary.refused:
             from salespipe.cli.common import state
 
             db_flag = state(ctx).db_flag
             prefix = "salespipe" + (f" --db {shlex.quote(db_flag)}" if db_flag else "")
-            info(fit(questions_lines(summary, prefix=prefix)))
+            info("\n".join(questions_lines(summary, prefix=prefix)))
         elif not quiet:
-            info(fit(summary_lines(summary)))
+            info("\n".join(summary_lines(summary)))
     if summary.refused:
         raise typer.Exit(2)
     if summary.rejected:
         raise typer.Exit(1)
-
-
-def _is_full_export(file: Path) -> bool:
-    """Whether ``file`` is an ``export --all`` (JSON), judged by its first bytes."""
-    from salespipe.services.full_export import is_full_export
-
-    try:
-        if not file.is_file():
-            return False
-        with open(file, "rb") as f:
-            start = f.read(4096).decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return is_full_export(start)
 
 
 def _check_import_usage(column_names: list[str] | None, on_duplicate: str, decimal: str | None,
@@ -168,12 +155,7 @@ class _progress:
     def __enter__(self) -> Any:
         if not self.enabled:
             return None
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TimeRemainingColumn,
-        )
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
         from salespipe.render.output import make_console
 
@@ -209,11 +191,8 @@ def export(
 
     Example: salespipe export --format csv --out pipeline.csv
     """
-    from contextlib import nullcontext
-
     from salespipe.render.output import to_json, write_csv, write_json_list, write_jsonl
     from salespipe.services.exporter import export as export_records
-    from salespipe.services.files import output_file
 
     if all_:
         if fmt not in ("csv", "json"):
@@ -222,7 +201,7 @@ def export(
 
         with database(ctx, write=False) as conn:
             everything = export_all(conn)
-        with output_file(out, protect=[database_path(ctx)]) if out else nullcontext(sys.stdout) as target:
+        with _destination(ctx, out) as target:
             json.dump(everything, target, ensure_ascii=False)
             target.write("\n")
         if out:
@@ -233,7 +212,7 @@ def export(
 
         with database(ctx, write=False) as conn:
             found = person_data(conn, person)
-        with output_file(out, protect=[database_path(ctx)]) if out else nullcontext(sys.stdout) as target:
+        with _destination(ctx, out) as target:
             target.write(to_json(found) + "\n")
         if out:
             info(f"Exported {len(found['leads'])} lead(s) of {person} to {out}.")
@@ -241,8 +220,7 @@ def export(
 
     with database(ctx, write=False) as conn:
         data = export_records(conn, fmt=fmt, what=what)
-        destination = output_file(out, protect=[database_path(ctx)]) if out else nullcontext(sys.stdout)
-        with destination as target:
+        with _destination(ctx, out) as target:
             if fmt == "csv":
                 count = write_csv(target, data.header, data.records)
             elif fmt == "jsonl":
@@ -251,3 +229,12 @@ def export(
                 count = write_json_list(target, data.key, data.records)
     if out:
         info(f"Exported {count} {data.key} to {out}.")
+
+
+def _destination(ctx: typer.Context, out: Path | None) -> Any:
+    """Where an export goes: ``out`` (never over the database; whole or not at all), or stdout."""
+    from contextlib import nullcontext
+
+    from salespipe.services.files import output_file
+
+    return output_file(out, protect=[database_path(ctx)]) if out else nullcontext(sys.stdout)

@@ -215,13 +215,11 @@ def task_export(ctx: typer.Context,
     Example: salespipe task export --ics ~/salespipe-tasks.ics
     """
 
-    from salespipe.services.files import write_atomically
+    from salespipe.services.files import expand, write_atomically
     from salespipe.services.work import tasks_ics
 
     with database(ctx, write=False) as conn:
         data = tasks_ics(conn, now=now())
-    from salespipe.store.db import expand_path
-
-    path = expand_path(ics)
+    path = expand(ics)
     write_atomically(path, data, protect=[database_path(ctx)])
     info(f"Wrote {data.count(b'BEGIN:VEVENT')} open task(s) to {path}.")

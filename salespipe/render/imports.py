@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from salespipe.render.output import fit, visible  # noqa: F401 - fit is used by the CLI through here
+from salespipe.render.output import visible
 
 MAX_PRINTED = 20
 DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}

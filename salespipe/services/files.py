@@ -39,8 +39,10 @@ def check_output(path: Path, protect: Iterable[Path]) -> None:
 
 
 @contextmanager
-def output_file(path: Path, *, protect: Iterable[Path] = (), binary: bool = False) -> Iterator[IO[Any]]:
-    """A file to write ``path`` through; it replaces ``path`` only if the block succeeds."""
+def output_file(path: Path, *, protect: Iterable[Path] = (), binary: bool = False,
+                what: str = "") -> Iterator[IO[Any]]:
+    """A file to write ``path`` through; it replaces ``path`` only if the block succeeds.
+    ``what`` names it in messages ("the rejects file ")."""
     from salespipe.store.db import expand_path
 
     path = expand_path(path)
@@ -53,20 +55,20 @@ def output_file(path: Path, *, protect: Iterable[Path] = (), binary: bool = Fals
             with open(path, mode, encoding=encoding, newline=newline) as f:
                 yield f
         except OSError as exc:
-            raise SalespipeError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+            raise SalespipeError(f"cannot write {what}{str(path)!r}: {exc.strerror}") from None
         return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise SalespipeError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+        raise SalespipeError(f"cannot write {what}{str(path)!r}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as f:
             yield f
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise SalespipeError(f"cannot write {str(path)!r}: {exc.strerror}") from None
+        raise SalespipeError(f"cannot write {what}{str(path)!r}: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -75,3 +77,10 @@ def output_file(path: Path, *, protect: Iterable[Path] = (), binary: bool = Fals
 def write_atomically(path: Path, data: str | bytes, *, protect: Iterable[Path] = ()) -> None:
     with output_file(path, protect=protect, binary=isinstance(data, bytes)) as f:
         f.write(data)
+
+
+def expand(path: str | Path) -> Path:
+    """``~`` and ``~user`` expanded, an unknown user a clear error (``store.db.expand_path``)."""
+    from salespipe.store.db import expand_path
+
+    return expand_path(path)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from salespipe.domain.errors import Conflict, InvalidValue
@@ -32,6 +33,18 @@ def export_all(conn: sqlite3.Connection) -> dict[str, Any]:
 
 def is_full_export(text_start: str) -> bool:
     return text_start.lstrip().startswith("{") and f'"{FORMAT}"' in text_start
+
+
+def is_full_export_file(path: Path) -> bool:
+    """Whether ``path`` is an ``export --all`` file (JSON), judged by its first bytes."""
+    try:
+        if not path.is_file():
+            return False
+        with open(path, "rb") as f:
+            start = f.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return is_full_export(start)
 
 
 def _check_setting(key: Any, value: Any) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from salespipe.domain.cells import neutralise
 from salespipe.domain.dates import utc_iso
@@ -98,10 +98,6 @@ class ImportSummary:
     matched_by: Counter[str] = field(default_factory=Counter)  # how duplicates were found
     currencies: Counter[str] = field(default_factory=Counter)  # inserted leads per currency
     database_currency: str = ""
-
-    @property
-    def mapping(self) -> list[dict[str, Any]]:
-        return self.plan.to_json()["columns"]
 
     @property
     def day_order(self) -> str | None:
@@ -268,21 +264,22 @@ def import_csv(
 class _RejectsWriter:
     """Rejected rows, as they were, with ``line`` and ``error`` columns (not in a dry run).
 
-    Written to a temporary file beside the target and renamed over it when complete; never
-    over the file being imported or the database."""
+    Written through ``files.output_file`` (a temporary file renamed over the target when
+    complete), opened at the first rejected row; never over the file being imported or the
+    database."""
 
     def __init__(self, options: ImportOptions, headers: list[str], summary: ImportSummary,
                  protect: list[Path]):
         from salespipe.services.files import check_output
 
         self.path = options.rejects_path or options.path.with_name(options.path.name + ".rejects.csv")
+        self.protect = protect
         self.enabled = not options.dry_run
         if self.enabled:
             check_output(self.path, protect)
         self.headers = headers
         self.summary = summary
-        self.file: IO[str] | None = None
-        self.tmp: str | None = None
+        self.output: Any = None  # the output_file context, once entered
         self.writer: Any = None
 
     def add(self, line: int, cells: list[str], error: str) -> None:
@@ -292,19 +289,10 @@ class _RejectsWriter:
         if not self.enabled:
             return
         if self.writer is None:
-            import os
-            import tempfile
+            from salespipe.services.files import output_file
 
-            try:
-                if self.path.exists() and not self.path.is_file():  # /dev/null, a pipe: as it is
-                    self.file = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-                else:
-                    fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
-                                                    suffix=".tmp")
-                    self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
-            except OSError as exc:
-                raise SalespipeError(f"cannot write the rejects file {str(self.path)!r}: {exc.strerror}") from None
-            self.writer = csv.writer(self.file, lineterminator="\r\n")
+            self.output = output_file(self.path, protect=self.protect, what="the rejects file ")
+            self.writer = csv.writer(self.output.__enter__(), lineterminator="\r\n")
             self.writer.writerow([*self.headers, "line", "error"])
         padded = cells + [""] * (len(self.headers) - len(cells))
         try:
@@ -313,15 +301,8 @@ class _RejectsWriter:
             raise SalespipeError(f"cannot write the rejects file {str(self.path)!r}: {exc.strerror}") from None
 
     def close(self) -> None:
-        if self.file:
-            import os
-
-            try:
-                self.file.close()
-            except OSError as exc:
-                raise SalespipeError(f"cannot write the rejects file {str(self.path)!r}: {exc.strerror}") from None
-            if self.tmp:
-                os.replace(self.tmp, self.path)
+        if self.output is not None:
+            self.output.__exit__(None, None, None)
             self.summary.rejects_file = str(self.path)
 
 

@@ -49,9 +49,7 @@ def add_lead(
     pipe = pipeline(conn)
     target = pipe.get(stage) if stage else pipe.first_open()
     moment = at.at if at else now
-    if moment > now:
-        raise InvalidValue(f"--at {moment.astimezone(now.tzinfo).isoformat(timespec='minutes')} is in the "
-                           "future: a stage change is recorded when it has happened")
+    _not_in_future(moment, now)
     when = utc_iso(moment)
     record: dict[str, Any] = fields.model_dump(exclude_none=True)
     record.setdefault("currency", default_currency(conn))
@@ -174,9 +172,7 @@ def change_stage(
     else:  # pragma: no cover - the CLI always gives one
         raise InvalidValue("no target stage")
     moment = at.at if at else now
-    if moment > now:
-        raise InvalidValue(f"--at {moment.astimezone(now.tzinfo).isoformat(timespec='minutes')} is in the "
-                           "future: a stage change is recorded when it has happened")
+    _not_in_future(moment, now)
     if at and at.date_only and moment < last_at and moment.date() == last_at.astimezone(moment.tzinfo).date():
         moment = last_at
     transition = check_transition(lead_id=lead_id, current=current, target=target, at=moment,
@@ -229,6 +225,13 @@ def list_leads(conn: sqlite3.Connection, *, now: datetime | None = None, **filte
         rows.sort(key=lambda r: (-scores.get(r[0].id, float("-inf")), r[0].id))
         return [LeadRow(lead, p) for lead, p in rows[:limit]]
     return [LeadRow(lead, p) for lead, p in lead_store.search(conn, **filters)]
+
+
+def _not_in_future(moment: datetime, now: datetime) -> None:
+    """A stage change (a lead's creation too) is recorded when it has happened."""
+    if moment > now:
+        raise InvalidValue(f"--at {moment.astimezone(now.tzinfo).isoformat(timespec='minutes')} is in the "
+                           "future: a stage change is recorded when it has happened")
 
 
 def open_duplicate(conn: sqlite3.Connection, fields: LeadFields) -> tuple[Lead, str] | None:

@@ -20,17 +20,23 @@ from salespipe.store import stages as settings_store
 DEFAULT_KEEP, DEFAULT_DAYS = privacy_store.DEFAULT_KEEP, privacy_store.DEFAULT_DAYS
 
 
-def erase(conn: sqlite3.Connection, lead_id: int) -> dict[str, Any]:
-    """Erase a lead, or what the journal kept of one deleted before (``lead delete``)."""
+def erasable_title(conn: sqlite3.Connection, lead_id: int) -> str | None:
+    """The title of the lead to erase, None when it was deleted before and only the journal's
+    traces are left; ``NotFound`` when there is neither."""
     from salespipe.domain.errors import NotFound
     from salespipe.services.leads import get_lead
 
     try:
-        title: str | None = get_lead(conn, lead_id).title
+        return get_lead(conn, lead_id).title
     except NotFound:
         if not privacy_store.has_traces(conn, lead_id):
             raise
-        title = None  # deleted already: only its traces are left
+        return None
+
+
+def erase(conn: sqlite3.Connection, lead_id: int) -> dict[str, Any]:
+    """Erase a lead, or what the journal kept of one deleted before (``lead delete``)."""
+    title = erasable_title(conn, lead_id)
     counts = privacy_store.erase_lead(conn, lead_id)
     return {"id": lead_id, "title": title, "removed": counts}
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from salespipe.domain.errors import SalespipeError
 
+T = TypeVar("T")
 ENV_VAR = "SALESPIPE_DB"
 BUSY_TIMEOUT_S = 2.0  # then the command says it is waiting, and waits up to LONG_WAIT_S
 LONG_WAIT_S = 300.0
@@ -54,6 +55,26 @@ def resolve_path(flag: str | None, environ: dict[str, str] | os._Environ[str] = 
                       "default (~/.local/share/salespipe; set --db or $SALESPIPE_DB to change)")
 
 
+IN_PART = 500  # values bound in one IN (...) list, well under SQLite's limit
+
+
+def parts(values: Iterable[T]) -> Iterator[list[T]]:
+    """``values`` in lists small enough for one ``IN (...)``."""
+    items = list(values)
+    for start in range(0, len(items), IN_PART):
+        yield items[start:start + IN_PART]
+
+
+def marks(part: list[Any]) -> str:
+    """The ``?, ?, ?`` of an ``IN (...)`` list for ``part``."""
+    return ", ".join("?" * len(part))
+
+
+def wait_up_to(conn: sqlite3.Connection, seconds: float) -> None:
+    """How long this connection waits for another writer before SQLite says "busy"."""
+    conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+
 def database_file(conn: sqlite3.Connection) -> Path | None:
     """The file behind ``conn`` (None for an in-memory database)."""
     name = conn.execute("PRAGMA database_list").fetchone()[2]
@@ -63,7 +84,7 @@ def database_file(conn: sqlite3.Connection) -> Path | None:
 def prepare_bulk_write(conn: sqlite3.Connection) -> None:
     """For a long write (an import), once it holds the write lock: keep the growing indexes in
     a bigger page cache (32 MB at most, this connection only), and wait long on busy pages."""
-    conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
+    wait_up_to(conn, LONG_WAIT_S)
     conn.execute("PRAGMA cache_size = -32768")
 
 
@@ -120,11 +141,11 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
     if version < SCHEMA_VERSION:
         from salespipe.store.migrations import migrate
 
-        conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
+        wait_up_to(conn, LONG_WAIT_S)
         if version == 0:
             conn.execute("PRAGMA journal_mode = WAL")
         migrate(conn)
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        wait_up_to(conn, BUSY_TIMEOUT_S)
     elif version > SCHEMA_VERSION:
         raise SalespipeError(
             f"database {str(path)!r} has schema version {version}, newer than this salespipe "
@@ -161,7 +182,7 @@ def begin_immediate(conn: sqlite3.Connection, on_wait: Callable[[], None] | None
             raise
         if on_wait:
             on_wait()
-        conn.execute(f"PRAGMA busy_timeout = {int(LONG_WAIT_S * 1000)}")
+        wait_up_to(conn, LONG_WAIT_S)
         conn.execute("BEGIN IMMEDIATE")
 
 

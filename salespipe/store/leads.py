@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from salespipe.domain.models import Lead, StageEvent
+from salespipe.store.db import marks, parts
 
 # The probability that applies to a deal: a closed deal's is its outcome (won 100, lost 0),
 # whatever override it had while open; an open deal's own, else its stage's.
@@ -212,35 +213,27 @@ def next_id(conn: sqlite3.Connection) -> int:
 
 
 def ids_by_external_id(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, int]:
-    keys = list(keys)
     out: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        part = keys[start:start + 500]
-        sql = f"SELECT external_id, id FROM leads WHERE external_id IN ({', '.join('?' * len(part))})"
+    for part in parts(keys):
+        sql = f"SELECT external_id, id FROM leads WHERE external_id IN ({marks(part)})"
         out.update({row[0]: row[1] for row in conn.execute(sql, part)})
     return out
 
 
 def ids_by_email(conn: sqlite3.Connection, emails: Iterable[str]) -> dict[str, int]:
     """Case-folded e-mail (``keys.email_key``) -> the lowest lead id with it."""
-    keys = list(emails)
     out: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        part = keys[start:start + 500]
-        sql = (f"SELECT email_key, min(id) FROM leads WHERE email_key IN "
-               f"({', '.join('?' * len(part))}) GROUP BY email_key")
+    for part in parts(emails):
+        sql = f"SELECT email_key, min(id) FROM leads WHERE email_key IN ({marks(part)}) GROUP BY email_key"
         out.update({row[0]: row[1] for row in conn.execute(sql, part)})
     return out
 
 
 def ids_by_name_key(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
     """``keys.name_key`` -> [(lead id, created_at)] in id order."""
-    wanted = list(keys)
     out: dict[str, list[tuple[int, str]]] = {}
-    for start in range(0, len(wanted), 500):
-        part = wanted[start:start + 500]
-        sql = (f"SELECT name_key, id, created_at FROM leads WHERE name_key IN "
-               f"({', '.join('?' * len(part))}) ORDER BY id")
+    for part in parts(keys):
+        sql = f"SELECT name_key, id, created_at FROM leads WHERE name_key IN ({marks(part)}) ORDER BY id"
         for key, lead_id, created in conn.execute(sql, part):
             out.setdefault(key, []).append((lead_id, created))
     return out

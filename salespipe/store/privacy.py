@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from salespipe.store.db import marks, parts
+
 DEFAULT_KEEP = 1000   # changes the journal keeps (setting journal.keep)
 DEFAULT_DAYS = 365    # and for how many days (setting journal.days)
 # Tables whose rows belong to a lead through ``lead_id``.
@@ -41,15 +43,14 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
         (lead_id, *CHILD_TABLES))}
     for table in CHILD_TABLES:
         rowids = [r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE lead_id = ?", (lead_id,))]
-        for start in range(0, len(rowids), 500):
-            part = rowids[start:start + 500]
+        for part in parts(rowids):
             entries |= {r[0] for r in conn.execute(
-                f"SELECT id FROM undo_log WHERE tbl = ? AND op = 'insert' AND row_id IN ({', '.join('?' * len(part))})",
+                f"SELECT id FROM undo_log WHERE tbl = ? AND op = 'insert' AND row_id IN ({marks(part)})",
                 (table, *part))}
-    touched = {r[0] for part in _chunks(sorted(entries)) for r in conn.execute(
-        f"SELECT DISTINCT change_id FROM undo_log WHERE id IN ({', '.join('?' * len(part))})", part)}
-    for part in _chunks(sorted(entries)):
-        conn.execute(f"DELETE FROM undo_log WHERE id IN ({', '.join('?' * len(part))})", part)
+    touched = {r[0] for part in parts(sorted(entries)) for r in conn.execute(
+        f"SELECT DISTINCT change_id FROM undo_log WHERE id IN ({marks(part)})", part)}
+    for part in parts(sorted(entries)):
+        conn.execute(f"DELETE FROM undo_log WHERE id IN ({marks(part)})", part)
     counts["journal_entries"] = len(entries)
     # the command lines of the changes that touched the lead: its words replaced
     rewritten = 0
@@ -69,10 +70,6 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
     # changes left with nothing to undo go (their command line may still tell the story)
     conn.execute("DELETE FROM changes WHERE id NOT IN (SELECT change_id FROM undo_log)")
     return counts
-
-
-def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def compact(conn: sqlite3.Connection) -> bool:
