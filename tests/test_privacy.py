@@ -33,9 +33,13 @@ def test_erase_leaves_no_byte_of_the_lead(cli, db_path, add_lead):
     assert cli.json("lead", "list", "--all") == []
 
 
-def test_erase_without_a_terminal_needs_yes(cli, add_lead):
+def test_erase_without_a_terminal_needs_yes(cli, db_path, add_lead):
+    from conftest import dump
+
     lead_id = add_lead("Anna")
+    before = dump(db_path)
     assert "add --yes" in cli("erase", str(lead_id), code=2).stderr
+    assert dump(db_path) == before
     assert "99" in cli("erase", "99", "--yes", code=1).stderr
 
 

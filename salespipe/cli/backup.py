@@ -60,7 +60,9 @@ def restore(
         if not sys.stdin.isatty():
             raise typer.BadParameter("restore replaces the database: add --yes to do it without a terminal",
                                      param_hint="--yes")
-        if not typer.confirm(f"Replace the database with {source} ({leads} lead(s))?", err=True):
+        from salespipe.render.output import visible
+
+        if not typer.confirm(f"Replace the database with {visible(str(source))} ({leads} lead(s))?", err=True):
             raise typer.Exit(1)
     db = database_path(ctx)
     moment = now()

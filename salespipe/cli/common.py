@@ -112,8 +112,10 @@ def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
 def confirm(question: str) -> None:
     """Ask on stderr; "no" ends the command (exit 1, nothing changed). Without an answer (no
     terminal, end of input) it says to use --yes instead of a bare "Aborted!"."""
+    from salespipe.render.output import visible
+
     try:
-        yes = typer.confirm(question, err=True)
+        yes = typer.confirm(visible(question), err=True)
     except typer.Abort:
         raise fail("no answer to the question (no terminal?); add --yes to go ahead without asking") from None
     if not yes:

@@ -269,9 +269,8 @@ def delete(
         lead = leads.get_lead(conn, lead_id)
     if not yes:  # ask outside the transaction: never hold the write lock while waiting
         from salespipe.cli.common import confirm
-        from salespipe.render.output import visible
 
-        confirm(f"Delete lead #{lead.id} {visible(lead.title)} and its history?")
+        confirm(f"Delete lead #{lead.id} {lead.title} and its history?")
     with database(ctx) as conn:
         leads.delete_lead(conn, lead_id)
     info(f"Deleted lead #{lead.id} {lead.title}.")
