@@ -52,9 +52,15 @@ def test_today(cli, deals, monkeypatch):
     assert [d["id"] for d in t["closing"]] == [c]
     assert [d["id"] for d in t["work_first"]] == [c, b, a]
     text = cli("today").stdout
-    assert text.index("Overdue tasks (1)") < text.index("Due today (0)") < text.index("No next step (1)")
-    assert text.index("Stale (1)") < text.index("Closing this week") < text.index("Work these first (3)")
-    assert max(len(line) for line in text.splitlines()) <= 80
+    lines = text.splitlines()
+    # the tasks due, then each deal once, by priority, with what it needs
+    assert lines[lines.index("Overdue tasks (1)") + 1].split() == ["#2", "2026-11-20", "call", "back", "#3", "C"]
+    assert "Due today" not in text
+    deals_at = lines.index("Deals to work first (3 of 3, by priority)")
+    assert [line.split()[0] for line in lines[deals_at + 2:deals_at + 5]] == [f"#{c}", f"#{b}", f"#{a}"]
+    assert lines[deals_at + 2].endswith("stale, late (was 11-25)")
+    assert lines[deals_at + 3].endswith("high priority") and lines[deals_at + 4].endswith("no next step")
+    assert max(len(line) for line in lines) <= 80
 
 
 def test_priority_weights(cli, deals):

@@ -24,12 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
-import typer.testing
+from click.testing import CliRunner
+from conftest import COMMAND as app
 from conftest import dump
-from typer.testing import CliRunner
-
-from salespipe.cli import app
 
 # placeholders, resolved per test
 LEAD, OPEN_LEAD, CLOSED_LEAD, TASK = "<LEAD>", "<OPEN2>", "<CLOSED>", "<TASK>"
@@ -41,14 +38,6 @@ HUGE = "x" * 100_000
 # ---------------------------------------------------------------- the seeded database
 
 _TEMPLATE: dict[str, Any] = {}  # the seeded database's bytes and its task id, made by the first case
-_COMMANDS: dict[int, Any] = {}
-
-
-def _built_once(typer_app):
-    """Typer rebuilds the whole command tree on each invoke (~40 ms); the battery builds it once."""
-    if id(typer_app) not in _COMMANDS:
-        _COMMANDS[id(typer_app)] = typer.main.get_command(typer_app)
-    return _COMMANDS[id(typer_app)]
 
 
 @pytest.fixture
@@ -58,7 +47,6 @@ def seeded(cli, add_lead, db_path, tmp_path, monkeypatch):
 
     The database is seeded through the CLI once, then copied for each case (fast)."""
     monkeypatch.chdir(tmp_path)  # relative hostile paths land in the test's folder
-    monkeypatch.setattr(typer.testing, "_get_command", _built_once)
     if not _TEMPLATE:
         first = add_lead("Anna", "--company", "Bergwerk", "--value", "1000")
         second = add_lead("Bert", "--value", "5000")

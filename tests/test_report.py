@@ -74,9 +74,15 @@ def test_report_periods(cli, pipeline):
     assert "is after --until" in cli("report", "--since", "2026-11-10", "--until", "2026-11-01", code=1).stderr
 
 
-def test_report_text_shows_the_same_numbers(cli, pipeline):
+def test_report_text_shows_the_same_numbers(cli, pipeline, monkeypatch):
+    # NO_COLOR removes colour only: the terminal's layout (bars, rules) stays
     text = cli("report").stdout
-    assert "\x1b[" not in text and "█" not in text
+    assert "\x1b[" not in text and "█" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+    # piped with no terminal width: plain characters, nothing cut
+    monkeypatch.delenv("COLUMNS")
+    piped = cli("report").stdout
+    assert "█" not in piped and "─" not in piped and "#" in piped
     assert "Open pipeline  2 deals, €23,000" in text and "weighted €10,300" in text
     assert "67% by count, 78% by value" in text
     assert "Proposal" in text and "87%" in text

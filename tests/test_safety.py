@@ -144,26 +144,15 @@ def test_data_never_reaches_the_terminal_unescaped(cli, add_lead, monkeypatch):
 
 
 def test_markup_in_data_is_text_on_a_terminal(cli, add_lead, monkeypatch):
-    import io
-
-    from salespipe.render import output
-
-    add_lead("[/red] [blink]boom[/blink]", "--company", "[link=http://evil]Acme[/link]")
-    buffer = io.StringIO()
+    add_lead("[/red] [blink]boom[/blink]\x1b]8;;http://evil\x07x", "--company", "[link=http://evil]Acme[/link]")
     monkeypatch.delenv("NO_COLOR")
-    monkeypatch.setattr(output, "is_plain", lambda stream=None: False)
-
-    def terminal_console(*, stderr=False):
-        from rich.console import Console
-
-        return Console(file=buffer, force_terminal=True, width=100, markup=False, highlight=False)
-
-    monkeypatch.setattr(output, "make_console", terminal_console)
-    cli("lead", "list")
-    cli("lead", "show", "1")
-    text = buffer.getvalue()
-    assert "[/red] [blink]boom[/blink]" in text and "[link=http://evil]Acme[/link]" in text
-    assert "\x1b]8;" not in text and "\x1b[5m" not in text  # no link, no blink
+    for command in (("lead", "list"), ("lead", "show", "1"), ("report", "pipeline")):
+        text = cli("--color", "always", *command).stdout
+        assert "\x1b[" in text  # in colour, as on a terminal
+        if command[1] == "show":
+            assert "[/red] [blink]boom[/blink]" in text and "[link=http://evil]Acme[/link]" in text
+            assert "\\x1b]8;;http://evil\\x07x" in text  # the escape shown, not acted on
+        assert "\x1b]8;" not in text and "\x1b[5m" not in text  # no link, no blink
 
 
 def test_csv_export_quotes_bare_cr_and_round_trips_what_was_typed(cli, tmp_path, db_path, add_lead):

@@ -67,5 +67,7 @@ def test_history_and_asking(cli, add_lead, db_path):
     cli("verify", "99", code=1)
     assert len(cli.json("history")) == 1
     text = cli("history").stdout.splitlines()
-    assert text[0].endswith("salespipe lead add name=Anna --json")
-    assert text[1].strip() == "changed 1 leads, 1 stage_events"
+    assert text[0].split() == ["ID", "When", "Command", "Changed"]
+    assert text[1].endswith("salespipe lead add name=Anna --json  1 leads, 1 stage_events")
+    assert cli("history", "--csv").stdout.splitlines()[1].endswith(
+        ",salespipe lead add name=Anna --json,leads=1;stage_events=1")

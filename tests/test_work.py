@@ -137,4 +137,4 @@ def test_own_qualification_criteria(cli, add_lead):
     assert cli.json("lead", "show", str(lead_id))["qualification"] == {"budget": True, "champion": False}
     assert "invalid criterion 'a b'" in cli("criteria", "set", "a b", code=1).stderr
     text = " ".join(cli("lead", "show", str(lead_id)).stdout.split())
-    assert "In stage 0 day(s) in Qualified" in text
+    assert "Stage Qualified [qualified], 0 day(s) in stage Value" in text  # the days once

@@ -16,6 +16,7 @@ import typer
 
 from salespipe.cli import moves
 from salespipe.cli.common import SalespipeGroup, state
+from salespipe.render.terminal import COLOR_CHOICES
 
 HELP = ("The terminal sales pipeline for a solo sales rep.\n\n"
         "Example: salespipe lead add \"Anna Berger\" --company Bergwerk --value 12k")
@@ -33,6 +34,8 @@ def root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", metavar="PATH",
                                            help="Database file (else $SALESPIPE_DB, else the XDG data dir).")] = None,
+    color: Annotated[str, typer.Option("--color", metavar="WHEN", help="Colour: auto (on a terminal, unless NO_COLOR), always or never.")] = "auto",
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page long output (else $PAGER, less -FRX).")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
@@ -40,7 +43,10 @@ def root(
     if ctx.invoked_subcommand is None:  # bare `salespipe`: the help, which is no error
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
-    state(ctx).db_flag = db
+    if color not in COLOR_CHOICES:
+        raise typer.BadParameter(f"{color!r}; choose auto, always or never", param_hint="--color")
+    settings = state(ctx)
+    settings.db_flag, settings.color, settings.no_pager = db, color, no_pager
     if os.environ.get("SALESPIPE_HOOK_TIMEOUT") is not None:  # a usage error before any change
         from salespipe.domain.errors import InvalidValue
         from salespipe.services.hooks import timeout_from_environment
@@ -127,7 +133,7 @@ def invoked_command(argv: list[str]) -> str | None:
     """The top-level command named in ``argv`` (skipping root options), if it is one of ours."""
     args = iter(argv)
     for arg in args:
-        if arg == "--db":
+        if arg in ("--db", "--color"):
             next(args, None)
         elif not arg.startswith("-"):
             return arg if arg in COMMANDS else None

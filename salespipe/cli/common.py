@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from salespipe.domain.dates import When
+    from salespipe.render.present import Format, View
+    from salespipe.render.terminal import Terminal
 
 T = TypeVar("T")
 
@@ -75,6 +77,8 @@ def _is_click_control_flow(exc: Exception) -> bool:
 @dataclass
 class State:
     db_flag: str | None = None
+    color: str = "auto"
+    no_pager: bool = False
 
 
 def state(ctx: typer.Context) -> State:
@@ -172,30 +176,30 @@ def parse_at(text: str | None, now_: datetime) -> When | None:
 
 
 def output_mode(json_: bool, csv_: bool = False) -> str:
+    return output_format(json_, csv_).value
+
+
+def output_format(json_: bool, csv_: bool = False) -> Format:
+    from salespipe.render.present import Format
+
     if json_ and csv_:
         raise typer.BadParameter("choose one of --json and --csv", param_hint="--json/--csv")
-    return "json" if json_ else "csv" if csv_ else "human"
+    return Format.JSON if json_ else Format.CSV if csv_ else Format.HUMAN
 
 
-def emit(thing: Any) -> None:
-    """Write a renderable, or text, to stdout, for a person: control characters from data are
-    shown, never acted on (``render.output.visible``)."""
-    from salespipe.render.output import visible
+def terminal(ctx: typer.Context, stream: Any = None) -> Terminal:
+    """Where this command's human output goes (width, colour, pager): see render.terminal."""
+    from salespipe.render.terminal import Terminal, choose_pager
 
-    if isinstance(thing, str):
-        sys.stdout.write(visible(thing))
-        sys.stdout.flush()
-        return
-    from salespipe.render.output import is_plain, make_console, safe_renderable
+    settings = state(ctx)
+    return Terminal.detect(color=settings.color, pager=choose_pager(settings.no_pager, None), stream=stream)
 
-    console = make_console()
-    if not is_plain():
-        console.print(safe_renderable(console, thing))
-        return
-    with console.capture() as captured:
-        console.print(thing)
-    sys.stdout.write("".join(visible(line.rstrip()) + "\n" for line in captured.get().splitlines()))
-    sys.stdout.flush()
+
+def show(ctx: typer.Context, view: View, fmt: Format) -> None:
+    """Hand a view to the one output path (call it after the transaction has committed)."""
+    from salespipe.render.present import present
+
+    present(view, fmt, terminal(ctx))
 
 
 def emit_json(data: Any) -> None:

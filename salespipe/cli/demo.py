@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from salespipe.cli.common import JsonOpt, emit, emit_json, info, now, state
+from salespipe.cli.common import JsonOpt, info, now, output_format, show, state
 
 
 def demo(
@@ -41,10 +41,6 @@ def demo(
         where = (f"in {path}" if target else
                  "in a temporary database (use --db PATH to keep it)")
         info(f"Loaded {count} example deals {where}.")
-    if json_:
-        emit_json(data)
-        return
-    from salespipe.render.output import is_plain
-    from salespipe.render.report import report_renderable
+    from salespipe.render.report import report_view
 
-    emit(report_renderable(data, plain=is_plain()))
+    show(ctx, report_view(data), output_format(json_))

@@ -6,11 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import JsonOpt, database, emit, emit_json, info, now
-
-
-def _rows(rows: dict[str, int]) -> str:
-    return ", ".join(f"{n} {table}" for table, n in sorted(rows.items())) or "nothing"
+from salespipe.cli.common import CsvOpt, JsonOpt, database, emit_json, info, now, output_format, show
 
 
 def history(
@@ -19,14 +15,17 @@ def history(
     keep: Annotated[int | None, typer.Option("--keep", help="From now on keep this many changes (default 1000).")] = None,
     keep_days: Annotated[int | None, typer.Option("--keep-days", help="From now on keep changes this many days (default 365).")] = None,
     json_: JsonOpt = False,
+    csv_: CsvOpt = False,
 ) -> None:
     """List the latest changes, newest first: what `salespipe undo` would revert. --keep and
     --keep-days set how much of the journal is kept (older changes are forgotten).
 
     Example: salespipe history --limit 5
     """
+    from salespipe.render.history import history_view
     from salespipe.store.journal import history as recent
 
+    fmt = output_format(json_, csv_)
     if keep is not None or keep_days is not None:
         from salespipe.services.privacy import set_retention
 
@@ -36,21 +35,7 @@ def history(
              f"{kept['forgotten']:,} older change(s) forgotten.")
     with database(ctx, write=False) as conn:
         changes = recent(conn, limit)
-    if json_:
-        emit_json(changes)
-        return
-    if not changes:
-        info("No changes recorded yet.")
-        return
-    from salespipe.domain.dates import from_iso
-
-    width = max(len(str(c["id"])) for c in changes)
-    lines = []
-    for c in changes:  # two lines each, so that a long command never pushes the rows off screen
-        when = from_iso(c["at"]).astimezone().strftime("%Y-%m-%d %H:%M")
-        lines.append(f"{str(c['id']).rjust(width)}  {when}  {c['command']}")
-        lines.append(f"{' ' * width}  {' ' * len(when)}  changed {_rows(c['rows'])}")
-    emit("\n".join(lines) + "\n")
+    show(ctx, history_view(changes), fmt)
 
 
 def undo(
@@ -65,13 +50,14 @@ def undo(
     Example: salespipe undo --yes
     """
     from salespipe.domain.errors import NotFound
+    from salespipe.render.history import changed
     from salespipe.store import journal
 
     with database(ctx, write=False) as conn:
         change: dict[str, Any] | None = journal.last(conn)
     if change is None:
         raise NotFound("nothing to undo: no change recorded yet")
-    info(f"Last change #{change['id']} ({change['at']}): {change['command']}; rows: {_rows(change['rows'])}")
+    info(f"Last change #{change['id']} ({change['at']}): {change['command']}; rows: {changed(change['rows'])}")
     if not yes:
         from salespipe.cli.common import confirm
 

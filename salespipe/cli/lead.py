@@ -14,13 +14,13 @@ from salespipe.cli.common import (
     NoteOpt,
     ValueOpt,
     database,
-    emit,
     emit_json,
     info,
     now,
-    output_mode,
+    output_format,
     parse_at,
     run_hook,
+    show,
 )
 
 app = typer.Typer(help="Add, list, show, edit and delete leads.", no_args_is_help=True)
@@ -128,7 +128,7 @@ def list_(
 
     Example: salespipe lead list --stage proposal --sort value --limit 10
     """
-    mode = output_mode(json_, csv_)
+    fmt = output_format(json_, csv_)
     chosen = [name for name, flag in (("open", open_), ("won", won), ("lost", lost), ("all", all_)) if flag]
     if len(chosen) > 1:
         raise typer.BadParameter("choose one of --open, --won, --lost, --all", param_hint="--open/--won/--lost/--all")
@@ -136,64 +136,31 @@ def list_(
 
     if sort not in SORTS:
         raise typer.BadParameter(f"{sort!r}; choose from: {', '.join(SORTS)}", param_hint="--sort")
-    from salespipe.render.records import LEAD_KEYS, flatten_for_csv, lead_record
+    from salespipe.render.leads import lead_list_view
     from salespipe.services import leads
 
+    moment = now()
     with database(ctx, write=False) as conn:
         rows = leads.list_leads(conn, status=chosen[0] if chosen else "open", stages=stage or [],
                                 source=source, owner=owner, tag=tag, text=search, sort=sort, limit=limit,
-                                now=now())
-    records = [lead_record(r.lead, r.probability) for r in rows]
-    if mode == "json":
-        emit_json(records)
-    elif mode == "csv":
-        import sys
-
-        from salespipe.render.output import write_csv
-
-        write_csv(sys.stdout, LEAD_KEYS, (flatten_for_csv(r) for r in records))
-    else:
-        from salespipe.render.leads import lead_table
-        from salespipe.render.output import is_plain
-
-        if not records:
-            info("No leads match.")
-            return
-        import shutil
-
-        emit(lead_table(records, now=now(), plain=is_plain(), width=shutil.get_terminal_size().columns))
+                                now=moment)
+    show(ctx, lead_list_view(rows, now=moment, scored=sort == "priority"), fmt)
 
 
 @app.command("show")
-def show(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
+def show_(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
     """Show a lead's card and its stage timeline.
 
     Example: salespipe lead show 12
     """
-    from salespipe.render.records import event_record, lead_record
+    from salespipe.render.leads import lead_card_view
     from salespipe.services import leads
     from salespipe.services.work import qualification
 
     with database(ctx, write=False) as conn:
         card = leads.show_lead(conn, lead_id)
         criteria = qualification(conn, lead_id)
-    record = lead_record(card.lead, card.probability)
-    events = [event_record(e) for e in card.events]
-    activities = [a.model_dump(mode="json") for a in card.activities]
-    tasks = [t.model_dump(mode="json", exclude={"lead_id"}) for t in card.tasks]
-    open_tasks = [t for t in tasks if t["done_at"] is None]
-    next_step = open_tasks[0] if open_tasks else None
-    if json_:
-        emit_json({**record, "events": events, "activities": activities, "tasks": tasks,
-                   "next_step": next_step, "qualification": criteria})
-        return
-    from salespipe.render.leads import lead_card
-    from salespipe.render.output import is_plain
-
-    labels = {s.key: s.label for s in card.pipeline.stages}
-    closed = card.pipeline.by_key[record["stage"]].is_closed if record["stage"] in card.pipeline.by_key else None
-    emit(lead_card(record, events, labels, now=now(), plain=is_plain(), activities=activities,
-                   tasks=tasks, next_step=next_step, qualification=criteria, closed=closed))
+    show(ctx, lead_card_view(card, criteria, now=now()), output_format(json_))
 
 
 @app.command("edit")

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import JsonOpt, database, database_path, emit, emit_json, info, now
+from salespipe.cli.common import (
+    CsvOpt,
+    JsonOpt,
+    database,
+    database_path,
+    info,
+    now,
+    output_format,
+    show,
+)
 
 PeriodOpt = Annotated[str | None, typer.Option(
     "--period", help="this-month, last-month, this-quarter, last-quarter, this-year, last-year, "
@@ -52,11 +61,6 @@ def _build(ctx: typer.Context, options: dict[str, Any], limit: int | None = 10,
         return pipeline_report(conn, limit=limit, keys=keys or REPORT_KEYS, **_parsed(options))
 
 
-def _show(data: dict[str, Any], sections: tuple[str, ...] | None = None) -> None:
-    from salespipe.render.output import is_plain
-    from salespipe.render.report import report_renderable
-
-    emit(report_renderable(data, plain=is_plain(), sections=sections))
 
 
 @app.callback(invoke_without_command=True)
@@ -87,10 +91,10 @@ def report(
     data = _build(ctx, options)
     if html or svg:
         _export(data, html=html, svg=svg, protect=[database_path(ctx)])
-    if json_:
-        emit_json(data)
-    elif not (html or svg):
-        _show(data)
+    if json_ or not (html or svg):
+        from salespipe.render.report import report_view
+
+        show(ctx, report_view(data), output_format(json_))
 
 
 def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protect: list[Path]) -> None:
@@ -114,21 +118,31 @@ def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protec
 
 
 def _section_command(name: str, summary: str, example: str) -> None:
-    def command(ctx: typer.Context, period: PeriodOpt = None, since: SinceOpt = None,
-                until: UntilOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
-                json_: JsonOpt = False) -> None:
+    from salespipe.render.report import SECTION_CSV
+
+    def run(ctx: typer.Context, csv_: bool, **given: Any) -> None:
+        from salespipe.render.report import report_view
         from salespipe.services.report import SECTION_SCREEN_KEYS, SECTIONS, section
 
-        options = _options(ctx, period=period, since=since, until=until, currency=currency,
-                           as_of=as_of, json_=json_)
-        # JSON lists every stale and late deal; people get the 50 biggest (the counts are complete)
-        data = _build(ctx, options, limit=None if options["json_"] else (50 if name == "stale" else 10),
-                      keys=SECTIONS[name] if options["json_"] else SECTION_SCREEN_KEYS[name])
-        if options["json_"]:
-            emit_json(section(data, name))
-        else:
-            _show(data, sections=(name,))
+        options = _options(ctx, **given)
+        fmt = output_format(bool(options["json_"]), csv_)
+        every = fmt.value != "human"  # JSON and CSV list every stale and late deal; people get the 50 biggest
+        data = _build(ctx, options, limit=None if every else (50 if name == "stale" else 10),
+                      keys=SECTIONS[name] if every else SECTION_SCREEN_KEYS[name])
+        part = section(data, name) if every else None
+        show(ctx, report_view(data, part, sections=(name,), csv=name if every else None), fmt)
 
+    def tabular(ctx: typer.Context, period: PeriodOpt = None, since: SinceOpt = None,
+                until: UntilOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
+                json_: JsonOpt = False, csv_: CsvOpt = False) -> None:
+        run(ctx, csv_, period=period, since=since, until=until, currency=currency, as_of=as_of, json_=json_)
+
+    def other(ctx: typer.Context, period: PeriodOpt = None, since: SinceOpt = None,
+              until: UntilOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
+              json_: JsonOpt = False) -> None:
+        run(ctx, False, period=period, since=since, until=until, currency=currency, as_of=as_of, json_=json_)
+
+    command = tabular if name in SECTION_CSV else other  # --csv only where the section is a table
     command.__name__ = f"report_{name}"
     app.command(name, help=f"{summary}\n\nExample: {example}")(command)
 
@@ -167,27 +181,15 @@ def breakdown_cmd(
 
     Example: salespipe report breakdown --by source --period this-year
     """
-    from salespipe.cli.common import output_mode
+    from salespipe.render.report import breakdown_view
     from salespipe.services.report import breakdown
 
-    mode = output_mode(json_, csv_)
+    output_format(json_, csv_)  # both given: a usage error before any work
     options = _options(ctx, period=period, since=since, until=until, currency=currency, as_of=as_of,
                        json_=json_)
     with database(ctx, write=False) as conn:
         data = breakdown(conn, by=by, **_parsed(options))
-    if mode == "json" or options["json_"]:
-        emit_json(data)
-    elif mode == "csv":
-        import sys
-
-        from salespipe.render.output import write_csv
-
-        write_csv(sys.stdout, ("group", "deals", "won", "lost", "win_rate", "won_value"), data["groups"])
-    else:
-        from salespipe.render.output import is_plain
-        from salespipe.render.report import breakdown_renderable
-
-        emit(breakdown_renderable(data, plain=is_plain()))
+    show(ctx, breakdown_view(data), output_format(bool(options["json_"]), csv_))
 
 
 # Targets --------------------------------------------------------------------------------------
@@ -212,37 +214,23 @@ def target_set(
 
     with database(ctx) as conn:
         status = set_target(conn, period=period, amount=amount, deals=deals, now=now())
-    if json_:
-        emit_json(status)
-    else:
-        info(f"Target for {status['period']} set.")
-        _show_target(status)
+    info(f"Target for {status['period']} set.")
+    _show_target(ctx, status, json_)
 
 
 @target_app.command("list")
-def target_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
+def target_list(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False) -> None:
     """List the targets with their progress.
 
     Example: salespipe target list --json
     """
+    from salespipe.render.settings import targets_view
     from salespipe.services.report import list_targets
 
+    fmt = output_format(json_, csv_)
     with database(ctx, write=False) as conn:
         targets = list_targets(conn, now=now())
-    if json_:
-        emit_json(targets)
-        return
-    if not targets:
-        info("No targets yet: salespipe target set AMOUNT --period 2026-11")
-        return
-    from salespipe.domain.money import format_major
-    from salespipe.render.output import plain_table
-    from salespipe.render.report import pct
-
-    rows = [[t["period"], format_major(t["goal"], t["currency"], cents=False),
-             format_major(t["won"]["value"], t["currency"], cents=False), pct(t["progress"]),
-             format_major(t["gap"], t["currency"], cents=False)] for t in targets]
-    emit(plain_table(("Period", "Goal", "Won", "Progress", "Gap"), rows, right={1, 2, 3, 4}))
+    show(ctx, targets_view(targets), fmt)
 
 
 @target_app.command("show")
@@ -270,14 +258,10 @@ def target_show(
             if status is None:
                 raise NotFound("no target for this month, quarter or year; set one with: "
                                "salespipe target set AMOUNT --period " + moment.strftime("%Y-%m"))
-    if json_:
-        emit_json(status)
-    else:
-        _show_target(status)
+    _show_target(ctx, status, json_)
 
 
-def _show_target(status: dict[str, Any]) -> None:
-    from salespipe.render.output import is_plain
-    from salespipe.render.report import target_renderable
+def _show_target(ctx: typer.Context, status: dict[str, Any], json_: bool) -> None:
+    from salespipe.render.report import target_view
 
-    emit(target_renderable(status, plain=is_plain()))
+    show(ctx, target_view(status), output_format(json_))

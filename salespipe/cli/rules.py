@@ -6,10 +6,9 @@ from typing import Annotated
 
 import typer
 
-from salespipe.cli.common import JsonOpt, database, emit, emit_json, info, now
+from salespipe.cli.common import CsvOpt, JsonOpt, database, emit_json, info, now, output_format, show
 
 app = typer.Typer(help="Rules that create follow-up tasks on their own.", no_args_is_help=True)
-RULE_KEYS = ("id", "trigger", "stage", "task_text", "due")
 
 
 @app.command("add")
@@ -36,30 +35,26 @@ def add(
     with database(ctx) as conn:
         rule = add_rule(conn, trigger=triggers[0], stage=on_enter or stage, task_text=task, due=due, now=now())
     if json_:
+        from salespipe.render.settings import RULE_KEYS
+
         emit_json({k: rule[k] for k in RULE_KEYS})
     else:
         info(f"Added rule #{rule['id']}.")
 
 
 @app.command("list")
-def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
+def list_(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False) -> None:
     """List the rules.
 
     Example: salespipe rule list
     """
+    from salespipe.render.settings import RULE_KEYS, rules_view
     from salespipe.store.rules import all_rules
 
+    fmt = output_format(json_, csv_)
     with database(ctx, write=False) as conn:
         rules = [{k: r[k] for k in RULE_KEYS} for r in all_rules(conn)]
-    if json_:
-        emit_json(rules)
-        return
-    from salespipe.render.output import plain_table
-
-    when = {"enter": "enters {stage}", "create": "is added", "stale": "goes stale"}
-    emit(plain_table(("ID", "When a deal", "Task", "Due"), [
-        [str(r["id"]), when[r["trigger"]].format(stage=r["stage"]) + (f" in {r['stage']}" if r["trigger"] == "stale" and r["stage"] else ""),
-         r["task_text"], r["due"]] for r in rules], right={0}))
+    show(ctx, rules_view(rules), fmt)
 
 
 @app.command("delete")

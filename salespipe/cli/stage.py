@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -10,10 +10,9 @@ from salespipe.cli.common import (
     CsvOpt,
     JsonOpt,
     database,
-    emit,
-    emit_json,
     info,
-    output_mode,
+    output_format,
+    show,
 )
 
 app = typer.Typer(help="Shape the pipeline: list, add, rename, set, move and remove stages.",
@@ -23,29 +22,18 @@ StageArg = Annotated[str, typer.Argument(metavar="STAGE", help="Stage key (sales
 ProbOpt = Annotated[int | None, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")]
 RotOpt = Annotated[int | None, typer.Option("--rotting-days", min=1, max=36_500,
                                             help="Days without change before a deal here is stale (default 14).")]
-STAGE_KEYS = ("key", "label", "position", "probability", "kind", "rotting_days")
 
 
-def _show(conn: object, json_: bool = False, csv_: bool = False) -> None:
+def _records(conn: object) -> list[dict[str, Any]]:
     from salespipe.services.leads import pipeline
 
-    stages = pipeline(conn).stages  # type: ignore[arg-type]
-    records = [s.model_dump(mode="json") for s in stages]
-    mode = output_mode(json_, csv_)
-    if mode == "json":
-        emit_json(records)
-    elif mode == "csv":
-        import sys
+    return [s.model_dump(mode="json") for s in pipeline(conn).stages]  # type: ignore[arg-type]
 
-        from salespipe.render.output import write_csv
 
-        write_csv(sys.stdout, STAGE_KEYS, records)
-    else:
-        from salespipe.render.output import plain_table
+def _show(ctx: typer.Context, records: list[dict[str, Any]], json_: bool = False, csv_: bool = False) -> None:
+    from salespipe.render.settings import stages_view
 
-        rows = [[str(r["position"]), r["key"], r["label"], f"{r['probability']}%", r["kind"],
-                 str(r["rotting_days"] or 14)] for r in records]
-        emit(plain_table(("#", "Key", "Label", "Prob", "Kind", "Rots after"), rows, right={0, 3, 5}))
+    show(ctx, stages_view(records), output_format(json_, csv_))
 
 
 @app.command("list")
@@ -54,9 +42,10 @@ def list_(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False) -> N
 
     Example: salespipe stage list --json
     """
-    output_mode(json_, csv_)
+    output_format(json_, csv_)
     with database(ctx, write=False) as conn:
-        _show(conn, json_, csv_)
+        records = _records(conn)
+    _show(ctx, records, json_, csv_)
 
 
 @app.command("add")
@@ -127,7 +116,8 @@ def move(ctx: typer.Context, key: StageArg,
 
     with database(ctx) as conn:
         stages.move(conn, key, position)
-        _show(conn)
+        records = _records(conn)
+    _show(ctx, records)  # after the commit: a reader going away cannot undo the move
 
 
 @app.command("remove")
@@ -157,4 +147,5 @@ def init(
 
     with database(ctx) as conn:
         stages.init(conn, preset_name=preset, lang=lang, currency=currency)
-        _show(conn)
+        records = _records(conn)
+    _show(ctx, records)

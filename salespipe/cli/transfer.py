@@ -10,7 +10,17 @@ from typing import Annotated, Any
 
 import typer
 
-from salespipe.cli.common import JsonOpt, database, database_path, emit, emit_json, info, now, say_waiting
+from salespipe.cli.common import (
+    JsonOpt,
+    database,
+    database_path,
+    emit_json,
+    info,
+    now,
+    output_format,
+    say_waiting,
+    show,
+)
 
 
 def import_(
@@ -94,15 +104,12 @@ def import_(
     if created and not summary.committed:  # a dry run or a refusal leaves no database behind
         for leftover in (target, *(target.with_name(target.name + side) for side in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
-    from salespipe.render.imports import plan_lines, questions_lines, summary_lines
-    from salespipe.render.output import fit
+    from salespipe.render.imports import plan_lines, plan_view, questions_lines, summary_lines
 
-    if json_:
-        emit_json(summary.to_json())
-    else:
-        if dry_run:  # the plan is what was asked for: stdout
-            emit(fit(plan_lines(summary.plan)) + "\n")
-        elif summary.refused:
+    if json_ or dry_run:  # the plan is what a dry run asked for: stdout
+        show(ctx, plan_view(summary), output_format(json_))
+    if not json_:
+        if summary.refused and not dry_run:
             info("\n".join(plan_lines(summary.plan)))
         if summary.refused:
             from salespipe.cli.common import state

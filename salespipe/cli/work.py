@@ -12,19 +12,17 @@ from salespipe.cli.common import (
     LeadId,
     database,
     database_path,
-    emit,
     emit_json,
     info,
     now,
-    output_mode,
+    output_format,
+    show,
 )
 
 TaskId = Annotated[int, typer.Argument(metavar="TASK_ID", help="The task's id (see salespipe task list).",
                                        show_default=False, min=1, max=2**63 - 1)]
 DueOpt = Annotated[str, typer.Option("--due", metavar="DATE[ TIME]",
                                      help="When: friday, +3d, 2026-12-01, 'tomorrow 14:00'.", show_default=False)]
-TASK_KEYS = ("id", "lead_id", "lead_title", "lead_stage", "text", "due_date", "due_time", "overdue",
-             "done_at", "done_note", "created_at")
 
 
 def log(
@@ -65,18 +63,11 @@ def log(
 task_app = typer.Typer(help="Next steps: add, list, done, snooze, edit and delete tasks.", no_args_is_help=True)
 
 
-def _task_record(task: Any, lead_title: str | None = None, lead_stage: str | None = None) -> dict[str, Any]:
-    from salespipe.services.work import is_overdue
-
-    return {"id": task.id, "lead_id": task.lead_id, "lead_title": lead_title, "lead_stage": lead_stage,
-            "text": task.text, "due_date": task.due_date.isoformat(), "due_time": task.due_time,
-            "overdue": is_overdue(task, now()), "done_at": task.done_at, "done_note": task.done_note,
-            "created_at": task.created_at}
-
-
 def _confirm(task: Any, verb: str, json_: bool) -> None:
     if json_:
-        emit_json(_task_record(task))
+        from salespipe.render.tasks import task_record
+
+        emit_json(task_record(task, now()))
     else:
         due = task.due_date.isoformat() + (f" {task.due_time}" if task.due_time else "")
         info(f"{verb} task #{task.id} (lead #{task.lead_id}): {task.text}, due {due}.")
@@ -113,33 +104,17 @@ def task_list(
 
     Example: salespipe task list --week
     """
+    from salespipe.render.tasks import task_list_view, task_record
     from salespipe.services.work import list_tasks
 
-    mode = output_mode(json_, csv_)
+    fmt = output_format(json_, csv_)
     views = [v for v, flag in (("overdue", overdue), ("today", today), ("week", week), ("all", all_)) if flag]
     if len(views) > 1:
         raise typer.BadParameter("choose one of --overdue, --today, --week, --all")
+    moment = now()
     with database(ctx, write=False) as conn:
-        rows = list_tasks(conn, view=views[0] if views else "open", now=now())
-    records = [_task_record(t, title, stage) for t, title, stage in rows]
-    if mode == "json":
-        emit_json(records)
-    elif mode == "csv":
-        import sys
-
-        from salespipe.render.output import write_csv
-
-        write_csv(sys.stdout, TASK_KEYS, records)
-    elif not records:
-        info("No tasks.")
-    else:
-        from salespipe.render.output import plain_table
-
-        emit(plain_table(("ID", "Due", "Lead", "Task", "Status"), [
-            [str(r["id"]), r["due_date"] + (f" {r['due_time']}" if r["due_time"] else ""),
-             f"#{r['lead_id']} {r['lead_title']}", r["text"],
-             "done" if r["done_at"] else ("OVERDUE" if r["overdue"] else "open")]
-            for r in records], right={0}))
+        rows = list_tasks(conn, view=views[0] if views else "open", now=moment)
+    show(ctx, task_list_view([task_record(t, moment, title, stage) for t, title, stage in rows]), fmt)
 
 
 @task_app.command("done")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -148,6 +148,13 @@ class Task(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.done_at is None
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Open and due before ``now`` (a task without a time is due at the end of its day)."""
+        if not self.is_open:
+            return False
+        today, due = now.date().isoformat(), self.due_date.isoformat()
+        return due < today or (due == today and self.due_time is not None and self.due_time < now.strftime("%H:%M"))
 
 
 class StageEvent(BaseModel):

@@ -137,3 +137,11 @@ def summary_lines(summary: Any) -> list[str]:
     if summary.rejects_file:
         lines.append(f"Rejected rows, with the reason, are in {summary.rejects_file}")
     return lines
+
+
+def plan_view(summary: Any) -> Any:
+    """``import --dry-run``: the plan is what was asked for, so it is data (stdout)."""
+    from salespipe.render.output import fit
+    from salespipe.render.present import View
+
+    return View(summary.to_json(), lambda t: fit(plan_lines(summary.plan), t.width or 10**6) + "\n")

@@ -4,13 +4,65 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salespipe.domain.dates import days_between, from_iso
 from salespipe.domain.money import format_major
+from salespipe.render.table import BOLD, Column, draw, style, width_of, wrap
+from salespipe.render.terminal import Terminal
 
-LIST_COLUMNS = ("ID", "Name", "Company", "Stage", "Value", "Prob", "Weighted", "Close", "Days")
-_RIGHT = {0, 4, 5, 6, 8}
+if TYPE_CHECKING:
+    from salespipe.render.present import View
+    from salespipe.services.leads import LeadCard, LeadRow
+
+
+def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = False) -> View:
+    """``lead list``: the records of ``--json`` (with ``priority`` when sorted by it)."""
+    from salespipe.render.present import Rows, View
+    from salespipe.render.records import LEAD_KEYS, flatten_for_csv, lead_record
+
+    records = [lead_record(r.lead, r.probability) for r in rows]
+    if scored:
+        records = [{**record, "priority": row.priority} for record, row in zip(records, rows, strict=True)]
+    header = (*LEAD_KEYS, "priority") if scored else LEAD_KEYS
+    return View(records, lambda terminal: lead_table(records, now=now, terminal=terminal),
+                csv=Rows(header, (flatten_for_csv(r) for r in records)),
+                empty="No leads match." if not records else None)
+
+
+def lead_card_view(card: LeadCard, qualification: dict[str, bool] | None, *, now: datetime) -> View:
+    """``lead show``: the lead's record with its events, activities, tasks and next step."""
+    from salespipe.render.present import View
+    from salespipe.render.records import event_record, lead_record
+
+    record = lead_record(card.lead, card.probability)
+    events = [event_record(e) for e in card.events]
+    activities = [a.model_dump(mode="json") for a in card.activities]
+    tasks = [t.model_dump(mode="json", exclude={"lead_id"}) for t in card.tasks]
+    open_tasks = [t for t in tasks if t["done_at"] is None]
+    next_step = open_tasks[0] if open_tasks else None
+    labels = {s.key: s.label for s in card.pipeline.stages}
+    closed = card.pipeline.by_key[record["stage"]].is_closed if record["stage"] in card.pipeline.by_key else None
+    data = {**record, "events": events, "activities": activities, "tasks": tasks,
+            "next_step": next_step, "qualification": qualification}
+    return View(data, lambda terminal: lead_card(
+        record, events, labels, now=now, terminal=terminal, activities=activities, tasks=tasks,
+        next_step=next_step, qualification=qualification, closed=closed))
+
+# The one table style (render.table); on a narrow terminal the name and company give way
+# first, then Prob, Weighted, Close and Company go, in that order.
+_COLUMNS = (
+    Column("ID", align="right"),
+    Column("Name", flex="cut", minimum=24),
+    Column("Company", flex="cut", minimum=12, drop=4),
+    Column("Stage", flex="cut", minimum=11),
+    Column("Value", align="right"),
+    Column("Prob", align="right", drop=1),
+    Column("Weighted", align="right", drop=2),
+    Column("Close", drop=3),
+    Column("Days", align="right"),
+)
+_SCORE = Column("Score", align="right")
 
 
 def _cells(record: dict[str, Any], now: datetime) -> list[str]:
@@ -28,48 +80,33 @@ def _cells(record: dict[str, Any], now: datetime) -> list[str]:
     ]
 
 
-# Dropped, in this order, on a terminal too narrow for every column (pipes get them all).
-_NARROW_DROP = (("Company", 100), ("Prob", 90))
-
-
-def lead_table(records: list[dict[str, Any]], *, now: datetime, plain: bool, width: int = 80) -> Any:
+def lead_table(records: list[dict[str, Any]], *, now: datetime, terminal: Terminal) -> str:
+    """The lead listing; with a ``priority`` in the records (``--sort priority``), its score
+    comes right after the id."""
+    scored = bool(records) and "priority" in records[0]
+    columns = list(_COLUMNS)
     rows = [_cells(r, now) for r in records]
-    if plain:
-        from salespipe.render.output import plain_table
-
-        return plain_table(LIST_COLUMNS, rows, right=_RIGHT)
-    from rich import box
-    from rich.table import Table
-
-    dropped = {name for name, min_width in _NARROW_DROP if width < min_width}
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-    keep = [i for i, column in enumerate(LIST_COLUMNS) if column not in dropped]
-    # Figures keep their full width; the name and company share what is left (with an ellipsis).
-    widths = {i: max([len(LIST_COLUMNS[i])] + [len(row[i]) for row in rows]) for i in keep}
-    flexible = [i for i in keep if i in (1, 2)]
-    # SIMPLE_HEAD without edge padding: 2 edge cells, and a separator plus padding between columns
-    room = width - sum(w for i, w in widths.items() if i not in flexible) - 3 * (len(keep) - 1) - 2
-    for n, i in enumerate(flexible):
-        share = room if len(flexible) == 1 else (room * 3 // 5 if n == 0 else room - room * 3 // 5)
-        widths[i] = max(8, min(widths[i], share))
-    for i in keep:
-        table.add_column(LIST_COLUMNS[i], justify="right" if i in _RIGHT else "left",
-                         overflow="ellipsis", no_wrap=True, width=widths[i])
-    for row in rows:
-        table.add_row(*(row[i] for i in keep))
-    return table
+    if scored:
+        columns.insert(1, _SCORE)
+        rows = [[row[0], "" if r["priority"] is None else f"{r['priority']:g}", *row[1:]]
+                for row, r in zip(rows, records, strict=True)]
+    return draw(columns, rows, width=terminal.width, colour=terminal.colour)
 
 
 def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict[str, str],
-              *, now: datetime, plain: bool, activities: Sequence[dict[str, Any]] = (),
+              *, now: datetime, terminal: Terminal, activities: Sequence[dict[str, Any]] = (),
               tasks: Sequence[dict[str, Any]] = (), next_step: dict[str, Any] | None = None,
-              qualification: dict[str, bool] | None = None, closed: bool | None = None) -> Any:
+              qualification: dict[str, bool] | None = None, closed: bool | None = None) -> str:
+    """The lead card: the title, the fields (a long or multi-line value wraps under itself),
+    then one timeline, newest first."""
     cur = record["currency"]
     stage_label = labels.get(record["stage"], record["stage"])
     days = int(days_between(record["stage_entered_at"], now))
     prob = f"{record['probability']}%" + (" (override)" if record["probability_override"] is not None else "")
+    if closed is None:
+        closed = record["closed_at"] is not None
     fields: list[tuple[str, str]] = [
-        ("Stage", f"{stage_label} [{record['stage']}], {days} day(s) in stage"),
+        ("Stage", f"{stage_label} [{record['stage']}]" + ("" if closed else f", {days} day(s) in stage")),
         ("Value", (f"{format_major(record['value'], cur)} at {prob} = "
                    f"{format_major(record['weighted_value'], cur)} weighted") if record["value"] is not None
          else f"unknown ({cur}), at {prob}"),
@@ -101,9 +138,7 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
     items += [((t["created_at"], 2, t["id"]), f"task #{t['id']} added", t["text"]) for t in tasks]
     items += [((t["done_at"], 3, t["id"]), f"task #{t['id']} done", t["done_note"] or t["text"])
               for t in tasks if t["done_at"]]
-    timeline = [(_local(key[0]), what, note) for key, what, note in sorted(items, key=lambda i: i[0], reverse=True)]
-    if closed is None:
-        closed = record["closed_at"] is not None
+    timeline = [[_local(key[0]), what, note] for key, what, note in sorted(items, key=lambda i: i[0], reverse=True)]
     if closed and record["closed_at"] is None:
         fields.append(("Closed", "on a date nobody recorded (left out of dated figures)"))
     if not closed:
@@ -112,33 +147,25 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
             fields.append(("Next step", f"{next_step['text']} (task #{next_step['id']}, due {due})"))
         else:
             fields.append(("Next step", "none: salespipe task add " + str(record["id"]) + " TEXT --due DATE"))
-        fields.append(("In stage", f"{days} day(s) in {stage_label}"))
-    title = f"#{record['id']} {record['title']}"
-    if plain:
-        width = max(len(k) for k, _ in fields)
-        lines = [title, ""] + [f"{k.ljust(width)}  {v}" for k, v in fields]
-        lines += ["", "Timeline (newest first)"]
-        lines += [f"  {at}  {what}" + (f"  ({note})" if note else "") for at, what, note in timeline]
-        return "\n".join(lines) + "\n"
-    from rich import box
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
+    from salespipe.render.output import visible
 
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
-    for k, v in fields:
-        grid.add_row(Text(k), Text(v))
-    history = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Timeline (newest first)",
-                    title_justify="left", header_style="bold")
-    history.add_column("When", no_wrap=True)
-    history.add_column("What")
-    history.add_column("Note")
-    for row in timeline:
-        history.add_row(*(Text(cell) for cell in row))
-    return Group(Panel(grid, title=Text(title), title_align="left"), history)
+    width = terminal.width
+    label_width = max(width_of(k) for k, _ in fields)
+    room = max((width or 10**6) - label_width - 2, 20)
+    lines = [style(visible(f"#{record['id']} {record['title']}"), BOLD, terminal.colour), ""]
+    if width is not None:
+        lines = [*wrap(visible(f"#{record['id']} {record['title']}"), width, indent="  "), ""]
+        lines[0] = style(lines[0], BOLD, terminal.colour)
+    for key, value in fields:
+        label = visible(key)
+        value_lines = wrap(visible(value), room)
+        lines.append(style(label, BOLD, terminal.colour) + " " * (label_width - width_of(label) + 2) + value_lines[0])
+        lines.extend(" " * (label_width + 2) + more for more in value_lines[1:])
+    lines += ["", style("Timeline (newest first)", BOLD, terminal.colour)]
+    table = draw((Column("When"), Column("What", flex="wrap", minimum=12), Column("Note", flex="wrap", minimum=12)),
+                 timeline, width=None if width is None else width - 2, colour=False)
+    lines += ["  " + line if line else line for line in table.rstrip("\n").split("\n")]
+    return "\n".join(lines) + "\n"
 
 
 def _local(iso: str) -> str:

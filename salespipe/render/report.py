@@ -328,3 +328,44 @@ def breakdown_renderable(data: dict[str, Any], *, plain: bool) -> Any:
                        pct(g["win_rate"]), format_major(g["won_value"], cur, cents=False)]
                       for g in data["groups"]])
     return _titled(table) if data["groups"] else Text("No deals in this period.")
+
+
+# Views: the same records as --json, drawn with Rich (bars and panels) at the terminal's width.
+# The sections that are a table, as CSV: (key of the list in the section's JSON, its columns).
+SECTION_CSV: dict[str, tuple[str, tuple[str, ...]]] = {
+    "pipeline": ("stages", ("key", "label", "probability", "count", "value", "weighted_value", "share")),
+    "funnel": ("funnel", ("stage", "label", "probability", "reached", "conversion_to_next", "eventual_win_rate",
+                          "gap_points", "sample_ok", "flag")),
+    "cycle": ("time_in_stage", ("stage", "label", "deals", "open_deals", "mean_days", "median_days")),
+    "stale": ("stale", ("id", "title", "company", "stage", "value", "currency", "days_idle", "rotting_days")),
+}
+
+
+def report_view(data: dict[str, Any], json_data: Any = None, sections: tuple[str, ...] | None = None,
+                csv: str | None = None) -> Any:
+    """The daily report (or some of its sections); ``json_data`` is what --json prints when it
+    is not the whole of ``data`` (a section); ``csv`` names the section whose table --csv prints."""
+    from salespipe.render.present import Rows, View, rich_text
+
+    rows = None
+    if csv is not None and csv in SECTION_CSV:
+        key, header = SECTION_CSV[csv]
+        rows = Rows(header, (json_data or data)[key])
+    return View(data if json_data is None else json_data,
+                lambda t: rich_text(report_renderable(data, plain=t.width is None, sections=sections), t), csv=rows)
+
+
+BREAKDOWN_KEYS = ("group", "deals", "won", "lost", "win_rate", "won_value")
+
+
+def breakdown_view(data: dict[str, Any]) -> Any:
+    from salespipe.render.present import Rows, View, rich_text
+
+    return View(data, lambda t: rich_text(breakdown_renderable(data, plain=t.width is None), t),
+                csv=Rows(BREAKDOWN_KEYS, data["groups"]))
+
+
+def target_view(status: dict[str, Any]) -> Any:
+    from salespipe.render.present import View, rich_text
+
+    return View(status, lambda t: rich_text(target_renderable(status, plain=t.width is None), t))

@@ -209,6 +209,7 @@ def change_stage(
 class LeadRow:
     lead: Lead
     probability: int
+    priority: float | None = None  # the score, when the listing is sorted by it
 
 
 def list_leads(conn: sqlite3.Connection, *, now: datetime | None = None, **filters: Any) -> list[LeadRow]:
@@ -223,7 +224,7 @@ def list_leads(conn: sqlite3.Connection, *, now: datetime | None = None, **filte
         limit = filters.pop("limit", None)
         rows = lead_store.search(conn, **{**filters, "sort": "stage"})
         rows.sort(key=lambda r: (-scores.get(r[0].id, float("-inf")), r[0].id))
-        return [LeadRow(lead, p) for lead, p in rows[:limit]]
+        return [LeadRow(lead, p, scores.get(lead.id)) for lead, p in rows[:limit]]
     return [LeadRow(lead, p) for lead, p in lead_store.search(conn, **filters)]
 
 

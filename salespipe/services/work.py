@@ -113,11 +113,7 @@ def list_tasks(conn: sqlite3.Connection, *, view: str, now: datetime) -> list[tu
 
 
 def is_overdue(task: Task, now: datetime) -> bool:
-    if not task.is_open:
-        return False
-    today = now.date().isoformat()
-    due = task.due_date.isoformat()
-    return due < today or (due == today and task.due_time is not None and task.due_time < now.strftime("%H:%M"))
+    return task.is_overdue(now)
 
 
 def open_tasks(conn: sqlite3.Connection, lead_id: int) -> list[Task]:

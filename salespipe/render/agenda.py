@@ -1,0 +1,88 @@
+"""``today`` and ``why``: the day's work and the reasons behind a deal's priority."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salespipe.render.present import Rows, View
+from salespipe.render.table import BOLD, Column, draw, style, wrap
+from salespipe.render.terminal import Terminal
+
+WHY_KEYS = ("term", "value", "coefficient", "contribution", "reason")
+
+
+def today_view(data: dict[str, Any]) -> View:
+    """The JSON keeps every list as it is; a person sees each deal once: the tasks due, then
+    one table of the deals that need attention, by priority, each with what is wrong."""
+    return View(data, lambda terminal: _today(data, terminal))
+
+
+def _today(data: dict[str, Any], terminal: Terminal) -> str:
+    from salespipe.domain.money import format_major
+
+    width, colour = terminal.width, terminal.colour
+    out = [style(f"Today, {data['date']}", BOLD, colour), ""]
+    task_columns = (Column("ID", align="right"), Column("Due"), Column("Task", flex="wrap", minimum=16),
+                    Column("Lead", flex="cut", minimum=14, drop=1))
+    for title, tasks in (("Overdue tasks", data["overdue_tasks"]), ("Due today", data["due_today"])):
+        if not tasks:
+            continue
+        out.append(style(f"{title} ({len(tasks)})", BOLD, colour))
+        rows = [[f"#{t['id']}", t["due_date"] + (f" {t['due_time']}" if t["due_time"] else ""), t["text"],
+                 f"#{t['lead_id']} {t['lead_title']}"] for t in tasks]
+        out.append(draw(task_columns, rows, width=width, colour=False).rstrip("\n").split("\n", 1)[-1])
+        out.append("")
+    if not (data["overdue_tasks"] or data["due_today"]):
+        out += ["No tasks due.", ""]
+
+    reasons: dict[int, list[str]] = {}
+    deals: dict[int, dict[str, Any]] = {}
+    for key, reason in (("no_next_step", "no next step"), ("stale", "stale"), ("closing", "closes")):
+        for d in data[key]:
+            deals.setdefault(d["id"], d)
+            reasons.setdefault(d["id"], []).append(
+                _closing(d["expected_close"], data["date"]) if key == "closing" and d["expected_close"] else reason)
+    for d in data["work_first"]:
+        deals.setdefault(d["id"], d)
+    ranked = sorted(deals.values(), key=lambda d: (-d["priority"], d["id"]))
+    cap = max(len(data["work_first"]), 1)
+    shown = ranked[:cap]
+    out.append(style(f"Deals to work first ({len(shown)} of {len(ranked)}, by priority)", BOLD, colour)
+               if ranked else "No deals need attention.")
+    if shown:
+        columns = (Column("ID", align="right"), Column("Deal", flex="cut", minimum=14),
+                   Column("Stage", flex="cut", minimum=8, drop=2), Column("Value", align="right"),
+                   Column("Score", align="right", drop=3), Column("Needs", flex="wrap", minimum=12, drop=1))
+        rows = [[f"#{d['id']}", d["title"], d["stage"], format_major(d["value"], d["currency"], cents=False),
+                 f"{d['priority']:g}", ", ".join(reasons.get(d["id"], [])) or "high priority"] for d in shown]
+        out.append(draw(columns, rows, width=width, colour=False).rstrip("\n"))
+    counts = ", ".join(f"{len(data[k])} {label}" for k, label in
+                       (("no_next_step", "without a next step"), ("stale", "stale"),
+                        ("closing", "closing this week or past their date")) if data[k])
+    if len(ranked) > len(shown):
+        out.append(f"... and {len(ranked) - len(shown)} more ({counts}): salespipe lead list --sort priority")
+    out += ["", "Score: the priority score; salespipe why ID explains it."]
+    lines: list[str] = []
+    for line in out:
+        lines.extend(wrap(line, width, indent="  ") if width and "\x1b" not in line and len(line) > width else [line])
+    return "\n".join(lines) + "\n"
+
+
+def _closing(expected: str, today: str) -> str:
+    short = expected[5:] if expected[:4] == today[:4] else expected
+    return f"closes {short}" if expected >= today else f"late (was {short})"
+
+
+def why_view(data: dict[str, Any]) -> View:
+    columns = (Column("Term"), Column("Value", align="right"), Column("Weight", align="right"),
+               Column("Points", align="right"), Column("Why", flex="wrap", minimum=20))
+    rows = [[t["term"], f"{t['value']:g}", f"x {t['coefficient']:g}", f"= {t['contribution']:+g}", t["reason"]]
+            for t in data["terms"]]
+
+    def human(terminal: Terminal) -> str:
+        head = (f"#{data['id']} {data['title']}: priority {data['priority']:g}, "
+                f"rank {data['rank']} of {data['open_deals']} open deals")
+        lines = wrap(head, terminal.width, indent="  ") if terminal.width else [head]
+        return "\n".join(lines) + "\n\n" + draw(columns, rows, width=terminal.width, colour=terminal.colour)
+
+    return View(data, human, csv=Rows(WHY_KEYS, data["terms"]))

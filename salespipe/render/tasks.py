@@ -1,0 +1,35 @@
+"""Task listings: ``task list`` (and the task record every task command prints with --json)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from salespipe.render.present import Rows, View
+from salespipe.render.table import Column, draw
+
+TASK_KEYS = ("id", "lead_id", "lead_title", "lead_stage", "text", "due_date", "due_time", "overdue",
+             "done_at", "done_note", "created_at")
+_COLUMNS = (
+    Column("ID", align="right"),
+    Column("Due"),
+    Column("Lead", flex="cut", minimum=14, drop=1),
+    Column("Task", flex="wrap", minimum=16),
+    Column("Status"),
+)
+
+
+def task_record(task: Any, now: datetime, lead_title: str | None = None, lead_stage: str | None = None) -> dict[str, Any]:
+    return {"id": task.id, "lead_id": task.lead_id, "lead_title": lead_title, "lead_stage": lead_stage,
+            "text": task.text, "due_date": task.due_date.isoformat(), "due_time": task.due_time,
+            "overdue": task.is_overdue(now), "done_at": task.done_at,
+            "done_note": task.done_note, "created_at": task.created_at}
+
+
+def task_list_view(records: Sequence[dict[str, Any]]) -> View:
+    rows = [[str(r["id"]), r["due_date"] + (f" {r['due_time']}" if r["due_time"] else ""),
+             f"#{r['lead_id']} {r['lead_title']}", r["text"],
+             "done" if r["done_at"] else ("OVERDUE" if r["overdue"] else "open")] for r in records]
+    return View(list(records), lambda t: draw(_COLUMNS, rows, width=t.width, colour=t.colour),
+                csv=Rows(TASK_KEYS, records), empty=None if records else "No tasks.")
