@@ -1,5 +1,10 @@
 """The command tree. Thin: parse arguments, call a service, render, exit.
 
+The files mirror the tree: one module per top-level command or group (``cli/task.py`` is
+``salespipe task ...``, ``cli/import_.py`` is ``salespipe import``), except the stage verbs
+(verify, qualify, propose, negotiate, close, disqualify, move, reopen), which are one family
+in ``cli/moves.py``. ``cli/common.py`` holds what they share.
+
 Modules here import only Typer at the top; everything else is imported inside the command
 that needs it, so that ``salespipe --help`` and simple commands start fast.
 """
@@ -80,27 +85,27 @@ def _add_move(verb: str) -> Callable[[typer.Typer], None]:
 
 # Top-level commands in the order `--help` lists them.
 COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
-    "today": _add_command("agenda", "today", "today"),
+    "today": _add_command("today", "today", "today"),
     "lead": _add_group("lead", "app", "lead"),
     **{verb: _add_move(verb) for verb in moves.VERBS},
-    "log": _add_command("work", "log", "log"),
-    "task": _add_group("work", "task_app", "task"),
+    "log": _add_command("log", "log", "log"),
+    "task": _add_group("task", "app", "task"),
     "report": _add_group("report", "app", "report"),
-    "target": _add_group("report", "target_app", "target"),
-    "why": _add_command("agenda", "why", "why"),
-    "priority": _add_group("agenda", "priority_app", "priority"),
-    "criteria": _add_group("agenda", "criteria_app", "criteria"),
-    "rule": _add_group("rules", "app", "rule"),
-    "undo": _add_command("journal", "undo", "undo"),
-    "history": _add_command("journal", "history", "history"),
-    "import": _add_command("transfer", "import_", "import"),
-    "export": _add_command("transfer", "export", "export"),
+    "target": _add_group("target", "app", "target"),
+    "why": _add_command("why", "why", "why"),
+    "priority": _add_group("priority", "app", "priority"),
+    "criteria": _add_group("criteria", "app", "criteria"),
+    "rule": _add_group("rule", "app", "rule"),
+    "undo": _add_command("undo", "undo", "undo"),
+    "history": _add_command("history", "history", "history"),
+    "import": _add_command("import_", "import_", "import"),
+    "export": _add_command("export", "export", "export"),
     "stage": _add_group("stage", "app", "stage"),
-    "init": _add_command("stage", "init", "init"),
+    "init": _add_command("init", "init", "init"),
     "demo": _add_command("demo", "demo", "demo"),
     "erase": _add_command("erase", "erase", "erase"),
     "backup": _add_command("backup", "backup", "backup"),
-    "restore": _add_command("backup", "restore", "restore"),
+    "restore": _add_command("restore", "restore", "restore"),
     "db": _add_group("db", "app", "db"),
 }
 

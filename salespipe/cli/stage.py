@@ -25,7 +25,7 @@ RotOpt = Annotated[int | None, typer.Option("--rotting-days", min=1, max=36_500,
 
 
 def _records(conn: object) -> list[dict[str, Any]]:
-    from salespipe.services.leads import pipeline
+    from salespipe.services.pipeline import pipeline
 
     return [s.model_dump(mode="json") for s in pipeline(conn).stages]  # type: ignore[arg-type]
 
@@ -131,21 +131,3 @@ def remove(ctx: typer.Context, key: StageArg) -> None:
     with database(ctx) as conn:
         stage = stages.remove(conn, key)
     info(f"Removed stage {stage.key!r}.")
-
-
-def init(
-    ctx: typer.Context,
-    preset: Annotated[str, typer.Option("--preset", help="six-phase, seven-step or hubspot.")] = "six-phase",
-    lang: Annotated[str, typer.Option("--lang", help="Stage labels in en or de.")] = "en",
-    currency: Annotated[str | None, typer.Option("--currency", help="Default currency (ISO 4217), EUR unless set.")] = None,
-) -> None:
-    """Start a new database's pipeline from a preset.
-
-    Example: salespipe init --preset six-phase --lang de --currency EUR
-    """
-    from salespipe.services import stages
-
-    with database(ctx) as conn:
-        stages.init(conn, preset_name=preset, lang=lang, currency=currency)
-        records = _records(conn)
-    _show(ctx, records)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from salespipe.domain.dates import days_between, from_iso
 from salespipe.domain.money import format_major
@@ -12,8 +12,28 @@ from salespipe.render.table import BOLD, Column, draw, style, width_of, wrap
 from salespipe.render.terminal import Terminal
 
 if TYPE_CHECKING:
+    from salespipe.domain.models import Activity, Lead, StageEvent, Task
+    from salespipe.domain.stages import Pipeline
     from salespipe.render.present import View
-    from salespipe.services.leads import LeadCard, LeadRow
+
+
+class LeadRow(Protocol):
+    """A listed lead as the services hand it over (services.leads.LeadRow)."""
+
+    lead: Lead
+    probability: int
+    priority: float | None
+
+
+class LeadCard(Protocol):
+    """A lead with everything its card shows (services.leads.LeadCard)."""
+
+    lead: Lead
+    probability: int
+    events: list[StageEvent]
+    pipeline: Pipeline
+    activities: list[Activity]
+    tasks: list[Task]
 
 
 def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = False) -> View:

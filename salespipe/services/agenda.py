@@ -9,7 +9,7 @@ from typing import Any
 from salespipe.domain import priority
 from salespipe.domain.dates import days_between
 from salespipe.domain.money import to_major
-from salespipe.services.leads import get_lead
+from salespipe.services.pipeline import get_lead
 from salespipe.services.work import is_overdue, list_tasks
 from salespipe.store import stages as stage_store
 from salespipe.store import work as work_store

@@ -16,7 +16,7 @@ from salespipe.domain.dates import from_iso, utc_iso
 from salespipe.domain.errors import Conflict
 from salespipe.domain.models import LeadFields, validate
 from salespipe.domain.money import parse_money
-from salespipe.services.leads import pipeline
+from salespipe.services.pipeline import pipeline
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo-pipeline.json"
 

@@ -33,7 +33,7 @@ from salespipe.domain.importing import ImportRow, RowContext, convert_row, is_re
 from salespipe.domain.keys import name_key
 from salespipe.services.import_planning import PlanOptions, decide
 from salespipe.services.import_reading import NULL_SENTINEL, iterate, open_text, reader, sniff
-from salespipe.services.leads import default_currency, pipeline
+from salespipe.services.pipeline import default_currency, pipeline
 from salespipe.store import leads as lead_store
 
 CHUNK_ROWS = 1000

@@ -9,26 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from salespipe.domain.dates import When, from_iso, utc_iso
-from salespipe.domain.errors import IllegalTransition, InvalidValue, NotFound
+from salespipe.domain.errors import IllegalTransition, InvalidValue
 from salespipe.domain.models import Activity, Lead, LeadFields, StageEvent, StageKind, Task
 from salespipe.domain.stages import Pipeline, Transition, check_transition
+from salespipe.services.pipeline import default_currency, get_lead, pipeline
 from salespipe.store import leads as lead_store
-from salespipe.store import stages as stage_store
-
-
-def pipeline(conn: sqlite3.Connection) -> Pipeline:
-    return Pipeline(stage_store.all_stages(conn))
-
-
-def default_currency(conn: sqlite3.Connection) -> str:
-    return stage_store.get_setting(conn, "currency", "EUR")
-
-
-def get_lead(conn: sqlite3.Connection, lead_id: int) -> Lead:
-    lead = lead_store.get(conn, lead_id)
-    if lead is None:
-        raise NotFound(f"no lead with id {lead_id} (salespipe lead list --all shows the ids)")
-    return lead
 
 
 def add_lead(

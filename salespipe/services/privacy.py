@@ -24,7 +24,7 @@ def erasable_title(conn: sqlite3.Connection, lead_id: int) -> str | None:
     """The title of the lead to erase, None when it was deleted before and only the journal's
     traces are left; ``NotFound`` when there is neither."""
     from salespipe.domain.errors import NotFound
-    from salespipe.services.leads import get_lead
+    from salespipe.services.pipeline import get_lead
 
     try:
         return get_lead(conn, lead_id).title

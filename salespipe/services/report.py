@@ -15,7 +15,7 @@ from salespipe.domain import metrics
 from salespipe.domain.dates import period_bounds, utc_iso
 from salespipe.domain.errors import InvalidValue
 from salespipe.domain.money import normalize_currency
-from salespipe.services.leads import default_currency
+from salespipe.services.pipeline import default_currency
 from salespipe.store import reports as report_store
 
 

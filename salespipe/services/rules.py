@@ -18,7 +18,7 @@ TRIGGERS = ("enter", "create", "stale")
 
 def add_rule(conn: sqlite3.Connection, *, trigger: str, stage: str | None, task_text: str, due: str,
              now: datetime) -> dict[str, Any]:
-    from salespipe.services.leads import pipeline
+    from salespipe.services.pipeline import pipeline
 
     if trigger not in TRIGGERS:
         raise InvalidValue(f"unknown trigger {trigger!r}; choose from: {', '.join(TRIGGERS)}")

@@ -8,7 +8,7 @@ from salespipe.domain.errors import Conflict, InvalidValue
 from salespipe.domain.models import Stage, StageKind, validate
 from salespipe.domain.money import normalize_currency
 from salespipe.domain.stages import Pipeline, preset
-from salespipe.services.leads import pipeline
+from salespipe.services.pipeline import pipeline
 from salespipe.store import stages as stage_store
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from salespipe.domain.dates import When, utc_iso
 from salespipe.domain.errors import InvalidValue, NotFound
 from salespipe.domain.models import Activity, ActivityKind, Task
-from salespipe.services.leads import get_lead
+from salespipe.services.pipeline import get_lead
 from salespipe.store import work as work_store
 
 TASK_VIEWS = ("open", "overdue", "today", "week", "all")

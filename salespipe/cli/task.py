@@ -1,4 +1,4 @@
-"""`salespipe log` (touchpoints) and `salespipe task ...` (next steps)."""
+"""`salespipe task ...`: next steps."""
 
 from __future__ import annotations
 
@@ -25,42 +25,7 @@ DueOpt = Annotated[str, typer.Option("--due", metavar="DATE[ TIME]",
                                      help="When: friday, +3d, 2026-12-01, 'tomorrow 14:00'.", show_default=False)]
 
 
-def log(
-    ctx: typer.Context,
-    lead_id: LeadId,
-    call: Annotated[str | None, typer.Option("--call", metavar="TEXT", help="A phone call.")] = None,
-    email: Annotated[str | None, typer.Option("--email", metavar="TEXT", help="An e-mail.")] = None,
-    meeting: Annotated[str | None, typer.Option("--meeting", metavar="TEXT", help="A meeting.")] = None,
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note.")] = None,
-    at: Annotated[str | None, typer.Option("--at", metavar="DATE", help="When it happened (default: now).")] = None,
-    json_: JsonOpt = False,
-) -> None:
-    """Log a touchpoint on a lead: a call, an e-mail, a meeting or a note (exactly one).
-    Activities show in `lead show` and keep a deal from going stale.
-
-    Example: salespipe log 12 --call "talked budget, sending offer Friday"
-    """
-    from salespipe.cli.common import parse_at
-    from salespipe.domain.models import ActivityKind
-    from salespipe.services.work import log_activity
-
-    given = [(k, t) for k, t in (("call", call), ("email", email), ("meeting", meeting), ("note", note))
-             if t is not None]
-    if len(given) != 1:
-        raise typer.BadParameter("give exactly one of --call, --email, --meeting, --note",
-                                 param_hint="--call/--email/--meeting/--note")
-    kind, text = given[0]
-    moment = now()
-    with database(ctx) as conn:
-        activity = log_activity(conn, lead_id, kind=ActivityKind(kind), text=text,
-                                at=parse_at(at, moment), now=moment)
-    if json_:
-        emit_json(activity.model_dump(mode="json"))
-    else:
-        info(f"Logged {kind} on lead #{lead_id}.")
-
-
-task_app = typer.Typer(help="Next steps: add, list, done, snooze, edit and delete tasks.", no_args_is_help=True)
+app = typer.Typer(help="Next steps: add, list, done, snooze, edit and delete tasks.", no_args_is_help=True)
 
 
 def _confirm(task: Any, verb: str, json_: bool) -> None:
@@ -73,7 +38,7 @@ def _confirm(task: Any, verb: str, json_: bool) -> None:
         info(f"{verb} task #{task.id} (lead #{task.lead_id}): {task.text}, due {due}.")
 
 
-@task_app.command("add")
+@app.command("add")
 def task_add(ctx: typer.Context, lead_id: LeadId,
              text: Annotated[str, typer.Argument(help="What to do.", show_default=False)],
              due: DueOpt, json_: JsonOpt = False) -> None:
@@ -90,7 +55,7 @@ def task_add(ctx: typer.Context, lead_id: LeadId,
     _confirm(task, "Added", json_)
 
 
-@task_app.command("list")
+@app.command("list")
 def task_list(
     ctx: typer.Context,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue tasks.")] = False,
@@ -117,7 +82,7 @@ def task_list(
     show(ctx, task_list_view([task_record(t, moment, title, stage) for t, title, stage in rows]), fmt)
 
 
-@task_app.command("done")
+@app.command("done")
 def task_done(ctx: typer.Context, task_id: TaskId,
               note: Annotated[str | None, typer.Option("--note", help="How it went.")] = None,
               json_: JsonOpt = False) -> None:
@@ -132,7 +97,7 @@ def task_done(ctx: typer.Context, task_id: TaskId,
     _confirm(task, "Done:", json_)
 
 
-@task_app.command("snooze")
+@app.command("snooze")
 def task_snooze(ctx: typer.Context, task_id: TaskId,
                 until: Annotated[str, typer.Option("--until", metavar="DATE", help="New due date.",
                                                    show_default=False)],
@@ -150,7 +115,7 @@ def task_snooze(ctx: typer.Context, task_id: TaskId,
     _confirm(task, "Snoozed", json_)
 
 
-@task_app.command("edit")
+@app.command("edit")
 def task_edit(ctx: typer.Context, task_id: TaskId,
               text: Annotated[str | None, typer.Option("--text", help="New text.")] = None,
               due: Annotated[str | None, typer.Option("--due", metavar="DATE[ TIME]", help="New due date.")] = None,
@@ -168,7 +133,7 @@ def task_edit(ctx: typer.Context, task_id: TaskId,
     _confirm(task, "Updated", json_)
 
 
-@task_app.command("delete")
+@app.command("delete")
 def task_delete(ctx: typer.Context, task_id: TaskId) -> None:
     """Delete a task (to record that it was done, use task done).
 
@@ -181,7 +146,7 @@ def task_delete(ctx: typer.Context, task_id: TaskId) -> None:
     info(f"Deleted task #{task.id}: {task.text}.")
 
 
-@task_app.command("export")
+@app.command("export")
 def task_export(ctx: typer.Context,
                 ics: Annotated[str, typer.Option("--ics", metavar="FILE", help="Write open tasks to this iCalendar file.",
                                                  show_default=False)]) -> None:

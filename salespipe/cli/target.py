@@ -1,0 +1,90 @@
+"""`salespipe target`: revenue targets and the progress towards them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salespipe.cli.common import (
+    CsvOpt,
+    JsonOpt,
+    database,
+    info,
+    now,
+    output_format,
+    show,
+)
+
+app = typer.Typer(help="Revenue targets per month, quarter or year.", no_args_is_help=True)
+TargetPeriod = Annotated[str, typer.Option("--period", help="A month (2026-11), quarter (2026-Q4) or year (2026).",
+                                           show_default=False)]
+
+
+@app.command("set")
+def target_set(
+    ctx: typer.Context,
+    amount: Annotated[str, typer.Argument(help="Revenue goal: 50k, 120.000 €.")],
+    period: TargetPeriod,
+    deals: Annotated[int | None, typer.Option("--deals", min=1, max=1_000_000_000, help="Also a goal for the number of deals won.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Set (or replace) the revenue target of a period.
+
+    Example: salespipe target set 50k --period 2026-11 --deals 4
+    """
+    from salespipe.services.report import set_target
+
+    with database(ctx) as conn:
+        status = set_target(conn, period=period, amount=amount, deals=deals, now=now())
+    info(f"Target for {status['period']} set.")
+    _show_target(ctx, status, json_)
+
+
+@app.command("list")
+def target_list(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False) -> None:
+    """List the targets with their progress.
+
+    Example: salespipe target list --json
+    """
+    from salespipe.render.settings import targets_view
+    from salespipe.services.report import list_targets
+
+    fmt = output_format(json_, csv_)
+    with database(ctx, write=False) as conn:
+        targets = list_targets(conn, now=now())
+    show(ctx, targets_view(targets), fmt)
+
+
+@app.command("show")
+def target_show(
+    ctx: typer.Context,
+    period: Annotated[str | None, typer.Argument(help="2026-11, 2026-Q4 or 2026 (default: the current month's, quarter's or year's target).")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Progress towards a target: won so far, gap, pipeline expected to close, coverage, pace
+    per week and the leads needed, with the inputs behind that number.
+
+    Example: salespipe target show 2026-Q4
+    """
+    from salespipe.domain.errors import NotFound
+    from salespipe.services.report import current_target, target_status
+
+    moment = now()
+    with database(ctx, write=False) as conn:
+        if period:
+            status = target_status(conn, period=period, now=moment)
+        else:
+            from salespipe.services.pipeline import default_currency
+
+            status = current_target(conn, now=moment, currency=default_currency(conn))
+            if status is None:
+                raise NotFound("no target for this month, quarter or year; set one with: "
+                               "salespipe target set AMOUNT --period " + moment.strftime("%Y-%m"))
+    _show_target(ctx, status, json_)
+
+
+def _show_target(ctx: typer.Context, status: dict[str, Any], json_: bool) -> None:
+    from salespipe.render.report import target_view
+
+    show(ctx, target_view(status), output_format(json_))

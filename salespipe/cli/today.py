@@ -1,0 +1,37 @@
+"""`salespipe today`: the day's agenda."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salespipe.cli.common import JsonOpt, database, info, now, output_format, show
+
+
+def today(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000, help="How many deals to work first.")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """The day's agenda: overdue tasks, tasks due today, deals with no next step, stale deals,
+    deals closing this week or past their date, and the deals to work first, by priority.
+    Stale rules (salespipe rule add --on-stale) create their tasks first.
+
+    Example: salespipe today
+    """
+    from salespipe.render.agenda import today_view
+    from salespipe.services.agenda import run_stale_rules
+    from salespipe.services.agenda import today as agenda
+
+    moment = now()
+    with database(ctx) as conn:
+        created = run_stale_rules(conn, now=moment)
+        data = agenda(conn, now=moment, limit=limit)
+    if created:
+        info(f"Stale rules added {created} task(s).")
+    from salespipe.cli.common import run_hook
+
+    for task in data["overdue_tasks"] + data["due_today"]:
+        run_hook("on-task-due", {"task": task})
+    show(ctx, today_view(data), output_format(json_))

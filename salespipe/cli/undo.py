@@ -1,0 +1,44 @@
+"""`salespipe undo`: revert the last change as a whole."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salespipe.cli.common import JsonOpt, database, emit_json, info
+
+
+def undo(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Revert the last command that changed something, as a whole: a stage move with the tasks
+    its rules created, an edit, a deletion, an import. Shows what it reverts and asks first
+    unless --yes. Files it wrote (exports, rejects files) are not touched.
+
+    Example: salespipe undo --yes
+    """
+    from salespipe.domain.errors import NotFound
+    from salespipe.render.history import changed
+    from salespipe.store import journal
+
+    with database(ctx, write=False) as conn:
+        change: dict[str, Any] | None = journal.last(conn)
+    if change is None:
+        raise NotFound("nothing to undo: no change recorded yet")
+    info(f"Last change #{change['id']} ({change['at']}): {change['command']}; rows: {changed(change['rows'])}")
+    if not yes:
+        from salespipe.cli.common import confirm
+
+        confirm("Undo it?")
+    with database(ctx, journal=False) as conn:
+        latest = journal.last(conn)
+        if latest is None or latest["id"] != change["id"]:
+            raise NotFound("the history changed while you were asked; run salespipe undo again")
+        journal.revert(conn, change["id"])
+    if json_:
+        emit_json({"undone": change})
+    else:
+        info(f"Undone: {change['command']}")
