@@ -68,12 +68,17 @@ def test_closing_a_deal_and_its_open_tasks(cli, add_lead, db_path):
     cli("task", "add", str(lead_id), "follow up", "--due", "friday")
     # not on a terminal and without --yes: the tasks stay open, and the command says so
     result = cli("close", str(lead_id), "--won")
-    assert "Its 1 open task(s) stay open (--yes marks them done" in result.stderr
+    # it says what it did: the rule's task, and the task it left open
+    assert result.stderr.splitlines() == [
+        "Lead #1 Anna: new -> won.",
+        "  Added task #2 'After-sales check-in: satisfaction, cross- and upselling', due 2026-12-26 (a rule).",
+        "  Still open: #1 follow up (close --yes marks them done; salespipe task done ID)."]
     assert cli.json("task", "list")[0]["done_at"] is None
     other = add_lead("Ben")
     cli("task", "add", str(other), "call", "--due", "friday")
-    result = cli("disqualify", str(other), "--reason", "no budget", "--yes")
-    assert "Marked its 1 open task(s) done." in result.stderr
+    moved = cli.json("disqualify", str(other), "--reason", "no budget", "--yes")
+    assert [t["text"] for t in moved["tasks_closed"]] == ["call"] and moved["tasks_closed"][0]["done_at"]
+    assert moved["tasks_created"] == [] and moved["tasks_left_open"] == [] and moved["from_stage"] == "new"
     # left: Anna's follow-up, and the after-sales check-in the default rule added when she was won
     assert [(t["lead_id"], t["text"]) for t in cli.json("task", "list")] == [
         (lead_id, "follow up"), (lead_id, "After-sales check-in: satisfaction, cross- and upselling")]

@@ -113,16 +113,34 @@ def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
         conn.close()
 
 
-def confirm(question: str) -> None:
-    """Ask on stderr; "no" ends the command (exit 1, nothing changed). Without an answer (no
-    terminal, end of input) it says to use --yes instead of a bare "Aborted!"."""
+def ask(question: str) -> bool:
+    """A yes/no question on stderr (no is the default). Ctrl-C ends the command with exit 130
+    and nothing changed; no answer at all (no terminal, end of input) is an error that says
+    to add --yes, never a bare "Aborted!"."""
     from salespipe.render.output import visible
 
-    try:
-        yes = typer.confirm(visible(question), err=True)
-    except typer.Abort:
-        raise fail("no answer to the question (no terminal?); add --yes to go ahead without asking") from None
-    if not yes:
+    while True:
+        sys.stderr.write(visible(question) + " [y/N]: ")
+        sys.stderr.flush()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            raise fail("interrupted: nothing changed", ExitStatus.INTERRUPTED) from None
+        if not line:
+            sys.stderr.write("\n")
+            raise fail("no answer to the question (no terminal?); add --yes to go ahead without asking")
+        answer = line.strip().lower()
+        if answer in ("y", "yes", "j", "ja"):
+            return True
+        if answer in ("", "n", "no", "nein"):
+            return False
+        sys.stderr.write("Please answer y or n.\n")
+
+
+def confirm(question: str) -> None:
+    """Ask (see ``ask``); "no" ends the command (exit 1, nothing changed)."""
+    if not ask(question):
         raise fail("nothing changed (answered no)")
 
 

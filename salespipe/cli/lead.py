@@ -70,39 +70,31 @@ def add(
 
     Example: salespipe lead add "Anna Berger" --company Bergwerk --value 12k --source referral
     """
-    from salespipe.domain.errors import Conflict
     from salespipe.render.records import lead_record
+    from salespipe.render.tasks import task_record
     from salespipe.services import leads
 
     if on_duplicate not in ("add", "skip", "fail"):
         raise typer.BadParameter(f"{on_duplicate!r}; choose from: add, skip, fail", param_hint="--on-duplicate")
     moment = now()
     with database(ctx) as conn:
-        fields = leads.fields_from_input(
-            now=moment, default_currency=leads.default_currency(conn), title=name, company=company,
-            contact_name=contact, email=email, phone=phone, source=source, value=value,
-            currency=currency, probability=probability, close_date=close_date, tags=tag,
+        result = leads.add_from_input(
+            conn, now=moment, on_duplicate=on_duplicate, stage=stage, at=parse_at(at, moment), note=note,
+            title=name, company=company, contact_name=contact, email=email, phone=phone, source=source,
+            value=value, currency=currency, probability=probability, close_date=close_date, tags=tag,
             fields=field, external_id=external_id)
-        duplicate = leads.open_duplicate(conn, fields)
-        if duplicate and on_duplicate == "fail":
-            other, by = duplicate
-            raise Conflict(f"open lead #{other.id} {other.title!r} ({other.stage}) has the same {by}; "
-                           "nothing added (--on-duplicate add adds it anyway)")
-        if duplicate and on_duplicate == "skip":
-            lead, added = duplicate[0], False
-        else:
-            lead, added = leads.add_lead(conn, fields, now=moment, stage=stage, at=parse_at(at, moment),
-                                         note=note), True
-        probability = leads.probability_of(conn, lead)
-    record = lead_record(lead, probability)
+    lead, added, duplicate = result.lead, result.added, result.duplicate
+    record = lead_record(lead, result.probability)
     if duplicate:
         other, by = duplicate
         info(f"{'Warning' if added else 'Skipped'}: open lead #{other.id} {other.title} ({other.stage}) "
              f"has the same {by}" + ("; added anyway (--on-duplicate skip or fail to avoid)." if added else "."))
     if json_:
-        emit_json({**record, "added": added, "duplicate_of": duplicate[0].id if duplicate else None})
+        emit_json({**record, "added": added, "duplicate_of": duplicate[0].id if duplicate else None,
+                   "tasks_created": [task_record(t, moment) for t in result.tasks_created]})
     elif added:
-        info(f"Added lead #{lead.id} {lead.title} ({lead.stage}).")
+        info("\n".join([f"Added lead #{lead.id} {lead.title} ({lead.stage})."] + [
+            f"  Added task #{t.id} {t.text!r}, due {t.due_date.isoformat()} (a rule)." for t in result.tasks_created]))
     if added:
         run_hook("on-add", {"lead": record})
 
@@ -190,34 +182,19 @@ def edit(
 
     Example: salespipe lead edit 12 --value 15k --close-date "end of month" --tag hot
     """
-    from salespipe.domain.errors import InvalidValue
-    from salespipe.render.records import lead_record
+    from salespipe.render.records import edited_message, edited_record
     from salespipe.services import leads
 
-    clearable = {"company": "company", "contact": "contact_name", "email": "email", "phone": "phone",
-                 "source": "source", "probability": "probability", "close-date": "expected_close",
-                 "external-id": "external_id"}
     moment = now()
-    set_fields = [f for f in field or [] if not f.endswith("=")]
-    unset_fields = [f[:-1].strip() for f in field or [] if f.endswith("=")]
     with database(ctx) as conn:
-        for item in clear or []:
-            if item not in clearable:
-                raise InvalidValue(f"cannot clear {item!r}; choose from: {', '.join(clearable)}")
-        # an amount without a currency is in the deal's own currency, not the database's
-        fields = leads.fields_from_input(
-            now=moment, default_currency=leads.get_lead(conn, lead_id).currency, title=name, company=company,
-            contact_name=contact, email=email, phone=phone, source=source, value=value,
-            currency=currency, probability=probability, close_date=close_date, tags=tag,
-            fields=set_fields, external_id=external_id)
-        lead = leads.edit_lead(conn, lead_id, fields, now=moment,
-                               clear={clearable[c] for c in clear or []}, untag=untag or [],
-                               unset_fields=unset_fields)
-        probability = leads.probability_of(conn, lead)
+        edited = leads.edit_from_input(
+            conn, lead_id, now=moment, clear=clear or [], untag=untag or [], fields=field or [], title=name,
+            company=company, contact_name=contact, email=email, phone=phone, source=source, value=value,
+            currency=currency, probability=probability, close_date=close_date, tags=tag, external_id=external_id)
     if json_:
-        emit_json(lead_record(lead, probability))
+        emit_json(edited_record(edited))
     else:
-        info(f"Updated lead #{lead.id} {lead.title}.")
+        info(edited_message(edited))
 
 
 @app.command("delete")

@@ -30,45 +30,41 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
           **target: Any) -> None:
     """One stage change. ``close_tasks``: when the change closes the deal, also mark its open
     tasks done (True), leave them (False), or ask first (None, on a terminal; else leave)."""
-    from salespipe.render.records import lead_record
-    from salespipe.services import leads, work
+    from salespipe.render.moves import moved_message, moved_record
+    from salespipe.services import moves
 
     moment = now()
-    open_tasks = []
-    if target.get("kind") is not None:
+    if close_tasks is None and target.get("kind") is not None:
         with database(ctx, write=False) as conn:
-            open_tasks = work.open_tasks(conn, leads.get_lead(conn, lead_id).id)
-        if open_tasks and close_tasks is None:
-            import sys
-
-            close_tasks = sys.stdin.isatty() and typer.confirm(
-                f"Lead #{lead_id} has {len(open_tasks)} open task(s); mark them done too?", err=True)
+            open_tasks = moves.tasks_open_on_close(conn, lead_id, closing=True)
+        close_tasks = bool(open_tasks) and _ask_about(lead_id, open_tasks)
     with database(ctx) as conn:
-        value_minor = currency = None
-        if value is not None:
-            lead = leads.get_lead(conn, lead_id)
-            fields = leads.fields_from_input(now=moment, default_currency=lead.currency, value=value)
-            value_minor, currency = fields.value_minor, fields.currency
-        if criteria:
-            work.check_criteria(conn, lead_id, criteria, now=moment)
-        change = leads.change_stage(conn, lead_id, now=moment, at=parse_at(at, moment), note=note,
-                                    value_minor=value_minor, currency=currency, **target)
-        if close_tasks:
-            for task in open_tasks:
-                work.complete_task(conn, task.id, note="deal closed", now=moment)
-        probability = leads.probability_of(conn, change.lead)
-    t = change.transition
-    record = lead_record(change.lead, probability)
+        moved = moves.move_lead(conn, lead_id, now=moment, at=parse_at(at, moment), note=note, value=value,
+                                criteria=criteria, close_tasks=bool(close_tasks), **target)
+    record = moved_record(moved, now=moment)
     if json_:
-        emit_json({**record, "from_stage": t.from_stage, "backwards": t.backwards})
+        emit_json(record)
     else:
-        direction = " (backwards)" if t.backwards else ""
-        info(f"Lead #{lead_id} {change.lead.title}: {t.from_stage} -> {t.to_stage}{direction}.")
-        if open_tasks:
-            info(f"Marked its {len(open_tasks)} open task(s) done." if close_tasks else
-                 f"Its {len(open_tasks)} open task(s) stay open (--yes marks them done; salespipe task list).")
-    run_hook("on-stage-change", {"lead": record, "from_stage": t.from_stage, "to_stage": t.to_stage,
-                                 "at": change.lead.stage_entered_at})
+        info(moved_message(moved))
+    run_hook("on-stage-change", {"lead": {k: v for k, v in record.items() if k not in _EFFECTS},
+                                 "from_stage": moved.transition.from_stage, "to_stage": moved.transition.to_stage,
+                                 "at": moved.lead.stage_entered_at})
+
+
+_EFFECTS = ("from_stage", "backwards", "tasks_created", "tasks_closed", "tasks_left_open", "criteria_met")
+
+
+def _ask_about(lead_id: int, tasks: Sequence[Any]) -> bool:
+    """On a terminal, whether to mark the deal's open tasks done; named, so the answer is informed."""
+    import sys
+
+    if not sys.stdin.isatty():
+        return False
+    from salespipe.cli.common import ask
+
+    named = "; ".join(f"#{t.id} {t.text} (due {t.due_date.isoformat()})" for t in tasks[:3])
+    more = f" and {len(tasks) - 3} more" if len(tasks) > 3 else ""
+    return ask(f"Lead #{lead_id} has {len(tasks)} open task(s): {named}{more}. Mark them done too?")
 
 
 VERBS = ("verify", "qualify", "propose", "negotiate", "close", "disqualify", "move", "reopen")
@@ -128,13 +124,11 @@ def qualify(
 
     Example: salespipe qualify 12 --check budget --check need --note "CFO on board"
     """
-    from salespipe.services import leads, work
+    from salespipe.services import moves, work
 
     if check:
         with database(ctx, write=False) as conn:
-            pipe = leads.pipeline(conn)
-            current = pipe.get(leads.get_lead(conn, lead_id).stage)
-            already = not back and current.position >= pipe.for_verb("qualify").position and not current.is_closed
+            already = moves.is_qualified_already(conn, lead_id, back=back)
         if already:
             with database(ctx) as conn:
                 met = work.check_criteria(conn, lead_id, check, now=now())

@@ -67,20 +67,10 @@ def target_show(
 
     Example: salespipe target show 2026-Q4
     """
-    from salespipe.domain.errors import NotFound
-    from salespipe.services.report import current_target, target_status
+    from salespipe.services.report import target_for
 
-    moment = now()
     with database(ctx, write=False) as conn:
-        if period:
-            status = target_status(conn, period=period, now=moment)
-        else:
-            from salespipe.services.pipeline import default_currency
-
-            status = current_target(conn, now=moment, currency=default_currency(conn))
-            if status is None:
-                raise NotFound("no target for this month, quarter or year; set one with: "
-                               "salespipe target set AMOUNT --period " + moment.strftime("%Y-%m"))
+        status = target_for(conn, period, now=now())
     _show_target(ctx, status, json_)
 
 

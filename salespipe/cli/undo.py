@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -20,24 +20,18 @@ def undo(
 
     Example: salespipe undo --yes
     """
-    from salespipe.domain.errors import NotFound
     from salespipe.render.history import changed
-    from salespipe.store import journal
+    from salespipe.services import undo as service
 
     with database(ctx, write=False) as conn:
-        change: dict[str, Any] | None = journal.last(conn)
-    if change is None:
-        raise NotFound("nothing to undo: no change recorded yet")
+        change = service.last_change(conn)
     info(f"Last change #{change['id']} ({change['at']}): {change['command']}; rows: {changed(change['rows'])}")
     if not yes:
         from salespipe.cli.common import confirm
 
         confirm("Undo it?")
     with database(ctx, journal=False) as conn:
-        latest = journal.last(conn)
-        if latest is None or latest["id"] != change["id"]:
-            raise NotFound("the history changed while you were asked; run salespipe undo again")
-        journal.revert(conn, change["id"])
+        service.undo(conn, change["id"])
     if json_:
         emit_json({"undone": change})
     else:

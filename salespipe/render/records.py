@@ -65,3 +65,42 @@ def flatten_for_csv(record: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = "" if value is None else value
     return out
+
+
+# What `lead edit` reports: each field that changed, from -> to (timestamps left out).
+_NOT_EDITS = ("updated_at", "weighted_value")
+
+
+def lead_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"field": key, "from": before[key], "to": after[key]} for key in LEAD_KEYS
+            if key not in _NOT_EDITS and before[key] != after[key]]
+
+
+def edited_record(edited: Any) -> dict[str, Any]:
+    """The lead after the edit, with ``changes``: ``[{field, from, to}]``."""
+    before = lead_record(edited.before, edited.probability_before)
+    after = lead_record(edited.after, edited.probability_after)
+    return {**after, "changes": lead_changes(before, after)}
+
+
+def edited_message(edited: Any) -> str:
+    record = edited_record(edited)
+
+    from salespipe.domain.money import format_major
+
+    def shown(value: Any, field: str = "") -> str:
+        if field == "value" and value is not None:
+            return format_major(value, record["currency"])
+        if value is None or value == [] or value == {}:
+            return "(empty)"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, dict):
+            return "; ".join(f"{k}={v}" for k, v in value.items())
+        return str(value)
+
+    lines = [f"Updated lead #{record['id']} {record['title']}:"]
+    lines += [f"  {c['field']}: {shown(c['from'], c['field'])} -> {shown(c['to'], c['field'])}" for c in record["changes"]]
+    if not record["changes"]:
+        lines = [f"Lead #{record['id']} {record['title']}: nothing changed (the values given are the ones it had)."]
+    return "\n".join(lines)

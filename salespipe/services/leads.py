@@ -60,6 +60,35 @@ def add_lead(
     return get_lead(conn, lead_id)
 
 
+@dataclass(frozen=True)
+class Added:
+    lead: Lead  # the new lead, or the open one it repeats when skipped
+    probability: int
+    added: bool
+    duplicate: tuple[Lead, str] | None  # an open lead with the same e-mail (or name and company), and which
+    tasks_created: list[Task]
+
+
+def add_from_input(conn: sqlite3.Connection, *, now: datetime, on_duplicate: str = "add", stage: str | None = None,
+                   at: When | None = None, note: str | None = None, **typed: Any) -> Added:
+    """``lead add``: the options as typed -> the lead, checked against the open leads first
+    (``on_duplicate``: add anyway, skip, or fail with a Conflict)."""
+    from salespipe.domain.errors import Conflict
+    from salespipe.store import work as work_store
+
+    fields = fields_from_input(now=now, default_currency=default_currency(conn), **typed)
+    duplicate = open_duplicate(conn, fields)
+    if duplicate and on_duplicate == "fail":
+        other, by = duplicate
+        raise Conflict(f"open lead #{other.id} {other.title!r} ({other.stage}) has the same {by}; "
+                       "nothing added (--on-duplicate add adds it anyway)")
+    if duplicate and on_duplicate == "skip":
+        return Added(duplicate[0], probability_of(conn, duplicate[0]), False, duplicate, [])
+    lead = add_lead(conn, fields, now=now, stage=stage, at=at, note=note)
+    created = work_store.tasks_of(conn, lead.id)  # a new lead's tasks are its rules'
+    return Added(lead, probability_of(conn, lead), True, duplicate, created)
+
+
 def edit_lead(
     conn: sqlite3.Connection,
     lead_id: int,
@@ -99,6 +128,36 @@ def edit_lead(
     return get_lead(conn, lead_id)
 
 
+# What `lead edit --clear` accepts, and the field each empties.
+CLEARABLE = {"company": "company", "contact": "contact_name", "email": "email", "phone": "phone",
+             "source": "source", "probability": "probability", "close-date": "expected_close",
+             "external-id": "external_id"}
+
+
+@dataclass(frozen=True)
+class Edited:
+    before: Lead
+    after: Lead
+    probability_before: int
+    probability_after: int
+
+
+def edit_from_input(conn: sqlite3.Connection, lead_id: int, *, now: datetime, clear: Collection[str] = (),
+                    untag: Collection[str] = (), fields: Collection[str] = (), **typed: Any) -> Edited:
+    """``lead edit``: the options as typed (``fields`` as KEY=VALUE, KEY= removes) -> the lead
+    before and after. An amount without a currency is in the deal's own currency."""
+    for item in clear:
+        if item not in CLEARABLE:
+            raise InvalidValue(f"cannot clear {item!r}; choose from: {', '.join(CLEARABLE)}")
+    before = get_lead(conn, lead_id)
+    probability_before = probability_of(conn, before)
+    parsed = fields_from_input(now=now, default_currency=before.currency,
+                               fields=[f for f in fields if not f.endswith("=")], **typed)
+    after = edit_lead(conn, lead_id, parsed, now=now, clear={CLEARABLE[c] for c in clear}, untag=untag,
+                      unset_fields=[f[:-1].strip() for f in fields if f.endswith("=")])
+    return Edited(before, after, probability_before, probability_of(conn, after))
+
+
 def delete_lead(conn: sqlite3.Connection, lead_id: int) -> Lead:
     lead = get_lead(conn, lead_id)
     lead_store.delete(conn, lead_id)
@@ -109,6 +168,7 @@ def delete_lead(conn: sqlite3.Connection, lead_id: int) -> Lead:
 class StageChange:
     lead: Lead
     transition: Transition
+    tasks_created: tuple[int, ...] = ()  # by the rules for entering the stage
 
 
 def change_stage(
@@ -183,11 +243,12 @@ def change_stage(
     lead_store.add_event(conn, lead_id=lead_id, from_stage=current.key, to_stage=target.key,
                          at=when, prev_at=last.at if last else lead.created_at, note=note,
                          recorded_at=utc_iso(now))
+    created: list[int] = []
     if fire_rules:
         from salespipe.services import rules
 
-        rules.fire(conn, "enter", lead_id=lead_id, stage=target.key, at=moment, now=now)
-    return StageChange(get_lead(conn, lead_id), transition)
+        created = rules.fire(conn, "enter", lead_id=lead_id, stage=target.key, at=moment, now=now)
+    return StageChange(get_lead(conn, lead_id), transition, tuple(created))
 
 
 @dataclass(frozen=True)

@@ -285,6 +285,19 @@ def current_target(conn: sqlite3.Connection, *, now: datetime, currency: str) ->
     return None
 
 
+def target_for(conn: sqlite3.Connection, period: str | None, *, now: datetime) -> dict[str, Any]:
+    """``target show``: the named period's target, else the current one (month, quarter, year)."""
+    from salespipe.domain.errors import NotFound
+
+    if period:
+        return target_status(conn, period=period, now=now)
+    status = current_target(conn, now=now, currency=default_currency(conn))
+    if status is None:
+        raise NotFound("no target for this month, quarter or year; set one with: "
+                       "salespipe target set AMOUNT --period " + now.strftime("%Y-%m"))
+    return status
+
+
 def list_targets(conn: sqlite3.Connection, *, now: datetime) -> list[dict[str, Any]]:
     from salespipe.store import targets as target_store
 
