@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,6 +39,13 @@ TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatab
 FieldOpt = Annotated[list[str] | None, typer.Option("--field", metavar="KEY=VALUE",
                                                     help="A custom field (repeatable).")]
 ExtOpt = Annotated[str | None, typer.Option("--external-id", help="Id in another system (for imports).")]
+
+
+def locale(conn: Any) -> Any:
+    """The pipeline's language and stage labels, for what a person reads."""
+    from salespipe.services.pipeline import locale as pipeline_locale
+
+    return pipeline_locale(conn)
 
 
 @app.command("add")
@@ -94,15 +101,18 @@ def add(
             lead, added = leads.add_lead(conn, fields, now=moment, stage=stage, at=parse_at(at, moment),
                                          note=note), True
         probability = leads.probability_of(conn, lead)
+        loc = locale(conn)
     record = lead_record(lead, probability)
     if duplicate:
         other, by = duplicate
-        info(f"{'Warning' if added else 'Skipped'}: open lead #{other.id} {other.title} ({other.stage}) "
+        info(f"{'Warning' if added else 'Skipped'}: open lead #{other.id} {other.title} ({loc.stage(other.stage)}) "
              f"has the same {by}" + ("; added anyway (--on-duplicate skip or fail to avoid)." if added else "."))
     if json_:
         emit_json({**record, "added": added, "duplicate_of": duplicate[0].id if duplicate else None})
     elif added:
-        info(f"Added lead #{lead.id} {lead.title} ({lead.stage}).")
+        from salespipe.render.messages import lead_added
+
+        info(lead_added(lead.id, lead.title, lead.stage, loc=loc))
     if added:
         run_hook("on-add", {"lead": record})
 
@@ -144,7 +154,8 @@ def list_(
         rows = leads.list_leads(conn, status=chosen[0] if chosen else "open", stages=stage or [],
                                 source=source, owner=owner, tag=tag, text=search, sort=sort, limit=limit,
                                 now=moment)
-    show(ctx, lead_list_view(rows, now=moment, scored=sort == "priority"), fmt)
+        loc = locale(conn)
+    show(ctx, lead_list_view(rows, now=moment, scored=sort == "priority", loc=loc), fmt)
 
 
 @app.command("show")
@@ -160,7 +171,8 @@ def show_(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
     with database(ctx, write=False) as conn:
         card = leads.show_lead(conn, lead_id)
         criteria = qualification(conn, lead_id)
-    show(ctx, lead_card_view(card, criteria, now=now()), output_format(json_))
+        loc = locale(conn)
+    show(ctx, lead_card_view(card, criteria, now=now(), loc=loc), output_format(json_))
 
 
 @app.command("edit")

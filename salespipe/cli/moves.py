@@ -32,6 +32,7 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
     tasks done (True), leave them (False), or ask first (None, on a terminal; else leave)."""
     from salespipe.render.records import lead_record
     from salespipe.services import leads, work
+    from salespipe.services.pipeline import locale
 
     moment = now()
     open_tasks = []
@@ -57,13 +58,15 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
             for task in open_tasks:
                 work.complete_task(conn, task.id, note="deal closed", now=moment)
         probability = leads.probability_of(conn, change.lead)
+        loc = locale(conn)
     t = change.transition
     record = lead_record(change.lead, probability)
     if json_:
         emit_json({**record, "from_stage": t.from_stage, "backwards": t.backwards})
     else:
-        direction = " (backwards)" if t.backwards else ""
-        info(f"Lead #{lead_id} {change.lead.title}: {t.from_stage} -> {t.to_stage}{direction}.")
+        from salespipe.render.messages import stage_change
+
+        info(stage_change(lead_id, change.lead.title, t.from_stage, t.to_stage, backwards=t.backwards, loc=loc))
         if open_tasks:
             info(f"Marked its {len(open_tasks)} open task(s) done." if close_tasks else
                  f"Its {len(open_tasks)} open task(s) stay open (--yes marks them done; salespipe task list).")
