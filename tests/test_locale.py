@@ -340,3 +340,23 @@ def test_a_german_excel_export_imports_back_into_the_same_pipeline(cli, german, 
     keep = ("title", "stage", "value", "currency", "created_at", "closed_at", "expected_close", "probability_override")
     a, b = (cli.json(*db, "lead", "list", "--all") for db in ([], ["--db", str(target)]))
     assert [{k: lead[k] for k in keep} for lead in a] == [{k: lead[k] for k in keep} for lead in b]
+
+
+def test_every_german_view_fits_80_columns(cli, german, monkeypatch):
+    import re
+
+    from salespipe.render.table import width_of
+
+    def shown(line: str) -> int:
+        return width_of(re.sub(r"\x1b\[[0-9;]*m", "", line))
+
+    cli("task", "add", str(german), "das überarbeitete Angebot mit dem Mengenrabatt schicken", "--due", "tomorrow")
+    cli("target", "set", "50k", "--period", "2026-11")
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in (("lead", "list"), ("lead", "list", "--sort", "priority"), ("lead", "show", str(german)),
+                    ("today",), ("task", "list"), ("target", "list"), ("target", "show"), ("report",),
+                    ("report", "funnel"), ("report", "velocity"), ("report", "breakdown", "--by", "stage")):
+        for colour in ("always", "never"):
+            result = cli("--color", colour, *command)
+            for line in (result.stdout + result.stderr).splitlines():
+                assert shown(line) <= 80, (command, line)

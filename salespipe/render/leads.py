@@ -78,7 +78,7 @@ _COLUMNS = (
     Column("ID", align="right"),
     Column("Name", flex="cut", minimum=24),
     Column("Company", flex="cut", minimum=12, drop=4),
-    Column("Stage", flex="cut", minimum=11),
+    Column("Stage", flex="cut", minimum=9),
     Column("Value", align="right"),
     Column("Prob", align="right", drop=1),
     Column("Weighted", align="right", drop=2),
