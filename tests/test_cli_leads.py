@@ -23,13 +23,13 @@ def test_add_and_show(cli, add_lead):
     assert shown["events"] == [{"id": 1, "lead_id": lead_id, "from_stage": None, "to_stage": "new",
                                 "at": "2026-11-26T10:00:00Z", "note": "met at fair"}]
     text = cli("lead", "show", str(lead_id)).stdout
-    assert "#1 Anna Berger" in text and "€12,000.50 at 10%" in text and "created in new" in text
+    assert "#1 Anna Berger" in text and "€12,000.50 at 10%" in text and "created in New (identified)" in text
 
 
 def test_add_prints_confirmation_on_stderr_only(cli):
     result = cli("lead", "add", "Jonas Wolf")
     assert result.stdout == ""
-    assert "Added lead #1 Jonas Wolf (new)." in result.stderr
+    assert "Added lead #1 Jonas Wolf (New (identified))." in result.stderr
 
 
 def test_add_backdated_in_a_later_stage(cli, add_lead):

@@ -14,7 +14,7 @@ from conftest import dump
 def test_lead_add_names_the_tasks_its_rules_created(cli):
     cli("rule", "add", "--on-create", "--task", "research the company", "--due", "+1d")
     result = cli("lead", "add", "Anna", "--value", "5k")
-    assert result.stderr.splitlines() == ["Added lead #1 Anna (new).",
+    assert result.stderr.splitlines() == ["Added lead #1 Anna (New (identified)).",
                                           "  Added task #1 'research the company', due 2026-11-27 (a rule)."]
     data = cli.json("lead", "add", "Ben")
     assert [(t["id"], t["text"], t["due_date"]) for t in data["tasks_created"]] == [(2, "research the company", "2026-11-27")]
@@ -24,7 +24,7 @@ def test_a_stage_move_names_the_task_its_rule_created_and_the_criteria(cli, add_
     lead = add_lead("Anna", "--value", "10000")
     result = cli("propose", str(lead))
     # the default rule: follow up three days after the proposal
-    assert result.stderr.splitlines() == ["Lead #1 Anna: new -> proposal.",
+    assert result.stderr.splitlines() == ["Lead #1 Anna: New (identified) -> Proposal.",
                                           "  Added task #1 'Follow up on the proposal', due 2026-11-29 (a rule)."]
     other = add_lead("Ben")
     moved = cli.json("qualify", str(other), "--check", "budget", "--check", "need")

@@ -55,13 +55,13 @@ def test_the_timeline_shows_changes_at_one_moment_newest_first(cli, add_lead):
     cli("propose", str(lead_id), "--at", "2026-11-21 09:00")
     cli("negotiate", str(lead_id), "--at", "2026-11-21 09:00")
     lines = [l for l in cli("lead", "show", str(lead_id)).stdout.splitlines() if "->" in l]
-    assert "proposal -> negotiation" in lines[0] and "new -> proposal" in lines[1]
+    assert "Proposal -> Negotiation" in lines[0] and "New (identified) -> Proposal" in lines[1]
 
 
 def test_adding_a_lead_an_open_one_repeats_warns_and_names_it(cli, db_path, add_lead):
     first = add_lead("Jörg Example", "--email", "jörg@x.de")
     result = cli("lead", "add", "Someone", "--email", "JÖRG@x.de")
-    assert f"Warning: open lead #{first} Jörg Example (new) has the same e-mail; added anyway" in result.stderr
+    assert f"Warning: open lead #{first} Jörg Example (New (identified)) has the same e-mail; added anyway" in result.stderr
     add_lead("Rollout", "--company", "Acme GmbH")
     before = dump(db_path)
     skipped = cli.json("lead", "add", "rollout", "--company", "ACME gmbh", "--on-duplicate", "skip")

@@ -280,7 +280,12 @@ def test_one_open_deal_and_no_closed_deals(cli, add_lead):
     assert r["sales_velocity"]["per_day"] is None
     assert r["bottlenecks"]["summary"] == "Not enough history to name a bottleneck yet."
     text = cli("report").stdout
-    assert "Velocity       n/a" in text and "Sales cycle    n/a days mean" in text
+    # nothing to compute is said in words, not as "n/a = 0 x n/a x n/a / n/ad"
+    assert "Velocity       n/a                         (no deals closed in the rates period)" in text
+    assert "Sales cycle    n/a                         (no deals won in the rates period)" in text
+    assert "n/ad" not in text and "= 0 x" not in text
+    velocity = cli("report", "velocity").stdout
+    assert "Nothing to compute: no deals closed in the rates period." in velocity
 
 
 def test_backdated_events_out_of_insertion_order(cli, add_lead):

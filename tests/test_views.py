@@ -150,16 +150,17 @@ def test_lead_list_golden_at_80_and_120(cli, leads, monkeypatch):
     # name keeps 24 columns; the CJK name (22 columns) stays aligned
     monkeypatch.setenv("COLUMNS", "120")
     assert cli("lead", "list").stdout == (
-        "ID  Name                                    Company                 Stage        Value  Prob  Weighted  Close       Days\n"  # noqa: E501
-        " 1  Anna Berger: licence renewal for the …  Bergwerk GmbH & Co. KG  proposal   €12,000   60%    €7,200  2026-12-15     0\n"  # noqa: E501
-        " 3  Carl                                                            qualified     €700   40%      €280                 0\n"  # noqa: E501
-        " 2  東京の会社との大型商談                  株式会社テスト          new         €5,000   10%      €500                 0\n")  # noqa: E501
+        "ID  Name                             Company                 Stage               Value  Prob  Weighted  Close       Days\n"  # noqa: E501
+        " 1  Anna Berger: licence renewal f…  Bergwerk GmbH & Co. KG  Proposal          €12,000   60%    €7,200  2026-12-15     0\n"  # noqa: E501
+        " 3  Carl                                                     Qualified            €700   40%      €280                 0\n"  # noqa: E501
+        " 2  東京の会社との大型商談           株式会社テスト          New (identified)   €5,000   10%      €500                 0\n")  # noqa: E501
     monkeypatch.setenv("COLUMNS", "80")
+    # stages by their labels (the pipeline's language); a long one gives way before a column goes
     assert cli("lead", "list").stdout == (
         "ID  Name                      Company       Stage        Value  Close       Days\n"
-        " 1  Anna Berger: licence re…  Bergwerk Gm…  proposal   €12,000  2026-12-15     0\n"
-        " 3  Carl                                    qualified     €700                 0\n"
-        " 2  東京の会社との大型商談    株式会社テ…   new         €5,000                 0\n")
+        " 1  Anna Berger: licence re…  Bergwerk Gm…  Proposal   €12,000  2026-12-15     0\n"
+        " 3  Carl                                    Qualified     €700                 0\n"
+        " 2  東京の会社との大型商談    株式会社テ…   New (ide…   €5,000                 0\n")
 
 
 def test_every_view_fits_80_columns_in_colour_and_without(cli, leads, monkeypatch):

@@ -13,7 +13,7 @@ def test_log_activities_and_the_timeline(cli, add_lead):
     assert [(a["kind"], a["text"]) for a in shown["activities"]] == [("call", "talked budget"),
                                                                    ("email", "sent brochure")]
     text = cli("lead", "show", str(lead_id)).stdout
-    assert text.index("sent brochure") < text.index("talked budget") < text.index("created in new")
+    assert text.index("sent brochure") < text.index("talked budget") < text.index("created in New (identified)")
     assert "Next step none: salespipe task add 1 TEXT --due DATE" in " ".join(text.split())
     assert "exactly one of --call" in cli("log", str(lead_id), code=2).stderr
     assert "exactly one of --call" in cli("log", str(lead_id), "--call", "a", "--note", "b", code=2).stderr
@@ -70,7 +70,7 @@ def test_closing_a_deal_and_its_open_tasks(cli, add_lead, db_path):
     result = cli("close", str(lead_id), "--won")
     # it says what it did: the rule's task, and the task it left open
     assert result.stderr.splitlines() == [
-        "Lead #1 Anna: new -> won.",
+        "Lead #1 Anna: New (identified) -> Closed won.",
         "  Added task #2 'After-sales check-in: satisfaction, cross- and upselling', due 2026-12-26 (a rule).",
         "  Still open: #1 follow up (close --yes marks them done; salespipe task done ID)."]
     assert cli.json("task", "list")[0]["done_at"] is None
@@ -104,7 +104,8 @@ def test_qualification_criteria(cli, add_lead, db_path):
         "budget": True, "authority": False, "need": True, "timeline": False}
     # already qualified: --check only records
     assert cli.json("qualify", str(lead_id), "--check", "timeline")["criteria_met"] == ["budget", "need", "timeline"]
-    assert "Qualification budget yes, authority no, need yes, timeline yes" in " ".join(
+    # only what a deal meets is recorded: the others are "not recorded", never "no"
+    assert "Qualification budget, need, timeline met; authority not recorded" in " ".join(
         cli("lead", "show", str(lead_id)).stdout.split())
     other = add_lead("Ben")
     before = dump(db_path)
@@ -143,3 +144,60 @@ def test_own_qualification_criteria(cli, add_lead):
     assert "invalid criterion 'a b'" in cli("criteria", "set", "a b", code=1).stderr
     text = " ".join(cli("lead", "show", str(lead_id)).stdout.split())
     assert "Stage Qualified [qualified], 0 day(s) in stage Value" in text  # the days once
+
+
+def _ics_with_tz(cli, add_lead, tmp_path, monkeypatch, tz: str) -> str:
+    import time
+
+    monkeypatch.setenv("TZ", tz)
+    time.tzset()
+    lead_id = add_lead("Anna")
+    cli("task", "add", str(lead_id), "summer", "--due", "2027-07-10 09:00")
+    cli("task", "add", str(lead_id), "winter", "--due", "2027-01-15 09:00")
+    cli("task", "add", str(lead_id), "all day", "--due", "2027-07-11")
+    path = tmp_path / f"{len(tz)}.ics"
+    cli("task", "export", "--ics", str(path))
+    return path.read_text(encoding="utf-8").replace("\r\n ", "")  # unfolded
+
+
+def test_icalendar_tasks_carry_the_iana_zone_and_its_rules(cli, add_lead, tmp_path, monkeypatch):
+    """9:00 in Berlin is 9:00 in summer and winter, with the zone's data in the file: never a
+    fixed CET offset in July."""
+    from datetime import datetime, timezone
+
+    from icalendar import Calendar
+
+    text = _ics_with_tz(cli, add_lead, tmp_path, monkeypatch, "Europe/Berlin")
+    assert "DTSTART;TZID=Europe/Berlin:20270710T090000" in text
+    assert "DTSTART;TZID=Europe/Berlin:20270115T090000" in text
+    assert "TZID=CET" not in text and "DTSTART;VALUE=DATE:20270711" in text
+    assert text.count("BEGIN:VTIMEZONE") == 1 and "TZID:Europe/Berlin" in text
+    assert "TZOFFSETTO:+0200" in text and "TZNAME:CEST" in text
+    # what a calendar reads: 07:00 UTC in July (CEST), 08:00 UTC in January (CET)
+    starts = {str(e["summary"]): e.decoded("dtstart") for e in Calendar.from_ical(text).walk("VEVENT")}
+    assert starts["summer (Anna)"].astimezone(timezone.utc) == datetime(2027, 7, 10, 7, tzinfo=timezone.utc)
+    assert starts["winter (Anna)"].astimezone(timezone.utc) == datetime(2027, 1, 15, 8, tzinfo=timezone.utc)
+
+
+def test_icalendar_tasks_in_utc_when_the_zone_has_no_name(cli, add_lead, tmp_path, monkeypatch):
+    """A POSIX rule names no IANA zone: times are written in UTC, each with its date's offset."""
+    text = _ics_with_tz(cli, add_lead, tmp_path, monkeypatch, "CET-1CEST,M3.5.0,M10.5.0/3")
+    assert "DTSTART:20270710T070000Z" in text and "DTEND:20270710T073000Z" in text
+    assert "DTSTART:20270115T080000Z" in text
+    assert "TZID" not in text and "VTIMEZONE" not in text
+
+
+def test_the_system_zone_is_known_only_when_it_agrees(monkeypatch):
+    import time
+    from datetime import datetime, timezone
+
+    from salespipe.services.clock import local_zone
+
+    moment = datetime(2027, 7, 10, 7, tzinfo=timezone.utc)
+    for tz, expected in (("Europe/Berlin", "Europe/Berlin"), (":America/New_York", "America/New_York"),
+                         ("/usr/share/zoneinfo/Asia/Tokyo", "Asia/Tokyo"), ("UTC", "UTC"),
+                         ("CET-1CEST,M3.5.0,M10.5.0/3", None), ("Nowhere/Atlantis", None)):
+        monkeypatch.setenv("TZ", tz)
+        time.tzset()
+        zone = local_zone(moment.astimezone())
+        assert (zone.key if zone else None) == expected, tz

@@ -26,6 +26,9 @@ def export(
     all_: Annotated[bool, typer.Option("--all", help="Everything, losslessly, as JSON: stages, settings, targets, rules, "
                                                      "leads with events, activities, tasks and criteria "
                                                      "(salespipe import restores it into an empty database).")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="CSV that Excel opens directly, in the pipeline's language: "
+                                                        "German ; and decimal comma, dates 27.11.2026; English , "
+                                                        "and decimal point (UTF-8 with BOM; times UTC).")] = False,
 ) -> None:
     """Export the pipeline: leads with custom fields and their stage history.
 
@@ -36,6 +39,9 @@ def export(
     from salespipe.render.output import to_json, write_csv, write_json_list, write_jsonl
     from salespipe.services.exporter import export as export_records
 
+    if excel and (all_ or person is not None or fmt != "csv"):
+        raise typer.BadParameter("--excel writes CSV of leads or events (not with --all, --person or "
+                                 "--format json/jsonl)", param_hint="--excel")
     if all_:
         if fmt not in ("csv", "json"):
             raise typer.BadParameter("--all writes JSON", param_hint="--format")
@@ -63,7 +69,12 @@ def export(
     with database(ctx, write=False) as conn:
         data = export_records(conn, fmt=fmt, what=what)
         with _destination(ctx, out) as target:
-            if fmt == "csv":
+            if excel:
+                from salespipe.render.spreadsheet import write_excel_csv
+                from salespipe.services.pipeline import language
+
+                count = write_excel_csv(target, data.header, data.records, lang=language(conn))
+            elif fmt == "csv":
                 count = write_csv(target, data.header, data.records)
             elif fmt == "jsonl":
                 count = write_jsonl(target, data.records)

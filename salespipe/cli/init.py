@@ -15,7 +15,7 @@ from salespipe.cli.stage import _records, _show
 def init(
     ctx: typer.Context,
     preset: Annotated[str, typer.Option("--preset", help="six-phase, seven-step or hubspot.")] = "six-phase",
-    lang: Annotated[str, typer.Option("--lang", help="Stage labels in en or de.")] = "en",
+    lang: Annotated[str, typer.Option("--lang", help="The pipeline's language, en or de: stage labels, and the words, numbers, money and dates of lists, cards and reports.")] = "en",
     currency: Annotated[str | None, typer.Option("--currency", help="Default currency (ISO 4217), EUR unless set.")] = None,
 ) -> None:
     """Start a new database's pipeline from a preset.

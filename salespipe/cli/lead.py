@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,6 +39,13 @@ TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatab
 FieldOpt = Annotated[list[str] | None, typer.Option("--field", metavar="KEY=VALUE",
                                                     help="A custom field (repeatable).")]
 ExtOpt = Annotated[str | None, typer.Option("--external-id", help="Id in another system (for imports).")]
+
+
+def locale(conn: Any) -> Any:
+    """The pipeline's language and stage labels, for what a person reads."""
+    from salespipe.services.pipeline import locale as pipeline_locale
+
+    return pipeline_locale(conn)
 
 
 @app.command("add")
@@ -83,18 +90,20 @@ def add(
             title=name, company=company, contact_name=contact, email=email, phone=phone, source=source,
             value=value, currency=currency, probability=probability, close_date=close_date, tags=tag,
             fields=field, external_id=external_id)
+        loc = locale(conn)
     lead, added, duplicate = result.lead, result.added, result.duplicate
     record = lead_record(lead, result.probability)
     if duplicate:
         other, by = duplicate
-        info(f"{'Warning' if added else 'Skipped'}: open lead #{other.id} {other.title} ({other.stage}) "
+        info(f"{'Warning' if added else 'Skipped'}: open lead #{other.id} {other.title} ({loc.stage(other.stage)}) "
              f"has the same {by}" + ("; added anyway (--on-duplicate skip or fail to avoid)." if added else "."))
     if json_:
         emit_json({**record, "added": added, "duplicate_of": duplicate[0].id if duplicate else None,
                    "tasks_created": [task_record(t, moment) for t in result.tasks_created]})
     elif added:
-        info("\n".join([f"Added lead #{lead.id} {lead.title} ({lead.stage})."] + [
-            f"  Added task #{t.id} {t.text!r}, due {t.due_date.isoformat()} (a rule)." for t in result.tasks_created]))
+        from salespipe.render.messages import lead_added, rule_tasks
+
+        info("\n".join([lead_added(lead.id, lead.title, lead.stage, loc=loc), *rule_tasks(result.tasks_created, loc=loc)]))
     if added:
         run_hook("on-add", {"lead": record})
 
@@ -136,7 +145,8 @@ def list_(
         rows = leads.list_leads(conn, status=chosen[0] if chosen else "open", stages=stage or [],
                                 source=source, owner=owner, tag=tag, text=search, sort=sort, limit=limit,
                                 now=moment)
-    show(ctx, lead_list_view(rows, now=moment, scored=sort == "priority"), fmt)
+        loc = locale(conn)
+    show(ctx, lead_list_view(rows, now=moment, scored=sort == "priority", loc=loc), fmt)
 
 
 @app.command("show")
@@ -152,7 +162,8 @@ def show_(ctx: typer.Context, lead_id: LeadId, json_: JsonOpt = False) -> None:
     with database(ctx, write=False) as conn:
         card = leads.show_lead(conn, lead_id)
         criteria = qualification(conn, lead_id)
-    show(ctx, lead_card_view(card, criteria, now=now()), output_format(json_))
+        loc = locale(conn)
+    show(ctx, lead_card_view(card, criteria, now=now(), loc=loc), output_format(json_))
 
 
 @app.command("edit")

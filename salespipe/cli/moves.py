@@ -32,6 +32,7 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
     tasks done (True), leave them (False), or ask first (None, on a terminal; else leave)."""
     from salespipe.render.moves import moved_message, moved_record
     from salespipe.services import moves
+    from salespipe.services.pipeline import locale
 
     moment = now()
     if close_tasks is None and target.get("kind") is not None:
@@ -41,11 +42,12 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
     with database(ctx) as conn:
         moved = moves.move_lead(conn, lead_id, now=moment, at=parse_at(at, moment), note=note, value=value,
                                 criteria=criteria, close_tasks=bool(close_tasks), **target)
+        loc = locale(conn)
     record = moved_record(moved, now=moment)
     if json_:
         emit_json(record)
     else:
-        info(moved_message(moved))
+        info(moved_message(moved, loc=loc))
     run_hook("on-stage-change", {"lead": {k: v for k, v in record.items() if k not in _EFFECTS},
                                  "from_stage": moved.transition.from_stage, "to_stage": moved.transition.to_stage,
                                  "at": moved.lead.stage_entered_at})

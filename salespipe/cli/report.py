@@ -54,13 +54,13 @@ def _parsed(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _build(ctx: typer.Context, options: dict[str, Any], limit: int | None = 10,
-           keys: tuple[str, ...] | None = None) -> dict[str, Any]:
+           keys: tuple[str, ...] | None = None) -> tuple[dict[str, Any], Any]:
+    """The report's data, and the pipeline's language to show it in."""
+    from salespipe.services.pipeline import locale
     from salespipe.services.report import REPORT_KEYS, pipeline_report
 
     with database(ctx, write=False) as conn:
-        return pipeline_report(conn, limit=limit, keys=keys or REPORT_KEYS, **_parsed(options))
-
-
+        return pipeline_report(conn, limit=limit, keys=keys or REPORT_KEYS, **_parsed(options)), locale(conn)
 
 
 @app.callback(invoke_without_command=True)
@@ -88,16 +88,16 @@ def report(
     ctx.meta["report_options"] = options
     if ctx.invoked_subcommand:
         return
-    data = _build(ctx, options)
+    data, loc = _build(ctx, options)
     if html or svg:
-        _export(data, html=html, svg=svg, protect=[database_path(ctx)])
+        _export(data, html=html, svg=svg, protect=[database_path(ctx)], loc=loc)
     if json_ or not (html or svg):
         from salespipe.render.report import report_view
 
-        show(ctx, report_view(data), output_format(json_))
+        show(ctx, report_view(data, loc=loc), output_format(json_))
 
 
-def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protect: list[Path]) -> None:
+def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protect: list[Path], loc: Any) -> None:
     import io
 
     from rich.console import Console
@@ -106,7 +106,7 @@ def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protec
     from salespipe.services.files import output_file
 
     console = Console(record=True, width=100, file=io.StringIO(), force_terminal=True, color_system="truecolor")
-    console.print(report_renderable(data, plain=False))
+    console.print(report_renderable(data, plain=False, loc=loc))
     if html:
         with output_file(html, protect=protect) as f:
             f.write(console.export_html(clear=False))
@@ -127,10 +127,10 @@ def _section_command(name: str, summary: str, example: str) -> None:
         options = _options(ctx, **given)
         fmt = output_format(bool(options["json_"]), csv_)
         every = fmt.value != "human"  # JSON and CSV list every stale and late deal; people get the 50 biggest
-        data = _build(ctx, options, limit=None if every else (50 if name == "stale" else 10),
-                      keys=SECTIONS[name] if every else SECTION_SCREEN_KEYS[name])
+        data, loc = _build(ctx, options, limit=None if every else (50 if name == "stale" else 10),
+                           keys=SECTIONS[name] if every else SECTION_SCREEN_KEYS[name])
         part = section(data, name) if every else None
-        show(ctx, report_view(data, part, sections=(name,), csv=name if every else None), fmt)
+        show(ctx, report_view(data, part, sections=(name,), csv=name if every else None, loc=loc), fmt)
 
     def tabular(ctx: typer.Context, period: PeriodOpt = None, since: SinceOpt = None,
                 until: UntilOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
@@ -189,4 +189,7 @@ def breakdown_cmd(
                        json_=json_)
     with database(ctx, write=False) as conn:
         data = breakdown(conn, by=by, **_parsed(options))
-    show(ctx, breakdown_view(data), output_format(bool(options["json_"]), csv_))
+        from salespipe.services.pipeline import locale
+
+        loc = locale(conn)
+    show(ctx, breakdown_view(data, loc=loc), output_format(bool(options["json_"]), csv_))

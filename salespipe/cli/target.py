@@ -37,8 +37,9 @@ def target_set(
 
     with database(ctx) as conn:
         status = set_target(conn, period=period, amount=amount, deals=deals, now=now())
+        loc = _locale(conn)
     info(f"Target for {status['period']} set.")
-    _show_target(ctx, status, json_)
+    _show_target(ctx, status, json_, loc)
 
 
 @app.command("list")
@@ -53,7 +54,8 @@ def target_list(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False
     fmt = output_format(json_, csv_)
     with database(ctx, write=False) as conn:
         targets = list_targets(conn, now=now())
-    show(ctx, targets_view(targets), fmt)
+        loc = _locale(conn)
+    show(ctx, targets_view(targets, loc=loc), fmt)
 
 
 @app.command("show")
@@ -71,10 +73,17 @@ def target_show(
 
     with database(ctx, write=False) as conn:
         status = target_for(conn, period, now=now())
-    _show_target(ctx, status, json_)
+        loc = _locale(conn)
+    _show_target(ctx, status, json_, loc)
 
 
-def _show_target(ctx: typer.Context, status: dict[str, Any], json_: bool) -> None:
+def _locale(conn: Any) -> Any:
+    from salespipe.services.pipeline import locale
+
+    return locale(conn)
+
+
+def _show_target(ctx: typer.Context, status: dict[str, Any], json_: bool, loc: Any) -> None:
     from salespipe.render.report import target_view
 
-    show(ctx, target_view(status), output_format(json_))
+    show(ctx, target_view(status, loc=loc), output_format(json_))

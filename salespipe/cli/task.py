@@ -28,14 +28,22 @@ DueOpt = Annotated[str, typer.Option("--due", metavar="DATE[ TIME]",
 app = typer.Typer(help="Next steps: add, list, done, snooze, edit and delete tasks.", no_args_is_help=True)
 
 
-def _confirm(task: Any, verb: str, json_: bool) -> None:
-    if json_:
-        from salespipe.render.tasks import task_record
+def _locale(conn: Any) -> Any:
+    from salespipe.services.pipeline import locale
 
+    return locale(conn)
+
+
+def _confirm(task: Any, verb: str, json_: bool, loc: Any = None) -> None:
+    from salespipe.render.tasks import task_record
+
+    if json_:
         emit_json(task_record(task, now()))
     else:
-        due = task.due_date.isoformat() + (f" {task.due_time}" if task.due_time else "")
-        info(f"{verb} task #{task.id} (lead #{task.lead_id}): {task.text}, due {due}.")
+        from salespipe.domain.locale import ENGLISH
+        from salespipe.render.messages import task_changed
+
+        info(task_changed(verb, task_record(task, now()), loc=loc or ENGLISH))
 
 
 @app.command("add")
@@ -52,7 +60,8 @@ def task_add(ctx: typer.Context, lead_id: LeadId,
     moment = now()
     with database(ctx) as conn:
         task = add_task(conn, lead_id, text=text, due=parse_at(due, moment), now=moment)  # type: ignore[arg-type]
-    _confirm(task, "Added", json_)
+        loc = _locale(conn)
+    _confirm(task, "Added", json_, loc)
 
 
 @app.command("list")
@@ -79,7 +88,8 @@ def task_list(
     moment = now()
     with database(ctx, write=False) as conn:
         rows = list_tasks(conn, view=views[0] if views else "open", now=moment)
-    show(ctx, task_list_view([task_record(t, moment, title, stage) for t, title, stage in rows]), fmt)
+        loc = _locale(conn)
+    show(ctx, task_list_view([task_record(t, moment, title, stage) for t, title, stage in rows], loc=loc), fmt)
 
 
 @app.command("done")
@@ -94,7 +104,8 @@ def task_done(ctx: typer.Context, task_id: TaskId,
 
     with database(ctx) as conn:
         task = complete_task(conn, task_id, note=note, now=now())
-    _confirm(task, "Done:", json_)
+        loc = _locale(conn)
+    _confirm(task, "Done", json_, loc)
 
 
 @app.command("snooze")
@@ -112,7 +123,8 @@ def task_snooze(ctx: typer.Context, task_id: TaskId,
     moment = now()
     with database(ctx) as conn:
         task = snooze_task(conn, task_id, until=parse_at(until, moment), now=moment)  # type: ignore[arg-type]
-    _confirm(task, "Snoozed", json_)
+        loc = _locale(conn)
+    _confirm(task, "Snoozed", json_, loc)
 
 
 @app.command("edit")
@@ -130,7 +142,8 @@ def task_edit(ctx: typer.Context, task_id: TaskId,
     moment = now()
     with database(ctx) as conn:
         task = edit_task(conn, task_id, text=text, due=parse_at(due, moment), now=moment)
-    _confirm(task, "Updated", json_)
+        loc = _locale(conn)
+    _confirm(task, "Updated", json_, loc)
 
 
 @app.command("delete")

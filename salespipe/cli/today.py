@@ -23,15 +23,17 @@ def today(
     from salespipe.render.agenda import today_view
     from salespipe.services.agenda import run_stale_rules
     from salespipe.services.agenda import today as agenda
+    from salespipe.services.pipeline import locale
 
     moment = now()
     with database(ctx) as conn:
         created = run_stale_rules(conn, now=moment)
         data = agenda(conn, now=moment, limit=limit)
+        loc = locale(conn)
     if created:
         info(f"Stale rules added {created} task(s).")
     from salespipe.cli.common import run_hook
 
     for task in data["overdue_tasks"] + data["due_today"]:
         run_hook("on-task-due", {"task": task})
-    show(ctx, today_view(data), output_format(json_))
+    show(ctx, today_view(data, loc=loc), output_format(json_))

@@ -1,4 +1,5 @@
-"""Money: parsing what people type, integer minor units, and formatting.
+"""Money: parsing what people type, and integer minor units (formatting for people is in
+``domain.locale``).
 
 Accepted input (see ``parse_money``): ``12000``, ``12000.50``, ``12.000,50 €``, ``€12,000.50``,
 ``$1,234``, ``EUR 950``, ``12k``, ``1.5m``, ``1'250.00``. A single separator followed by exactly
@@ -11,13 +12,12 @@ rejected with a message that quotes the input.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from salespipe.domain.errors import InvalidValue
 
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW"}
-DISPLAY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
 # ISO 4217 minor unit digits where they differ from 2.
 MINOR_DIGITS = {
     "JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "UGX": 0, "XOF": 0, "XAF": 0,
@@ -189,25 +189,3 @@ def to_major(minor: int | float | None, currency: str) -> int | float | None:
         return int(minor)
     whole, rest = divmod(int(minor), 10**digits)
     return whole if rest == 0 else float(Decimal(int(minor)).scaleb(-digits))
-
-
-def format_money(minor: int | float | None, currency: str, *, cents: bool | None = None) -> str:
-    """``format_money(1200050, "EUR")`` -> ``'€12,000.50'``; ``cents=False`` rounds to whole units.
-
-    ``cents=None`` shows the minor units only when there are any.
-    """
-    if minor is None:
-        return "–"  # unknown, which is not 0
-    digits = minor_digits(currency)
-    value = Decimal(minor).scaleb(-digits) if digits else Decimal(minor)
-    show_cents = digits > 0 and (cents if cents is not None else value != value.to_integral_value())
-    text = f"{value:,.{digits}f}" if show_cents else f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,.0f}"
-    symbol = DISPLAY_SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
-
-
-def format_major(value: int | float | None, currency: str, *, cents: bool | None = None) -> str:
-    """Like ``format_money`` for a major-unit number as found in ``--json`` output."""
-    if value is None:
-        return "–"  # unknown, which is not 0
-    return format_money(round(value * 10 ** minor_digits(currency)), currency, cents=cents)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from salespipe.domain.errors import IllegalTransition, InvalidValue, NotFound
+from salespipe.domain.locale import check_lang
 from salespipe.domain.models import Stage, StageKind
 
 # key, English label, German label, probability, kind
@@ -42,7 +43,6 @@ _PRESETS: dict[str, list[tuple[str, str, str, int, str]]] = {
     ],
 }
 PRESETS = tuple(_PRESETS)
-LANGS = ("en", "de")
 
 # The stage each pipeline verb moves a deal into (six-phase keys; other pipelines use `move`).
 VERB_STAGES = {"verify": "verified", "qualify": "qualified", "propose": "proposal",
@@ -52,13 +52,26 @@ VERB_STAGES = {"verify": "verified", "qualify": "qualified", "propose": "proposa
 def preset(name: str, lang: str = "en") -> list[Stage]:
     if name not in _PRESETS:
         raise InvalidValue(f"unknown preset {name!r}; choose from: {', '.join(PRESETS)}")
-    if lang not in LANGS:
-        raise InvalidValue(f"unknown language {lang!r}; choose from: {', '.join(LANGS)}")
+    lang = check_lang(lang)
     return [
         Stage(key=key, label=en if lang == "en" else de, position=i + 1, probability=p,
               kind=StageKind(kind))
         for i, (key, en, de, p, kind) in enumerate(_PRESETS[name])
     ]
+
+
+def preset_language(stages: list[Stage]) -> str | None:
+    """``de`` when ``stages`` carry exactly the German labels of a preset (and they differ from
+    its English ones), ``en`` for exactly the English labels, else None."""
+    have = {s.key: s.label for s in stages}
+    for rows in _PRESETS.values():
+        if set(have) != {key for key, *_ in rows}:
+            continue
+        if all(have[key] == de for key, _en, de, *_ in rows) and any(en != de for _k, en, de, *_ in rows):
+            return "de"
+        if all(have[key] == en for key, en, *_ in rows):
+            return "en"
+    return None
 
 
 class Pipeline:

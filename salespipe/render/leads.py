@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from salespipe.domain.dates import days_between, from_iso
-from salespipe.domain.money import format_major
+from salespipe.domain.locale import ENGLISH, Locale
 from salespipe.render.table import BOLD, Column, draw, style, width_of, wrap
 from salespipe.render.terminal import Terminal
+from salespipe.render.words import words
 
 if TYPE_CHECKING:
     from salespipe.domain.models import Activity, Lead, StageEvent, Task
@@ -36,8 +37,9 @@ class LeadCard(Protocol):
     tasks: list[Task]
 
 
-def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = False) -> View:
-    """``lead list``: the records of ``--json`` (with ``priority`` when sorted by it)."""
+def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = False, loc: Locale = ENGLISH) -> View:
+    """``lead list``: the records of ``--json`` (with ``priority`` when sorted by it); a person
+    reads them in the pipeline's language (``loc``)."""
     from salespipe.render.present import Rows, View
     from salespipe.render.records import LEAD_KEYS, flatten_for_csv, lead_record
 
@@ -45,12 +47,13 @@ def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = Fal
     if scored:
         records = [{**record, "priority": row.priority} for record, row in zip(records, rows, strict=True)]
     header = (*LEAD_KEYS, "priority") if scored else LEAD_KEYS
-    return View(records, lambda terminal: lead_table(records, now=now, terminal=terminal),
+    return View(records, lambda terminal: lead_table(records, now=now, terminal=terminal, loc=loc),
                 csv=Rows(header, (flatten_for_csv(r) for r in records)),
-                empty="No leads match." if not records else None)
+                empty=words(loc.lang)("No leads match.") if not records else None)
 
 
-def lead_card_view(card: LeadCard, qualification: dict[str, bool] | None, *, now: datetime) -> View:
+def lead_card_view(card: LeadCard, qualification: dict[str, bool] | None, *, now: datetime,
+                   loc: Locale | None = None) -> View:
     """``lead show``: the lead's record with its events, activities, tasks and next step."""
     from salespipe.render.present import View
     from salespipe.render.records import event_record, lead_record
@@ -61,13 +64,13 @@ def lead_card_view(card: LeadCard, qualification: dict[str, bool] | None, *, now
     tasks = [t.model_dump(mode="json", exclude={"lead_id"}) for t in card.tasks]
     open_tasks = [t for t in tasks if t["done_at"] is None]
     next_step = open_tasks[0] if open_tasks else None
-    labels = {s.key: s.label for s in card.pipeline.stages}
+    loc = loc or Locale(stage_labels={s.key: s.label for s in card.pipeline.stages})
     closed = card.pipeline.by_key[record["stage"]].is_closed if record["stage"] in card.pipeline.by_key else None
     data = {**record, "events": events, "activities": activities, "tasks": tasks,
             "next_step": next_step, "qualification": qualification}
     return View(data, lambda terminal: lead_card(
-        record, events, labels, now=now, terminal=terminal, activities=activities, tasks=tasks,
-        next_step=next_step, qualification=qualification, closed=closed))
+        record, events, now=now, terminal=terminal, activities=activities, tasks=tasks,
+        next_step=next_step, qualification=qualification, closed=closed, loc=loc))
 
 # The one table style (render.table); on a narrow terminal the name and company give way
 # first, then Prob, Weighted, Close and Company go, in that order.
@@ -75,7 +78,7 @@ _COLUMNS = (
     Column("ID", align="right"),
     Column("Name", flex="cut", minimum=24),
     Column("Company", flex="cut", minimum=12, drop=4),
-    Column("Stage", flex="cut", minimum=11),
+    Column("Stage", flex="cut", minimum=9),
     Column("Value", align="right"),
     Column("Prob", align="right", drop=1),
     Column("Weighted", align="right", drop=2),
@@ -83,90 +86,122 @@ _COLUMNS = (
     Column("Days", align="right"),
 )
 _SCORE = Column("Score", align="right")
+# Activity kinds, said in the pipeline's language on the card.
+ACTIVITY_KINDS = ("call", "email", "meeting", "note")
 
 
-def _cells(record: dict[str, Any], now: datetime) -> list[str]:
+def said(columns: Sequence[Column], lang: str) -> list[Column]:
+    """``columns`` with their titles in ``lang``."""
+    from dataclasses import replace
+
+    tr = words(lang)
+    return [replace(c, title=tr(c.title)) for c in columns]
+
+
+def _cells(record: dict[str, Any], now: datetime, loc: Locale) -> list[str]:
     cur = record["currency"]
     return [
         str(record["id"]),
         record["title"],
         record["company"] or "",
-        record["stage"],
-        format_major(record["value"], cur),
-        f"{record['probability']}%",
-        format_major(record["weighted_value"], cur),
-        record["expected_close"] or "",
-        str(int(days_between(record["stage_entered_at"], now))),
+        loc.stage(record["stage"]),
+        loc.major(record["value"], cur),
+        loc.percent(record["probability"]),
+        loc.major(record["weighted_value"], cur),
+        loc.date(record["expected_close"]),
+        loc.number(int(days_between(record["stage_entered_at"], now))),
     ]
 
 
-def lead_table(records: list[dict[str, Any]], *, now: datetime, terminal: Terminal) -> str:
-    """The lead listing; with a ``priority`` in the records (``--sort priority``), its score
-    comes right after the id."""
+def lead_table(records: list[dict[str, Any]], *, now: datetime, terminal: Terminal, loc: Locale = ENGLISH) -> str:
+    """The lead listing, in the pipeline's language (stage labels, money, dates); with a
+    ``priority`` in the records (``--sort priority``), its score comes right after the id."""
     scored = bool(records) and "priority" in records[0]
     columns = list(_COLUMNS)
-    rows = [_cells(r, now) for r in records]
+    rows = [_cells(r, now, loc) for r in records]
     if scored:
         columns.insert(1, _SCORE)
-        rows = [[row[0], "" if r["priority"] is None else f"{r['priority']:g}", *row[1:]]
+        rows = [[row[0], "" if r["priority"] is None else loc.number(r["priority"], decimals=None), *row[1:]]
                 for row, r in zip(rows, records, strict=True)]
-    return draw(columns, rows, width=terminal.width, colour=terminal.colour)
+    return draw(said(columns, loc.lang), rows, width=terminal.width, colour=terminal.colour)
 
 
-def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict[str, str],
+def qualification_text(qualification: dict[str, bool], loc: Locale = ENGLISH) -> str:
+    """What the deal is recorded to meet. salespipe records only what a deal meets (qualify
+    --check), so a criterion without a record is "not recorded", never "no"."""
+    tr = words(loc.lang)
+    met = [name for name, ok in qualification.items() if ok]
+    rest = [name for name, ok in qualification.items() if not ok]
+    if not met:
+        return tr("{rest} not recorded", rest=", ".join(rest))
+    if not rest:
+        return tr("{met} met", met=", ".join(met))
+    return tr("{met} met; {rest} not recorded", met=", ".join(met), rest=", ".join(rest))
+
+
+def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict[str, str] | None = None,
               *, now: datetime, terminal: Terminal, activities: Sequence[dict[str, Any]] = (),
               tasks: Sequence[dict[str, Any]] = (), next_step: dict[str, Any] | None = None,
-              qualification: dict[str, bool] | None = None, closed: bool | None = None) -> str:
+              qualification: dict[str, bool] | None = None, closed: bool | None = None,
+              loc: Locale | None = None) -> str:
     """The lead card: the title, the fields (a long or multi-line value wraps under itself),
-    then one timeline, newest first."""
+    then one timeline, newest first; in the pipeline's language (``loc`` wins over ``labels``)."""
+    loc = loc or Locale(stage_labels=labels or {})
+    tr = words(loc.lang)
     cur = record["currency"]
-    stage_label = labels.get(record["stage"], record["stage"])
-    days = int(days_between(record["stage_entered_at"], now))
-    prob = f"{record['probability']}%" + (" (override)" if record["probability_override"] is not None else "")
+    stage_label = loc.stage(record["stage"])
+    days = loc.number(int(days_between(record["stage_entered_at"], now)))
+    prob = loc.percent(record["probability"]) + (tr(" (override)") if record["probability_override"] is not None
+                                                 else "")
     if closed is None:
         closed = record["closed_at"] is not None
     fields: list[tuple[str, str]] = [
-        ("Stage", f"{stage_label} [{record['stage']}]" + ("" if closed else f", {days} day(s) in stage")),
-        ("Value", (f"{format_major(record['value'], cur)} at {prob} = "
-                   f"{format_major(record['weighted_value'], cur)} weighted") if record["value"] is not None
-         else f"unknown ({cur}), at {prob}"),
+        (tr("Stage"), f"{stage_label} [{record['stage']}]" if closed
+         else tr("{stage} [{key}], {n} day(s) in stage", stage=stage_label, key=record["stage"], n=days)),
+        (tr("Value"), tr("{value} at {prob} = {weighted} weighted", value=loc.major(record["value"], cur), prob=prob,
+                         weighted=loc.major(record["weighted_value"], cur)) if record["value"] is not None
+         else tr("unknown ({currency}), at {prob}", currency=cur, prob=prob)),
     ]
     for label, key in (("Contact", "contact_name"), ("Company", "company"), ("E-mail", "email"),
                        ("Phone", "phone"), ("Source", "source"), ("Owner", "owner"),
                        ("Expected close", "expected_close"),
                        ("Lost reason", "lost_reason"), ("External id", "external_id")):
         if record[key]:
-            fields.append((label, str(record[key])))
+            fields.append((tr(label), loc.date(record[key]) if key == "expected_close" else str(record[key])))
     if record["tags"]:
-        fields.append(("Tags", ", ".join(record["tags"])))
+        fields.append((tr("Tags"), ", ".join(record["tags"])))
     for key, value in record["fields"].items():
         fields.append((key, str(value)))
     if qualification:
-        fields.append(("Qualification", ", ".join(f"{name} {'yes' if met else 'no'}"
-                                                  for name, met in qualification.items())))
-    fields.append(("Created", _local(record["created_at"]) + (
-        " (a stand-in: the source had no created date)" if record.get("created_estimated") else "")))
+        fields.append((tr("Qualification"), qualification_text(qualification, loc)))
+    fields.append((tr("Created"), _local(record["created_at"], loc) + (
+        tr(" (a stand-in: the source had no created date)") if record.get("created_estimated") else "")))
     # One timeline, newest first: stage changes, activities, tasks created and done.
     # (when, then the order things were recorded in: kind and id) so that two changes at the
     # same moment show newest first, as everything else
     items: list[tuple[tuple[str, int, int], str, str]] = [
-        ((e["at"], 0, e["id"]), (f"{e['from_stage']} -> " if e["from_stage"] else "created in ") + e["to_stage"],
+        ((e["at"], 0, e["id"]),
+         tr("{old} -> {new}", old=loc.stage(e["from_stage"]), new=loc.stage(e["to_stage"])) if e["from_stage"]
+         else tr("created in {stage}", stage=loc.stage(e["to_stage"])),
          e["note"] or "")
         for e in events
     ]
-    items += [((a["at"], 1, a["id"]), a["kind"], a["text"]) for a in activities]
-    items += [((t["created_at"], 2, t["id"]), f"task #{t['id']} added", t["text"]) for t in tasks]
-    items += [((t["done_at"], 3, t["id"]), f"task #{t['id']} done", t["done_note"] or t["text"])
+    items += [((a["at"], 1, a["id"]), tr(a["kind"]) if a["kind"] in ACTIVITY_KINDS else a["kind"], a["text"])
+              for a in activities]
+    items += [((t["created_at"], 2, t["id"]), tr("task #{id} added", id=t["id"]), t["text"]) for t in tasks]
+    items += [((t["done_at"], 3, t["id"]), tr("task #{id} done", id=t["id"]), t["done_note"] or t["text"])
               for t in tasks if t["done_at"]]
-    timeline = [[_local(key[0]), what, note] for key, what, note in sorted(items, key=lambda i: i[0], reverse=True)]
+    timeline = [[_local(key[0], loc), what, note]
+                for key, what, note in sorted(items, key=lambda i: i[0], reverse=True)]
     if closed and record["closed_at"] is None:
-        fields.append(("Closed", "on a date nobody recorded (left out of dated figures)"))
+        fields.append((tr("Closed"), tr("on a date nobody recorded (left out of dated figures)")))
     if not closed:
         if next_step:
-            due = next_step["due_date"] + (f" {next_step['due_time']}" if next_step["due_time"] else "")
-            fields.append(("Next step", f"{next_step['text']} (task #{next_step['id']}, due {due})"))
+            due = loc.date(next_step["due_date"]) + (f" {next_step['due_time']}" if next_step["due_time"] else "")
+            fields.append((tr("Next step"), tr("{text} (task #{id}, due {due})", text=next_step["text"],
+                                               id=next_step["id"], due=due)))
         else:
-            fields.append(("Next step", "none: salespipe task add " + str(record["id"]) + " TEXT --due DATE"))
+            fields.append((tr("Next step"), tr("none: salespipe task add {id} TEXT --due DATE", id=record["id"])))
     from salespipe.render.output import visible
 
     width = terminal.width
@@ -181,12 +216,12 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
         value_lines = wrap(visible(value), room)
         lines.append(style(label, BOLD, terminal.colour) + " " * (label_width - width_of(label) + 2) + value_lines[0])
         lines.extend(" " * (label_width + 2) + more for more in value_lines[1:])
-    lines += ["", style("Timeline (newest first)", BOLD, terminal.colour)]
-    table = draw((Column("When"), Column("What", flex="wrap", minimum=12), Column("Note", flex="wrap", minimum=12)),
-                 timeline, width=None if width is None else width - 2, colour=False)
+    lines += ["", style(tr("Timeline (newest first)"), BOLD, terminal.colour)]
+    table = draw(said((Column("When"), Column("What", flex="wrap", minimum=12), Column("Note", flex="wrap", minimum=12)),
+                      loc.lang), timeline, width=None if width is None else width - 2, colour=False)
     lines += ["  " + line if line else line for line in table.rstrip("\n").split("\n")]
     return "\n".join(lines) + "\n"
 
 
-def _local(iso: str) -> str:
-    return from_iso(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+def _local(iso: str, loc: Locale = ENGLISH) -> str:
+    return loc.datetime(from_iso(iso).astimezone())

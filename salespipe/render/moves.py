@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from salespipe.domain.locale import ENGLISH, Locale
 from salespipe.domain.models import Lead, Task
 from salespipe.domain.stages import Transition
 
@@ -35,20 +36,19 @@ def moved_record(moved: Moved, *, now: datetime) -> dict[str, Any]:
             "criteria_met": moved.criteria_met}
 
 
-def _due(task: Task) -> str:
-    return task.due_date.isoformat() + (f" {task.due_time}" if task.due_time else "")
+def moved_message(moved: Moved, *, loc: Locale = ENGLISH) -> str:
+    from salespipe.render.messages import rule_tasks, stage_change
+    from salespipe.render.words import words
 
-
-def moved_message(moved: Moved) -> str:
+    tr = words(loc.lang)
     t = moved.transition
-    lines = [f"Lead #{moved.lead.id} {moved.lead.title}: {t.from_stage} -> {t.to_stage}"
-             + (" (backwards)" if t.backwards else "") + "."]
+    lines = [stage_change(moved.lead.id, moved.lead.title, t.from_stage, t.to_stage, backwards=t.backwards, loc=loc)]
     if moved.criteria_met:
-        lines.append(f"  Meets: {', '.join(moved.criteria_met)}.")
-    lines += [f"  Added task #{task.id} {task.text!r}, due {_due(task)} (a rule)." for task in moved.tasks_created]
+        lines.append(tr("  Meets: {criteria}.", criteria=", ".join(moved.criteria_met)))
+    lines += rule_tasks(moved.tasks_created, loc=loc)
     if moved.tasks_closed:
-        lines.append(f"  Marked done: {', '.join(f'#{task.id} {task.text}' for task in moved.tasks_closed)}.")
+        lines.append(tr("  Marked done: {tasks}.", tasks=", ".join(f"#{task.id} {task.text}" for task in moved.tasks_closed)))
     if moved.tasks_left_open:
-        lines.append(f"  Still open: {', '.join(f'#{task.id} {task.text}' for task in moved.tasks_left_open)} "
-                     "(close --yes marks them done; salespipe task done ID).")
+        lines.append(tr("  Still open: {tasks} (close --yes marks them done; salespipe task done ID).",
+                        tasks=", ".join(f"#{task.id} {task.text}" for task in moved.tasks_left_open)))
     return "\n".join(lines)

@@ -86,7 +86,7 @@ def edited_record(edited: Any) -> dict[str, Any]:
 def edited_message(edited: Any) -> str:
     record = edited_record(edited)
 
-    from salespipe.domain.money import format_major
+    from salespipe.domain.locale import format_major
 
     def shown(value: Any, field: str = "") -> str:
         if field == "value" and value is not None:

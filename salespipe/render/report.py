@@ -1,14 +1,46 @@
-"""The pipeline report, drawn from the same dict that ``report --json`` prints."""
+"""The pipeline report, drawn from the same dict that ``report --json`` prints, in the
+pipeline's language (``Locale``): its words, stage labels, numbers, money and dates."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from salespipe.domain.money import format_major
+from salespipe.domain.locale import ENGLISH, Locale
+from salespipe.render.words import Words, words
 
 
-def pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.0f}%"
+class _View:
+    """What every part of the report draws with: the language, money in the report's currency
+    and plain or not."""
+
+    def __init__(self, loc: Locale, currency: str, plain: bool):
+        self.loc = loc
+        self.tr: Words = words(loc.lang)
+        self.currency = currency
+        self.plain = plain
+
+    def money(self, value: int | float | None) -> str:
+        return self.loc.major(value, self.currency, cents=False)
+
+    def pct(self, value: float | None) -> str:
+        return pct(value, self.loc)
+
+    def count(self, n: int) -> str:
+        return self.loc.number(n)
+
+    def deals(self, n: int) -> str:
+        return deals(n, self.loc)
+
+    def days(self, value: float | None) -> str:
+        return self.tr("n/a") if value is None else self.loc.number(value, decimals=None)
+
+    def period(self, p: dict[str, Any]) -> str:
+        return period_text(p, self.loc)
+
+
+def pct(value: float | None, loc: Locale = ENGLISH) -> str:
+    """A rate 0..1 as a whole percentage, "n/a" without a denominator."""
+    return words(loc.lang)("n/a") if value is None else loc.percent(value * 100)
 
 
 def bar(fraction: float | None, width: int, *, plain: bool) -> str:
@@ -25,15 +57,25 @@ def bar(fraction: float | None, width: int, *, plain: bool) -> str:
     return text or ("▏" if not plain else "#")
 
 
-def deals(n: int) -> str:
-    return f"{n:,} deal" if n == 1 else f"{n:,} deals"
+def deals(n: int, loc: Locale = ENGLISH) -> str:
+    tr = words(loc.lang)
+    return tr("{n} deal", n=loc.number(n)) if n == 1 else tr("{n} deals", n=loc.number(n))
 
 
-def _period(p: dict[str, Any]) -> str:
-    label = p["label"].replace("-", " ") if p["label"] else "custom"
+# The words of each period name (report --period), to be said in the pipeline's language.
+_PERIOD_WORDS = {"this-month": "this month", "last-month": "last month", "this-quarter": "this quarter",
+                 "last-quarter": "last quarter", "this-year": "this year", "last-year": "last year",
+                 "last-30-days": "last 30 days", "last-90-days": "last 90 days", "custom": "custom"}
+
+
+def period_text(p: dict[str, Any], loc: Locale = ENGLISH) -> str:
+    tr = words(loc.lang)
     if p["since"] is None and p["until"] is None:
-        return "all time"
-    return f"{label} ({p['since'] or '…'} to {p['until'] or '…'})"
+        return tr("all time")
+    label = p["label"] or "custom"
+    label = tr(_PERIOD_WORDS[label]) if label in _PERIOD_WORDS else label.replace("-", " ")
+    return tr("{label} ({since} to {until})", label=label, since=loc.date(p["since"]) or "…",
+              until=loc.date(p["until"]) or "…")
 
 
 ALL_SECTIONS = ("headline", "pipeline", "funnel", "cycle", "stale", "target")
@@ -76,11 +118,8 @@ def _titled(table: Any) -> Any:
     return Group(Text(table.heading, style="bold"), table)
 
 
-def _days(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:g}"
-
-
-def report_renderable(data: dict[str, Any], *, plain: bool, sections: tuple[str, ...] | None = None) -> Any:
+def report_renderable(data: dict[str, Any], *, plain: bool, sections: tuple[str, ...] | None = None,
+                      loc: Locale = ENGLISH) -> Any:
     """The whole report, or the parts of the named ``report`` sections."""
     from rich.console import Group
     from rich.text import Text
@@ -89,114 +128,149 @@ def report_renderable(data: dict[str, Any], *, plain: bool, sections: tuple[str,
     if sections:
         parts_wanted = tuple(p for name in sections for p in SECTION_PARTS[name])
     cur = data["currency"]
-    money = lambda v: format_major(v, cur, cents=False)  # noqa: E731
-    out: list[Any] = [Text(f"Pipeline report, {data['as_of'][:10]}, {cur}", style="bold"),
-                      Text(f"Won/lost: {_period(data['period'])}", style="dim"),
-                      Text(f"Rates, funnel: {_period(data['rates_period'])}", style="dim")]
+    view = _View(loc, cur, plain)
+    tr = view.tr
+    out: list[Any] = [Text(tr("Pipeline report, {date}, {currency}", date=loc.date(data["as_of"][:10]), currency=cur),
+                           style="bold"),
+                      Text(tr("Won/lost: {period}", period=view.period(data["period"])), style="dim"),
+                      Text(tr("Rates, funnel: {period}", period=view.period(data["rates_period"])), style="dim")]
     builders = {"headline": _headline, "pipeline": _pipeline, "funnel": _funnel, "cycle": _cycle,
                 "velocity": _velocity, "stale": _stale, "target": _target_part}
     for part in parts_wanted:
-        rendered = builders[part](data, money, plain)
+        rendered = builders[part](data, view)
         if rendered is not None:
             out.append(Text(""))
             out.append(rendered)
     if data.get("other_currency_leads"):
-        out.append(Text(f"Note: {data['other_currency_leads']} lead(s) in other currencies are not "
-                        f"in these {cur} figures (report --currency CODE shows them).", style="yellow"))
-    for note in gap_notes(data.get("data_gaps") or {}):
+        out.append(Text(tr("Note: {n} lead(s) in other currencies are not in these {currency} figures (report "
+                           "--currency CODE shows them).", n=view.count(data["other_currency_leads"]), currency=cur),
+                        style="yellow"))
+    for note in gap_notes(data.get("data_gaps") or {}, loc):
         out.append(Text(note, style="yellow"))
     return Group(*out)
 
 
-def gap_notes(gaps: dict[str, int]) -> list[str]:
+def gap_notes(gaps: dict[str, int], loc: Locale = ENGLISH) -> list[str]:
     """Say which deals the date-based figures leave out, and why (no date is invented)."""
+    tr = words(loc.lang)
     notes = []
-    undated = [f"{gaps[k]:,} {kind}" for k, kind in (("won_without_close_date", "won"),
-                                                    ("lost_without_close_date", "lost")) if gaps.get(k)]
+    undated = [tr(kind, n=loc.number(gaps[k])) for k, kind in (("won_without_close_date", "{n} won"),
+                                                               ("lost_without_close_date", "{n} lost")) if gaps.get(k)]
     if undated:
-        notes.append(f"Note: {' and '.join(undated)} deal(s) without a close date are left out of "
-                     "won/lost per period, the sales cycle and velocity (they count in --period all).")
+        notes.append(tr("Note: {which} deal(s) without a close date are left out of won/lost per period, the sales "
+                        "cycle and velocity (they count in --period all).", which=tr(" and ").join(undated)))
     if gaps.get("closed_without_created_date"):
-        notes.append(f"Note: {gaps['closed_without_created_date']:,} closed deal(s) without a created date "
-                     "are left out of the sales cycle.")
+        notes.append(tr("Note: {n} closed deal(s) without a created date are left out of the sales cycle.",
+                        n=loc.number(gaps["closed_without_created_date"])))
     if gaps.get("without_value"):
-        notes.append(f"Note: {gaps['without_value']:,} deal(s) have no value (unknown, not 0); value "
-                     "figures leave them out.")
+        notes.append(tr("Note: {n} deal(s) have no value (unknown, not 0); value figures leave them out.",
+                        n=loc.number(gaps["without_value"])))
     return notes
 
 
-def _headline(data: dict[str, Any], money: Any, plain: bool) -> Any:
+def _velocity_gap(v: dict[str, Any], view: _View) -> str | None:
+    """Why the sales velocity cannot be computed, in words (None when it can)."""
+    if v["per_day"] is not None:
+        return None
+    tr = view.tr
+    if v["win_rate"] is None:
+        return tr("no deals closed in the rates period")
+    if v["avg_deal_size"] is None:
+        return tr("no deals won in the rates period")
+    return tr("no sales cycle to divide by")
+
+
+def _headline(data: dict[str, Any], view: _View) -> Any:
     from rich.table import Table
 
+    tr, money = view.tr, view.money
     head = Table.grid(padding=(0, 2))
     for _ in range(3):
         head.add_column()
     o, w, lo = data["open"], data["won"], data["lost"]
-    head.add_row("Open pipeline", f"{deals(o['count'])}, {money(o['value'])}",
-                 f"weighted {money(o['weighted_value'])}")
-    head.add_row("Won", f"{deals(w['count'])}, {money(w['value'])}",
-                 f"avg deal {money(data['avg_deal_size'])}")
-    head.add_row("Lost", f"{deals(lo['count'])}, {money(lo['value'])}", "")
+    head.add_row(tr("Open pipeline"), f"{view.deals(o['count'])}, {money(o['value'])}",
+                 tr("weighted {value}", value=money(o["weighted_value"])))
+    head.add_row(tr("Won"), f"{view.deals(w['count'])}, {money(w['value'])}",
+                 tr("avg deal {value}", value=money(data["avg_deal_size"])))
+    head.add_row(tr("Lost"), f"{view.deals(lo['count'])}, {money(lo['value'])}", "")
     closed = data["closed_in_rates_period"]
-    head.add_row("Win rate", f"{pct(data['win_rate'])} by count, {pct(data['win_rate_by_value'])} by value",
-                 f"({closed['won']} won, {closed['lost']} lost)")
+    head.add_row(tr("Win rate"), tr("{by_count} by count, {by_value} by value", by_count=view.pct(data["win_rate"]),
+                                    by_value=view.pct(data["win_rate_by_value"])),
+                 tr("({won} won, {lost} lost)", won=view.count(closed["won"]), lost=view.count(closed["lost"])))
     if "sales_cycle_days" in data:
         c = data["sales_cycle_days"]
-        head.add_row("Sales cycle", f"{_days(c['mean'])} days mean, {_days(c['median'])} median",
-                     "(created to won)")
+        if c["mean"] is None:
+            head.add_row(tr("Sales cycle"), tr("n/a"), f"({tr('no deals won in the rates period')})")
+        else:
+            head.add_row(tr("Sales cycle"), tr("{mean} days mean, {median} median", mean=view.days(c["mean"]),
+                                               median=view.days(c["median"])), tr("(created to won)"))
         v = data["sales_velocity"]
-        head.add_row("Velocity", f"{money(v['per_day'])} per day" if v["per_day"] is not None else "n/a",
-                     f"= {v['open_deals']} x {money(v['avg_deal_size'])} x {pct(v['win_rate'])}"
-                     f" / {_days(v['cycle_days'])}d")
+        gap = _velocity_gap(v, view)
+        if gap:
+            head.add_row(tr("Velocity"), tr("n/a"), f"({gap})")
+        else:
+            head.add_row(tr("Velocity"), tr("{value} per day", value=money(v["per_day"])),
+                         tr("= {open} x {size} x {rate} / {days} days", open=view.count(v["open_deals"]),
+                            size=money(v["avg_deal_size"]), rate=view.pct(v["win_rate"]),
+                            days=view.days(v["cycle_days"])))
     return head
 
 
-def _velocity(data: dict[str, Any], money: Any, plain: bool) -> Any:
+def _velocity(data: dict[str, Any], view: _View) -> Any:
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
+    tr, money = view.tr, view.money
     v = data["sales_velocity"]
     grid = Table.grid(padding=(0, 2))
     grid.add_column()
     grid.add_column(justify="right")
-    grid.add_row("Sales velocity", f"{money(v['per_day'])} per day" if v["per_day"] is not None else "n/a")
-    grid.add_row("  open deals (all open stages)", str(v["open_deals"]))
-    grid.add_row("  x average deal size (won, rates period)", money(v["avg_deal_size"]))
-    grid.add_row("  x win rate (rates period)", pct(v["win_rate"]))
-    grid.add_row("  / sales cycle, days (mean, won deals)", _days(v["cycle_days"]))
+    grid.add_row(tr("Sales velocity"), tr("{value} per day", value=money(v["per_day"])) if v["per_day"] is not None
+                 else tr("n/a"))
+    grid.add_row(tr("  open deals (all open stages)"), view.count(v["open_deals"]))
+    grid.add_row(tr("  x average deal size (won, rates period)"), money(v["avg_deal_size"]))
+    grid.add_row(tr("  x win rate (rates period)"), view.pct(v["win_rate"]))
+    grid.add_row(tr("  / sales cycle, days (mean, won deals)"), view.days(v["cycle_days"]))
+    gap = _velocity_gap(v, view)
+    if gap:
+        return Group(grid, Text(tr("Nothing to compute: {why}.", why=gap)))
     return grid
 
 
-def _pipeline(data: dict[str, Any], money: Any, plain: bool) -> Any:
+def _pipeline(data: dict[str, Any], view: _View) -> Any:
     from rich.text import Text
 
-    stages = _table("Pipeline by stage", plain=plain)
-    stages.add_column("Stage", overflow="ellipsis", no_wrap=True, max_width=24)
-    stages.add_column("Deals", justify="right")
-    stages.add_column("Value", justify="right")
-    stages.add_column("Prob", justify="right")
-    stages.add_column("Weighted", justify="right")
-    stages.add_column("Share", justify="right")
+    tr, money = view.tr, view.money
+    stages = _table(tr("Pipeline by stage"), plain=view.plain)
+    stages.add_column(tr("Stage"), overflow="ellipsis", no_wrap=True, max_width=24)
+    stages.add_column(tr("Deals"), justify="right")
+    stages.add_column(tr("Value"), justify="right")
+    stages.add_column(tr("Prob"), justify="right")
+    stages.add_column(tr("Weighted"), justify="right")
+    stages.add_column(tr("Share"), justify="right")
     stages.add_column("", no_wrap=True, min_width=4)
     biggest = max((s["share"] or 0 for s in data["stages"]), default=0)
     _add_rows(stages, [
-        [Text(s["label"]), str(s["count"]), money(s["value"]), f"{s['probability']}%",
-         money(s["weighted_value"]), pct(s["share"]),
-         Text(bar((s["share"] or 0) / biggest if biggest else None, 12, plain=plain), style="cyan")]
+        [Text(s["label"]), view.count(s["count"]), money(s["value"]), view.loc.percent(s["probability"]),
+         money(s["weighted_value"]), view.pct(s["share"]),
+         Text(bar((s["share"] or 0) / biggest if biggest else None, 12, plain=view.plain), style="cyan")]
         for s in data["stages"]
     ])
     return _titled(stages)
 
 
-def _funnel(data: dict[str, Any], money: Any, plain: bool) -> Any:
+def _funnel(data: dict[str, Any], view: _View) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    funnel = _table(f"Funnel: deals created {_period(data['rates_period'])}", plain=plain)
-    funnel.add_column("Stage", overflow="ellipsis", no_wrap=True, max_width=22)
-    funnel.add_column("Reached", justify="right")
+    tr, loc = view.tr, view.loc
+    funnel = _table(tr("Funnel: deals created {period}", period=view.period(data["rates_period"])), plain=view.plain)
+    funnel.add_column(tr("Stage"), overflow="ellipsis", no_wrap=True, max_width=22)
+    funnel.add_column(tr("Reached"), justify="right")
     funnel.add_column("", no_wrap=True, min_width=4)
-    funnel.add_column("Next", justify="right")
-    funnel.add_column("Won from here", justify="right")
+    funnel.add_column(tr("Next"), justify="right")
+    funnel.add_column(tr("Won from here"), justify="right")
     top = data["funnel"][0]["reached"] if data["funnel"] else 0
     thin = []
     rows = []
@@ -205,129 +279,197 @@ def _funnel(data: dict[str, Any], money: Any, plain: bool) -> Any:
         mark = " !" if f.get("flag") else ("  " if f.get("sample_ok", True) else " ?")
         if not f.get("sample_ok", True):
             thin.append(f["label"])
-        rows.append([Text(f["label"]), str(f["reached"]), Text(bar(share, 16, plain=plain), style="green"),
-                     pct(f["conversion_to_next"]),
-                     Text(f"{pct(f['eventual_win_rate'])} (set {f['probability']}%){mark}",
+        rows.append([Text(f["label"]), view.count(f["reached"]), Text(bar(share, 16, plain=view.plain), style="green"),
+                     view.pct(f["conversion_to_next"]),
+                     Text(tr("{rate} (set {prob})", rate=view.pct(f["eventual_win_rate"]),
+                             prob=loc.percent(f["probability"])) + mark,
                           style="bold red" if f.get("flag") else "")])
     _add_rows(funnel, rows)
     notes = []
     flagged = [f for f in data["funnel"] if f.get("flag")]
     for f in flagged:
-        notes.append(f"! {f['label']}: {pct(f['eventual_win_rate'])} of deals that reached it were won, "
-                     f"{abs(f['gap_points']):g} points {'above' if f['gap_points'] > 0 else 'below'} "
-                     f"its configured {f['probability']}%.")
+        notes.append(tr("! {stage}: {rate} of deals that reached it were won, {points} points {direction} its "
+                        "configured {prob}.", stage=f["label"], rate=view.pct(f["eventual_win_rate"]),
+                        points=loc.number(abs(f["gap_points"]), decimals=None),
+                        direction=tr("above") if f["gap_points"] > 0 else tr("below"),
+                        prob=loc.percent(f["probability"])))
     if thin:
-        notes.append(f"? fewer than 20 deals reached {', '.join(thin)}: too few to judge the "
-                     "configured probability.")
+        notes.append(tr("? fewer than 20 deals reached {stages}: too few to judge the configured probability.",
+                        stages=", ".join(thin)))
     return Group(_titled(funnel), *(Text(n, style="dim") for n in notes))
 
 
-def _cycle(data: dict[str, Any], money: Any, plain: bool) -> Any:
+def _bottlenecks(data: dict[str, Any], view: _View) -> str:
+    """The bottleneck sentence: the report's own in English; in another language, said again
+    from the figures it names."""
+    b = data["bottlenecks"]
+    if view.loc.lang == "en":
+        return b["summary"]
+    tr = view.tr
+    out = []
+    slowest = next((t for t in data.get("time_in_stage", []) if t["stage"] == b["slowest_stage"]), None)
+    if slowest:
+        out.append(tr("Deals wait longest in {stage}: {days} days (median) over {n} deals.", stage=slowest["label"],
+                      days=view.days(slowest["median_days"]), n=view.count(slowest["deals"])))
+    steps = data.get("funnel") or []
+    weakest = next((i for i, f in enumerate(steps[:-1]) if f["stage"] == b["weakest_conversion"]), None)
+    if weakest is not None:
+        f = steps[weakest]
+        out.append(tr("The weakest step is {stage} to {next}: {rate} of {n} deals get through.", stage=f["label"],
+                      next=steps[weakest + 1]["label"], rate=view.pct(f["conversion_to_next"]),
+                      n=view.count(f["reached"])))
+    elif b["weakest_conversion"] is not None:  # the funnel was not part of this data: keep the report's words
+        return b["summary"]
+    return " ".join(out) or tr("Not enough history to name a bottleneck yet.")
+
+
+def _cycle(data: dict[str, Any], view: _View) -> Any:
     from rich.console import Group
     from rich.text import Text
 
+    tr = view.tr
     c = data["sales_cycle_days"]
-    tis = _table("Time in stage (days; deals still there count the time so far)", plain=plain)
-    tis.add_column("Stage", overflow="ellipsis", no_wrap=True, max_width=24)
-    tis.add_column("Deals", justify="right")
-    tis.add_column("Still there", justify="right")
-    tis.add_column("Mean", justify="right")
-    tis.add_column("Median", justify="right")
-    _add_rows(tis, [[Text(t["label"]), str(t["deals"]), str(t["open_deals"]), _days(t["mean_days"]),
-                     _days(t["median_days"])] for t in data["time_in_stage"]])
-    return Group(
-        Text(f"Sales cycle of won deals: {_days(c['mean'])} days mean, {_days(c['median'])} median."),
-        Text(""), _titled(tis), Text(data["bottlenecks"]["summary"]))
+    tis = _table(tr("Time in stage (days; deals still there count the time so far)"), plain=view.plain)
+    tis.add_column(tr("Stage"), overflow="ellipsis", no_wrap=True, max_width=24)
+    tis.add_column(tr("Deals"), justify="right")
+    tis.add_column(tr("Still there"), justify="right")
+    tis.add_column(tr("Mean"), justify="right")
+    tis.add_column(tr("Median"), justify="right")
+    _add_rows(tis, [[Text(t["label"]), view.count(t["deals"]), view.count(t["open_deals"]), view.days(t["mean_days"]),
+                     view.days(t["median_days"])] for t in data["time_in_stage"]])
+    cycle = (tr("Sales cycle of won deals: n/a (no deals won in the rates period).") if c["mean"] is None else
+             tr("Sales cycle of won deals: {mean} days mean, {median} median.", mean=view.days(c["mean"]),
+                median=view.days(c["median"])))
+    return Group(Text(cycle), Text(""), _titled(tis), Text(_bottlenecks(data, view)))
 
 
-def _attention_table(title: str, rows: list[dict[str, Any]], day_key: str, day_label: str,
-                     money: Any, plain: bool) -> Any:
+def _attention_table(title: str, rows: list[dict[str, Any]], day_key: str, day_label: str, view: _View) -> Any:
     from rich.text import Text
 
-    table = _table(title, plain=plain)
-    table.add_column("ID", justify="right")
-    table.add_column("Name", overflow="ellipsis", no_wrap=True, max_width=30)
-    table.add_column("Stage", no_wrap=True)
+    tr = view.tr
+    table = _table(title, plain=view.plain)
+    table.add_column(tr("ID"), justify="right")
+    table.add_column(tr("Name"), overflow="ellipsis", no_wrap=True, max_width=30)
+    table.add_column(tr("Stage"), no_wrap=True)
     table.add_column(day_label, justify="right")
-    table.add_column("Value", justify="right")
-    _add_rows(table, [[str(r["id"]), Text(r["title"]), r["stage"], str(r[day_key]), money(r["value"])]
-                      for r in rows])
+    table.add_column(tr("Value"), justify="right")
+    _add_rows(table, [[str(r["id"]), Text(r["title"]), Text(view.loc.stage(r["stage"])), view.count(r[day_key]),
+                       view.money(r["value"])] for r in rows])
     return _titled(table)
 
 
-def _stale(data: dict[str, Any], money: Any, plain: bool) -> Any:
+def _stale(data: dict[str, Any], view: _View) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    parts: list[Any] = [Text("Needs attention", style="bold")]
+    tr = view.tr
+    parts: list[Any] = [Text(tr("Needs attention"), style="bold")]
     if data["stale_count"]:
         shown = len(data["stale"])
-        more = f", the {shown} biggest" if shown < data["stale_count"] else ""
-        parts.append(_attention_table(f"Stale: {data['stale_count']:,} open deals idle past their stage's limit{more}",
-                                      data["stale"], "days_idle", "Idle", money, plain))
+        more = tr(", the {n} biggest", n=view.count(shown)) if shown < data["stale_count"] else ""
+        parts.append(_attention_table(tr("Stale: {n} open deals idle past their stage's limit{more}",
+                                         n=view.count(data["stale_count"]), more=more),
+                                      data["stale"], "days_idle", tr("Idle"), view))
     if data["past_close_count"]:
         shown = len(data["past_close"])
-        more = f", the {shown} biggest" if shown < data["past_close_count"] else ""
-        parts.append(_attention_table(f"Past expected close: {data['past_close_count']:,} open deals{more}",
-                                      data["past_close"], "days_late", "Late", money, plain))
+        more = tr(", the {n} biggest", n=view.count(shown)) if shown < data["past_close_count"] else ""
+        parts.append(_attention_table(tr("Past expected close: {n} open deals{more}",
+                                         n=view.count(data["past_close_count"]), more=more),
+                                      data["past_close"], "days_late", tr("Late"), view))
     if len(parts) == 1:
-        parts.append(Text("Nothing: no stale deals, none past its expected close date."))
+        parts.append(Text(tr("Nothing: no stale deals, none past its expected close date.")))
     return Group(*parts)
 
 
-def _target_part(data: dict[str, Any], money: Any, plain: bool) -> Any:
-    return target_renderable(data["target"], plain=plain) if data.get("target") else None
+def _target_part(data: dict[str, Any], view: _View) -> Any:
+    return target_renderable(data["target"], plain=view.plain, loc=view.loc) if data.get("target") else None
 
 
-def target_renderable(t: dict[str, Any], *, plain: bool) -> Any:
+def _thin_history_warning(t: dict[str, Any], view: _View) -> list[str]:
+    """The target's warnings: the report's own in English; in another language, said again from
+    the history figures behind them."""
+    if view.loc.lang == "en" or not t["warnings"]:
+        return t["warnings"]
+    from salespipe.domain.metrics import THIN_HISTORY_DEALS, THIN_HISTORY_WON
+
+    i = t["leads_needed_inputs"]
+    return [view.tr("thin history: {created} deals created 90+ days ago, {won} of them won; leads needed is a rough "
+                    "guess until there are {min_created}+ deals and {min_won}+ wins",
+                    created=view.count(i["history_created"]), won=view.count(i["history_won"]),
+                    min_created=THIN_HISTORY_DEALS, min_won=THIN_HISTORY_WON)]
+
+
+def target_renderable(t: dict[str, Any], *, plain: bool, loc: Locale = ENGLISH) -> Any:
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    cur = t["currency"]
-    money = lambda v: format_major(v, cur, cents=False)  # noqa: E731
+    view = _View(loc, t["currency"], plain)
+    tr, money = view.tr, view.money
     grid = Table.grid(padding=(0, 2))
     grid.add_column()
     grid.add_column()
-    grid.add_row("Won so far", f"{money(t['won']['value'])} of {money(t['goal'])} ({pct(t['progress'])}), "
-                               f"{deals(t['won']['count'])}" + (f" of {t['goal_deals']}" if t["goal_deals"] else ""))
-    grid.add_row("Gap", money(t["gap"]) + (f", {t['days_left']} days left" if t["days_left"] else ", period over"))
+    grid.add_row(tr("Won so far"), tr("{won} of {goal} ({progress}), {deals}", won=money(t["won"]["value"]),
+                                      goal=money(t["goal"]), progress=view.pct(t["progress"]),
+                                      deals=view.deals(t["won"]["count"]))
+                 + (tr(" of {n}", n=view.count(t["goal_deals"])) if t["goal_deals"] else ""))
+    grid.add_row(tr("Gap"), money(t["gap"]) + (tr(", {n} days left", n=view.count(t["days_left"])) if t["days_left"]
+                                               else tr(", period over")))
     e = t["expected_to_close"]
-    grid.add_row("Expected to close", f"{deals(e['count'])}, {money(e['value'])} (weighted {money(e['weighted_value'])})")
-    grid.add_row("Coverage", f"{t['coverage']:.1f}x the gap" if t["coverage"] is not None else "n/a")
-    grid.add_row("Pace needed", f"{money(t['pace_per_week'])} per week" if t["pace_per_week"] is not None else "n/a")
+    grid.add_row(tr("Expected to close"), tr("{deals}, {value} (weighted {weighted})", deals=view.deals(e["count"]),
+                                             value=money(e["value"]), weighted=money(e["weighted_value"])))
+    grid.add_row(tr("Coverage"), tr("{n}x the gap", n=loc.number(t["coverage"], decimals=1))
+                 if t["coverage"] is not None else tr("n/a"))
+    grid.add_row(tr("Pace needed"), tr("{value} per week", value=money(t["pace_per_week"]))
+                 if t["pace_per_week"] is not None else tr("n/a"))
     i = t["leads_needed_inputs"]
-    needed = str(t["leads_needed"]) if t["leads_needed"] is not None else "n/a"
-    grid.add_row("Leads needed", f"{needed} = gap {money(i['gap'])} / avg deal {money(i['avg_deal_size'])} "
-                                 f"/ lead-to-win {pct(i['lead_to_win_rate'])}")
-    parts: list[Any] = [Text(f"Target {t['period']} ({t['since']} to {t['until']})", style="bold"),
-                        grid, bar_line(t["progress"], plain=plain)]
-    parts += [Text(f"Warning: {w}", style="yellow") for w in t["warnings"]]
+    needed = view.count(t["leads_needed"]) if t["leads_needed"] is not None else tr("n/a")
+    grid.add_row(tr("Leads needed"), tr("{n} = gap {gap} / avg deal {size} / lead-to-win {rate}", n=needed,
+                                        gap=money(i["gap"]), size=money(i["avg_deal_size"]),
+                                        rate=view.pct(i["lead_to_win_rate"])))
+    parts: list[Any] = [Text(tr("Target {period} ({since} to {until})", period=t["period"], since=loc.date(t["since"]),
+                                until=loc.date(t["until"])), style="bold"),
+                        grid, bar_line(t["progress"], plain=plain, loc=loc)]
+    parts += [Text(tr("Warning: {text}", text=w), style="yellow") for w in _thin_history_warning(t, view)]
     return Group(*parts)
 
 
-def bar_line(progress: float | None, *, plain: bool, width: int = 40) -> Any:
+def bar_line(progress: float | None, *, plain: bool, width: int = 40, loc: Locale = ENGLISH) -> Any:
     from rich.text import Text
 
     done = min(progress or 0, 1.0)
     filled = int(round(done * width))
     if plain:
-        return Text("[" + "#" * filled + "." * (width - filled) + f"] {pct(progress)}")
-    return Text("█" * filled, style="green") + Text("░" * (width - filled), style="dim") + Text(f" {pct(progress)}")
+        return Text("[" + "#" * filled + "." * (width - filled) + f"] {pct(progress, loc)}")
+    return (Text("█" * filled, style="green") + Text("░" * (width - filled), style="dim")
+            + Text(f" {pct(progress, loc)}"))
 
 
-def breakdown_renderable(data: dict[str, Any], *, plain: bool) -> Any:
+# The names of the built-in breakdowns (report breakdown --by); a custom field's name is its own.
+_BY_WORDS = ("source", "tag", "lost-reason", "stage", "company")
+
+
+def breakdown_renderable(data: dict[str, Any], *, plain: bool, loc: Locale = ENGLISH) -> Any:
     from rich.text import Text
 
-    cur = data["currency"]
-    table = _table(f"By {data['by']}: deals created, won and lost {_period(data['period'])}", plain=plain)
-    table.add_column(data["by"].capitalize(), overflow="ellipsis", no_wrap=True, max_width=30)
+    view = _View(loc, data["currency"], plain)
+    tr = view.tr
+    by = tr(data["by"]) if data["by"] in _BY_WORDS else data["by"]
+    table = _table(tr("By {by}: deals created, won and lost {period}", by=by, period=view.period(data["period"])),
+                   plain=plain)
+    table.add_column(by[:1].upper() + by[1:], overflow="ellipsis", no_wrap=True, max_width=30)
     for name in ("Deals", "Won", "Lost", "Win rate", "Won value"):
-        table.add_column(name, justify="right")
-    _add_rows(table, [[Text(str(g["group"])), str(g["deals"]), str(g["won"]), str(g["lost"]),
-                       pct(g["win_rate"]), format_major(g["won_value"], cur, cents=False)]
+        table.add_column(tr(name), justify="right")
+
+    def group(g: dict[str, Any]) -> str:
+        if g["group"] == "(none)":
+            return tr("(none)")
+        return view.loc.stage(str(g["group"])) if data["by"] == "stage" else str(g["group"])
+
+    _add_rows(table, [[Text(group(g)), view.count(g["deals"]), view.count(g["won"]), view.count(g["lost"]),
+                       view.pct(g["win_rate"]), view.money(g["won_value"])]
                       for g in data["groups"]])
-    return _titled(table) if data["groups"] else Text("No deals in this period.")
+    return _titled(table) if data["groups"] else Text(tr("No deals in this period."))
 
 
 # Views: the same records as --json, drawn with Rich (bars and panels) at the terminal's width.
@@ -342,9 +484,10 @@ SECTION_CSV: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def report_view(data: dict[str, Any], json_data: Any = None, sections: tuple[str, ...] | None = None,
-                csv: str | None = None) -> Any:
+                csv: str | None = None, *, loc: Locale = ENGLISH) -> Any:
     """The daily report (or some of its sections); ``json_data`` is what --json prints when it
-    is not the whole of ``data`` (a section); ``csv`` names the section whose table --csv prints."""
+    is not the whole of ``data`` (a section); ``csv`` names the section whose table --csv prints;
+    a person reads it in the pipeline's language (``loc``)."""
     from salespipe.render.present import Rows, View, rich_text
 
     rows = None
@@ -352,20 +495,21 @@ def report_view(data: dict[str, Any], json_data: Any = None, sections: tuple[str
         key, header = SECTION_CSV[csv]
         rows = Rows(header, (json_data or data)[key])
     return View(data if json_data is None else json_data,
-                lambda t: rich_text(report_renderable(data, plain=t.width is None, sections=sections), t), csv=rows)
+                lambda t: rich_text(report_renderable(data, plain=t.width is None, sections=sections, loc=loc), t),
+                csv=rows)
 
 
 BREAKDOWN_KEYS = ("group", "deals", "won", "lost", "win_rate", "won_value")
 
 
-def breakdown_view(data: dict[str, Any]) -> Any:
+def breakdown_view(data: dict[str, Any], *, loc: Locale = ENGLISH) -> Any:
     from salespipe.render.present import Rows, View, rich_text
 
-    return View(data, lambda t: rich_text(breakdown_renderable(data, plain=t.width is None), t),
+    return View(data, lambda t: rich_text(breakdown_renderable(data, plain=t.width is None, loc=loc), t),
                 csv=Rows(BREAKDOWN_KEYS, data["groups"]))
 
 
-def target_view(status: dict[str, Any]) -> Any:
+def target_view(status: dict[str, Any], *, loc: Locale = ENGLISH) -> Any:
     from salespipe.render.present import View, rich_text
 
-    return View(status, lambda t: rich_text(target_renderable(status, plain=t.width is None), t))
+    return View(status, lambda t: rich_text(target_renderable(status, plain=t.width is None, loc=loc), t))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from salespipe.domain.locale import ENGLISH, Locale
 from salespipe.render.present import Rows, View
 from salespipe.render.table import Column, draw
 
@@ -35,15 +36,16 @@ def rules_view(records: Sequence[dict[str, Any]]) -> View:
                 empty=None if records else "No rules yet: salespipe rule add --on-enter STAGE --task TEXT --due +2d")
 
 
-def targets_view(targets: Sequence[dict[str, Any]]) -> View:
-    from salespipe.domain.money import format_major
+def targets_view(targets: Sequence[dict[str, Any]], *, loc: Locale = ENGLISH) -> View:
+    """``target list``; a person reads it in the pipeline's language (``loc``)."""
+    from salespipe.render.leads import said
     from salespipe.render.report import pct
 
-    columns = (Column("Period"), Column("Goal", align="right"), Column("Won", align="right"),
-               Column("Progress", align="right"), Column("Gap", align="right"))
-    rows = [[t["period"], format_major(t["goal"], t["currency"], cents=False),
-             format_major(t["won"]["value"], t["currency"], cents=False), pct(t["progress"]),
-             format_major(t["gap"], t["currency"], cents=False)] for t in targets]
+    columns = said((Column("Period"), Column("Goal", align="right"), Column("Won", align="right"),
+                    Column("Progress", align="right"), Column("Gap", align="right")), loc.lang)
+    rows = [[t["period"], loc.major(t["goal"], t["currency"], cents=False),
+             loc.major(t["won"]["value"], t["currency"], cents=False), pct(t["progress"], loc),
+             loc.major(t["gap"], t["currency"], cents=False)] for t in targets]
     flat = [{"period": t["period"], "since": t["since"], "until": t["until"], "currency": t["currency"],
              "goal": t["goal"], "won_value": t["won"]["value"], "won_count": t["won"]["count"],
              "progress": t["progress"], "gap": t["gap"]} for t in targets]

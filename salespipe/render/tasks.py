@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from salespipe.domain.locale import ENGLISH, Locale
 from salespipe.render.present import Rows, View
 from salespipe.render.table import Column, draw
+from salespipe.render.words import words
 
 TASK_KEYS = ("id", "lead_id", "lead_title", "lead_stage", "text", "due_date", "due_time", "overdue",
              "done_at", "done_note", "created_at")
@@ -27,9 +29,16 @@ def task_record(task: Any, now: datetime, lead_title: str | None = None, lead_st
             "done_note": task.done_note, "created_at": task.created_at}
 
 
-def task_list_view(records: Sequence[dict[str, Any]]) -> View:
-    rows = [[str(r["id"]), r["due_date"] + (f" {r['due_time']}" if r["due_time"] else ""),
-             f"#{r['lead_id']} {r['lead_title']}", r["text"],
-             "done" if r["done_at"] else ("OVERDUE" if r["overdue"] else "open")] for r in records]
-    return View(list(records), lambda t: draw(_COLUMNS, rows, width=t.width, colour=t.colour),
-                csv=Rows(TASK_KEYS, records), empty=None if records else "No tasks.")
+def task_list_view(records: Sequence[dict[str, Any]], *, loc: Locale = ENGLISH) -> View:
+    """``task list``; a person reads it in the pipeline's language (``loc``)."""
+    from salespipe.render.leads import said
+
+    tr = words(loc.lang)
+
+    def status(r: dict[str, Any]) -> str:
+        return tr("done") if r["done_at"] else (tr("OVERDUE") if r["overdue"] else tr("open"))
+
+    rows = [[str(r["id"]), loc.date(r["due_date"]) + (f" {r['due_time']}" if r["due_time"] else ""),
+             f"#{r['lead_id']} {r['lead_title']}", r["text"], status(r)] for r in records]
+    return View(list(records), lambda t: draw(said(_COLUMNS, loc.lang), rows, width=t.width, colour=t.colour),
+                csv=Rows(TASK_KEYS, records), empty=None if records else tr("No tasks."))

@@ -1,4 +1,5 @@
-"""The lookups every use case shares: the pipeline's stages, its settings, a lead by id.
+"""The lookups every use case shares: the pipeline's stages, its settings (currency, language),
+a lead by id.
 
 Kept apart from the use-case modules so that they can all use them without importing each
 other (leads, agenda, work, rules and stages form no cycle).
@@ -9,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from salespipe.domain.errors import NotFound
+from salespipe.domain.locale import Locale
 from salespipe.domain.models import Lead
 from salespipe.domain.stages import Pipeline
 from salespipe.store import leads as lead_store
@@ -21,6 +23,28 @@ def pipeline(conn: sqlite3.Connection) -> Pipeline:
 
 def default_currency(conn: sqlite3.Connection) -> str:
     return stage_store.get_setting(conn, "currency", "EUR")
+
+
+def language(conn: sqlite3.Connection) -> str:
+    """The pipeline's language (``init --lang``): what its views are written in. A database
+    made before the language was stored speaks German when its stages carry exactly the German
+    labels of a preset (what ``init --lang de`` wrote), else English."""
+    from salespipe.domain.locale import DEFAULT_LANG, LANGS
+    from salespipe.domain.stages import preset_language
+
+    stored = stage_store.get_setting(conn, "language", "")
+    if stored in LANGS:
+        return stored
+    return preset_language(pipeline(conn).stages) or DEFAULT_LANG
+
+
+def locale(conn: sqlite3.Connection, lang: str | None = None) -> Locale:
+    """What a view needs to speak the pipeline's language: the language (``lang`` overrides
+    the pipeline's) and the stage labels."""
+    from salespipe.domain.locale import check_lang
+
+    return Locale(lang=check_lang(lang) if lang else language(conn),
+                  stage_labels={s.key: s.label for s in pipeline(conn).stages})
 
 
 def get_lead(conn: sqlite3.Connection, lead_id: int) -> Lead:

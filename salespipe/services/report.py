@@ -189,6 +189,8 @@ SECTION_SCREEN_KEYS: dict[str, tuple[str, ...]] = {
     **SECTIONS,
     "conversion": ("open", "won", "lost", "avg_deal_size", "win_rate", "win_rate_by_value",
                    "closed_in_rates_period", "funnel"),
+    # the bottleneck sentence, said again in the pipeline's language, names a funnel step
+    "cycle": (*SECTIONS["cycle"], "funnel"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from salespipe.domain.errors import Conflict, InvalidValue
+from salespipe.domain.locale import check_lang
 from salespipe.domain.models import Stage, StageKind, validate
 from salespipe.domain.money import normalize_currency
 from salespipe.domain.stages import Pipeline, preset
@@ -22,6 +23,7 @@ def init(conn: sqlite3.Connection, *, preset_name: str, lang: str, currency: str
             "(use salespipe stage ... to change this one, or --db for a new file)"
         )
     stage_store.replace_all(conn, stages)
+    stage_store.set_setting(conn, "language", check_lang(lang))  # the language of every view
     if currency:
         stage_store.set_setting(conn, "currency", normalize_currency(currency))
     return pipeline(conn)

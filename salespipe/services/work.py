@@ -138,29 +138,44 @@ def qualification(conn: sqlite3.Connection, lead_id: int) -> dict[str, bool]:
 
 def tasks_ics(conn: sqlite3.Connection, *, now: datetime) -> bytes:
     """Open tasks as an iCalendar file: one event per task, all day or half an hour at its
-    time, with the lead in the summary. UIDs are stable, so re-importing updates events."""
-    from datetime import date, time
+    time, with the lead in the summary. UIDs are stable, so re-importing updates events.
+
+    A task's time is the wall-clock time where salespipe runs. With the system's IANA zone
+    known (``services.clock.local_zone``) events carry it (``TZID=Europe/Berlin``) and the file
+    its VTIMEZONE, so summer and winter times are right in any calendar; without it, times are
+    written in UTC (the system's own rules give each date its offset), never as a fixed offset."""
+    from datetime import date, time, timezone
 
     from icalendar import Calendar, Event
 
+    from salespipe.services.clock import local_zone
+
+    # the zone's VTIMEZONE comes from icalendar (6 and later); without it, UTC times
+    zone = local_zone(now) if hasattr(Calendar, "add_missing_timezones") else None
     calendar = Calendar()
     calendar.add("prodid", "-//salespipe//tasks//EN")
     calendar.add("version", "2.0")
+    days = []
     for task, title, _stage in list_tasks(conn, view="open", now=now):
         event = Event()
         event.add("uid", f"task-{task.id}@salespipe")
-        event.add("dtstamp", now)
+        event.add("dtstamp", now.astimezone(timezone.utc))
         event.add("summary", f"{task.text} ({title})")
         event.add("description", f"salespipe task #{task.id} for lead #{task.lead_id}: {title}")
         if task.due_time:
             hour, minute = (int(x) for x in task.due_time.split(":"))
-            start = datetime.combine(task.due_date, time(hour, minute), tzinfo=now.tzinfo)
+            wall = datetime.combine(task.due_date, time(hour, minute))
+            start = wall.replace(tzinfo=zone) if zone else wall.astimezone().astimezone(timezone.utc)
             event.add("dtstart", start)
             event.add("dtend", start + timedelta(minutes=30))
         else:
             event.add("dtstart", task.due_date)
             event.add("dtend", date.fromordinal(task.due_date.toordinal() + 1))
+        days.append(task.due_date)
         calendar.add_component(event)
+    if zone is not None and days:  # the zone's rules for the span of the tasks, not since 1970
+        calendar.add_missing_timezones(first_date=min(days) - timedelta(days=366),
+                                       last_date=max(days) + timedelta(days=366))
     return calendar.to_ical()
 
 

@@ -1,0 +1,254 @@
+"""The words of the views, in the pipeline's language.
+
+A view writes its English text through ``tr = words(loc.lang)``: ``tr("Stage")``,
+``tr("{n} deals", n=...)``. The English text is the key; ``GERMAN`` holds its German form (a
+test checks that every text a view passes to ``tr`` has one). Values are formatted by the
+caller (``Locale``) before they are put in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+GERMAN: dict[str, str] = {
+    # Lead list and card
+    "ID": "Nr.",
+    "Name": "Name",
+    "Company": "Firma",
+    "Stage": "Phase",
+    "Value": "Wert",
+    "Prob": "Wahrsch.",
+    "Weighted": "Gewichtet",
+    "Close": "Abschluss",
+    "Days": "Tage",
+    "Contact": "Kontakt",
+    "E-mail": "E-Mail",
+    "Phone": "Telefon",
+    "Source": "Quelle",
+    "Owner": "Verantwortlich",
+    "Expected close": "Erw. Abschluss",
+    "Lost reason": "Verlustgrund",
+    "External id": "Externe ID",
+    "Tags": "Tags",
+    "Qualification": "Qualifizierung",
+    "Created": "Angelegt",
+    "Closed": "Abgeschlossen",
+    "Next step": "Nächster Schritt",
+    "{stage} [{key}], {n} day(s) in stage": "{stage} [{key}], {n} Tag(e) in der Phase",
+    " (override)": " (abweichend)",
+    "{value} at {prob} = {weighted} weighted": "{value} bei {prob} = {weighted} gewichtet",
+    "unknown ({currency}), at {prob}": "unbekannt ({currency}), bei {prob}",
+    "{met} met; {rest} not recorded": "{met} erfüllt; {rest} nicht erfasst",
+    "{met} met": "{met} erfüllt",
+    "{rest} not recorded": "{rest} nicht erfasst",
+    " (a stand-in: the source had no created date)": " (ein Ersatz: die Quelle hatte kein Anlagedatum)",
+    "on a date nobody recorded (left out of dated figures)":
+        "an einem nicht erfassten Tag (fehlt in datierten Kennzahlen)",
+    "{text} (task #{id}, due {due})": "{text} (Aufgabe #{id}, fällig {due})",
+    "none: salespipe task add {id} TEXT --due DATE": "keiner: salespipe task add {id} TEXT --due DATUM",
+    "Timeline (newest first)": "Verlauf (neueste zuerst)",
+    "When": "Wann",
+    "What": "Was",
+    "Note": "Notiz",
+    "{old} -> {new}": "{old} -> {new}",
+    "created in {stage}": "angelegt in {stage}",
+    "task #{id} added": "Aufgabe #{id} angelegt",
+    "task #{id} done": "Aufgabe #{id} erledigt",
+    "call": "Anruf",
+    "email": "E-Mail",
+    "meeting": "Termin",
+    "note": "Notiz",
+    # Messages about leads and stage changes
+    "Lead #{id} {title}: {old} -> {new}{backwards}.": "Lead #{id} {title}: {old} -> {new}{backwards}.",
+    " (backwards)": " (zurück)",
+    "Added lead #{id} {title} ({stage}).": "Lead #{id} {title} angelegt ({stage}).",
+    "  Added task #{id} '{text}', due {due} (a rule).": "  Aufgabe #{id} '{text}' angelegt, fällig {due} (Regel).",
+    "  Meets: {criteria}.": "  Erfüllt: {criteria}.",
+    "  Marked done: {tasks}.": "  Erledigt: {tasks}.",
+    "  Still open: {tasks} (close --yes marks them done; salespipe task done ID).":
+        "  Noch offen: {tasks} (close --yes erledigt sie; salespipe task done ID).",
+    "No leads match.": "Keine passenden Leads.",
+    # Tasks
+    "Due": "Fällig",
+    "Lead": "Lead",
+    "Task": "Aufgabe",
+    "Status": "Status",
+    "done": "erledigt",
+    "open": "offen",
+    "OVERDUE": "ÜBERFÄLLIG",
+    "No tasks.": "Keine Aufgaben.",
+    "Added task #{id} (lead #{lead}): {text}, due {due}.":
+        "Aufgabe #{id} angelegt (Lead #{lead}): {text}, fällig {due}.",
+    "Done: task #{id} (lead #{lead}): {text}, due {due}.":
+        "Erledigt: Aufgabe #{id} (Lead #{lead}): {text}, fällig {due}.",
+    "Snoozed task #{id} (lead #{lead}): {text}, due {due}.":
+        "Aufgabe #{id} verschoben (Lead #{lead}): {text}, fällig {due}.",
+    "Updated task #{id} (lead #{lead}): {text}, due {due}.":
+        "Aufgabe #{id} geändert (Lead #{lead}): {text}, fällig {due}.",
+    # The day's agenda
+    "Today, {date}": "Heute, {date}",
+    "Overdue tasks": "Überfällige Aufgaben",
+    "Due today": "Heute fällig",
+    "No tasks due.": "Keine Aufgaben fällig.",
+    "no next step": "kein nächster Schritt",
+    "stale": "liegt brach",
+    "closes": "Abschluss",
+    "closes {date}": "Abschluss {date}",
+    "late (was {date})": "verspätet (war {date})",
+    "Deals to work first ({shown} of {total}, by priority)": "Zuerst bearbeiten ({shown} von {total}, nach Priorität)",
+    "No deals need attention.": "Kein Deal braucht Aufmerksamkeit.",
+    "Deal": "Deal",
+    "Score": "Punkte",
+    "Needs": "Braucht",
+    "high priority": "hohe Priorität",
+    "{n} without a next step": "{n} ohne nächsten Schritt",
+    "{n} stale": "{n} liegen geblieben",
+    "{n} closing this week or past their date": "{n} mit Abschluss diese Woche oder überfällig",
+    "... and {n} more ({counts}): salespipe lead list --sort priority":
+        "... und {n} weitere ({counts}): salespipe lead list --sort priority",
+    "Score: the priority score; salespipe why ID explains it.":
+        "Punkte: der Prioritätswert; salespipe why NR erklärt ihn.",
+    # The report
+    "n/a": "k. A.",
+    "{n} deal": "{n} Deal",
+    "{n} deals": "{n} Deals",
+    "all time": "gesamter Zeitraum",
+    "custom": "eigener Zeitraum",
+    "this month": "dieser Monat",
+    "last month": "letzter Monat",
+    "this quarter": "dieses Quartal",
+    "last quarter": "letztes Quartal",
+    "this year": "dieses Jahr",
+    "last year": "letztes Jahr",
+    "last 30 days": "letzte 30 Tage",
+    "last 90 days": "letzte 90 Tage",
+    "{label} ({since} to {until})": "{label} ({since} bis {until})",
+    "Pipeline report, {date}, {currency}": "Pipeline-Bericht, {date}, {currency}",
+    "Won/lost: {period}": "Gewonnen/verloren: {period}",
+    "Rates, funnel: {period}": "Quoten, Trichter: {period}",
+    "Note: {n} lead(s) in other currencies are not in these {currency} figures (report --currency CODE "
+    "shows them).": "Hinweis: {n} Lead(s) in anderen Währungen fehlen in diesen {currency}-Zahlen (report "
+                    "--currency CODE zeigt sie).",
+    "{n} won": "{n} gewonnene",
+    "{n} lost": "{n} verlorene",
+    " and ": " und ",
+    "Note: {which} deal(s) without a close date are left out of won/lost per period, the sales cycle "
+    "and velocity (they count in --period all).":
+        "Hinweis: {which} Deal(s) ohne Abschlussdatum fehlen in Gewonnen/Verloren je Zeitraum, im "
+        "Verkaufszyklus und in der Geschwindigkeit (sie zählen in --period all).",
+    "Note: {n} closed deal(s) without a created date are left out of the sales cycle.":
+        "Hinweis: {n} abgeschlossene Deal(s) ohne Anlagedatum fehlen im Verkaufszyklus.",
+    "Note: {n} deal(s) have no value (unknown, not 0); value figures leave them out.":
+        "Hinweis: {n} Deal(s) haben keinen Wert (unbekannt, nicht 0); Wertzahlen lassen sie aus.",
+    "Open pipeline": "Offene Pipeline",
+    "weighted {value}": "gewichtet {value}",
+    "Won": "Gewonnen",
+    "avg deal {value}": "Ø Deal {value}",
+    "Lost": "Verloren",
+    "Win rate": "Gewinnquote",
+    "{by_count} by count, {by_value} by value": "{by_count} nach Anzahl, {by_value} nach Wert",
+    "({won} won, {lost} lost)": "({won} gewonnen, {lost} verloren)",
+    "Sales cycle": "Verkaufszyklus",
+    "{mean} days mean, {median} median": "{mean} Tage im Mittel, {median} Median",
+    "(created to won)": "(Anlage bis Gewinn)",
+    "Velocity": "Geschwindigkeit",
+    "no deals closed in the rates period": "kein Deal im Quotenzeitraum abgeschlossen",
+    "no deals won in the rates period": "kein Deal im Quotenzeitraum gewonnen",
+    "no sales cycle to divide by": "kein Verkaufszyklus zum Teilen",
+    "{value} per day": "{value} pro Tag",
+    "= {open} x {size} x {rate} / {days} days": "= {open} x {size} x {rate} / {days} Tage",
+    "Sales velocity": "Verkaufsgeschwindigkeit",
+    "  open deals (all open stages)": "  offene Deals (alle offenen Phasen)",
+    "  x average deal size (won, rates period)": "  x Ø Dealgröße (gewonnen, Quotenzeitraum)",
+    "  x win rate (rates period)": "  x Gewinnquote (Quotenzeitraum)",
+    "  / sales cycle, days (mean, won deals)": "  / Verkaufszyklus, Tage (Mittel, gewonnene Deals)",
+    "Nothing to compute: {why}.": "Nichts zu berechnen: {why}.",
+    "Pipeline by stage": "Pipeline nach Phase",
+    "Deals": "Deals",
+    "Share": "Anteil",
+    "Funnel: deals created {period}": "Trichter: Deals angelegt {period}",
+    "Reached": "Erreicht",
+    "Next": "Weiter",
+    "Won from here": "Gewonnen ab hier",
+    "{rate} (set {prob})": "{rate} (Soll {prob})",
+    "! {stage}: {rate} of deals that reached it were won, {points} points {direction} its configured {prob}.":
+        "! {stage}: {rate} der Deals, die sie erreichten, wurden gewonnen, {points} Punkte {direction} "
+        "der eingestellten {prob}.",
+    "above": "über",
+    "below": "unter",
+    "? fewer than 20 deals reached {stages}: too few to judge the configured probability.":
+        "? weniger als 20 Deals erreichten {stages}: zu wenige, um die eingestellte Wahrscheinlichkeit "
+        "zu beurteilen.",
+    "Time in stage (days; deals still there count the time so far)":
+        "Zeit in der Phase (Tage; Deals, die noch dort sind, zählen die Zeit bis jetzt)",
+    "Still there": "Noch dort",
+    "Mean": "Mittel",
+    "Median": "Median",
+    "Sales cycle of won deals: n/a (no deals won in the rates period).":
+        "Verkaufszyklus gewonnener Deals: k. A. (kein Deal im Quotenzeitraum gewonnen).",
+    "Sales cycle of won deals: {mean} days mean, {median} median.":
+        "Verkaufszyklus gewonnener Deals: {mean} Tage im Mittel, {median} Median.",
+    "Deals wait longest in {stage}: {days} days (median) over {n} deals.":
+        "Deals warten am längsten in {stage}: {days} Tage (Median) über {n} Deals.",
+    "The weakest step is {stage} to {next}: {rate} of {n} deals get through.":
+        "Der schwächste Schritt ist {stage} zu {next}: {rate} von {n} Deals kommen durch.",
+    "Not enough history to name a bottleneck yet.": "Noch zu wenig Verlauf, um einen Engpass zu nennen.",
+    "Needs attention": "Braucht Aufmerksamkeit",
+    "Stale: {n} open deals idle past their stage's limit{more}":
+        "Liegen geblieben: {n} offene Deals über der Frist ihrer Phase{more}",
+    "Past expected close: {n} open deals{more}": "Über dem erwarteten Abschluss: {n} offene Deals{more}",
+    ", the {n} biggest": ", die {n} größten",
+    "Idle": "Ruht",
+    "Late": "Verspätet",
+    "Nothing: no stale deals, none past its expected close date.":
+        "Nichts: keine liegen gebliebenen Deals, keiner über seinem erwarteten Abschluss.",
+    # Targets
+    "Target {period} ({since} to {until})": "Ziel {period} ({since} bis {until})",
+    "Won so far": "Bisher gewonnen",
+    "{won} of {goal} ({progress}), {deals}": "{won} von {goal} ({progress}), {deals}",
+    " of {n}": " von {n}",
+    "Gap": "Lücke",
+    ", {n} days left": ", noch {n} Tage",
+    ", period over": ", Zeitraum vorbei",
+    "Expected to close": "Erwarteter Abschluss",
+    "{deals}, {value} (weighted {weighted})": "{deals}, {value} (gewichtet {weighted})",
+    "Coverage": "Abdeckung",
+    "{n}x the gap": "{n}-fache Lücke",
+    "Pace needed": "Nötiges Tempo",
+    "{value} per week": "{value} pro Woche",
+    "Leads needed": "Nötige Leads",
+    "{n} = gap {gap} / avg deal {size} / lead-to-win {rate}":
+        "{n} = Lücke {gap} / Ø Deal {size} / Lead-zu-Gewinn {rate}",
+    "Warning: {text}": "Warnung: {text}",
+    "thin history: {created} deals created 90+ days ago, {won} of them won; leads needed is a rough "
+    "guess until there are {min_created}+ deals and {min_won}+ wins":
+        "dünner Verlauf: {created} Deals vor 90+ Tagen angelegt, {won} davon gewonnen; die nötigen Leads "
+        "sind eine grobe Schätzung, bis es {min_created}+ Deals und {min_won}+ Gewinne gibt",
+    "Period": "Zeitraum",
+    "Goal": "Ziel",
+    "Progress": "Fortschritt",
+    # Breakdown
+    "By {by}: deals created, won and lost {period}": "Nach {by}: Deals angelegt, gewonnen und verloren {period}",
+    "Won value": "Gewonnener Wert",
+    "No deals in this period.": "Keine Deals in diesem Zeitraum.",
+    "(none)": "(keine)",
+    "source": "Quelle",
+    "tag": "Tag",
+    "lost-reason": "Verlustgrund",
+    "stage": "Phase",
+    "company": "Firma",
+}
+
+Words = Callable[..., str]
+
+
+def words(lang: str) -> Words:
+    """``tr(text, **values)``: ``text`` in ``lang`` with ``values`` put in (``str.format``)."""
+    table = GERMAN if lang == "de" else {}
+
+    def tr(text: str, /, **values: Any) -> str:
+        chosen = table.get(text, text)
+        return chosen.format(**values) if values else chosen
+
+    return tr
