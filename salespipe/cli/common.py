@@ -185,12 +185,14 @@ def now() -> datetime:
     return clock_now()
 
 
-def parse_at(text: str | None, now_: datetime) -> When | None:
+def parse_at(text: str | None, now_: datetime, *, past: bool = True) -> When | None:
+    """A date option: ``--at`` looks back (``friday``, ``31.12.`` are the last such day);
+    ``past=False`` for the ones that look ahead (``--due``, ``--until``)."""
     if text is None:
         return None
     from salespipe.domain.dates import parse_when
 
-    return parse_when(text, now=now_)
+    return parse_when(text, now=now_, past=past)
 
 
 def output_mode(json_: bool, csv_: bool = False) -> str:
@@ -246,7 +248,8 @@ def info(message: str) -> None:
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (stable keys, see README).")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 AtOpt = Annotated[str | None, typer.Option("--at", metavar="DATE",
-                                           help="When it happened: 2026-11-20, yesterday, -3d, 26.11.2026 14:30.")]
+                                           help="When it happened: yesterday, -3d, friday 9am, 26.11. 14:30, "
+                                                "2026-11-20 (a weekday or day.month. is the last one).")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with the stage change.")]
 ValueOpt = Annotated[str | None, typer.Option("--value", metavar="AMOUNT",
                                               help="Deal value: 12000, 12.000,50 €, $1,234, 12k.")]

@@ -20,7 +20,7 @@ from salespipe.cli.common import (
 
 PeriodOpt = Annotated[str | None, typer.Option(
     "--period", help="this-month, last-month, this-quarter, last-quarter, this-year, last-year, "
-                     "last-30-days, last-90-days or all.")]
+                     "last-30-days, last-90-days, all, or 2026-11, 2026-Q4, 2026.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", metavar="DATE", help="First day (inclusive).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", metavar="DATE", help="Last day (inclusive).")]
 CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="Report deals in this currency.")]
@@ -46,10 +46,10 @@ def _parsed(options: dict[str, Any]) -> dict[str, Any]:
     return {
         "now": moment,
         "period": options["period"],
-        "since": parse_date(options["since"], now=moment) if options["since"] else None,
-        "until": parse_date(options["until"], now=moment) if options["until"] else None,
+        "since": parse_date(options["since"], now=moment, past=True) if options["since"] else None,
+        "until": parse_date(options["until"], now=moment, past=True) if options["until"] else None,
         "currency": options["currency"],
-        "as_of": parse_date(options["as_of"], now=moment) if options["as_of"] else None,
+        "as_of": parse_date(options["as_of"], now=moment, past=True) if options["as_of"] else None,
     }
 
 

@@ -17,7 +17,8 @@ from salespipe.cli.common import (
 )
 
 app = typer.Typer(help="Revenue targets per month, quarter or year.", no_args_is_help=True)
-TargetPeriod = Annotated[str, typer.Option("--period", help="A month (2026-11), quarter (2026-Q4) or year (2026).",
+TargetPeriod = Annotated[str, typer.Option("--period", help="A month (2026-11), quarter (2026-Q4) or year (2026), "
+                                                        "or this-month, this-quarter, last-year ... as for report.",
                                            show_default=False)]
 
 

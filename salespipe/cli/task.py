@@ -59,7 +59,8 @@ def task_add(ctx: typer.Context, lead_id: LeadId,
 
     moment = now()
     with database(ctx) as conn:
-        task = add_task(conn, lead_id, text=text, due=parse_at(due, moment), now=moment)  # type: ignore[arg-type]
+        when = parse_at(due, moment, past=False)
+        task = add_task(conn, lead_id, text=text, due=when, now=moment)  # type: ignore[arg-type]
         loc = _locale(conn)
     _confirm(task, "Added", json_, loc)
 
@@ -122,7 +123,8 @@ def task_snooze(ctx: typer.Context, task_id: TaskId,
 
     moment = now()
     with database(ctx) as conn:
-        task = snooze_task(conn, task_id, until=parse_at(until, moment), now=moment)  # type: ignore[arg-type]
+        when = parse_at(until, moment, past=False)
+        task = snooze_task(conn, task_id, until=when, now=moment)  # type: ignore[arg-type]
         loc = _locale(conn)
     _confirm(task, "Snoozed", json_, loc)
 
@@ -141,7 +143,7 @@ def task_edit(ctx: typer.Context, task_id: TaskId,
 
     moment = now()
     with database(ctx) as conn:
-        task = edit_task(conn, task_id, text=text, due=parse_at(due, moment), now=moment)
+        task = edit_task(conn, task_id, text=text, due=parse_at(due, moment, past=False), now=moment)
         loc = _locale(conn)
     _confirm(task, "Updated", json_, loc)
 

@@ -264,9 +264,10 @@ def list_leads(conn: sqlite3.Connection, *, now: datetime | None = None, **filte
     pipe = pipeline(conn)
     filters["stages"] = [pipe.get(k).key for k in filters.get("stages", ())]
     if filters.get("sort") == "priority":
+        from salespipe.services import clock
         from salespipe.services.agenda import priority_map
 
-        scores = priority_map(conn, now=now or datetime.now().astimezone())
+        scores = priority_map(conn, now=now or clock.now())
         limit = filters.pop("limit", None)
         rows = lead_store.search(conn, **{**filters, "sort": "stage"})
         rows.sort(key=lambda r: (-scores.get(r[0].id, float("-inf")), r[0].id))

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from salespipe.domain import metrics
-from salespipe.domain.dates import period_bounds, utc_iso
+from salespipe.domain.dates import parse_period, period_bounds, utc_iso
 from salespipe.domain.errors import InvalidValue
 from salespipe.domain.money import normalize_currency
 from salespipe.services.pipeline import default_currency
@@ -48,8 +48,8 @@ def resolve_periods(
         custom = (since, until, "custom")
         return custom, custom
     if period:
-        lo, hi = period_bounds(period, today)
-        return (lo, hi, period), (lo, hi, period)
+        named = parse_period(period, today)
+        return (named.since, named.until, named.name), (named.since, named.until, named.name)
     month = period_bounds("this-month", today)
     rates = period_bounds("last-90-days", today)
     return (*month, "this-month"), (*rates, "last-90-days")
@@ -245,7 +245,7 @@ def set_target(conn: sqlite3.Connection, *, period: str, amount: str, deals: int
     from salespipe.domain.money import parse_money
     from salespipe.store import targets as target_store
 
-    name, _, _ = target_period_bounds(period)
+    name, _, _ = target_period_bounds(period, now.date())
     money = parse_money(amount, default_currency=default_currency(conn))
     if money.minor <= 0:
         raise InvalidValue(f"invalid target {amount!r}: must be more than 0")
@@ -259,7 +259,7 @@ def target_status(conn: sqlite3.Connection, *, period: str, now: datetime) -> di
     from salespipe.domain.errors import NotFound
     from salespipe.store import targets as target_store
 
-    name, first, last = target_period_bounds(period)
+    name, first, last = target_period_bounds(period, now.date())
     target = target_store.get(conn, name)
     if target is None:
         known = [t["period"] for t in target_store.all_targets(conn)]
