@@ -129,10 +129,9 @@ _UNITS = {
 _END_OF = {
     **{f"end of {u}": u for u in ("week", "month", "quarter", "year")},
     "eow": "week", "eom": "month", "eoq": "quarter", "eoy": "year",
-    "ende der woche": "week", "wochenende": None, "ende des monats": "month", "monatsende": "month",
+    "ende der woche": "week", "ende des monats": "month", "monatsende": "month",
     "ende des quartals": "quarter", "quartalsende": "quarter", "ende des jahres": "year", "jahresende": "year",
 }
-del _END_OF["wochenende"]  # the weekend, not the end of the week: not a date
 _FILLER = frozenset(("the", "of", "den", "der"))
 
 _OFFSET_RE = re.compile(r"^([+-])\s*([0-9]{1,9})\s*([a-z]+)$")
@@ -145,13 +144,20 @@ _CLOCK_RE = re.compile(
     r"(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-9]{2})(?:[:.](?P<s>[0-9]{2})(?:[.,][0-9]+)?)?)?"
     r"\s*(?P<suffix>a\.?m\.?|p\.?m\.?|uhr)?$")
 _NUMERIC_RE = re.compile(r"^([0-9]{1,4})([./-])([0-9]{1,2})\2([0-9]{1,4})\.?$")
+_NUMERIC_TIME_RE = re.compile(  # _NUMERIC_RE, then a time with minutes as _CLOCK_RE reads it
+    r"^([0-9]{1,4})([./-])([0-9]{1,2})\2([0-9]{1,4})\.?"
+    r"(?:(?:[\s,]+|(?<=[0-9])t)(?P<h>[0-9]{1,2})[:.](?P<m>[0-9]{2})(?:[:.](?P<s>[0-9]{2})(?:[.,][0-9]+)?)?"
+    r"\s*(?P<suffix>a\.?m\.?|p\.?m\.?|uhr)?)?$")
 _DAY_MONTH_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.?$")
 _ORDINAL_RE = re.compile(r"^([0-9]{1,2})(?:st|nd|rd|th)$")
 _NUMBER_RE = re.compile(r"^[0-9]+$")
+_SQUEEZE_RE = re.compile(r"\.\s+(?=[0-9])")
 
 
 def normalize(text: str) -> str:
     """Composed Unicode (``März`` typed on a Mac), case folded, single spaces."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
@@ -208,14 +214,15 @@ def _month_day(month: int, day: int, today: date, backwards: bool, raw: str, hin
 
 
 def _valid(year: int, month: int, day: int, raw: str, hint: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        pass
     if not 1 <= month <= 12:
         raise _bad(raw, f"there is no month {month}", hint)
     if not 1 <= year <= 9999:
         raise _bad(raw, f"year {year} is out of range", hint)
-    last = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= last:
-        raise _bad(raw, f"day {day} is out of range for {MONTH_NAMES[month - 1]} {year}", hint)
-    return date(year, month, day)
+    raise _bad(raw, f"day {day} is out of range for {MONTH_NAMES[month - 1]} {year}", hint)
 
 
 # Times -----------------------------------------------------------------------------------------
@@ -225,25 +232,36 @@ def split_clock(text: str, raw: str, *, hint: str = TIME_HINT) -> tuple[str, tim
     number counts as a time only after a date part and with minutes (``9:30``, ``9.30``) or a
     suffix (``9am``, ``14 Uhr``). An impossible time (``25:00``, ``13pm``) is refused, except
     with a dot, where it is no time at all (``Fr 31.12`` is a date)."""
+    if " " not in text and "," not in text and "t" not in text:
+        return text, None  # no room for a time after a date: the common case of an import
     m = _CLOCK_RE.match(text)
-    if not m or not m.group("rest").strip(" ,") or (m.group("m") is None and m.group("suffix") is None):
+    if not m or not m.group("rest").strip(" ,"):
         return text, None
+    clock = _clock(m, text, raw, hint)
+    return (text, None) if clock is None else (m.group("rest").strip(" ,"), clock)
+
+
+def _clock(m: re.Match[str], text: str, raw: str, hint: str) -> time | None:
+    """The time of a match with groups h, m, s and suffix; None when it is no time (no minutes
+    and no suffix, or an impossible one written with a dot); an impossible time is refused."""
+    if m.group("m") is None and m.group("suffix") is None:
+        return None
     hour, minute, second = int(m.group("h")), int(m.group("m") or 0), int(m.group("s") or 0)
     suffix = (m.group("suffix") or "").replace(".", "")
-    dotted = suffix == "" and "." in text[m.start("h"):]
+    dotted = not suffix and text[m.end("h")] == "."
     if suffix in ("am", "pm"):
         if not 1 <= hour <= 12:
             raise InvalidValue(f"invalid time in {raw!r}: with am/pm the hour goes from 1 to 12; {hint}")
         hour = hour % 12 + (12 if suffix == "pm" else 0)
     elif hour > 23:
         if dotted:
-            return text, None
+            return None
         raise InvalidValue(f"invalid time in {raw!r}: the hour goes from 0 to 23; {hint}")
     if minute > 59 or second > 59:
         if dotted:
-            return text, None
+            return None
         raise InvalidValue(f"invalid time in {raw!r}: minutes and seconds go from 0 to 59; {hint}")
-    return m.group("rest").strip(" ,"), time(hour, minute, second)
+    return time(hour, minute, second)
 
 
 # Dates -----------------------------------------------------------------------------------------
@@ -264,13 +282,14 @@ def numeric_parts(text: str) -> tuple[str, str, str, str] | None:
 
 def _numeric(m: re.Match[str], raw: str, dayfirst: bool | None, hint: str, ambiguous: str,
              order_name: str) -> date:
-    a, sep, b, c = m.groups()
+    a, sep, b, c = m.group(1, 2, 3, 4)
     if len(a) == 4:
         if len(c) > 2:
             raise _bad(raw, "year first means YYYY-MM-DD", hint)
         return _valid(int(a), int(b), int(c), raw, hint)
     if len(a) == 3:
         raise _bad(raw, "a year has four digits", hint)
+    year = full_year(c, raw, hint)
     first, second = int(a), int(b)
     if dayfirst is not None and (first > 12 and dayfirst is False or second > 12 and dayfirst is True
                                  and sep != "."):
@@ -288,7 +307,7 @@ def _numeric(m: re.Match[str], raw: str, dayfirst: bool | None, hint: str, ambig
     else:
         order = dayfirst
     day, month = (first, second) if order else (second, first)
-    return _valid(full_year(c, raw, hint), month, day, raw, hint)
+    return _valid(year, month, day, raw, hint)
 
 
 def _worded(text: str, raw: str, today: date | None, backwards: bool, hint: str) -> date | None:
@@ -430,6 +449,9 @@ def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past:
     the relative words and dates without a year; ``past`` completes those backwards (see the
     module's docstring). ``dayfirst`` decides ``03/04/2026``-style dates (None: refused)."""
     raw = text
+    iso = _iso(text.strip())
+    if iso is not None:
+        return iso
     norm = normalize(text)
     if not norm:
         raise InvalidValue("empty date")
@@ -442,9 +464,12 @@ def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past:
                 return now + timedelta(hours=hours), False
             except OverflowError:
                 raise _bad(raw, "out of range", hint) from None
-    iso = _iso(text.strip())
-    if iso is not None:
-        return iso
+    fast = _NUMERIC_TIME_RE.match(norm)  # the shape of most exports, without the general search
+    if fast:
+        clock = _clock(fast, norm, raw, TIME_HINT) if fast.group("h") else None
+        if clock is not None or not fast.group("h"):
+            day = _numeric(fast, raw, dayfirst, hint, ambiguous, order_name)
+            return datetime.combine(day, clock or time()), clock is None
     rest, clock = split_clock(norm, raw)
     day: date | None = None
     today = now.date() if now is not None else None
@@ -469,10 +494,15 @@ def _day(text: str, raw: str, *, dayfirst: bool | None, today: date | None, past
     """The date part without relative words: numeric, day and month, worded, each with an
     optional weekday before it that must fit; None when it is none of these shapes."""
     weekday: int | None = None
-    first, _, rest = text.partition(" ")
-    if rest and first.rstrip(".,") in WEEKDAYS:  # "Fri, 31 Dec 2026", "Fr 31.12."
-        weekday, text = WEEKDAYS[first.rstrip(".,")], rest.lstrip(" ,")
-    squeezed = re.sub(r"\.\s+(?=[0-9])", ".", text)  # "31. 12. 2026"
+    while True:  # "Fri, 31 Dec 2026", "am Freitag, den 31.12.", "on 31 Dec"
+        first, _, rest = text.partition(" ")
+        word = first.rstrip(".,")
+        if not rest or not (word in _ON or word in _FILLER or (word in WEEKDAYS and weekday is None)):
+            break
+        if word in WEEKDAYS:
+            weekday = WEEKDAYS[word]
+        text = rest.lstrip(" ,")
+    squeezed = _SQUEEZE_RE.sub(".", text) if ". " in text else text  # "31. 12. 2026"
     found: date | None
     if m := _NUMERIC_RE.match(squeezed):
         found = _numeric(m, raw, dayfirst, hint, ambiguous, order_name)
