@@ -46,8 +46,7 @@ from datetime import date, datetime, time, timedelta
 
 from salespipe.domain.errors import InvalidValue
 
-HINT = ("use e.g. 2026-12-31, 31.12.2026, 31.12., Dec 31, 31. Dezember 2026, friday 14:30, "
-        "morgen 14 Uhr or +3d")
+HINT = "use e.g. 2026-12-31, 31.12.2026, 31.12., Dec 31, 31. Dezember, Fri 9am, morgen 14 Uhr, +3d"
 TIME_HINT = "use e.g. friday 14:30, Fri 9am, morgen 14 Uhr, 31.12. 18:00"
 ORDER_HINT = "write it as YYYY-MM-DD or DD.MM.YYYY"
 PIVOT = 70  # two-digit years: 00-69 -> 2000-2069, 70-99 -> 1970-1999
@@ -61,8 +60,8 @@ def full_year(digits: str, raw: str, hint: str = HINT) -> int:
     if len(digits) == 2 and digits.isascii() and digits.isdigit():
         yy = int(digits)
         return 2000 + yy if yy < PIVOT else 1900 + yy
-    raise InvalidValue(f"invalid date {raw!r}: a year has four digits, or two (00-69 are 2000-2069, "
-                       f"70-99 are 1970-1999), not {digits!r}; {hint}")
+    raise InvalidValue(f"invalid date {raw!r}: a year has four digits, or two (00-69: 20xx, 70-99: 19xx), "
+                       f"not {digits!r}; {hint}")
 
 
 # Words -----------------------------------------------------------------------------------------
@@ -370,6 +369,15 @@ def _relative(text: str, today: date, backwards: bool) -> date | None:
         if words[0] in _NEXT or words[0] in _LAST:
             return _weekday(WEEKDAYS[words[1]], today, words[0] in _LAST)
         return None
+    offset = _offset(text)
+    if offset is None or offset[1] == "hours":
+        return None
+    return add(today, offset[1], offset[0])
+
+
+def _offset(text: str) -> tuple[int, str] | None:
+    """``+3d``, ``-2w``, ``in 3 days``, ``2 weeks ago``, ``vor 2 Wochen``, ``+4h`` -> (signed
+    count, unit), else None."""
     for regex in (_OFFSET_RE, _IN_RE, _AGO_RE):
         m = regex.match(text)
         if m:
@@ -378,23 +386,7 @@ def _relative(text: str, today: date, backwards: bool) -> date | None:
                 sign, n, unit = (-1 if groups[0] == "-" else 1), groups[1], groups[2]
             else:
                 sign, (n, unit) = (1 if regex is _IN_RE else -1), groups
-            if _UNITS.get(unit) in (None, "hours"):
-                return None
-            return add(today, _UNITS[unit], sign * int(n))
-    return None
-
-
-def _hours(text: str) -> int | None:
-    """``+4h``, ``in 3 hours``, ``2 hours ago``, ``vor 2 Stunden`` -> signed hours, else None."""
-    for regex in (_OFFSET_RE, _IN_RE, _AGO_RE):
-        m = regex.match(text)
-        if m:
-            groups = [g for g in m.groups() if g is not None]
-            if regex is _OFFSET_RE:
-                sign, n, unit = (-1 if groups[0] == "-" else 1), groups[1], groups[2]
-            else:
-                sign, (n, unit) = (1 if regex is _IN_RE else -1), groups
-            return sign * int(n) if _UNITS.get(unit) == "hours" else None
+            return (sign * int(n), _UNITS[unit]) if unit in _UNITS else None
     return None
 
 
@@ -413,7 +405,7 @@ def _iso(text: str) -> tuple[datetime, bool] | None:
     return None
 
 
-def _dateutil(raw: str, dayfirst: bool | None, hint: str) -> tuple[datetime, bool]:
+def _dateutil(raw: str, dayfirst: bool | None, hint: str, ambiguous: str) -> tuple[datetime, bool]:
     """The last resort, for full dates with a month name and a four-digit year in other
     shapes (``Thu, 26 Nov 2026 10:00:00 +0000``): read only when every reading agrees."""
     text = raw.strip()
@@ -435,7 +427,7 @@ def _dateutil(raw: str, dayfirst: bool | None, hint: str) -> tuple[datetime, boo
     if len({r.date() for r in readings[:2]}) > 1:
         raise InvalidValue(f"incomplete date {raw!r}: give day, month and year; {hint}")
     if len({(r.date(), r.utcoffset()) for r in readings[::2]}) > 1:
-        raise InvalidValue(f"ambiguous date {raw!r}: day/month order unclear; {ORDER_HINT}")
+        raise InvalidValue(f"ambiguous date {raw!r}: day/month order unclear; {ambiguous}")
     first_reading = readings[0]
     return first_reading, first_reading.hour != readings[1].hour  # no time given: defaults differ
 
@@ -449,6 +441,7 @@ def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past:
     the relative words and dates without a year; ``past`` completes those backwards (see the
     module's docstring). ``dayfirst`` decides ``03/04/2026``-style dates (None: refused)."""
     raw = text
+    time_hint = TIME_HINT if hint == HINT else hint
     iso = _iso(text.strip())
     if iso is not None:
         return iso
@@ -458,19 +451,19 @@ def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past:
     if now is not None:
         if norm in ("now", "jetzt"):
             return now, False
-        hours = _hours(norm)
-        if hours is not None:
+        offset = _offset(norm)
+        if offset is not None and offset[1] == "hours":
             try:
-                return now + timedelta(hours=hours), False
+                return now + timedelta(hours=offset[0]), False
             except OverflowError:
                 raise _bad(raw, "out of range", hint) from None
     fast = _NUMERIC_TIME_RE.match(norm)  # the shape of most exports, without the general search
     if fast:
-        clock = _clock(fast, norm, raw, TIME_HINT) if fast.group("h") else None
+        clock = _clock(fast, norm, raw, time_hint) if fast.group("h") else None
         if clock is not None or not fast.group("h"):
             day = _numeric(fast, raw, dayfirst, hint, ambiguous, order_name)
             return datetime.combine(day, clock or time()), clock is None
-    rest, clock = split_clock(norm, raw)
+    rest, clock = split_clock(norm, raw, hint=time_hint)
     day: date | None = None
     today = now.date() if now is not None else None
     if today is not None:
@@ -486,7 +479,7 @@ def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past:
     bare = _CLOCK_RE.match(norm)
     if bare and not bare.group("rest") and (bare.group("m") or bare.group("suffix")):
         raise _bad(raw, "a time needs a day, e.g. today 14:30 or morgen 9 Uhr", hint)
-    return _dateutil(raw, dayfirst, hint)
+    return _dateutil(raw, dayfirst, hint, ambiguous)
 
 
 def _day(text: str, raw: str, *, dayfirst: bool | None, today: date | None, past: bool, hint: str,
