@@ -27,6 +27,8 @@ T = TypeVar("T")
 
 
 def fail(message: str, code: int = ExitStatus.ERROR) -> typer.Exit:
+    """``Error: ...`` on stderr, as one line however long: a script greps it and a terminal
+    wraps it (other messages are wrapped by ``info``)."""
     from salespipe.render.output import visible
 
     typer.echo(f"Error: {visible(message)}", err=True)
