@@ -20,9 +20,26 @@ def test_every_command_has_help_with_an_example(cli):
     commands = list(walk(typer.main.get_command(app)))
     assert len(commands) >= 20
     for path, command in commands:
-        assert command.help and "Example: salespipe" in command.help, path
+        assert command.help and "Example:" in command.help and "salespipe " in command.help, path
         result = cli(*path, "--help")
         assert "Example" in result.stdout, path
+
+
+def test_help_is_in_words_for_people_and_fits_80_columns(cli, monkeypatch):
+    """No Python or Click type names (<str>, <int range>, list[str], {name}, 0<=x<=100) and an
+    example is never broken inside a word (--dry-\nrun)."""
+    import re
+
+    monkeypatch.setenv("COLUMNS", "80")
+    paths = [()] + [path for path, _ in walk(typer.main.get_command(app))]
+    paths += [(name,) for name, command in typer.main.get_command(app).commands.items() if hasattr(command, "commands")]
+    for path in paths:
+        text = cli(*path, "--help").stdout
+        assert not re.search(r"<\w[\w ]*>|list\[|\{\w+\}|<=x|x<=|x>=|INTEGER|FLOAT", text), (path, text)
+        assert all(len(line) <= 80 for line in text.splitlines()), path
+        assert not re.search(r"-\n\s*\w", text.split("Options:")[0]), path  # no word split at a hyphen
+    assert "[from 0 to 100]" in cli("lead", "add", "--help").stdout
+    assert "0 is not in the range from 1 to" in cli("lead", "list", "--limit", "0", code=2).stderr
 
 
 def test_python_m_salespipe_works():

@@ -36,7 +36,14 @@ def fail(message: str, code: int = ExitStatus.ERROR) -> typer.Exit:
 
 
 class SalespipeGroup(TyperGroup):
-    """The error boundary: domain errors become ``Error: ...`` on stderr and exit 1."""
+    """The error boundary: domain errors become ``Error: ...`` on stderr and exit 1. Built with
+    the whole tree below it, whose help it puts in words for people (``cli.words``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from salespipe.cli.words import humanize
+
+        humanize(self)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         for position, arg in enumerate(args, 1):

@@ -19,7 +19,7 @@ def restore(
     """Replace the database with a backup. The file is checked first (a salespipe database,
     intact, not newer than this salespipe); the current database is kept aside as a backup.
 
-    Example: salespipe restore ~/.local/share/salespipe/backups/salespipe-20261127-090000.db
+    Example: salespipe restore backups/salespipe-20261127-090000.db
     """
     import sys
 
