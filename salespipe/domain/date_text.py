@@ -70,7 +70,8 @@ def _spellings(word: str) -> set[str]:
     """``märz`` -> märz, maerz, marz: the ways a keyboard without umlauts writes it."""
     out = {word}
     if any(c in word for c in "äöü"):
-        out.add(word.translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})))
+        digraphs: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue"}
+        out.add(word.translate(str.maketrans(digraphs)))
         out.add(word.translate(str.maketrans("äöü", "aou")))
     return out
 
@@ -174,7 +175,7 @@ def add(base: date, unit: str, n: int) -> date:
         return base + timedelta(weeks=n)
     from dateutil.relativedelta import relativedelta
 
-    return base + relativedelta(**{unit: n})
+    return base + (relativedelta(months=n) if unit == "months" else relativedelta(years=n))
 
 
 def end_of(unit: str, today: date) -> date:
@@ -461,8 +462,8 @@ def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past:
     if fast:
         clock = _clock(fast, norm, raw, time_hint) if fast.group("h") else None
         if clock is not None or not fast.group("h"):
-            day = _numeric(fast, raw, dayfirst, hint, ambiguous, order_name)
-            return datetime.combine(day, clock or time()), clock is None
+            numeric = _numeric(fast, raw, dayfirst, hint, ambiguous, order_name)
+            return datetime.combine(numeric, clock or time()), clock is None
     rest, clock = split_clock(norm, raw, hint=time_hint)
     day: date | None = None
     today = now.date() if now is not None else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from salespipe.domain.import_vocabulary import (
@@ -126,10 +127,10 @@ class ColumnProfile:
     header: str
     values: list[str] = field(default_factory=list)
 
-    def share(self, test: object) -> float:
+    def share(self, test: Callable[[str], object]) -> float:
         if not self.values:
             return 0.0
-        return sum(1 for v in self.values if test(v)) / len(self.values)  # type: ignore[operator]
+        return sum(1 for v in self.values if test(v)) / len(self.values)
 
     @property
     def distinct(self) -> int:

@@ -43,7 +43,8 @@ def _group(text: str, lang: str) -> str:
     """``text`` as Python's ``{:,.Nf}`` writes it, with the language's separators."""
     if lang != "de":
         return text
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    swap: dict[str, str | int | None] = {",": ".", ".": ","}
+    return text.translate(str.maketrans(swap))
 
 
 def format_number(value: int | float | Decimal, lang: str = DEFAULT_LANG, *, decimals: int | None = 0) -> str:

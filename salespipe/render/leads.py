@@ -21,20 +21,29 @@ if TYPE_CHECKING:
 class LeadRow(Protocol):
     """A listed lead as the services hand it over (services.leads.LeadRow)."""
 
-    lead: Lead
-    probability: int
-    priority: float | None
+    @property
+    def lead(self) -> Lead: ...
+    @property
+    def probability(self) -> int: ...
+    @property
+    def priority(self) -> float | None: ...
 
 
 class LeadCard(Protocol):
     """A lead with everything its card shows (services.leads.LeadCard)."""
 
-    lead: Lead
-    probability: int
-    events: list[StageEvent]
-    pipeline: Pipeline
-    activities: list[Activity]
-    tasks: list[Task]
+    @property
+    def lead(self) -> Lead: ...
+    @property
+    def probability(self) -> int: ...
+    @property
+    def events(self) -> list[StageEvent]: ...
+    @property
+    def pipeline(self) -> Pipeline: ...
+    @property
+    def activities(self) -> list[Activity]: ...
+    @property
+    def tasks(self) -> list[Task]: ...
 
 
 def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = False, loc: Locale = ENGLISH) -> View:

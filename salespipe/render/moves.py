@@ -13,13 +13,20 @@ from salespipe.domain.stages import Transition
 class Moved(Protocol):
     """services.moves.Moved, as render sees it."""
 
-    lead: Lead
-    probability: int
-    transition: Transition
-    tasks_created: list[Task]
-    tasks_closed: list[Task]
-    tasks_left_open: list[Task]
-    criteria_met: list[str]
+    @property
+    def lead(self) -> Lead: ...
+    @property
+    def probability(self) -> int: ...
+    @property
+    def transition(self) -> Transition: ...
+    @property
+    def tasks_created(self) -> list[Task]: ...
+    @property
+    def tasks_closed(self) -> list[Task]: ...
+    @property
+    def tasks_left_open(self) -> list[Task]: ...
+    @property
+    def criteria_met(self) -> list[str]: ...
 
 
 def moved_record(moved: Moved, *, now: datetime) -> dict[str, Any]:

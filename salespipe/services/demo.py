@@ -59,8 +59,8 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
                 tags=json.dumps(record.get("tags", []), ensure_ascii=False),
                 expected_close=record["expected_close"].isoformat() if "expected_close" in record else None,
             )
-            lead_id = db["leads"].insert(record).last_pk
-            db["stage_events"].insert_all(
+            lead_id = db.table("leads").insert(record).last_pk
+            db.table("stage_events").insert_all(
                 {"lead_id": lead_id, "from_stage": events[i - 1][0] if i else None,
                  "to_stage": stage, "at": at, "prev_at": events[i - 1][1] if i else None,
                  "note": note, "recorded_at": recorded}

@@ -87,7 +87,7 @@ def m001_create_tables(db: Database) -> None:
 def m002_seed_six_phase_pipeline(db: Database) -> None:
     from salespipe.domain.stages import preset
 
-    db["stages"].insert_all(stage.model_dump(mode="json") for stage in preset("six-phase"))
+    db.table("stages").insert_all(stage.model_dump(mode="json") for stage in preset("six-phase"))
 
 
 @migrations()
