@@ -1,6 +1,6 @@
 """Aggregate queries for reports. SQLite does the counting; Python gets one row per group.
 
-Every query reads the pipeline through ``_state(as_of)``: the ``leads`` table as it is now, or,
+Every query reads the pipeline through ``_state(conn, as_of)``: the ``leads`` table as it is now, or,
 with ``as_of`` (UTC ISO text), each lead's stage as its events say it was at that moment.
 Timestamps are ISO text; ``julianday()`` turns them into days.
 """
@@ -30,29 +30,42 @@ def _range(column: str, since: str | None, until: str | None) -> tuple[str, list
     return (" AND ".join(parts) or "1"), params
 
 
-def _state(as_of: str | None) -> tuple[str, list[Any]]:
-    """SQL for the leads with ``stage``, ``stage_entered_at`` and ``closed_at`` as of a moment."""
+def _state(conn: sqlite3.Connection, as_of: str | None) -> tuple[str, list[Any]]:
+    """SQL for the leads with ``stage``, ``stage_entered_at`` and ``closed_at`` as of a moment.
+
+    As of a past moment, each lead's state is rebuilt from its events once per report, into a
+    temporary table (in memory, never in the database file) that every section then reads:
+    rebuilding it per query made ``report --as-of`` twenty times slower than the report."""
     if as_of is None:
         return f"SELECT {_COLUMNS}, stage, stage_entered_at, last_touch_at, closed_at FROM leads", []
-    prefixed = ", ".join(f"l.{c.strip()}" for c in _COLUMNS.split(","))
-    return (
-        f"""SELECT {prefixed}, e.to_stage AS stage, e.at AS stage_entered_at,
-                   max(e.at, coalesce((SELECT max(a.at) FROM activities a
-                                       WHERE a.lead_id = l.id AND a.at <= ?), '')) AS last_touch_at,
-                   CASE WHEN st.kind != 'open' THEN e.at END AS closed_at
-            FROM leads l
-            JOIN stage_events e ON e.id = (
-                SELECT x.id FROM stage_events x WHERE x.lead_id = l.id AND x.at <= ?
-                ORDER BY x.at DESC, x.id DESC LIMIT 1)
-            JOIN stages st ON st.key = e.to_stage
-            WHERE l.created_at <= ?""",
-        [as_of, as_of, as_of],
-    )
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS as_of_moment (at TEXT)")
+    built = conn.execute("SELECT at FROM temp.as_of_moment").fetchone()
+    if built is None or built[0] != as_of:
+        prefixed = ", ".join(f"l.{c.strip()}" for c in _COLUMNS.split(","))
+        conn.execute("DROP TABLE IF EXISTS temp.leads_as_of")
+        conn.execute(
+            f"""CREATE TEMP TABLE leads_as_of AS
+                SELECT {prefixed}, e.to_stage AS stage, e.at AS stage_entered_at,
+                       max(e.at, coalesce((SELECT max(a.at) FROM activities a
+                                           WHERE a.lead_id = l.id AND a.at <= ?), '')) AS last_touch_at,
+                       CASE WHEN st.kind != 'open' THEN e.at END AS closed_at
+                FROM leads l
+                JOIN stage_events e ON e.id = (
+                    SELECT x.id FROM stage_events x WHERE x.lead_id = l.id AND x.at <= ?
+                    ORDER BY x.at DESC, x.id DESC LIMIT 1)
+                JOIN stages st ON st.key = e.to_stage
+                WHERE l.created_at <= ?""",
+            [as_of, as_of, as_of],
+        )
+        conn.execute("CREATE INDEX temp.leads_as_of_stage ON leads_as_of (stage, last_touch_at)")
+        conn.execute("DELETE FROM temp.as_of_moment")
+        conn.execute("INSERT INTO temp.as_of_moment VALUES (?)", [as_of])
+    return "SELECT * FROM temp.leads_as_of", []
 
 
 def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None = None) -> list[dict[str, Any]]:
     """Every stage in order with its open deals: count, value and weighted value (minor units)."""
-    state, params = _state(as_of)
+    state, params = _state(conn, as_of)
     rows = conn.execute(
         f"""
         SELECT s.key, s.label, s.kind, s.probability, s.position, s.rotting_days,
@@ -73,7 +86,7 @@ def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None = N
 def closed_between(conn: sqlite3.Connection, since: str | None, until: str | None,
                    currency: str, as_of: str | None = None) -> dict[str, int]:
     """Deals won/lost (as of) whose close falls in [since, until) (UTC ISO text; None = open)."""
-    state, params = _state(as_of)
+    state, params = _state(conn, as_of)
     closed, closed_params = _range("l.closed_at", since, until)
     # a deal closed on an unknown date belongs to no period but "all"
     dated = "1" if since is None and until is None else f"l.closed_at IS NOT NULL AND {closed}"
@@ -114,7 +127,7 @@ def data_gaps(conn: sqlite3.Connection, currency: str) -> dict[str, int]:
 def won_cycle_days(conn: sqlite3.Connection, since: str | None, until: str | None,
                    currency: str, as_of: str | None = None) -> list[float]:
     """Days from creation to win for each deal won in [since, until), ascending."""
-    state, params = _state(as_of)
+    state, params = _state(conn, as_of)
     closed, closed_params = _range("l.closed_at", since, until)
     rows = conn.execute(
         f"""
@@ -157,28 +170,41 @@ def funnel_reach(conn: sqlite3.Connection, since: str | None, until: str | None,
 
 
 def time_in_stage(conn: sqlite3.Connection, since: str | None, until: str | None, now: str,
-                  as_of: str | None = None) -> list[tuple[str, int, float]]:
-    """Stage visits: (stage, lead id, days spent there).
+                  as_of: str | None = None) -> list[dict[str, Any]]:
+    """Per stage: how many deals spent time there, and the mean and median of their days.
 
-    Visits that ended in [since, until), plus, for deals still in an open stage, the time so
-    far (to ``now``); a deal's time in a stage is the sum of its visits (``metrics``). Each
-    event stores when the previous one happened (``prev_at``), so no window over the event log
-    is needed, and summing in Python beats a GROUP BY plus a median window here.
+    A deal's time in a stage is the sum of its visits: visits that ended in [since, until),
+    plus, for deals still in an open stage, the time so far (to ``now``). Each event stores when
+    the previous one happened (``prev_at``), so no window over the event log is needed; the
+    sums, means and medians are worked out here (some 465k visits on 100k deals never leave
+    SQLite).
     """
-    state, params = _state(as_of)
+    state, params = _state(conn, as_of)
     ended, ended_params = _range("e.at", since, until)
-    return conn.execute(  # type: ignore[return-value]
+    rows = conn.execute(
         f"""
-        SELECT e.from_stage, e.lead_id, julianday(e.at) - julianday(e.prev_at)
-        FROM stage_events e
-        WHERE e.from_stage IS NOT NULL AND {ended} AND e.at <= ?
-        UNION ALL
-        SELECT l.stage, l.id, julianday(?) - julianday(l.stage_entered_at)
-        FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE s.kind = 'open'
+        WITH visits(stage, lead_id, days) AS (
+            SELECT e.from_stage, e.lead_id, julianday(e.at) - julianday(e.prev_at)
+            FROM stage_events e
+            WHERE e.from_stage IS NOT NULL AND {ended} AND e.at <= ?
+            UNION ALL
+            SELECT l.stage, l.id, julianday(?) - julianday(l.stage_entered_at)
+            FROM ({state}) l JOIN stages s ON s.key = l.stage
+            WHERE s.kind = 'open'
+        ),
+        per_deal AS (SELECT stage, sum(days) AS days FROM visits GROUP BY stage, lead_id),
+        ranked AS (
+            SELECT stage, days, row_number() OVER (PARTITION BY stage ORDER BY days) AS n,
+                   count(*) OVER (PARTITION BY stage) AS deals
+            FROM per_deal
+        )
+        SELECT stage, max(deals) AS deals, avg(days) AS mean_days,
+               avg(CASE WHEN n IN ((deals + 1) / 2, (deals + 2) / 2) THEN days END) AS median_days
+        FROM ranked GROUP BY stage
         """,
         [*ended_params, now, now, *params],
     ).fetchall()
+    return [dict(r) for r in rows]
 
 
 def _top(conn: sqlite3.Connection, where: str, params: list[Any], extra: str,
@@ -201,7 +227,7 @@ def stale(conn: sqlite3.Connection, now: str, currency: str | None = None, as_of
           limit: int | None = None) -> tuple[int, list[dict[str, Any]]]:
     """Open deals idle (no stage change, activity or completed task) longer than their stage's
     rotting days, by value."""
-    state, params = _state(as_of)
+    state, params = _state(conn, as_of)
     # the threshold is worked out once per stage, so (stage, last_touch_at) is an index range
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind = 'open' AND l.last_touch_at < strftime('%Y-%m-%dT%H:%M:%SZ',
@@ -214,7 +240,7 @@ def stale(conn: sqlite3.Connection, now: str, currency: str | None = None, as_of
 def past_close(conn: sqlite3.Connection, today: str, as_of: str | None = None,
                limit: int | None = None) -> tuple[int, list[dict[str, Any]]]:
     """Open deals whose expected close date is before ``today`` (ISO date), by value."""
-    state, params = _state(as_of)
+    state, params = _state(conn, as_of)
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind = 'open' AND l.expected_close IS NOT NULL AND l.expected_close < ?"""
     return _top(conn, where, [*params, today],
@@ -228,7 +254,7 @@ def breakdown(conn: sqlite3.Connection, *, by: str, since: str | None, until: st
     ``by``: ``source``, ``tag`` (a deal counts in each of its tags), ``lost-reason``, ``stage``
     or the name of a custom field.
     """
-    state, params = _state(as_of)
+    state, params = _state(conn, as_of)
     if by == "tag":
         source = f"({state}) l LEFT JOIN json_each(l.tags) AS t"
         group = "t.value"
