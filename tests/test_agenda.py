@@ -59,7 +59,7 @@ def test_today(cli, deals, monkeypatch):
     deals_at = lines.index("Deals to work first (3 of 3, by priority)")
     assert [line.split()[0] for line in lines[deals_at + 2:deals_at + 5]] == [f"#{c}", f"#{b}", f"#{a}"]
     assert lines[deals_at + 2].endswith("stale, late (was 11-25)")
-    assert lines[deals_at + 3].endswith("high priority") and lines[deals_at + 4].endswith("no next step")
+    assert lines[deals_at + 3].endswith("–") and lines[deals_at + 4].endswith("no next step")
     assert max(len(line) for line in lines) <= 80
 
 

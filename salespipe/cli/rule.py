@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from salespipe.cli.common import CsvOpt, JsonOpt, database, emit_json, info, now, output_format, show
+from salespipe.cli.common import CsvOpt, JsonOpt, database, emit_json, info, now, output_format, parse_id, show
 
 app = typer.Typer(help="Rules that create follow-up tasks on their own.", no_args_is_help=True)
 
@@ -58,7 +58,7 @@ def list_(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False) -> N
 
 
 @app.command("delete")
-def delete(ctx: typer.Context, rule_id: Annotated[int, typer.Argument(metavar="RULE_ID", help="The rule's id.", min=1, max=2**63 - 1)]) -> None:
+def delete(ctx: typer.Context, rule_id: Annotated[int, typer.Argument(metavar="RULE_ID", help="The rule's id.", parser=parse_id)]) -> None:
     """Delete a rule.
 
     Example: salespipe rule delete 2

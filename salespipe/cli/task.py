@@ -16,11 +16,12 @@ from salespipe.cli.common import (
     info,
     now,
     output_format,
+    parse_id,
     show,
 )
 
 TaskId = Annotated[int, typer.Argument(metavar="TASK_ID", help="The task's id (see salespipe task list).",
-                                       show_default=False, min=1, max=2**63 - 1)]
+                                       show_default=False, parser=parse_id)]
 DueOpt = Annotated[str, typer.Option("--due", metavar="DATE[ TIME]",
                                      help="When: friday, +3d, 2026-12-01, 'tomorrow 14:00'.", show_default=False)]
 

@@ -26,7 +26,7 @@ def today(
     from salespipe.services.pipeline import locale
 
     moment = now()
-    with database(ctx) as conn:
+    with database(ctx, create=False) as conn:  # a mistyped --db is an error, not a new database
         created = run_stale_rules(conn, now=moment)
         data = agenda(conn, now=moment, limit=limit)
         loc = locale(conn)

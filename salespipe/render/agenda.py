@@ -61,7 +61,7 @@ def _today(data: dict[str, Any], terminal: Terminal, loc: Locale = ENGLISH) -> s
                         Column("Score", align="right", drop=3), Column("Needs", flex="wrap", minimum=12, drop=1)),
                        loc.lang)
         rows = [[f"#{d['id']}", d["title"], loc.stage(d["stage"]), loc.major(d["value"], d["currency"], cents=False),
-                 loc.number(d["priority"], decimals=None), ", ".join(reasons.get(d["id"], [])) or tr("high priority")]
+                 loc.number(d["priority"], decimals=None), ", ".join(reasons.get(d["id"], [])) or "–"]
                 for d in shown]
         out.append(draw(columns, rows, width=width, colour=False).rstrip("\n"))
     counts = ", ".join(tr(label, n=loc.number(len(data[k]))) for k, label in
@@ -70,7 +70,8 @@ def _today(data: dict[str, Any], terminal: Terminal, loc: Locale = ENGLISH) -> s
     if len(ranked) > len(shown):
         out.append(tr("... and {n} more ({counts}): salespipe lead list --sort priority",
                       n=loc.number(len(ranked) - len(shown)), counts=counts))
-    out += ["", tr("Score: the priority score; salespipe why ID explains it.")]
+    if shown:
+        out += ["", tr("Score: the priority score; salespipe why ID explains it.")]
     lines: list[str] = []
     for line in out:
         lines.extend(wrap(line, width, indent="  ") if width and "\x1b" not in line and len(line) > width else [line])

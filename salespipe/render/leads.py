@@ -92,7 +92,7 @@ _COLUMNS = (
     Column("Prob", align="right", drop=1),
     Column("Weighted", align="right", drop=2),
     Column("Close", drop=3),
-    Column("Days", align="right"),
+    Column("Days", align="right", drop=5),
 )
 _SCORE = Column("Score", align="right")
 # Activity kinds, said in the pipeline's language on the card.

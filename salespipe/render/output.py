@@ -32,17 +32,17 @@ def fit(lines: list[str], width: int | None = None) -> str:
     """Prose no wider than the terminal: a long line wraps under itself, indented two more than
     where it started; a word longer than the width (a path) is not broken."""
     import shutil
-    import textwrap
+
+    from salespipe.render.table import width_of, wrap
 
     width = width or shutil.get_terminal_size((80, 24)).columns
     out = []
     for line in lines:
-        if len(line) <= width:
+        if width_of(line) <= width:
             out.append(line)
             continue
         indent = " " * (len(line) - len(line.lstrip(" ")))
-        out.extend(textwrap.wrap(line, width=width, subsequent_indent=indent + "  ", break_long_words=False,
-                                 break_on_hyphens=False) or [line])
+        out.extend(wrap(line, width, indent=indent + "  ", break_long=False))
     return "\n".join(out)
 
 

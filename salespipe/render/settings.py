@@ -19,7 +19,7 @@ def stages_view(records: Sequence[dict[str, Any]]) -> View:
     columns = (Column("#", align="right"), Column("Key"), Column("Label", flex="cut", minimum=10),
                Column("Prob", align="right"), Column("Kind"), Column("Rots after", align="right"))
     rows = [[str(r["position"]), r["key"], r["label"], f"{r['probability']}%", r["kind"],
-             str(r["rotting_days"] or 14)] for r in records]
+             str(r["rotting_days"] or 14) if r["kind"] == "open" else "–"] for r in records]
     return View(list(records), lambda t: draw(columns, rows, width=t.width, colour=t.colour),
                 csv=Rows(STAGE_KEYS, records))
 

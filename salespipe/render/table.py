@@ -63,10 +63,11 @@ def take(text: str, width: int) -> str:
     return text
 
 
-def wrap(text: str, width: int, *, indent: str = "") -> list[str]:
+def wrap(text: str, width: int, *, indent: str = "", break_long: bool = True) -> list[str]:
     """Lines of ``text`` no wider than ``width`` (by display width), broken between words, the
     continuation lines of a paragraph indented by ``indent``; a word wider than the line is
-    broken (in a table cell there is nowhere else for it to go)."""
+    broken (in a table cell there is nowhere else for it to go) unless ``break_long`` is False
+    (prose: a path stays whole, to be copied)."""
     out: list[str] = []
     for paragraph in text.split("\n"):
         lead, line = "", None
@@ -78,7 +79,7 @@ def wrap(text: str, width: int, *, indent: str = "") -> list[str]:
                 out.append(line)
                 lead = indent
             line = lead + word
-            while width_of(line) > width and width > width_of(lead) + 1:
+            while break_long and width_of(line) > width and width > width_of(lead) + 1:
                 head = take(line, width)
                 out.append(head)
                 lead = indent
@@ -103,7 +104,7 @@ class Column:
 def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int | None,
          colour: bool = False) -> str:
     """The table as text, one trailing newline; text from data is made visible first."""
-    rows = [[visible(cell) for cell in row] for row in rows]
+    rows = [[visible(cell).replace("\t", " ") for cell in row] for row in rows]
     keep = list(range(len(columns)))
     natural = {i: max([width_of(columns[i].title)] + [width_of(row[i]) for row in rows]) for i in keep}
 

@@ -101,7 +101,6 @@ GERMAN: dict[str, str] = {
     "Deal": "Deal",
     "Score": "Punkte",
     "Needs": "Braucht",
-    "high priority": "hohe Priorität",
     "{n} without a next step": "{n} ohne nächsten Schritt",
     "{n} stale": "{n} liegen geblieben",
     "{n} closing this week or past their date": "{n} mit Abschluss diese Woche oder überfällig",
