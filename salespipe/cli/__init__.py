@@ -38,7 +38,7 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", metavar="PATH",
-                                           help="Database file (else $SALESPIPE_DB, else the XDG data dir).")] = None,
+                                           help="Database file (else $SALESPIPE_DB, else the config file's, else the XDG data dir).")] = None,
     color: Annotated[str, typer.Option("--color", metavar="WHEN", help="Colour: auto (on a terminal, unless NO_COLOR), always or never.")] = "auto",
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page long output (else $PAGER, less -FRX).")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
@@ -107,6 +107,8 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "backup": _add_command("backup", "backup", "backup"),
     "restore": _add_command("restore", "restore", "restore"),
     "db": _add_group("db", "app", "db"),
+    "config": _add_group("config", "app", "config"),
+    "completion": _add_command("completion", "completion", "completion"),
 }
 
 
@@ -145,11 +147,22 @@ def invoked_command(argv: list[str]) -> str | None:
     return None
 
 
-app = build_app()
+def __getattr__(name: str) -> typer.Typer:
+    """``salespipe.cli.app``, the whole tree (for tests and ``python -m``), built when first asked
+    for: ``main`` builds only the command being run, and importing this module builds nothing."""
+    if name == "app":
+        globals()["app"] = built = build_app()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     # salespipe uses no pydantic plugins; looking them up scans every installed package's
     # entry points (~30 ms on each start).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ.get("_SALESPIPE_COMPLETE"):  # TAB: build only the command being completed
+        from salespipe.cli.completion import PROG_NAME, request_words
+
+        build_app(invoked_command(request_words()))(prog_name=PROG_NAME)
+        return
     build_app(invoked_command(sys.argv[1:]))()

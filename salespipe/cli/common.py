@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from typer.core import TyperGroup
 
+from salespipe.cli import completion
 from salespipe.domain.errors import ExitStatus, SalespipeError
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from salespipe.domain.dates import When
     from salespipe.render.present import Format, View
     from salespipe.render.terminal import Terminal
+    from salespipe.services.config import Config
+    from salespipe.store.db import DbLocation
 
 T = TypeVar("T")
 
@@ -54,6 +57,15 @@ class SalespipeGroup(TyperGroup):
                 raise typer.BadParameter(f"{shown!r} is not valid UTF-8 text", ctx=ctx,
                                          param_hint=f"argument {position}") from None
         return super().parse_args(ctx, args)
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        """A completion request (``_SALESPIPE_COMPLETE=bash_complete`` and Click's variables),
+        whatever name salespipe was started under: answered by ``cli.completion``, then exit."""
+        instruction = os.environ.get("_SALESPIPE_COMPLETE")
+        if instruction:
+            from salespipe.cli.completion import respond
+
+            sys.exit(respond(self, ctx_args, instruction))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -88,6 +100,7 @@ class State:
     db_flag: str | None = None
     color: str = "auto"
     no_pager: bool = False
+    config: Config | None = None  # resolved when first needed (``settings``)
 
 
 def state(ctx: typer.Context) -> State:
@@ -97,15 +110,34 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
+def settings(ctx: typer.Context) -> Config:
+    """The settings of this command (flag > environment > config file > default), each with
+    its source; the config file is read here, the first time a command needs a setting."""
+    from salespipe.services.config import resolve
+
+    current = state(ctx)
+    if current.config is None:
+        current.config = resolve(db_flag=current.db_flag, color_flag=None if current.color == "auto" else current.color,
+                                 pager_flag=False if current.no_pager else None)
+    return current.config
+
+
+def db_location(ctx: typer.Context) -> DbLocation:
+    """The database file, and why that one (--db, $SALESPIPE_DB, the config file, the default)."""
+    from salespipe.services.config import database_location
+
+    return database_location(state(ctx).db_flag)
+
+
 @contextmanager
 def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
              create: bool | None = None) -> Iterator[sqlite3.Connection]:
     """Open the database; with ``write``, run the body as one transaction, journaled (for
     `salespipe undo`) under the command being run unless ``journal`` is False. A command
     that only reads never creates a database (``create`` defaults to ``write``)."""
-    from salespipe.store.db import connect, resolve_path, transaction
+    from salespipe.store.db import connect, transaction
 
-    conn = connect(resolve_path(state(ctx).db_flag).path, create=write if create is None else create)
+    conn = connect(db_location(ctx).path, create=write if create is None else create)
     try:
         if write:
             with transaction(conn, on_wait=say_waiting):
@@ -159,9 +191,7 @@ def say_waiting() -> None:
 
 def database_path(ctx: typer.Context) -> Path:
     """The database file this command uses (what no output may overwrite)."""
-    from salespipe.store.db import resolve_path
-
-    return resolve_path(state(ctx).db_flag).path
+    return db_location(ctx).path
 
 
 def command_line(ctx: typer.Context) -> str:
@@ -217,11 +247,13 @@ def output_format(json_: bool, csv_: bool = False) -> Format:
 
 
 def terminal(ctx: typer.Context, stream: Any = None) -> Terminal:
-    """Where this command's human output goes (width, colour, pager): see render.terminal."""
-    from salespipe.render.terminal import Terminal, choose_pager
+    """Where this command's human output goes (width, colour, pager): see render.terminal. The
+    colour and the pager as ``settings`` resolves them (flags, environment, config file), the
+    same values `salespipe config show` prints."""
+    from salespipe.render.terminal import Terminal
 
-    settings = state(ctx)
-    return Terminal.detect(color=settings.color, pager=choose_pager(settings.no_pager, None), stream=stream)
+    config = settings(ctx)
+    return Terminal.detect(color=config.color.value, pager=config.pager.value or None, stream=stream)
 
 
 def show(ctx: typer.Context, view: View, fmt: Format) -> None:
@@ -272,4 +304,4 @@ def parse_id(text: str) -> int:
 
 
 LeadId = Annotated[int, typer.Argument(metavar="ID", help="The lead's id (see salespipe lead list).", show_default=False,
-                                       parser=parse_id)]
+                                       parser=parse_id, autocompletion=completion.lead_ids)]

@@ -18,6 +18,7 @@ from salespipe.cli.common import (
     now,
     output_format,
     say_waiting,
+    settings,
     show,
 )
 
@@ -49,7 +50,7 @@ def import_(
     strict: Annotated[bool, typer.Option("--strict", help="Import nothing if any row is rejected.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the import plan and check every row; write nothing.")] = False,
     drop_extra: Annotated[bool, typer.Option("--drop-extra", help="Do not keep unmapped columns as custom fields.")] = False,
-    currency: Annotated[str | None, typer.Option("--currency", help="Currency of amounts without one (default: the database's).")] = None,
+    currency: Annotated[str | None, typer.Option("--currency", help="Currency of amounts without one (default: the config file's, else the database's).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     json_: JsonOpt = False,
 ) -> None:
@@ -72,7 +73,7 @@ def import_(
         path=file, maps=map_ or [], stage_maps=stage_map or [], delimiter=delimiter,
         encoding=encoding, decimal=decimal, dayfirst=dayfirst, on_duplicate=on_duplicate,
         rejects_path=rejects, strict=strict, dry_run=dry_run, drop_extra=drop_extra,
-        currency=normalize_currency(currency) if currency else None, mapping_path=mapping,
+        currency=normalize_currency(currency) if currency else settings(ctx).currency.value, mapping_path=mapping,
         save_mapping=save_mapping, accept_partial=accept_partial, columns=column_names, escape=escape,
     )
     from salespipe.services.full_export import import_all, is_full_export_file

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from salespipe.cli import completion
 from salespipe.cli.common import (
     AtOpt,
     CsvOpt,
@@ -29,15 +30,17 @@ CompanyOpt = Annotated[str | None, typer.Option("--company", help="Company / acc
 ContactOpt = Annotated[str | None, typer.Option("--contact", help="Contact person, if not the name.")]
 EmailOpt = Annotated[str | None, typer.Option("--email", help="E-mail address.")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
-SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the lead came from: referral, fair, web ...")]
-CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="ISO 4217 code (default: the database's, EUR).")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the lead came from: referral, fair, web ...",
+                                               autocompletion=completion.sources)]
+CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="ISO 4217 code (default: the config file's, else "
+                                                                    "the database's, EUR).")]
 ProbOpt = Annotated[int | None, typer.Option("--probability", min=0, max=100,
                                              help="Win probability in %, overriding the stage's.")]
 CloseOpt = Annotated[str | None, typer.Option("--close-date", metavar="DATE",
                                               help="Expected close: 2026-12-15, end of month, +3w.")]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")]
-FieldOpt = Annotated[list[str] | None, typer.Option("--field", metavar="KEY=VALUE",
-                                                    help="A custom field (repeatable).")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).", autocompletion=completion.tags)]
+FieldOpt = Annotated[list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="A custom field (repeatable).",
+                                                    autocompletion=completion.field_assignments)]
 ExtOpt = Annotated[str | None, typer.Option("--external-id", help="Id in another system (for imports).")]
 
 
@@ -59,7 +62,8 @@ def add(
     source: SourceOpt = None,
     value: ValueOpt = None,
     currency: CurrencyOpt = None,
-    stage: Annotated[str | None, typer.Option("--stage", help="Start in this stage (default: the first).")] = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Start in this stage (default: the first).",
+                                              autocompletion=completion.stage_keys)] = None,
     probability: ProbOpt = None,
     close_date: CloseOpt = None,
     tag: TagOpt = None,
@@ -111,16 +115,19 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    stage: Annotated[list[str] | None, typer.Option("--stage", help="Only these stages (repeatable).")] = None,
+    stage: Annotated[list[str] | None, typer.Option("--stage", help="Only these stages (repeatable).",
+                                                    autocompletion=completion.stage_keys)] = None,
     source: SourceOpt = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Only leads of this owner (sales agent).")] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only leads with this tag.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Only leads of this owner (sales agent).",
+                                              autocompletion=completion.owners)] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only leads with this tag.", autocompletion=completion.tags)] = None,
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text in name, company, contact, e-mail, phone, custom fields or external id.")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open leads (the default).")] = False,
     won: Annotated[bool, typer.Option("--won", help="Won deals.")] = False,
     lost: Annotated[bool, typer.Option("--lost", help="Lost deals.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Open and closed.")] = False,
-    sort: Annotated[str, typer.Option("--sort", help="stage, value, weighted, age, close-date, created, updated, name, company, priority.")] = "stage",
+    sort: Annotated[str, typer.Option("--sort", help="stage, value, weighted, age, close-date, created, updated, name, company, priority.",
+                                      autocompletion=completion.choices(*completion.SORTS))] = "stage",
     limit: Annotated[int | None, typer.Option("--limit", min=1, max=1_000_000_000, help="At most this many.")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -181,11 +188,14 @@ def edit(
     probability: ProbOpt = None,
     close_date: CloseOpt = None,
     tag: TagOpt = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).",
+                                                    autocompletion=completion.tags)] = None,
     field: Annotated[list[str] | None, typer.Option("--field", metavar="KEY=VALUE",
-                                                    help="Set a custom field; KEY= removes it.")] = None,
+                                                    help="Set a custom field; KEY= removes it.",
+                                                    autocompletion=completion.field_assignments)] = None,
     clear: Annotated[list[str] | None, typer.Option("--clear", metavar="FIELD",
-                                                    help="Empty a field: company, contact, email, phone, source, probability, close-date.")] = None,
+                                                    help="Empty a field: company, contact, email, phone, source, probability, close-date.",
+                                                    autocompletion=completion.choices(*completion.CLEARABLE))] = None,
     external_id: ExtOpt = None,
     json_: JsonOpt = False,
 ) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from salespipe.cli import completion
 from salespipe.cli.common import (
     AtOpt,
     JsonOpt,
@@ -115,7 +116,8 @@ def qualify(
     ctx: typer.Context,
     lead_id: LeadId,
     check: Annotated[list[str] | None, typer.Option("--check", metavar="CRITERION",
-                                                    help="A qualification criterion the deal meets: budget, authority, need, timeline (repeatable).")] = None,
+                                                    help="A qualification criterion the deal meets: budget, authority, need, timeline (repeatable).",
+                                                    autocompletion=completion.criteria)] = None,
     at: AtOpt = None,
     note: NoteOpt = None,
     back: BackOpt = False,
@@ -191,7 +193,8 @@ def disqualify(
 def move(
     ctx: typer.Context,
     lead_id: LeadId,
-    stage: Annotated[str, typer.Argument(help="Target stage key or label (salespipe stage list).")],
+    stage: Annotated[str, typer.Argument(help="Target stage key or label (salespipe stage list).",
+                                         autocompletion=completion.stage_keys)],
     reason: Annotated[str | None, typer.Option("--reason", help="Lost reason, when moving to a lost stage.")] = None,
     at: AtOpt = None,
     note: NoteOpt = None,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from salespipe.cli import completion
 from salespipe.cli.common import (
     CsvOpt,
     JsonOpt,
@@ -20,7 +21,8 @@ from salespipe.cli.common import (
 
 PeriodOpt = Annotated[str | None, typer.Option(
     "--period", help="this-month, last-month, this-quarter, last-quarter, this-year, last-year, "
-                     "last-30-days, last-90-days, all, or 2026-11, 2026-Q4, 2026.")]
+                     "last-30-days, last-90-days, all, or 2026-11, 2026-Q4, 2026.",
+    autocompletion=completion.choices(*completion.PERIODS))]
 SinceOpt = Annotated[str | None, typer.Option("--since", metavar="DATE", help="First day (inclusive).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", metavar="DATE", help="Last day (inclusive).")]
 CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="Report deals in this currency.")]
@@ -74,6 +76,10 @@ def report(
     json_: JsonOpt = False,
     html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write the report to FILE as HTML (instead of the screen; with --json, both).")] = None,
     svg: Annotated[Path | None, typer.Option("--svg", metavar="FILE", help="Write the report to FILE as SVG (instead of the screen; with --json, both).")] = None,
+    sections: Annotated[str | None, typer.Option(
+        "--sections", metavar="LIST", help="The sections to show, comma-separated: headline, pipeline, funnel, "
+        "conversion, cycle, velocity, stale, target, or all (default: report.sections in the config file, else "
+        "all). --json always has every part.")] = None,
 ) -> None:
     """The daily report: headline, pipeline by stage, funnel, bottlenecks, deals that need
     attention and target progress. Won/lost and targets cover this month, rates the last 90
@@ -87,17 +93,41 @@ def report(
                "as_of": as_of, "json_": json_}
     ctx.meta["report_options"] = options
     if ctx.invoked_subcommand:
+        if sections is not None:
+            raise typer.BadParameter(f"is for the whole report; `report {ctx.invoked_subcommand}` shows one "
+                                     "section", param_hint="--sections")
         return
+    shown = _sections(ctx, sections)
     data, loc = _build(ctx, options)
     if html or svg:
-        _export(data, html=html, svg=svg, protect=[database_path(ctx)], loc=loc)
+        _export(data, html=html, svg=svg, protect=[database_path(ctx)], loc=loc, sections=shown)
     if json_ or not (html or svg):
         from salespipe.render.report import report_view
 
-        show(ctx, report_view(data, loc=loc), output_format(json_))
+        show(ctx, report_view(data, loc=loc, sections=shown), output_format(json_))
 
 
-def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protect: list[Path], loc: Any) -> None:
+def _sections(ctx: typer.Context, given: str | None) -> tuple[str, ...] | None:
+    """The sections the whole report shows: --sections, else report.sections in the config
+    file, else all of them (None)."""
+    from salespipe.services.config import REPORT_SECTIONS
+
+    if given is None:
+        from salespipe.cli.common import settings
+
+        return settings(ctx).report_sections.value
+    names = [name.strip() for name in given.split(",")]
+    if names == ["all"]:
+        return None
+    for name in names:
+        if name not in REPORT_SECTIONS:
+            raise typer.BadParameter(f"{name!r} is not a section; choose from: {', '.join(REPORT_SECTIONS)} "
+                                     "(comma-separated), or all", param_hint="--sections")
+    return tuple(dict.fromkeys(names))
+
+
+def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protect: list[Path], loc: Any,
+            sections: tuple[str, ...] | None = None) -> None:
     import io
 
     from rich.console import Console
@@ -106,7 +136,7 @@ def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protec
     from salespipe.services.files import output_file
 
     console = Console(record=True, width=100, file=io.StringIO(), force_terminal=True, color_system="truecolor")
-    console.print(report_renderable(data, plain=False, loc=loc))
+    console.print(report_renderable(data, plain=False, loc=loc, sections=sections))
     if html:
         with output_file(html, protect=protect) as f:
             f.write(console.export_html(clear=False))
@@ -167,7 +197,7 @@ _section_command("stale", "Open deals idle past their stage's rotting days, and 
 def breakdown_cmd(
     ctx: typer.Context,
     by: Annotated[str, typer.Option("--by", help="source, tag, lost-reason, stage, company or a custom field name.",
-                                    show_default=False)],
+                                    show_default=False, autocompletion=completion.breakdown_by)],
     period: PeriodOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from salespipe.cli import completion
 from salespipe.cli.common import CsvOpt, JsonOpt, database, emit_json, info, now, output_format, parse_id, show
 
 app = typer.Typer(help="Rules that create follow-up tasks on their own.", no_args_is_help=True)
@@ -17,10 +18,12 @@ def add(
     task: Annotated[str, typer.Option("--task", help="The task to create.", show_default=False)],
     due: Annotated[str, typer.Option("--due", help="When it is due, counted from the event: +3d, +1w.",
                                      show_default=False)],
-    on_enter: Annotated[str | None, typer.Option("--on-enter", metavar="STAGE", help="When a deal enters STAGE.")] = None,
+    on_enter: Annotated[str | None, typer.Option("--on-enter", metavar="STAGE", help="When a deal enters STAGE.",
+                                                 autocompletion=completion.stage_keys)] = None,
     on_stale: Annotated[bool, typer.Option("--on-stale", help="When a deal goes stale (checked by salespipe today).")] = False,
     on_create: Annotated[bool, typer.Option("--on-create", help="When a lead is added.")] = False,
-    stage: Annotated[str | None, typer.Option("--stage", help="With --on-stale: only deals in this stage.")] = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="With --on-stale: only deals in this stage.",
+                                              autocompletion=completion.stage_keys)] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Add a rule: on entering a stage, on going stale or on creation, add a task.

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from salespipe.cli import completion
 from salespipe.cli.common import (
     CsvOpt,
     JsonOpt,
@@ -18,7 +19,8 @@ from salespipe.cli.common import (
 app = typer.Typer(help="Shape the pipeline: list, add, rename, set, move and remove stages.",
                   no_args_is_help=True)
 
-StageArg = Annotated[str, typer.Argument(metavar="STAGE", help="Stage key (salespipe stage list).")]
+StageArg = Annotated[str, typer.Argument(metavar="STAGE", help="Stage key (salespipe stage list).",
+                                         autocompletion=completion.stage_keys)]
 ProbOpt = Annotated[int | None, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")]
 RotOpt = Annotated[int | None, typer.Option("--rotting-days", min=1, max=36_500,
                                             help="Days without change before a deal here is stale (default 14).")]
@@ -54,8 +56,10 @@ def add(
     key: Annotated[str, typer.Argument(help="Short key: lowercase letters, digits, - and _.")],
     label: Annotated[str | None, typer.Option("--label", help="Label shown in reports.")] = None,
     probability: Annotated[int, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")] = 50,
-    kind: Annotated[str, typer.Option("--kind", help="open, won or lost.")] = "open",
-    after: Annotated[str | None, typer.Option("--after", help="Insert after this stage (default: before the closed stages).")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="open, won or lost.",
+                                      autocompletion=completion.choices("open", "won", "lost"))] = "open",
+    after: Annotated[str | None, typer.Option("--after", help="Insert after this stage (default: before the closed stages).",
+                                              autocompletion=completion.stage_keys)] = None,
     rotting_days: RotOpt = None,
 ) -> None:
     """Add a stage to the pipeline.

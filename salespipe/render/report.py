@@ -79,8 +79,11 @@ def period_text(p: dict[str, Any], loc: Locale = ENGLISH) -> str:
 
 
 ALL_SECTIONS = ("headline", "pipeline", "funnel", "cycle", "stale", "target")
-# What each `report SECTION` draws.
+# What each `report SECTION` draws; headline and target are sections only of the whole report
+# (`report --sections`, report.sections in the config file).
 SECTION_PARTS = {
+    "headline": ("headline",),
+    "target": ("target",),
     "pipeline": ("pipeline",),
     "funnel": ("funnel",),
     "conversion": ("headline", "funnel"),
@@ -126,7 +129,7 @@ def report_renderable(data: dict[str, Any], *, plain: bool, sections: tuple[str,
 
     parts_wanted: tuple[str, ...] = ALL_SECTIONS
     if sections:
-        parts_wanted = tuple(p for name in sections for p in SECTION_PARTS[name])
+        parts_wanted = tuple(dict.fromkeys(p for name in sections for p in SECTION_PARTS[name]))
     cur = data["currency"]
     view = _View(loc, cur, plain)
     tr = view.tr

@@ -55,6 +55,11 @@ def _check_setting(key: Any, value: Any) -> None:
         raise InvalidValue("the export's settings must be text")
     if key == "currency":
         normalize_currency(value)
+    elif key == "language":  # init --lang
+        from salespipe.domain.locale import LANGS
+
+        if value not in LANGS:
+            raise InvalidValue(f"the export's language setting {value!r} is not one of {', '.join(LANGS)}")
     elif key == "criteria":
         if not all(c.strip() for c in value.split(",")):
             raise InvalidValue(f"the export's criteria setting {value!r} is not a list of names")

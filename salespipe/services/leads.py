@@ -12,7 +12,7 @@ from salespipe.domain.dates import When, from_iso, utc_iso
 from salespipe.domain.errors import IllegalTransition, InvalidValue
 from salespipe.domain.models import Activity, Lead, LeadFields, StageEvent, StageKind, Task
 from salespipe.domain.stages import Pipeline, Transition, check_transition
-from salespipe.services.pipeline import default_currency, get_lead, pipeline
+from salespipe.services.pipeline import default_currency, get_lead, new_lead_currency, pipeline
 from salespipe.store import leads as lead_store
 
 
@@ -26,9 +26,11 @@ def add_lead(
     note: str | None = None,
     lost_reason: str | None = None,
     fire_rules: bool = True,
+    currency: str | None = None,
 ) -> Lead:
     """Create a lead and its first stage event (``--at`` back-dates both), and fire the rules
-    for creation and for entering its first stage."""
+    for creation and for entering its first stage. A lead whose ``fields`` name no currency is
+    in ``currency`` (``add_from_input`` passes the config file's), else in the database's."""
     if not fields.title:
         raise InvalidValue("a lead needs a name")
     pipe = pipeline(conn)
@@ -37,7 +39,7 @@ def add_lead(
     _not_in_future(moment, now)
     when = utc_iso(moment)
     record: dict[str, Any] = fields.model_dump(exclude_none=True)
-    record.setdefault("currency", default_currency(conn))
+    record.setdefault("currency", currency or default_currency(conn))
     record.update(
         stage=target.key,
         created_at=when,
@@ -72,11 +74,14 @@ class Added:
 def add_from_input(conn: sqlite3.Connection, *, now: datetime, on_duplicate: str = "add", stage: str | None = None,
                    at: When | None = None, note: str | None = None, **typed: Any) -> Added:
     """``lead add``: the options as typed -> the lead, checked against the open leads first
-    (``on_duplicate``: add anyway, skip, or fail with a Conflict)."""
+    (``on_duplicate``: add anyway, skip, or fail with a Conflict). A value typed without a
+    currency, and a lead without a value, are in ``new_lead_currency`` (the config file's, else
+    the pipeline's)."""
     from salespipe.domain.errors import Conflict
     from salespipe.store import work as work_store
 
-    fields = fields_from_input(now=now, default_currency=default_currency(conn), **typed)
+    new_currency = new_lead_currency(conn).value
+    fields = fields_from_input(now=now, default_currency=new_currency, **typed)
     duplicate = open_duplicate(conn, fields)
     if duplicate and on_duplicate == "fail":
         other, by = duplicate
@@ -84,7 +89,7 @@ def add_from_input(conn: sqlite3.Connection, *, now: datetime, on_duplicate: str
                        "nothing added (--on-duplicate add adds it anyway)")
     if duplicate and on_duplicate == "skip":
         return Added(duplicate[0], probability_of(conn, duplicate[0]), False, duplicate, [])
-    lead = add_lead(conn, fields, now=now, stage=stage, at=at, note=note)
+    lead = add_lead(conn, fields, now=now, stage=stage, at=at, note=note, currency=new_currency)
     created = work_store.tasks_of(conn, lead.id)  # a new lead's tasks are its rules'
     return Added(lead, probability_of(conn, lead), True, duplicate, created)
 

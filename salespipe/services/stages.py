@@ -14,7 +14,8 @@ from salespipe.store import stages as stage_store
 
 
 def init(conn: sqlite3.Connection, *, preset_name: str, lang: str, currency: str | None) -> Pipeline:
-    """Start the pipeline from a preset. Refused once the database holds leads."""
+    """Start the pipeline from a preset, in language ``lang`` (kept as the pipeline's language).
+    Refused once the database holds leads."""
     stages = preset(preset_name, lang)
     count = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
     if count:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -29,7 +29,8 @@ LONG_WAIT_S = 300.0
 
 class DbLocation(NamedTuple):
     path: Path
-    reason: str
+    reason: str  # for people: "from --db"
+    source: str = "default"  # for `config show`: "flag --db", "environment SALESPIPE_DB", "file PATH"
 
 
 def expand_path(text: str | Path) -> Path:
@@ -40,19 +41,26 @@ def expand_path(text: str | Path) -> Path:
         raise SalespipeError(f"cannot expand {str(text)!r}: no such user's home folder") from None
 
 
-def resolve_path(flag: str | None, environ: dict[str, str] | os._Environ[str] = os.environ) -> DbLocation:
-    """``--db`` beats ``$SALESPIPE_DB`` beats ``$XDG_DATA_HOME/salespipe/salespipe.db``."""
+def resolve_path(flag: str | None, environ: Mapping[str, str] = os.environ,
+                 configured: tuple[str, Path] | None = None) -> DbLocation:
+    """``--db`` beats ``$SALESPIPE_DB`` beats the config file's ``database`` (``configured``:
+    the path as written and the config file) beats ``$XDG_DATA_HOME/salespipe/salespipe.db``."""
     if flag is not None:
         if not flag.strip():
             raise SalespipeError("--db needs a path to a database file")
-        return DbLocation(expand_path(flag), "from --db")
+        return DbLocation(expand_path(flag), "from --db", "flag --db")
     if environ.get(ENV_VAR):
-        return DbLocation(expand_path(environ[ENV_VAR]), f"from ${ENV_VAR}")
+        return DbLocation(expand_path(environ[ENV_VAR]), f"from ${ENV_VAR}", f"environment {ENV_VAR}")
+    if configured:
+        text, config_file = configured
+        return DbLocation(expand_path(text), f"from the config file {config_file}", f"file {config_file}")
     xdg = environ.get("XDG_DATA_HOME")
     if xdg:
-        return DbLocation(Path(xdg) / "salespipe" / "salespipe.db", "from $XDG_DATA_HOME")
+        return DbLocation(Path(xdg) / "salespipe" / "salespipe.db", "from $XDG_DATA_HOME",
+                          "default ($XDG_DATA_HOME)")
     return DbLocation(Path.home() / ".local" / "share" / "salespipe" / "salespipe.db",
-                      "default (~/.local/share/salespipe; set --db or $SALESPIPE_DB to change)")
+                      "default (~/.local/share/salespipe; set --db, $SALESPIPE_DB or database in the "
+                      "config file to change)", "default")
 
 
 IN_PART = 500  # values bound in one IN (...) list, well under SQLite's limit
