@@ -192,9 +192,9 @@ def test_german_report(cli, german):
     assert "Gewonnen 1 Deal, 10.000 € Ø Deal 10.000 €" in text
     # rates: A and D won (18,000), B lost (5,000): 2/3 by count, 18/23 = 78 % by value
     assert "Gewinnquote 67 % nach Anzahl, 78 % nach Wert (2 gewonnen, 1 verloren)" in text
-    assert "Verkaufszyklus 16 Tage im Mittel, 16 Median" in text  # 18 and 14 days
+    assert "Verkaufszyklus 16,0 Tage im Mittel, 16,0 Median" in text  # 18 and 14 days
     # 2 open x 9,000 average x 2/3 / 16 days = 750 per day
-    assert "Geschwindigkeit 750 € pro Tag = 2 x 9.000 € x 67 % / 16 Tage" in text
+    assert "Geschwindigkeit 750 € pro Tag = 2 x 9.000 € x 67 % / 16,0 Tage" in text
     assert "Pipeline nach Phase Phase Deals Wert Wahrsch. Gewichtet Anteil" in text
     assert "Vorschlagen 1 20.001 € 60 % 10.000 € 87 %" in text
     assert "Trichter: Deals angelegt letzte 90 Tage" in text

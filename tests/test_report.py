@@ -193,7 +193,7 @@ def test_sections_print_their_part(cli, pipeline):
     # options given to `report` itself reach the section
     assert cli("report", "--period", "all", "--json", "pipeline").stdout == cli("report", "pipeline", "--period", "all", "--json").stdout
     text = cli("report", "cycle").stdout
-    assert "Sales cycle of won deals: 16 days mean, 16 median." in text
+    assert "Sales cycle of won deals: 16.0 days mean, 16.0 median." in text
     assert "Deals wait longest in New (identified)" in text
     assert "Stale: 1 open deals idle" in cli("report", "stale").stdout
 

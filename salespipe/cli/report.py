@@ -136,7 +136,7 @@ def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protec
     from salespipe.services.files import output_file
 
     console = Console(record=True, width=100, file=io.StringIO(), force_terminal=True, color_system="truecolor")
-    console.print(report_renderable(data, plain=False, loc=loc, sections=sections))
+    console.print(report_renderable(data, plain=False, loc=loc, sections=sections, width=100, colour=True))
     if html:
         with output_file(html, protect=protect) as f:
             f.write(console.export_html(clear=False))

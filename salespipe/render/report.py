@@ -3,9 +3,11 @@ pipeline's language (``Locale``): its words, stage labels, numbers, money and da
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from salespipe.domain.locale import ENGLISH, Locale
+from salespipe.render.table import Column, draw
 from salespipe.render.words import Words, words
 
 
@@ -13,11 +15,23 @@ class _View:
     """What every part of the report draws with: the language, money in the report's currency
     and plain or not."""
 
-    def __init__(self, loc: Locale, currency: str, plain: bool):
+    def __init__(self, loc: Locale, currency: str, plain: bool, width: int | None = None, colour: bool = False):
         self.loc = loc
         self.tr: Words = words(loc.lang)
         self.currency = currency
         self.plain = plain
+        self.width = width
+        self.colour = colour
+
+    def table(self, title: str, columns: list[Column], rows: list[list[str]]) -> Any:
+        """A titled table in the one table style (render.table): figures never cut, the label
+        gives way, and the bars, then the least useful figures, go first on a narrow terminal."""
+        from rich.console import Group
+        from rich.text import Text
+
+        drawn = draw([replace(c, title=self.tr(c.title) if c.title else "") for c in columns], rows,
+                     width=self.width, colour=self.colour)
+        return Group(Text(title, style="bold"), Text(""), Text.from_ansi(drawn.rstrip("\n"), no_wrap=True))
 
     def money(self, value: int | float | None) -> str:
         return self.loc.major(value, self.currency, cents=False)
@@ -32,7 +46,7 @@ class _View:
         return deals(n, self.loc)
 
     def days(self, value: float | None) -> str:
-        return self.tr("n/a") if value is None else self.loc.number(value, decimals=None)
+        return self.tr("n/a") if value is None else self.loc.number(value, decimals=1)
 
     def period(self, p: dict[str, Any]) -> str:
         return period_text(p, self.loc)
@@ -93,6 +107,9 @@ SECTION_PARTS = {
 }
 
 
+CYAN, GREEN = "\x1b[36m", "\x1b[32m"
+
+
 def _table(title: str, *, plain: bool) -> Any:
     """A table whose title is a line of its own above it (a Rich title wraps at table width)."""
     from rich import box
@@ -122,7 +139,7 @@ def _titled(table: Any) -> Any:
 
 
 def report_renderable(data: dict[str, Any], *, plain: bool, sections: tuple[str, ...] | None = None,
-                      loc: Locale = ENGLISH) -> Any:
+                      loc: Locale = ENGLISH, width: int | None = None, colour: bool = False) -> Any:
     """The whole report, or the parts of the named ``report`` sections."""
     from rich.console import Group
     from rich.text import Text
@@ -131,7 +148,7 @@ def report_renderable(data: dict[str, Any], *, plain: bool, sections: tuple[str,
     if sections:
         parts_wanted = tuple(dict.fromkeys(p for name in sections for p in SECTION_PARTS[name]))
     cur = data["currency"]
-    view = _View(loc, cur, plain)
+    view = _View(loc, cur, plain, width, colour)
     tr = view.tr
     out: list[Any] = [Text(tr("Pipeline report, {date}, {currency}", date=loc.date(data["as_of"][:10]), currency=cur),
                            style="bold"),
@@ -242,25 +259,16 @@ def _velocity(data: dict[str, Any], view: _View) -> Any:
 
 
 def _pipeline(data: dict[str, Any], view: _View) -> Any:
-    from rich.text import Text
-
     tr, money = view.tr, view.money
-    stages = _table(tr("Pipeline by stage"), plain=view.plain)
-    stages.add_column(tr("Stage"), overflow="ellipsis", no_wrap=True, max_width=24)
-    stages.add_column(tr("Deals"), justify="right")
-    stages.add_column(tr("Value"), justify="right")
-    stages.add_column(tr("Prob"), justify="right")
-    stages.add_column(tr("Weighted"), justify="right")
-    stages.add_column(tr("Share"), justify="right")
-    stages.add_column("", no_wrap=True, min_width=4)
     biggest = max((s["share"] or 0 for s in data["stages"]), default=0)
-    _add_rows(stages, [
-        [Text(s["label"]), view.count(s["count"]), money(s["value"]), view.loc.percent(s["probability"]),
-         money(s["weighted_value"]), view.pct(s["share"]),
-         Text(bar((s["share"] or 0) / biggest if biggest else None, 12, plain=view.plain), style="cyan")]
-        for s in data["stages"]
-    ])
-    return _titled(stages)
+    columns = [Column("Stage", flex="cut", minimum=10), Column("Deals", align="right"),
+               Column("Value", align="right"), Column("Prob", align="right", drop=2),
+               Column("Weighted", align="right", drop=3), Column("Share", align="right", drop=4),
+               Column("", drop=1, style=CYAN)]
+    rows = [[s["label"], view.count(s["count"]), money(s["value"]), view.loc.percent(s["probability"]),
+             money(s["weighted_value"]), view.pct(s["share"]),
+             bar((s["share"] or 0) / biggest if biggest else None, 12, plain=view.plain)] for s in data["stages"]]
+    return view.table(tr("Pipeline by stage"), columns, rows)
 
 
 def _funnel(data: dict[str, Any], view: _View) -> Any:
@@ -268,12 +276,9 @@ def _funnel(data: dict[str, Any], view: _View) -> Any:
     from rich.text import Text
 
     tr, loc = view.tr, view.loc
-    funnel = _table(tr("Funnel: deals created {period}", period=view.period(data["rates_period"])), plain=view.plain)
-    funnel.add_column(tr("Stage"), overflow="ellipsis", no_wrap=True, max_width=22)
-    funnel.add_column(tr("Reached"), justify="right")
-    funnel.add_column("", no_wrap=True, min_width=4)
-    funnel.add_column(tr("Next"), justify="right")
-    funnel.add_column(tr("Won from here"), justify="right")
+    columns = [Column("Stage", flex="cut", minimum=10), Column("Reached", align="right"),
+               Column("", drop=1, style=GREEN), Column("Next", align="right", drop=2),
+               Column("Won from here", align="right")]
     top = data["funnel"][0]["reached"] if data["funnel"] else 0
     thin = []
     rows = []
@@ -282,12 +287,11 @@ def _funnel(data: dict[str, Any], view: _View) -> Any:
         mark = " !" if f.get("flag") else ("  " if f.get("sample_ok", True) else " ?")
         if not f.get("sample_ok", True):
             thin.append(f["label"])
-        rows.append([Text(f["label"]), view.count(f["reached"]), Text(bar(share, 16, plain=view.plain), style="green"),
+        rows.append([f["label"], view.count(f["reached"]), bar(share, 16, plain=view.plain),
                      view.pct(f["conversion_to_next"]),
-                     Text(tr("{rate} (set {prob})", rate=view.pct(f["eventual_win_rate"]),
-                             prob=loc.percent(f["probability"])) + mark,
-                          style="bold red" if f.get("flag") else "")])
-    _add_rows(funnel, rows)
+                     tr("{rate} (set {prob})", rate=view.pct(f["eventual_win_rate"]),
+                        prob=loc.percent(f["probability"])) + mark])
+    funnel = view.table(tr("Funnel: deals created {period}", period=view.period(data["rates_period"])), columns, rows)
     notes = []
     flagged = [f for f in data["funnel"] if f.get("flag")]
     for f in flagged:
@@ -299,7 +303,7 @@ def _funnel(data: dict[str, Any], view: _View) -> Any:
     if thin:
         notes.append(tr("? fewer than 20 deals reached {stages}: too few to judge the configured probability.",
                         stages=", ".join(thin)))
-    return Group(_titled(funnel), *(Text(n, style="dim") for n in notes))
+    return Group(funnel, *(Text(n, style="dim") for n in notes))
 
 
 def _bottlenecks(data: dict[str, Any], view: _View) -> str:
@@ -332,33 +336,24 @@ def _cycle(data: dict[str, Any], view: _View) -> Any:
 
     tr = view.tr
     c = data["sales_cycle_days"]
-    tis = _table(tr("Time in stage (days; deals still there count the time so far)"), plain=view.plain)
-    tis.add_column(tr("Stage"), overflow="ellipsis", no_wrap=True, max_width=24)
-    tis.add_column(tr("Deals"), justify="right")
-    tis.add_column(tr("Still there"), justify="right")
-    tis.add_column(tr("Mean"), justify="right")
-    tis.add_column(tr("Median"), justify="right")
-    _add_rows(tis, [[Text(t["label"]), view.count(t["deals"]), view.count(t["open_deals"]), view.days(t["mean_days"]),
-                     view.days(t["median_days"])] for t in data["time_in_stage"]])
+    columns = [Column("Stage", flex="cut", minimum=10), Column("Deals", align="right"),
+               Column("Still there", align="right", drop=1), Column("Mean", align="right"),
+               Column("Median", align="right")]
+    tis = view.table(tr("Time in stage (days; deals still there count the time so far)"), columns,
+                     [[t["label"], view.count(t["deals"]), view.count(t["open_deals"]), view.days(t["mean_days"]),
+                       view.days(t["median_days"])] for t in data["time_in_stage"]])
     cycle = (tr("Sales cycle of won deals: n/a (no deals won in the rates period).") if c["mean"] is None else
              tr("Sales cycle of won deals: {mean} days mean, {median} median.", mean=view.days(c["mean"]),
                 median=view.days(c["median"])))
-    return Group(Text(cycle), Text(""), _titled(tis), Text(_bottlenecks(data, view)))
+    return Group(Text(cycle), Text(""), tis, Text(_bottlenecks(data, view)))
 
 
 def _attention_table(title: str, rows: list[dict[str, Any]], day_key: str, day_label: str, view: _View) -> Any:
-    from rich.text import Text
-
-    tr = view.tr
-    table = _table(title, plain=view.plain)
-    table.add_column(tr("ID"), justify="right")
-    table.add_column(tr("Name"), overflow="ellipsis", no_wrap=True, max_width=30)
-    table.add_column(tr("Stage"), no_wrap=True)
-    table.add_column(day_label, justify="right")
-    table.add_column(tr("Value"), justify="right")
-    _add_rows(table, [[str(r["id"]), Text(r["title"]), Text(view.loc.stage(r["stage"])), view.count(r[day_key]),
-                       view.money(r["value"])] for r in rows])
-    return _titled(table)
+    columns = [Column("ID", align="right"), Column("Name", flex="cut", minimum=12),
+               Column("Stage", flex="cut", minimum=8, drop=1), Column(day_label, align="right"),
+               Column("Value", align="right")]
+    return view.table(title, columns, [[str(r["id"]), r["title"], view.loc.stage(r["stage"]), view.count(r[day_key]),
+                                        view.money(r["value"])] for r in rows])
 
 
 def _stale(data: dict[str, Any], view: _View) -> Any:
@@ -452,27 +447,26 @@ def bar_line(progress: float | None, *, plain: bool, width: int = 40, loc: Local
 _BY_WORDS = ("source", "tag", "lost-reason", "stage", "company")
 
 
-def breakdown_renderable(data: dict[str, Any], *, plain: bool, loc: Locale = ENGLISH) -> Any:
+def breakdown_renderable(data: dict[str, Any], *, plain: bool, loc: Locale = ENGLISH, width: int | None = None,
+                         colour: bool = False) -> Any:
     from rich.text import Text
 
-    view = _View(loc, data["currency"], plain)
+    view = _View(loc, data["currency"], plain, width, colour)
     tr = view.tr
     by = tr(data["by"]) if data["by"] in _BY_WORDS else data["by"]
-    table = _table(tr("By {by}: deals created, won and lost {period}", by=by, period=view.period(data["period"])),
-                   plain=plain)
-    table.add_column(by[:1].upper() + by[1:], overflow="ellipsis", no_wrap=True, max_width=30)
-    for name in ("Deals", "Won", "Lost", "Win rate", "Won value"):
-        table.add_column(tr(name), justify="right")
-
     def group(g: dict[str, Any]) -> str:
         if g["group"] == "(none)":
             return tr("(none)")
         return view.loc.stage(str(g["group"])) if data["by"] == "stage" else str(g["group"])
 
-    _add_rows(table, [[Text(group(g)), view.count(g["deals"]), view.count(g["won"]), view.count(g["lost"]),
-                       view.pct(g["win_rate"]), view.money(g["won_value"])]
-                      for g in data["groups"]])
-    return _titled(table) if data["groups"] else Text(tr("No deals in this period."))
+    if not data["groups"]:
+        return Text(tr("No deals in this period."))
+    columns = [Column(by[:1].upper() + by[1:], flex="cut", minimum=10), Column("Deals", align="right"),
+               Column("Won", align="right"), Column("Lost", align="right", drop=1),
+               Column("Win rate", align="right"), Column("Won value", align="right")]
+    return view.table(tr("By {by}: deals created, won and lost {period}", by=by, period=view.period(data["period"])),
+                      columns, [[group(g), view.count(g["deals"]), view.count(g["won"]), view.count(g["lost"]),
+                                 view.pct(g["win_rate"]), view.money(g["won_value"])] for g in data["groups"]])
 
 
 # Views: the same records as --json, drawn with Rich (bars and panels) at the terminal's width.
@@ -498,7 +492,8 @@ def report_view(data: dict[str, Any], json_data: Any = None, sections: tuple[str
         key, header = SECTION_CSV[csv]
         rows = Rows(header, (json_data or data)[key])
     return View(data if json_data is None else json_data,
-                lambda t: rich_text(report_renderable(data, plain=t.width is None, sections=sections, loc=loc), t),
+                lambda t: rich_text(report_renderable(data, plain=t.width is None, sections=sections, loc=loc,
+                                                        width=t.width, colour=t.colour), t),
                 csv=rows)
 
 
@@ -508,7 +503,8 @@ BREAKDOWN_KEYS = ("group", "deals", "won", "lost", "win_rate", "won_value")
 def breakdown_view(data: dict[str, Any], *, loc: Locale = ENGLISH) -> Any:
     from salespipe.render.present import Rows, View, rich_text
 
-    return View(data, lambda t: rich_text(breakdown_renderable(data, plain=t.width is None, loc=loc), t),
+    return View(data, lambda t: rich_text(breakdown_renderable(data, plain=t.width is None, loc=loc,
+                                                                 width=t.width, colour=t.colour), t),
                 csv=Rows(BREAKDOWN_KEYS, data["groups"]))
 
 

@@ -99,6 +99,7 @@ class Column:
     flex: Literal["no", "wrap", "cut"] = "no"
     drop: int | None = None
     minimum: int = 8
+    style: str = ""  # an ANSI style for the column's cells (bars), in colour only
 
 
 def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int | None,
@@ -163,14 +164,20 @@ def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int
         parts = [pad(cells[i][n] if n < len(cells[i]) else "", widths[i], columns[i].align) for i in keep]
         return (" " * GAP).join(parts).rstrip()
 
+    def styled(cells: dict[int, list[str]], n: int) -> str:
+        parts = [style(pad(cells[i][n] if n < len(cells[i]) else "", widths[i], columns[i].align),
+                       columns[i].style, colour) for i in keep]
+        return (" " * GAP).join(parts).rstrip()
+
     header = (" " * GAP).join(pad(cut(columns[i].title, widths[i]), widths[i], columns[i].align) for i in keep).rstrip()
     out = [header]
     for row in rows:
         cells = {i: cell_lines(i, row[i]) for i in keep}
         height = max(len(c) for c in cells.values()) if cells else 1
-        out.extend(line(cells, n) for n in range(height))
+        fits = width is None or width_of(line(cells, 0)) <= width
+        out.extend((styled if colour and fits else line)(cells, n) for n in range(height))
     if width is not None:  # the last resort, when even the fixed columns do not fit
-        out = [o if width_of(o) <= width else cut(o, width) for o in out]
+        out = [o if "\x1b" in o or width_of(o) <= width else cut(o, width) for o in out]
     out[0] = style(out[0], BOLD, colour)
     return "\n".join(out) + "\n"
 
