@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salespipe.domain.date_text import MONTHS, WEEKDAYS
+from salespipe.domain.date_text import read as read_date
 from salespipe.domain.dates import parse_date, parse_period, parse_when, period_bounds, target_period_bounds
 from salespipe.domain.errors import InvalidValue
 from salespipe.domain.import_dates import is_date_like, parse_import_datetime
@@ -361,3 +362,15 @@ def test_sorting_by_priority_without_a_now_uses_the_frozen_clock(add_lead, db_pa
 def test_word_tables_spell_umlauts_three_ways():
     assert MONTHS["maerz"] == MONTHS["märz"] == MONTHS["marz"] == MONTHS["mrz"] == 3
     assert WEEKDAYS["fr"] == WEEKDAYS["freitag"] == WEEKDAYS["fri"] == 4
+
+
+@pytest.mark.parametrize(("text", "past", "expected"), [
+    ("Fri 9am", True, datetime(2026, 11, 27, 9, 0)),    # --at on a Friday afternoon: this morning
+    ("Fri 9am", False, datetime(2026, 12, 4, 9, 0)),    # due: 9am has passed, so next Friday
+    ("Fri 5pm", False, datetime(2026, 11, 27, 17, 0)),  # due: later today
+    ("Fri 5pm", True, datetime(2026, 11, 20, 17, 0)),   # --at: 5pm today has not come yet
+    ("Freitag 9 Uhr", True, datetime(2026, 11, 27, 9, 0)),
+])
+def test_todays_weekday_with_a_time_is_today_when_on_the_fields_side(text, past, expected):
+    now = datetime(2026, 11, 27, 13, 6, tzinfo=timezone.utc)  # a Friday
+    assert read_date(text, now=now, past=past)[0] == expected

@@ -58,7 +58,7 @@ def test_journal_retention_by_count(cli, add_lead):
         add_lead(name)
     assert len(cli.json("history")) == 4
     cli("history", "--keep", "2")
-    assert [h["command"].split("name=")[1].split()[0] for h in cli.json("history")] == ["D", "C"]
+    assert [h["command"].split("lead add ")[1].split()[0] for h in cli.json("history")] == ["D", "C"]
     add_lead("E")
     assert len(cli.json("history")) == 2
     assert "give 1 to" in cli("history", "--keep", "0", code=1).stderr
@@ -73,5 +73,5 @@ def test_a_deleted_lead_can_still_be_erased_from_the_journal(cli, db_path, add_l
     for needle in (SECRET, MAIL):
         assert needle.encode() not in _bytes_of(db_path), needle
     # other history is left as it was (an id such as 123 is not "personal words")
-    assert any("external-id=123" in h["command"] for h in cli.json("history"))
+    assert any("--external-id 123" in h["command"] for h in cli.json("history"))
     assert cli.json("lead", "show", str(other))["external_id"] == "123"

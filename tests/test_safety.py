@@ -135,9 +135,11 @@ def test_data_never_reaches_the_terminal_unescaped(cli, add_lead, monkeypatch):
     cli("log", str(lead_id), "--call", HOSTILE)
     cli("task", "add", str(lead_id), HOSTILE, "--due", "tomorrow")
     for command in (["lead", "list"], ["lead", "show", str(lead_id)], ["today"], ["report"],
-                    ["report", "breakdown", "--by", "[/red]"], ["task", "list"], ["history"]):
+                    ["report", "breakdown", "--by", "f"], ["task", "list"], ["history"]):
         result = cli(*command)
         assert _no_raw_controls(result.stdout + result.stderr), command
+    refused = cli("report", "breakdown", "--by", HOSTILE, code=1)  # no such field: said, escaped
+    assert "no deal has a field" in refused.stderr and _no_raw_controls(refused.stderr)
     assert "\\x1b]52;c;aGk=" in cli("lead", "show", str(lead_id)).stdout
     # JSON stays exact
     assert cli.json("lead", "show", str(lead_id))["title"] == HOSTILE.strip()

@@ -53,8 +53,9 @@ def test_history_and_asking(cli, add_lead, db_path):
     lead_id = add_lead("Anna")
     cli("verify", str(lead_id), "--note", "called")
     history = cli.json("history")
-    assert [h["command"] for h in history] == [f"salespipe verify lead-id={lead_id} note=called",
-                                               "salespipe lead add name=Anna --json"]
+    # as it could be typed again
+    assert [h["command"] for h in history] == [f"salespipe verify {lead_id} --note called",
+                                               "salespipe lead add Anna --json"]
     assert history[0]["rows"] == {"leads": 1, "stage_events": 1}
     before = dump(db_path)
     result = cli("undo", input="n\n", code=1)
@@ -68,6 +69,6 @@ def test_history_and_asking(cli, add_lead, db_path):
     assert len(cli.json("history")) == 1
     text = cli("history").stdout.splitlines()
     assert text[0].split() == ["ID", "When", "Command", "Changed"]
-    assert text[1].endswith("salespipe lead add name=Anna --json  1 leads, 1 stage_events")
+    assert text[1].endswith("salespipe lead add Anna --json  1 leads, 1 stage_events")
     assert cli("history", "--csv").stdout.splitlines()[1].endswith(
-        ",salespipe lead add name=Anna --json,leads=1;stage_events=1")
+        ",salespipe lead add Anna --json,leads=1;stage_events=1")

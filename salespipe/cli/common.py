@@ -195,20 +195,25 @@ def database_path(ctx: typer.Context) -> Path:
 
 
 def command_line(ctx: typer.Context) -> str:
-    """The command and the options given, for `salespipe history`."""
+    """The command as it could be typed again, for `salespipe history`: arguments by value,
+    options by their flag, quoted for a shell."""
+    import shlex
+
     given = []
     for param in ctx.command.params:  # in the order the command declares them
         name = param.name or ""
         value = ctx.params.get(name)
-        key = name.rstrip("_").replace("_", "-")
         if value is None or value is False or value == [] or value == () or value == param.default:
             continue
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
+        if param.param_type_name == "argument":
+            given.extend(shlex.quote(str(v)) for v in values)
+            continue
+        flag = next((o for o in getattr(param, "opts", []) if o.startswith("--")), f"--{name.rstrip('_')}")
         if value is True:
-            given.append(f"--{key}")
-        elif isinstance(value, (list, tuple)):
-            given.extend(f"{key}={v}" for v in value)
+            given.append(flag)
         else:
-            given.append(f"{key}={value}")
+            given.extend(f"{flag} {shlex.quote(str(v))}" for v in values)
     return " ".join([ctx.command_path, *given])
 
 

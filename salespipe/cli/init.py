@@ -7,10 +7,7 @@ from typing import Annotated
 import typer
 
 from salespipe.cli import completion
-from salespipe.cli.common import (
-    database,
-    settings,
-)
+from salespipe.cli.common import database, info, settings
 from salespipe.cli.stage import _records, _show
 
 
@@ -32,8 +29,13 @@ def init(
     from salespipe.services import stages
 
     config = settings(ctx)
+    chosen_lang = lang or config.language.value or "en"
     with database(ctx) as conn:
-        stages.init(conn, preset_name=preset, lang=lang or config.language.value or "en",
-                    currency=currency or config.currency.value)
+        stages.init(conn, preset_name=preset, lang=chosen_lang, currency=currency or config.currency.value)
         records = _records(conn)
+        from salespipe.services.pipeline import default_currency
+
+        money = default_currency(conn)
+    info(f"Started the pipeline from the {preset} preset: {len(records)} stages, language {chosen_lang}, "
+         f"currency {money}.")
     _show(ctx, records)

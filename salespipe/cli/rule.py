@@ -42,7 +42,9 @@ def add(
 
         emit_json({k: rule[k] for k in RULE_KEYS})
     else:
-        info(f"Added rule #{rule['id']}.")
+        when = {"enter": f"a deal enters {rule['stage']}", "create": "a lead is added",
+                "stale": "a deal goes stale" + (f" in {rule['stage']}" if rule["stage"] else "")}[rule["trigger"]]
+        info(f"Added rule #{rule['id']}: when {when}, add the task {rule['task_text']!r}, due {rule['due']}.")
 
 
 @app.command("list")

@@ -39,7 +39,11 @@ def target_set(
     with database(ctx) as conn:
         status = set_target(conn, period=period, amount=amount, deals=deals, now=now())
         loc = _locale(conn)
-    info(f"Target for {status['period']} set.")
+    from salespipe.domain.locale import format_major
+
+    goal = format_major(status["goal"], status["currency"], cents=False)
+    info(f"Target for {status['period']} ({status['since']} to {status['until']}) set: {goal}"
+         + (f" and {status['goal_deals']} deals won." if status.get("goal_deals") else "."))
     _show_target(ctx, status, json_, loc)
 
 

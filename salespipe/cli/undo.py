@@ -25,7 +25,10 @@ def undo(
 
     with database(ctx, write=False) as conn:
         change = service.last_change(conn)
-    info(f"Last change #{change['id']} ({change['at']}): {change['command']}; rows: {changed(change['rows'])}")
+    from salespipe.domain.dates import from_iso
+
+    when = from_iso(change["at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+    info(f"Last change #{change['id']} ({when}): {change['command']}\n  changed {changed(change['rows'])}")
     if not yes:
         from salespipe.cli.common import confirm
 

@@ -28,7 +28,9 @@ and month without a year) is completed in the direction of the field: forwards f
 about the future (a task's due date, a snooze, an expected close date, a rule's due), backwards
 for the fields about the past (``--at``, a report's ``--since``/``--until``/``--as-of``). A
 weekday name is the nearest such day strictly after (before) today, so ``friday`` on a Friday is
-a week ahead, as ``today`` names today; a day and month is the nearest such date on or after
+a week ahead, as ``today`` names today, unless it comes with a time on the field's side of now
+(``Fri 9am`` as ``--at`` on a Friday afternoon is this morning, as a due date on a Friday
+morning it is today); a day and month is the nearest such date on or after
 (on or before) today, so ``31.12.`` on 31 December is today. ``29.02.`` is the next (last)
 29 February, however far.
 
@@ -472,6 +474,13 @@ def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past:
             day = _relative(rest, today, past)
         except (ValueError, OverflowError):
             raise _bad(raw, "out of range", hint) from None
+        if (day is not None and clock is not None and now is not None and rest.strip(" .,") in WEEKDAYS
+                and WEEKDAYS[rest.strip(" .,")] == today.weekday()):
+            # today's weekday with a time: today, when that time is on the field's side of now
+            # ("Fri 9am" for --at on a Friday afternoon is this morning)
+            moment = datetime.combine(today, clock)
+            if (moment <= now.replace(tzinfo=None)) if past else (moment > now.replace(tzinfo=None)):
+                day = today
     if day is None:
         day = _day(rest, raw, dayfirst=dayfirst, today=today, past=past, hint=hint, ambiguous=ambiguous,
                    order_name=order_name)

@@ -83,10 +83,15 @@ def edited_record(edited: Any) -> dict[str, Any]:
     return {**after, "changes": lead_changes(before, after)}
 
 
-def edited_message(edited: Any) -> str:
-    record = edited_record(edited)
+# How `lead edit` names a field (the option that sets it).
+_FIELD_WORDS = {"title": "name", "contact_name": "contact", "expected_close": "close date", "fields": "custom fields",
+                "external_id": "external id", "lost_reason": "lost reason", "value": "value"}
 
+
+def edited_message(edited: Any) -> str:
     from salespipe.domain.locale import format_major
+
+    record = edited_record(edited)
 
     def shown(value: Any, field: str = "") -> str:
         if field == "value" and value is not None:
@@ -99,8 +104,12 @@ def edited_message(edited: Any) -> str:
             return "; ".join(f"{k}={v}" for k, v in value.items())
         return str(value)
 
+    changed = [c for c in record["changes"] if c["field"] != "probability_override"
+               or not any(o["field"] == "probability" for o in record["changes"])]
     lines = [f"Updated lead #{record['id']} {record['title']}:"]
-    lines += [f"  {c['field']}: {shown(c['from'], c['field'])} -> {shown(c['to'], c['field'])}" for c in record["changes"]]
-    if not record["changes"]:
+    for c in changed:
+        line = f"  {_FIELD_WORDS.get(c['field'], c['field'])}: {shown(c['from'], c['field'])} -> {shown(c['to'], c['field'])}"
+        lines.append(line.replace("\n", "\n      "))
+    if not changed:
         lines = [f"Lead #{record['id']} {record['title']}: nothing changed (the values given are the ones it had)."]
     return "\n".join(lines)

@@ -165,9 +165,9 @@ def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int
         return (" " * GAP).join(parts).rstrip()
 
     def styled(cells: dict[int, list[str]], n: int) -> str:
-        parts = [style(pad(cells[i][n] if n < len(cells[i]) else "", widths[i], columns[i].align),
-                       columns[i].style, colour) for i in keep]
-        return (" " * GAP).join(parts).rstrip()
+        parts = [pad(cells[i][n] if n < len(cells[i]) else "", widths[i], columns[i].align) for i in keep]
+        parts[-1] = parts[-1].rstrip()
+        return (" " * GAP).join(style(part, columns[i].style, colour) for part, i in zip(parts, keep)).rstrip()
 
     header = (" " * GAP).join(pad(cut(columns[i].title, widths[i]), widths[i], columns[i].align) for i in keep).rstrip()
     out = [header]
@@ -183,4 +183,4 @@ def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int
 
 
 def style(text: str, code: str, colour: bool) -> str:
-    return f"{code}{text}{RESET}" if colour and text else text
+    return f"{code}{text}{RESET}" if colour and code and text.strip() else text

@@ -226,6 +226,12 @@ def breakdown(conn: sqlite3.Connection, *, by: str, now: datetime, period: str |
     Deals count in the period they were created in; won, lost and won value in the period they
     closed in. Without --period/--since/--until the period is the rates period (last 90 days).
     """
+    if by not in report_store.BREAKDOWN_COLUMNS and not report_store.has_custom_field(conn, by):
+        from salespipe.domain.errors import InvalidValue
+
+        fields = report_store.custom_field_names(conn)
+        raise InvalidValue(f"no deal has a field {by!r}; choose from: {', '.join(report_store.BREAKDOWN_COLUMNS)}"
+                           + (f", or a custom field: {', '.join(fields[:20])}" if fields else ""))
     currency = normalize_currency(currency) if currency else default_currency(conn)
     now, as_of_text = resolve_as_of(as_of, now)
     _, (r_since, r_until, r_label) = resolve_periods(now=now, period=period, since=since, until=until)

@@ -5,7 +5,7 @@ with it. Imports and the demo do not fire rules (history is not a to-do list).""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from salespipe.domain.dates import parse_when, utc_iso
@@ -28,7 +28,13 @@ def add_rule(conn: sqlite3.Connection, *, trigger: str, stage: str | None, task_
         stage = pipeline(conn).get(stage).key
     if not task_text.strip():
         raise InvalidValue("the rule needs a --task text")
-    parse_when(due, now=now)  # a due that does not parse is refused now, not when the rule fires
+    # a due that does not parse is refused now, not when the rule fires; and it must count from
+    # the event (+3d, friday): a fixed date would give every deal the same day
+    later = now + timedelta(days=400)
+    shift = (parse_when(due, now=later).at - parse_when(due, now=now).at).days
+    if abs(shift - 400) > 31:  # moved with the event (give or take a month's end): relative
+        raise InvalidValue(f"--due {due!r} is a fixed date; a rule's due counts from the event: +3d, +1w, "
+                           "tomorrow, friday")
     rule_id = rule_store.add(conn, trigger=trigger, stage=stage, task_text=task_text.strip(), due=due,
                              now=utc_iso(now))
     return next(r for r in rule_store.all_rules(conn) if r["id"] == rule_id)

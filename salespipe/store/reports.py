@@ -262,7 +262,7 @@ def breakdown(conn: sqlite3.Connection, *, by: str, since: str | None, until: st
         source = f"({state}) l"
         group = {"source": "l.source", "lost-reason": "l.lost_reason", "stage": "l.stage",
                  "company": "l.company", "owner": "l.owner"}.get(by, "json_extract(l.fields, ?)")
-    field_param = [] if by in ("tag", "source", "lost-reason", "stage", "company", "owner") else ['$."' + by.replace('"', '""') + '"']
+    field_param = [] if by in BREAKDOWN_COLUMNS else ['$."' + by.replace('"', '""') + '"']
     rows = conn.execute(
         f"""
         SELECT {group} AS grp,
@@ -278,6 +278,18 @@ def breakdown(conn: sqlite3.Connection, *, by: str, since: str | None, until: st
         [*field_param, *([since, since, until, until] * 4), *params, currency],
     ).fetchall()
     return [dict(r) for r in rows]
+
+
+BREAKDOWN_COLUMNS = ("source", "tag", "lost-reason", "stage", "company", "owner")
+
+
+def has_custom_field(conn: sqlite3.Connection, name: str) -> bool:
+    path = '$."' + name.replace('"', '""') + '"'
+    return conn.execute("SELECT 1 FROM leads WHERE json_extract(fields, ?) IS NOT NULL LIMIT 1", [path]).fetchone() is not None
+
+
+def custom_field_names(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT j.key FROM leads, json_each(leads.fields) j ORDER BY 1")]
 
 
 def lead_to_win(conn: sqlite3.Connection, created_before: str, currency: str) -> dict[str, int]:
