@@ -11,6 +11,7 @@ that needs it, so that ``salespipe --help`` and simple commands start fast.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import sys
@@ -62,29 +63,47 @@ def root(
             raise typer.BadParameter(str(exc), param_hint="$SALESPIPE_HOOK_TIMEOUT") from None
 
 
-def _add_command(module: str, function: str, name: str) -> Callable[[typer.Typer], None]:
-    def register(app: typer.Typer) -> None:
+# A registrar adds one top-level command to the app; for a group, ``keep`` names the
+# subcommands to build (None: all of them; an empty tuple: none, the group's help only).
+Register = Callable[[typer.Typer, "tuple[str, ...] | None"], None]
+
+
+def _add_command(module: str, function: str, name: str) -> Register:
+    def register(app: typer.Typer, keep: tuple[str, ...] | None = None) -> None:
         app.command(name)(getattr(importlib.import_module(f"salespipe.cli.{module}"), function))
 
     return register
 
 
-def _add_group(module: str, attribute: str, name: str) -> Callable[[typer.Typer], None]:
-    def register(app: typer.Typer) -> None:
-        app.add_typer(getattr(importlib.import_module(f"salespipe.cli.{module}"), attribute), name=name)
+def _add_group(module: str, attribute: str, name: str) -> Register:
+    def register(app: typer.Typer, keep: tuple[str, ...] | None = None) -> None:
+        group = getattr(importlib.import_module(f"salespipe.cli.{module}"), attribute)
+        app.add_typer(group if keep is None else _pruned(group, keep), name=name)
 
     return register
 
 
-def _add_move(verb: str) -> Callable[[typer.Typer], None]:
-    def register(app: typer.Typer) -> None:
+def _add_move(verb: str) -> Register:
+    def register(app: typer.Typer, keep: tuple[str, ...] | None = None) -> None:
         moves.register(app, only=verb)
 
     return register
 
 
+def _pruned(group: typer.Typer, keep: tuple[str, ...]) -> typer.Typer:
+    """A copy of ``group`` with only the subcommands named in ``keep`` (its help, options and
+    callback as they are). A name it does not have keeps them all, for Click to answer."""
+    names = {info.name for info in group.registered_commands} | {info.name for info in group.registered_groups}
+    if None in names or not set(keep) <= names:
+        return group
+    pruned = copy.copy(group)
+    pruned.registered_commands = [info for info in group.registered_commands if info.name in keep]
+    pruned.registered_groups = [info for info in group.registered_groups if info.name in keep]
+    return pruned
+
+
 # Top-level commands in the order `--help` lists them.
-COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
+COMMANDS: dict[str, Register] = {
     "today": _add_command("today", "today", "today"),
     "lead": _add_group("lead", "app", "lead"),
     **{verb: _add_move(verb) for verb in moves.VERBS},
@@ -112,11 +131,13 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
 }
 
 
-def build_app(only: str | None = None) -> typer.Typer:
-    """The command tree; with ``only``, just that top-level command.
+def build_app(only: str | None = None, sub: str | None = None, *, shallow: bool = False) -> typer.Typer:
+    """The command tree; with ``only``, just that top-level command, and with ``sub`` just that
+    command of the group ``only``. ``shallow`` leaves out the commands inside the groups: the
+    top-level help (and an unknown command's error) needs only the groups' names and helps.
 
-    Typer inspects every command's signature when it builds the Click tree (~50 ms for the
-    whole tree), so ``main`` builds only the command being run.
+    Typer inspects every command's signature when it builds the Click tree (~40 ms for the
+    whole tree, ~1 ms a command), so ``main`` builds only what the command line names.
     """
     app = typer.Typer(
         cls=SalespipeGroup,
@@ -132,19 +153,30 @@ def build_app(only: str | None = None) -> typer.Typer:
     app.callback(invoke_without_command=True)(root)
     for name, register in COMMANDS.items():
         if only is None or name == only:
-            register(app)
+            register(app, () if shallow else (sub,) if sub is not None and name == only else None)
     return app
 
 
 def invoked_command(argv: list[str]) -> str | None:
     """The top-level command named in ``argv`` (skipping root options), if it is one of ours."""
-    args = iter(argv)
-    for arg in args:
-        if arg in ("--db", "--color"):
-            next(args, None)
-        elif not arg.startswith("-"):
-            return arg if arg in COMMANDS else None
-    return None
+    return command_path(argv)[0]
+
+
+def command_path(argv: list[str]) -> tuple[str | None, str | None]:
+    """The top-level command named in ``argv`` (skipping root options), if it is one of ours,
+    and the word right after it when that is no option (a group's subcommand, if it has one
+    by that name: ``_pruned`` checks). A word after a group's own options is not taken, as it
+    might be an option's value."""
+    for position, arg in enumerate(argv):
+        if arg in ("--db", "--color") or (position and argv[position - 1] in ("--db", "--color")):
+            continue
+        if arg.startswith("-"):
+            continue
+        if arg not in COMMANDS:
+            return None, None
+        after = argv[position + 1] if position + 1 < len(argv) else None
+        return arg, (after if after is not None and not after.startswith("-") else None)
+    return None, None
 
 
 def __getattr__(name: str) -> typer.Typer:
@@ -163,6 +195,8 @@ def main() -> None:
     if os.environ.get("_SALESPIPE_COMPLETE"):  # TAB: build only the command being completed
         from salespipe.cli.completion import PROG_NAME, request_words
 
-        build_app(invoked_command(request_words()))(prog_name=PROG_NAME)
+        build_app(*command_path(request_words()))(prog_name=PROG_NAME)
         return
-    build_app(invoked_command(sys.argv[1:]))()
+    top, sub = command_path(sys.argv[1:])
+    # without a command of ours: the top-level help, or an error that names the commands
+    build_app(top, sub, shallow=top is None)()

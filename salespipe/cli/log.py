@@ -46,6 +46,8 @@ def log(
         activity = log_activity(conn, lead_id, kind=ActivityKind(kind), text=text,
                                 at=parse_at(at, moment), now=moment)
     if json_:
-        emit_json(activity.model_dump(mode="json"))
+        from salespipe.domain.models import as_record
+
+        emit_json(as_record(activity))
     else:
         info(f"Logged {kind} on lead #{lead_id}.")

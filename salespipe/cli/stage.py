@@ -27,9 +27,10 @@ RotOpt = Annotated[int | None, typer.Option("--rotting-days", min=1, max=36_500,
 
 
 def _records(conn: object) -> list[dict[str, Any]]:
+    from salespipe.domain.models import as_record
     from salespipe.services.pipeline import pipeline
 
-    return [s.model_dump(mode="json") for s in pipeline(conn).stages]  # type: ignore[arg-type]
+    return [as_record(s) for s in pipeline(conn).stages]  # type: ignore[arg-type]
 
 
 def _show(ctx: typer.Context, records: list[dict[str, Any]], json_: bool = False, csv_: bool = False) -> None:

@@ -1,28 +1,41 @@
-"""Pydantic models: every record is validated here, at the boundary, before it is stored."""
+"""The records of the domain as plain immutable records, and the check every write passes.
+
+The records are typed named tuples: immutable like the frozen models they replace, with
+attributes, ``_fields`` and ``as_record`` for JSON. (A frozen dataclass costs about 1 ms to
+define at import, a named tuple a tenth of that; every command pays for these at start.)
+
+Reading: ``store/`` builds the records straight from the rows, with no validation: what is
+stored was checked on its way in, and the schema's CHECK constraints hold it.
+
+Writing: ``validate(LeadFields, data)`` and ``validate(Stage, data)`` are the boundary. A plain
+Python check (``_check_lead_fields``, ``_check_stage``) accepts only input it is sure of, and
+gives exactly what pydantic would: text stripped of ASCII white space, non-empty and at most
+``MAX_TEXT`` characters, whole numbers in range, a ``date``, tags without commas (repeats
+dropped), and so on. Whatever it is not sure of (a value out of range, a wrong type, an e-mail
+address without a dot, white space other than ASCII at either end) goes to the pydantic schema
+of the same record in ``domain.validation``, which stays the authority: it words the rejection
+(``describe_validation_error``), and when it accepts after all, its values are the ones used.
+So pydantic is imported only when something is wrong or unusual, and an everyday command
+(``lead add`` with valid input, ``lead list``, ``lead show``, ``today``) never pays the ~60 ms
+it costs to load pydantic and build the schemas (issue 11). ``tests/test_models.py`` checks
+that the plain check and the schemas agree, on hand-picked and generated input.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Annotated, Any
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    field_validator,
-)
-
-from salespipe.domain.errors import InvalidValue
+from enum import Enum, StrEnum
+from typing import Any, NamedTuple, TypeVar
 
 DEFAULT_ROTTING_DAYS = 14
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 MAX_TEXT = 2000
-StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+_STAGE_KEY_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+_CURRENCY_RE = re.compile(r"[A-Z]{3}")
+_ASCII_SPACE = " \t\n\r\x0b\x0c"
+
+R = TypeVar("R")
 
 
 class StageKind(StrEnum):
@@ -31,17 +44,15 @@ class StageKind(StrEnum):
     LOST = "lost"
 
 
-class Stage(BaseModel):
+class Stage(NamedTuple):
     """One step of the pipeline."""
 
-    model_config = ConfigDict(frozen=True)
-
-    key: StageKey
-    label: Text
+    key: str
+    label: str
     position: int
-    probability: int = Field(ge=0, le=100)
+    probability: int
     kind: StageKind = StageKind.OPEN
-    rotting_days: int | None = Field(default=None, ge=1)
+    rotting_days: int | None = None
 
     @property
     def is_closed(self) -> bool:
@@ -52,67 +63,55 @@ class Stage(BaseModel):
         return self.rotting_days or DEFAULT_ROTTING_DAYS
 
 
-class LeadFields(BaseModel):
+class LeadFields(NamedTuple):
     """The editable fields of a lead, as typed or imported. ``None`` means "not given"."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    title: Text | None = None
-    contact_name: Text | None = None
-    company: Text | None = None
-    email: Text | None = None
-    phone: Text | None = None
-    source: Text | None = None
-    value_minor: int | None = Field(default=None, ge=0)
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-    probability: int | None = Field(default=None, ge=0, le=100)
+    title: str | None = None
+    contact_name: str | None = None
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    source: str | None = None
+    value_minor: int | None = None
+    currency: str | None = None
+    probability: int | None = None
     expected_close: date | None = None
-    tags: list[Text] | None = None
-    fields: dict[Text, str] | None = None
-    external_id: Text | None = None
+    tags: list[str] | None = None
+    fields: dict[str, str] | None = None
+    external_id: str | None = None
 
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not EMAIL_RE.match(value):
-            raise ValueError(f"invalid e-mail address {value!r}")
-        return value
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, value: list[str] | None) -> list[str] | None:
-        if value is None:
-            return None
-        seen: dict[str, None] = {}
-        for tag in value:
-            if "," in tag:
-                raise ValueError(f"invalid tag {tag!r}: tags cannot contain commas")
-            seen.setdefault(tag, None)
-        return list(seen)
+    def given(self, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The fields given (not None), in declaration order."""
+        return {name: value for name, value in zip(self._fields, self, strict=True)
+                if value is not None and name not in exclude}
 
 
-class Lead(LeadFields):
-    """A stored lead (deal)."""
-
-    model_config = ConfigDict(extra="ignore")
+class Lead(NamedTuple):
+    """A stored lead (deal): every column of its row (``store.leads`` builds it)."""
 
     id: int
-    title: Text
-    stage: StageKey
-    value_minor: int | None = None  # None: the value is unknown (not 0)
-    currency: str = "EUR"
-    owner: str | None = None
-    created_estimated: int = 0
-    tags: list[str] = []
-    fields: dict[str, Any] = {}
-    lost_reason: str | None = None
+    title: str
+    contact_name: str | None
+    company: str | None
+    email: str | None
+    phone: str | None
+    source: str | None
+    value_minor: int | None  # None: the value is unknown (not 0)
+    currency: str
+    probability: int | None  # the deal's own, overriding its stage's
+    expected_close: date | None
+    tags: list[str]
+    fields: dict[str, Any]
+    external_id: str | None
+    stage: str
+    owner: str | None
+    created_estimated: int
+    lost_reason: str | None
     created_at: str
     updated_at: str
-    closed_at: str | None = None
+    closed_at: str | None
     stage_entered_at: str
-    last_touch_at: str | None = None
+    last_touch_at: str | None
 
 
 class ActivityKind(StrEnum):
@@ -122,7 +121,7 @@ class ActivityKind(StrEnum):
     NOTE = "note"
 
 
-class Activity(BaseModel):
+class Activity(NamedTuple):
     """A touchpoint logged on a deal."""
 
     id: int
@@ -132,16 +131,16 @@ class Activity(BaseModel):
     at: str
 
 
-class Task(BaseModel):
+class Task(NamedTuple):
     """A next step: due on a day (optionally at a time), open until done."""
 
     id: int
     lead_id: int
     text: str
     due_date: date
-    due_time: str | None = None
-    done_at: str | None = None
-    done_note: str | None = None
+    due_time: str | None
+    done_at: str | None
+    done_note: str | None
     created_at: str
     updated_at: str
 
@@ -157,7 +156,7 @@ class Task(BaseModel):
         return due < today or (due == today and self.due_time is not None and self.due_time < now.strftime("%H:%M"))
 
 
-class StageEvent(BaseModel):
+class StageEvent(NamedTuple):
     """"Lead L entered stage ``to_stage`` at ``at`` (from ``from_stage``)". Append-only."""
 
     id: int
@@ -168,41 +167,140 @@ class StageEvent(BaseModel):
     note: str | None = None
 
 
-def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
-    """Validate ``data`` as ``model``; turn pydantic's report into one readable line."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidValue(describe_validation_error(exc)) from None
-
-
-# pydantic's error types in words a person uses (no library jargon in any message)
-_PLAIN_WORDS = {
-    "string_too_short": "it is empty",
-    "string_too_long": "it is longer than {max_length} characters",
-    "greater_than_equal": "it must be at least {ge}",
-    "less_than_equal": "it must be at most {le}",
-    "int_parsing": "it must be a whole number",
-    "int_type": "it must be a whole number",
-    "string_pattern_mismatch": "it must be {what}",
-    "date_from_datetime_parsing": "it must be a date such as 2026-11-26",
-    "date_parsing": "it must be a date such as 2026-11-26",
-    "missing": "it is missing",
-}
-_PATTERNS = {"currency": "a three-letter code such as EUR", "stage": "lower-case letters, digits, - and _"}
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or "value"
-        msg = err["msg"].removeprefix("Value error, ")
-        if "invalid e-mail" in msg or "invalid tag" in msg:
-            parts.append(msg)
+def as_record(obj: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A record's fields as JSON-ready values (enums by value, dates as ISO text), in order."""
+    out = {}
+    for name, value in zip(obj._fields, obj, strict=True):
+        if name in exclude:
             continue
-        template = _PLAIN_WORDS.get(err["type"])
-        if template:
-            context = {**(err.get("ctx") or {}), "what": _PATTERNS.get(field.split(".")[-1], "in the expected form")}
-            msg = template.format(**context)
-        parts.append(f"invalid {field.replace('_', ' ')} {err.get('input')!r}: {msg}")
-    return "; ".join(parts)
+        if isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+# Writing: the plain check, with pydantic behind it ----------------------------------------------
+
+
+def validate(model: type[R], data: dict[str, Any]) -> R:
+    """``data`` checked as ``model`` (``LeadFields`` or ``Stage``); ``InvalidValue`` in one
+    readable line when it is wrong (see the module's docstring)."""
+    checked = _CHECKS[model.__name__](data)
+    if checked is None:  # not sure: pydantic decides, and words a rejection
+        from salespipe.domain.validation import validate_with_schema
+
+        checked = validate_with_schema(model.__name__, data)
+    return model(**checked)
+
+
+def _text(value: Any) -> str | None:
+    """A non-empty text of at most ``MAX_TEXT`` characters, stripped; None when not sure.
+
+    Only ASCII white space is stripped here: at either end, anything ``str.isspace`` calls white
+    space is left to pydantic, whose idea of it differs from Python's (U+001C to U+001F)."""
+    if type(value) is not str:
+        return None
+    text = value.strip(_ASCII_SPACE)
+    if not text or len(text) > MAX_TEXT or text[0].isspace() or text[-1].isspace():
+        return None
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate
+            return None
+    return text
+
+
+def _plain_str(value: Any) -> bool:
+    if type(value) is not str:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _whole(value: Any, low: int | None = None, high: int | None = None) -> bool:
+    return (type(value) is int and (low is None or value >= low) and (high is None or value <= high))
+
+
+_TEXT_FIELDS = frozenset(("title", "contact_name", "company", "email", "phone", "source", "external_id"))
+
+
+def _check_lead_fields(data: dict[str, Any]) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    for name, value in data.items():
+        if value is None:
+            if name not in LeadFields._fields:
+                return None
+            out[name] = None
+        elif name in _TEXT_FIELDS:
+            text = _text(value)
+            if text is None or (name == "email" and not EMAIL_RE.match(text)):
+                return None
+            out[name] = text
+        elif name == "value_minor":
+            if not _whole(value, 0):
+                return None
+            out[name] = value
+        elif name == "probability":
+            if not _whole(value, 0, 100):
+                return None
+            out[name] = value
+        elif name == "currency":
+            if not _plain_str(value) or not _CURRENCY_RE.fullmatch(value):
+                return None
+            out[name] = value
+        elif name == "expected_close":
+            if type(value) is not date:
+                return None
+            out[name] = value
+        elif name == "tags":
+            if type(value) is not list:
+                return None
+            tags: dict[str, None] = {}
+            for item in value:
+                tag = _text(item)
+                if tag is None or "," in tag:
+                    return None
+                tags.setdefault(tag, None)
+            out[name] = list(tags)
+        elif name == "fields":
+            if type(value) is not dict:
+                return None
+            custom: dict[str, str] = {}
+            for key, item in value.items():
+                cleaned = _text(key)
+                if cleaned is None or not _plain_str(item):
+                    return None
+                custom[cleaned] = item
+            out[name] = custom
+        else:  # not a field of a lead
+            return None
+    return out
+
+
+def _check_stage(data: dict[str, Any]) -> dict[str, Any] | None:
+    if not data.keys() <= {"key", "label", "position", "probability", "kind", "rotting_days"}:
+        return None  # pydantic ignores other keys; it is the one to decide
+    key, label = data.get("key"), _text(data.get("label"))
+    kind = data.get("kind", StageKind.OPEN)
+    rotting = data.get("rotting_days")
+    if (not _plain_str(key) or not _STAGE_KEY_RE.fullmatch(key) or label is None
+            or not _whole(data.get("position")) or not _whole(data.get("probability"), 0, 100)
+            or not (rotting is None or _whole(rotting, 1))):
+        return None
+    if not isinstance(kind, StageKind):
+        if type(kind) is not str or kind not in StageKind._value2member_map_:
+            return None
+        kind = StageKind(kind)
+    return {"key": key, "label": label, "position": data["position"], "probability": data["probability"],
+            "kind": kind, "rotting_days": rotting}
+
+
+_CHECKS = {"LeadFields": _check_lead_fields, "Stage": _check_stage}

@@ -64,13 +64,14 @@ def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = Fal
 def lead_card_view(card: LeadCard, qualification: dict[str, bool] | None, *, now: datetime,
                    loc: Locale | None = None) -> View:
     """``lead show``: the lead's record with its events, activities, tasks and next step."""
+    from salespipe.domain.models import as_record
     from salespipe.render.present import View
     from salespipe.render.records import event_record, lead_record
 
     record = lead_record(card.lead, card.probability)
     events = [event_record(e) for e in card.events]
-    activities = [a.model_dump(mode="json") for a in card.activities]
-    tasks = [t.model_dump(mode="json", exclude={"lead_id"}) for t in card.tasks]
+    activities = [as_record(a) for a in card.activities]
+    tasks = [as_record(t, exclude=("lead_id",)) for t in card.tasks]
     open_tasks = [t for t in tasks if t["done_at"] is None]
     next_step = open_tasks[0] if open_tasks else None
     loc = loc or Locale(stage_labels={s.key: s.label for s in card.pipeline.stages})

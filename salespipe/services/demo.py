@@ -49,7 +49,7 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
                                    if item["expected_close"] else None),
             })
             final = pipe.get(events[-1][0])
-            record: dict[str, Any] = fields.model_dump(exclude_none=True)
+            record: dict[str, Any] = fields.given()
             record.update(
                 stage=final.key, created_at=events[0][1], updated_at=events[-1][1],
                 stage_entered_at=events[-1][1],

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from salespipe.domain.dates import When, from_iso, utc_iso
 from salespipe.domain.errors import IllegalTransition, InvalidValue
@@ -38,7 +37,7 @@ def add_lead(
     moment = at.at if at else now
     _not_in_future(moment, now)
     when = utc_iso(moment)
-    record: dict[str, Any] = fields.model_dump(exclude_none=True)
+    record: dict[str, Any] = fields.given()
     record.setdefault("currency", currency or default_currency(conn))
     record.update(
         stage=target.key,
@@ -62,8 +61,7 @@ def add_lead(
     return get_lead(conn, lead_id)
 
 
-@dataclass(frozen=True)
-class Added:
+class Added(NamedTuple):
     lead: Lead  # the new lead, or the open one it repeats when skipped
     probability: int
     added: bool
@@ -106,7 +104,7 @@ def edit_lead(
 ) -> Lead:
     """Change a lead's fields. Tags given are added, ``untag`` removes; custom fields merge."""
     lead = get_lead(conn, lead_id)
-    changes: dict[str, Any] = fields.model_dump(exclude_none=True, exclude={"tags", "fields"})
+    changes: dict[str, Any] = fields.given(exclude=("tags", "fields"))
     for name in clear:
         changes[name] = None
     if fields.external_id and fields.external_id != lead.external_id:
@@ -139,8 +137,7 @@ CLEARABLE = {"company": "company", "contact": "contact_name", "email": "email", 
              "external-id": "external_id"}
 
 
-@dataclass(frozen=True)
-class Edited:
+class Edited(NamedTuple):
     before: Lead
     after: Lead
     probability_before: int
@@ -169,8 +166,7 @@ def delete_lead(conn: sqlite3.Connection, lead_id: int) -> Lead:
     return lead
 
 
-@dataclass(frozen=True)
-class StageChange:
+class StageChange(NamedTuple):
     lead: Lead
     transition: Transition
     tasks_created: tuple[int, ...] = ()  # by the rules for entering the stage
@@ -256,8 +252,7 @@ def change_stage(
     return StageChange(get_lead(conn, lead_id), transition, tuple(created))
 
 
-@dataclass(frozen=True)
-class LeadRow:
+class LeadRow(NamedTuple):
     lead: Lead
     probability: int
     priority: float | None = None  # the score, when the listing is sorted by it
@@ -313,8 +308,7 @@ def probability_of(conn: sqlite3.Connection, lead: Lead) -> int:
     return stage.probability if stage else 0
 
 
-@dataclass(frozen=True)
-class LeadCard:
+class LeadCard(NamedTuple):
     lead: Lead
     probability: int
     events: list[StageEvent]

@@ -6,7 +6,7 @@ import sqlite3
 
 from salespipe.domain.errors import Conflict, InvalidValue
 from salespipe.domain.locale import check_lang
-from salespipe.domain.models import Stage, StageKind, validate
+from salespipe.domain.models import Stage, StageKind, as_record, validate
 from salespipe.domain.money import normalize_currency
 from salespipe.domain.stages import Pipeline, preset
 from salespipe.services.pipeline import pipeline
@@ -66,7 +66,7 @@ def update(conn: sqlite3.Connection, key: str, *, label: str | None = None,
                                  "rotting_days": rotting_days}.items() if v is not None}
     if not changes:
         raise InvalidValue("nothing to change: give --label, --probability or --rotting-days")
-    validate(Stage, {**stage.model_dump(), **changes})
+    validate(Stage, {**as_record(stage), **changes})
     stage_store.update(conn, stage.key, **changes)
     return pipeline(conn).by_key[stage.key]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from salespipe.domain.models import Lead, StageEvent
@@ -38,10 +39,18 @@ STATUS_FILTERS = {
 
 
 def _lead(row: sqlite3.Row) -> Lead:
-    data = dict(row)
+    """A row as stored (checked on its way in): no validation on the way out."""
+    data = {name: row[name] for name in Lead._fields}
     data["tags"] = json.loads(data["tags"])
     data["fields"] = json.loads(data["fields"])
-    return Lead.model_validate(data)
+    if data["expected_close"] is not None:
+        data["expected_close"] = date.fromisoformat(data["expected_close"])
+    return Lead(**data)
+
+
+def _event(row: sqlite3.Row) -> StageEvent:
+    return StageEvent(id=row["id"], lead_id=row["lead_id"], from_stage=row["from_stage"],
+                      to_stage=row["to_stage"], at=row["at"], note=row["note"])
 
 
 def get(conn: sqlite3.Connection, lead_id: int) -> Lead | None:
@@ -115,7 +124,7 @@ def events(conn: sqlite3.Connection, lead_id: int) -> list[StageEvent]:
         "WHERE lead_id = ? ORDER BY at, id",
         (lead_id,),
     ).fetchall()
-    return [StageEvent.model_validate(dict(r)) for r in rows]
+    return [_event(r) for r in rows]
 
 
 def last_event(conn: sqlite3.Connection, lead_id: int) -> StageEvent | None:
@@ -124,7 +133,7 @@ def last_event(conn: sqlite3.Connection, lead_id: int) -> StageEvent | None:
         "WHERE lead_id = ? ORDER BY at DESC, id DESC LIMIT 1",
         (lead_id,),
     ).fetchone()
-    return StageEvent.model_validate(dict(row)) if row else None
+    return _event(row) if row else None
 
 
 def search(

@@ -85,9 +85,10 @@ def m001_create_tables(db: Database) -> None:
 
 @migrations()
 def m002_seed_six_phase_pipeline(db: Database) -> None:
+    from salespipe.domain.models import as_record
     from salespipe.domain.stages import preset
 
-    db.table("stages").insert_all(stage.model_dump(mode="json") for stage in preset("six-phase"))
+    db.table("stages").insert_all(as_record(stage) for stage in preset("six-phase"))
 
 
 @migrations()

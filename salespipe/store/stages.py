@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import sqlite3
 
-from salespipe.domain.models import Stage
+from salespipe.domain.models import Stage, StageKind, as_record
 
 
 def all_stages(conn: sqlite3.Connection) -> list[Stage]:
-    rows = conn.execute("SELECT * FROM stages ORDER BY position").fetchall()
-    return [Stage.model_validate(dict(row)) for row in rows]
+    """The stages as stored (checked on their way in): no validation on the way out."""
+    rows = conn.execute("SELECT key, label, position, probability, kind, rotting_days FROM stages "
+                        "ORDER BY position").fetchall()
+    return [Stage(key, label, position, probability, StageKind(kind), rotting_days)
+            for key, label, position, probability, kind, rotting_days in rows]
 
 
 def insert(conn: sqlite3.Connection, stage: Stage) -> None:
     conn.execute(
         "INSERT INTO stages (key, label, position, probability, kind, rotting_days) "
         "VALUES (:key, :label, :position, :probability, :kind, :rotting_days)",
-        stage.model_dump(mode="json"),
+        as_record(stage),
     )
 
 

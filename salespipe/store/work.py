@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from typing import Any
 
-from salespipe.domain.models import Activity, Task
+from salespipe.domain.models import Activity, ActivityKind, Task
 
 
 def add_activity(conn: sqlite3.Connection, *, lead_id: int, kind: str, text: str, at: str,
@@ -19,7 +20,8 @@ def add_activity(conn: sqlite3.Connection, *, lead_id: int, kind: str, text: str
 def activities(conn: sqlite3.Connection, lead_id: int) -> list[Activity]:
     rows = conn.execute("SELECT id, lead_id, kind, text, at FROM activities WHERE lead_id = ? "
                         "ORDER BY at, id", (lead_id,))
-    return [Activity.model_validate(dict(r)) for r in rows]
+    return [Activity(id=r["id"], lead_id=r["lead_id"], kind=ActivityKind(r["kind"]), text=r["text"], at=r["at"])
+            for r in rows]
 
 
 def touch(conn: sqlite3.Connection, lead_id: int, at: str) -> None:
@@ -36,9 +38,16 @@ def add_task(conn: sqlite3.Connection, *, lead_id: int, text: str, due_date: str
     return int(cursor.lastrowid or 0)
 
 
+def _task(row: sqlite3.Row) -> Task:
+    """A row as stored (checked on its way in): no validation on the way out."""
+    data = {name: row[name] for name in Task._fields}
+    data["due_date"] = date.fromisoformat(data["due_date"])
+    return Task(**data)
+
+
 def get_task(conn: sqlite3.Connection, task_id: int) -> Task | None:
     row = conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
-    return Task.model_validate(dict(row)) if row else None
+    return _task(row) if row else None
 
 
 def update_task(conn: sqlite3.Connection, task_id: int, changes: dict[str, Any]) -> None:
@@ -53,7 +62,7 @@ def delete_task(conn: sqlite3.Connection, task_id: int) -> None:
 def tasks_of(conn: sqlite3.Connection, lead_id: int) -> list[Task]:
     rows = conn.execute("SELECT * FROM tasks WHERE lead_id = ? ORDER BY due_date, "
                         "coalesce(due_time, '99:99'), id", (lead_id,))
-    return [Task.model_validate(dict(r)) for r in rows]
+    return [_task(r) for r in rows]
 
 
 def list_tasks(conn: sqlite3.Connection, *, include_done: bool, due_until: str | None,
@@ -73,12 +82,7 @@ def list_tasks(conn: sqlite3.Connection, *, include_done: bool, due_until: str |
             ORDER BY t.due_date, coalesce(t.due_time, '99:99'), t.id""",
         params,
     ).fetchall()
-    out = []
-    for row in rows:
-        data = dict(row)
-        title, stage = data.pop("lead_title"), data.pop("lead_stage")
-        out.append((Task.model_validate(data), title, stage))
-    return out
+    return [(_task(row), row["lead_title"], row["lead_stage"]) for row in rows]
 
 
 def open_deals(conn: sqlite3.Connection, today: str, now_hm: str) -> list[dict[str, Any]]:
