@@ -89,18 +89,21 @@ def test_main_builds_only_what_the_command_line_names():
     import typer.main
     from click.testing import CliRunner
 
-    from salespipe.cli import _words_to_build, build_app, command_path
+    from salespipe.cli import build_app, command_path
 
     assert command_path(["--db", "x.db", "lead", "show", "3"]) == ("lead", "show")
     assert command_path(["report", "--period", "month", "pipeline"]) == ("report", None)  # month: maybe a value
     assert command_path(["--color", "never", "today"]) == ("today", None)
     assert command_path(["leed", "list"]) == (None, None)
     assert command_path(["--help"]) == (None, None)
-    complete = {"_SALESPIPE_COMPLETE": "bash_complete", "COMP_WORDS": "salespipe lead show ", "COMP_CWORD": "3"}
-    assert _words_to_build(["x"], complete) == ["lead", "show"]
-    assert _words_to_build([], {**complete, "COMP_WORDS": "salespipe lead sh", "COMP_CWORD": "2"}) == ["lead"]
-    assert _words_to_build([], {**complete, "COMP_CWORD": "lead"}) is None  # fish style: build it all
-    assert _words_to_build(["today"], {}) == ["today"]
+    # a completion request builds what its complete words name: all of `lead` while the
+    # subcommand is being typed
+    for line, cword, offered in (("salespipe lead sh", "2", "plain,show"), ("salespipe le", "1", "plain,lead"),
+                                 ("salespipe lead list --so", "3", "plain,--sort")):
+        env = {"PATH": "/usr/bin:/bin", "_SALESPIPE_COMPLETE": "bash_complete", "COMP_WORDS": line, "COMP_CWORD": cword}
+        answer = subprocess.run([sys.executable, "-c", "from salespipe.cli import main; main()"], env=env,
+                                capture_output=True, text=True)
+        assert answer.returncode == 0 and offered in answer.stdout.splitlines(), (line, answer)
 
     runner = CliRunner()
     whole = typer.main.get_command(build_app())

@@ -18,7 +18,6 @@ UTC text (``2026-11-26T11:00:00Z``), which sorts chronologically as text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
@@ -104,8 +103,7 @@ class UnknownPeriod(InvalidValue):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """A named period. ``calendar`` is the month, quarter or year it is (``2026-11``,
     ``2026-Q4``, ``2026``): what a target can be set for; None for rolling days and ``all``."""
 

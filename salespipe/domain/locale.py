@@ -11,9 +11,10 @@ argument to speak the pipeline's language. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
+from typing import NamedTuple
 
 from salespipe.domain.errors import InvalidValue
 from salespipe.domain.money import minor_digits
@@ -125,12 +126,11 @@ def format_datetime(moment: datetime, lang: str = DEFAULT_LANG, *, seconds: bool
     return f"{format_date(moment.date(), lang)} {clock}"
 
 
-@dataclass(frozen=True)
-class Locale:
+class Locale(NamedTuple):
     """The pipeline's language and stage labels, for the views."""
 
     lang: str = DEFAULT_LANG
-    stage_labels: Mapping[str, str] = field(default_factory=dict)
+    stage_labels: Mapping[str, str] = MappingProxyType({})  # none: stages show by their keys
 
     def stage(self, key: str | None) -> str:
         """A stage's label (its key if the pipeline no longer has it)."""

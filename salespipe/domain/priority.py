@@ -18,9 +18,8 @@ every term, its coefficient and its contribution.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from salespipe.domain.dates import days_between
 from salespipe.domain.errors import InvalidValue
@@ -36,8 +35,7 @@ DEFAULT_COEFFICIENTS: dict[str, float] = {
 CLOSING_WINDOW_DAYS = 30
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     name: str
     value: float  # 0..1
     coefficient: float

@@ -102,10 +102,8 @@ ACTIVITY_KINDS = ("call", "email", "meeting", "note")
 
 def said(columns: Sequence[Column], lang: str) -> list[Column]:
     """``columns`` with their titles in ``lang``."""
-    from dataclasses import replace
-
     tr = words(lang)
-    return [replace(c, title=tr(c.title)) for c in columns]
+    return [c._replace(title=tr(c.title)) for c in columns]
 
 
 def _cells(record: dict[str, Any], now: datetime, loc: Locale) -> list[str]:

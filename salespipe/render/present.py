@@ -12,8 +12,7 @@ from __future__ import annotations
 import enum
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, assert_never
+from typing import Any, NamedTuple, assert_never
 
 from salespipe.render.terminal import Terminal, page
 
@@ -24,16 +23,14 @@ class Format(enum.Enum):
     CSV = "csv"
 
 
-@dataclass(frozen=True)
-class Rows:
+class Rows(NamedTuple):
     """What ``--csv`` prints: a header and one dict per row (keys as in the header)."""
 
     header: Sequence[str]
     rows: Iterable[dict[str, Any]]
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     data: Any
     human: Callable[[Terminal], str]
     csv: Rows | None = None

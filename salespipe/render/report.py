@@ -3,7 +3,6 @@ pipeline's language (``Locale``): its words, stage labels, numbers, money and da
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from salespipe.domain.locale import ENGLISH, Locale
@@ -29,7 +28,7 @@ class _View:
         from rich.console import Group
         from rich.text import Text
 
-        drawn = draw([replace(c, title=self.tr(c.title) if c.title else "") for c in columns], rows,
+        drawn = draw([c._replace(title=self.tr(c.title) if c.title else "") for c in columns], rows,
                      width=self.width, colour=self.colour)
         return Group(Text(title, style="bold"), Text(""), Text.from_ansi(drawn.rstrip("\n"), no_wrap=True))
 

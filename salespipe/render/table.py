@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from salespipe.render.output import visible
 
@@ -88,8 +87,7 @@ def wrap(text: str, width: int, *, indent: str = "", break_long: bool = True) ->
     return out
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """``flex``: may give way ("wrap" within the cell or "cut" with an ellipsis) down to
     ``minimum``; ``drop``: when the table does not fit even so, columns with a drop rank go,
     lowest rank first."""

@@ -22,15 +22,13 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 DEFAULT_PAGER = "less -FRX"
 COLOR_CHOICES = ("auto", "always", "never")
 
 
-@dataclass(frozen=True)
-class Terminal:
+class Terminal(NamedTuple):
     """What a view may draw: ``width`` None means no limit (a pipe); ``height`` the rows of the
     screen a pager compares with; ``colour`` whether ANSI styles are written."""
 

@@ -16,15 +16,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from salespipe.domain.errors import ExitStatus, SalespipeError
 
 # Every key the file may hold; anything else is an error (a typo must not be ignored).
 KEYS = ("database", "language", "currency", "color", "pager", "report.sections")
-LANGUAGES = ("en", "de")  # = domain.stages.LANGS (a test keeps them equal; that module imports pydantic)
+LANGUAGES = ("en", "de")  # = domain.stages.LANGS (a test keeps them equal)
 COLORS = ("auto", "always", "never")
 # What `salespipe report` can show (= render.report ALL_SECTIONS and the `report SECTION` names).
 REPORT_SECTIONS = ("headline", "pipeline", "funnel", "conversion", "cycle", "velocity", "stale", "target")
@@ -39,8 +38,7 @@ class ConfigError(SalespipeError):
     exit_code = ExitStatus.USAGE
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     value: Any
     source: str  # "flag --db", "environment NO_COLOR", "file /path/config.toml", "default", ...
 
@@ -49,8 +47,7 @@ class Setting:
         return self.source.startswith("file ")
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The settings as they apply to this command. ``language`` and ``currency`` are None when
     the file does not set them: then the pipeline's own apply (``services.pipeline``)."""
 
