@@ -138,24 +138,31 @@ def funnel_flags(funnel_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def time_in_stage(stage_rows: list[dict[str, Any]], per_stage: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per open stage in pipeline order: deals that spent time there, how many are still there
-    (the stage's open deals, counted with the time so far), mean and median days (to 0.1 day),
-    from ``per_stage`` rows (stage, deals, mean_days, median_days; a deal's time in a stage is
-    the sum of all its visits to it)."""
-    found = {row["stage"]: row for row in per_stage}
+def time_in_stage(stage_rows: list[dict[str, Any]],
+                  visits: list[tuple[str, int, float]]) -> list[dict[str, Any]]:
+    """Per open stage in pipeline order, from visits (stage, deal, days): deals, how many are
+    still there (the stage's open deals, counted with the time so far), mean and median days,
+    where a deal's time in a stage is the sum of all its visits to it."""
+    from collections import defaultdict
+
+    per_deal: defaultdict[tuple[str, int], float] = defaultdict(float)
+    for stage, lead_id, spent in visits:
+        per_deal[stage, lead_id] += spent
+    days: defaultdict[str, list[float]] = defaultdict(list)
+    for (stage, _), spent in per_deal.items():
+        days[stage].append(spent)
     out = []
     for s in stage_rows:
         if s["kind"] != "open":
             continue
-        row = found.get(s["key"])
+        summary = days_summary(days.get(s["key"], []))
         out.append({
             "stage": s["key"],
             "label": s["label"],
-            "deals": row["deals"] if row else 0,
+            "deals": len(days.get(s["key"], [])),
             "open_deals": s["count"],
-            "mean_days": round(row["mean_days"], 1) if row else None,
-            "median_days": round(row["median_days"], 1) if row else None,
+            "mean_days": summary["mean"],
+            "median_days": summary["median"],
         })
     return out
 
