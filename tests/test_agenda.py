@@ -12,8 +12,9 @@ def deals(cli, add_lead):
     a = add_lead("A", "--value", "10000")  # new 10% -> 1,000 weighted, no task
     b = add_lead("B", "--value", "50000", "--stage", "proposal", "--at", "2026-11-20")  # 60% -> 30,000
     cli("task", "add", str(b), "send contract", "--due", "tomorrow")
-    c = add_lead("C", "--value", "20000", "--stage", "qualified", "--at", "2026-10-01",
-                 "--close-date", "yesterday")  # 40% -> 8,000
+    c = add_lead(
+        "C", "--value", "20000", "--stage", "qualified", "--at", "2026-10-01", "--close-date", "yesterday"
+    )  # 40% -> 8,000
     cli("task", "add", str(c), "call back", "--due", "2026-11-20")  # overdue
     return a, b, c
 
@@ -30,7 +31,13 @@ def test_priority_scores_and_ranking(cli, deals):
     explained = cli.json("why", str(c))
     assert explained["rank"] == 1 and explained["open_deals"] == 3
     assert {t["term"]: t["contribution"] for t in explained["terms"]} == {
-        "value": 1.07, "idle": 3.0, "closing": 2.0, "overdue_task": 3.0, "no_next_step": 0.0, "unqualified": -2.0}
+        "value": 1.07,
+        "idle": 3.0,
+        "closing": 2.0,
+        "overdue_task": 3.0,
+        "no_next_step": 0.0,
+        "unqualified": -2.0,
+    }
     assert [l["id"] for l in cli.json("lead", "list", "--sort", "priority")] == [c, b, a]
     text = cli("why", str(c)).stdout
     assert "#3 C: priority 7.07, rank 1 of 3 open deals" in text and "has an overdue task" in text
@@ -57,7 +64,7 @@ def test_today(cli, deals, monkeypatch):
     assert lines[lines.index("Overdue tasks (1)") + 1].split() == ["#2", "2026-11-20", "call", "back", "#3", "C"]
     assert "Due today" not in text
     deals_at = lines.index("Deals to work first (3 of 3, by priority)")
-    assert [line.split()[0] for line in lines[deals_at + 2:deals_at + 5]] == [f"#{c}", f"#{b}", f"#{a}"]
+    assert [line.split()[0] for line in lines[deals_at + 2 : deals_at + 5]] == [f"#{c}", f"#{b}", f"#{a}"]
     assert lines[deals_at + 2].endswith("stale, late (was 11-25)")
     assert lines[deals_at + 3].endswith("–") and lines[deals_at + 4].endswith("no next step")
     assert max(len(line) for line in lines) <= 80

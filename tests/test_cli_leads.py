@@ -6,10 +6,29 @@ import json
 
 
 def test_add_and_show(cli, add_lead):
-    lead_id = add_lead("Anna Berger", "--company", "Bergwerk GmbH", "--email", "anna@bergwerk.de",
-                       "--phone", "+49 89 1234", "--source", "referral", "--value", "12.000,50 €",
-                       "--close-date", "end of month", "--tag", "hot", "--tag", "smb",
-                       "--field", "agent=Moses", "--note", "met at fair")
+    lead_id = add_lead(
+        "Anna Berger",
+        "--company",
+        "Bergwerk GmbH",
+        "--email",
+        "anna@bergwerk.de",
+        "--phone",
+        "+49 89 1234",
+        "--source",
+        "referral",
+        "--value",
+        "12.000,50 €",
+        "--close-date",
+        "end of month",
+        "--tag",
+        "hot",
+        "--tag",
+        "smb",
+        "--field",
+        "agent=Moses",
+        "--note",
+        "met at fair",
+    )
     shown = cli.json("lead", "show", str(lead_id))
     assert shown["title"] == "Anna Berger"
     assert shown["company"] == "Bergwerk GmbH"
@@ -20,8 +39,16 @@ def test_add_and_show(cli, add_lead):
     assert shown["tags"] == ["hot", "smb"]
     assert shown["fields"] == {"agent": "Moses"}
     assert shown["created_at"] == "2026-11-26T10:00:00Z"
-    assert shown["events"] == [{"id": 1, "lead_id": lead_id, "from_stage": None, "to_stage": "new",
-                                "at": "2026-11-26T10:00:00Z", "note": "met at fair"}]
+    assert shown["events"] == [
+        {
+            "id": 1,
+            "lead_id": lead_id,
+            "from_stage": None,
+            "to_stage": "new",
+            "at": "2026-11-26T10:00:00Z",
+            "note": "met at fair",
+        }
+    ]
     text = cli("lead", "show", str(lead_id)).stdout
     assert "#1 Anna Berger" in text and "€12,000.50 at 10%" in text and "created in New (identified)" in text
 
@@ -96,7 +123,7 @@ def test_list_filters_and_sorts(cli, add_lead):
 
 
 def test_list_plain_table_and_csv(cli, add_lead):
-    add_lead("Alpha", "--value", "1000", "--company", "=HYPERLINK(\"x\")")
+    add_lead("Alpha", "--value", "1000", "--company", '=HYPERLINK("x")')
     table = cli("lead", "list").stdout
     assert "\x1b[" not in table and "─" not in table
     lines = table.splitlines()
@@ -104,7 +131,7 @@ def test_list_plain_table_and_csv(cli, add_lead):
     assert "€1,000" in lines[1] and "10%" in lines[1]
     rows = list(csv.DictReader(io.StringIO(cli("lead", "list", "--csv").stdout)))
     assert rows[0]["title"] == "Alpha" and rows[0]["value"] == "1000"
-    assert rows[0]["company"] == "'=HYPERLINK(\"x\")"  # neutralised against formula injection
+    assert rows[0]["company"] == '\'=HYPERLINK("x")'  # neutralised against formula injection
 
 
 def test_empty_list_says_so_on_stderr(cli):
@@ -114,11 +141,28 @@ def test_empty_list_says_so_on_stderr(cli):
 
 
 def test_edit(cli, add_lead):
-    lead_id = add_lead("Alpha", "--company", "A", "--tag", "hot", "--field", "agent=Moses",
-                       "--probability", "30")
-    record = cli.json("lead", "edit", str(lead_id), "--name", "Alpha 2", "--value", "2k",
-                      "--tag", "enterprise", "--untag", "hot", "--field", "agent=", "--field",
-                      "product=GTX", "--clear", "company", "--clear", "probability")
+    lead_id = add_lead("Alpha", "--company", "A", "--tag", "hot", "--field", "agent=Moses", "--probability", "30")
+    record = cli.json(
+        "lead",
+        "edit",
+        str(lead_id),
+        "--name",
+        "Alpha 2",
+        "--value",
+        "2k",
+        "--tag",
+        "enterprise",
+        "--untag",
+        "hot",
+        "--field",
+        "agent=",
+        "--field",
+        "product=GTX",
+        "--clear",
+        "company",
+        "--clear",
+        "probability",
+    )
     assert record["title"] == "Alpha 2"
     assert record["value"] == 2000
     assert record["tags"] == ["enterprise"]

@@ -14,9 +14,14 @@ def test_walk_a_lead_to_won(cli, add_lead):
     record = cli.json("close", str(lead_id), "--won", "--value", "13.800")
     assert record["stage"] == "won" and record["value"] == 13800
     assert record["closed_at"] == "2026-11-26T10:00:00Z"
-    assert stages_of(cli, lead_id) == [(None, "new"), ("new", "verified"), ("verified", "qualified"),
-                                       ("qualified", "proposal"), ("proposal", "negotiation"),
-                                       ("negotiation", "won")]
+    assert stages_of(cli, lead_id) == [
+        (None, "new"),
+        ("new", "verified"),
+        ("verified", "qualified"),
+        ("qualified", "proposal"),
+        ("proposal", "negotiation"),
+        ("negotiation", "won"),
+    ]
     report = cli.json("report")
     assert report["won"] == {"count": 1, "value": 13800}
     assert report["win_rate"] == 1.0
@@ -68,8 +73,9 @@ def test_backwards_moves_are_allowed_and_recorded(cli, add_lead):
 def test_move_errors_name_the_choices(cli, add_lead):
     lead_id = add_lead("Anna")
     result = cli("move", str(lead_id), "heaven", code=1)
-    assert result.stderr == ("Error: unknown stage 'heaven'; stages: new, verified, qualified, "
-                             "proposal, negotiation, won, lost\n")
+    assert result.stderr == (
+        "Error: unknown stage 'heaven'; stages: new, verified, qualified, proposal, negotiation, won, lost\n"
+    )
     assert "already in stage 'new'" in cli("move", str(lead_id), "new", code=1).stderr
     assert "no lead with id 77" in cli("verify", "77", code=1).stderr
 

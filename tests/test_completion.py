@@ -35,14 +35,14 @@ def bash(line: str) -> list[str]:
     """The values offered (Click's bash format: one ``type,value`` a line)."""
     lines = answer(line, "bash").splitlines()
     assert all(entry.startswith("plain,") for entry in lines), lines
-    return [entry[len("plain,"):] for entry in lines]
+    return [entry[len("plain,") :] for entry in lines]
 
 
 def zsh(line: str) -> list[tuple[str, str]]:
     """(value, description) pairs (Click's zsh format: type, value, description or _ a line)."""
     lines = answer(line, "zsh").splitlines()
     assert len(lines) % 3 == 0, lines
-    triples = [lines[i:i + 3] for i in range(0, len(lines), 3)]
+    triples = [lines[i : i + 3] for i in range(0, len(lines), 3)]
     assert all(kind == "plain" for kind, _, _ in triples), triples
     return [(value, help_) for _, value, help_ in triples]
 
@@ -54,8 +54,19 @@ def fish(line: str) -> list[str]:
 @pytest.fixture
 def pipeline(add_lead, db_path):
     """Three leads with tags, sources, an owner and a custom field."""
-    add_lead("Anna Berger", "--company", "Bergwerk", "--tag", "hot", "--tag", "fair-2026", "--source", "referral",
-             "--field", "industry=Mining")
+    add_lead(
+        "Anna Berger",
+        "--company",
+        "Bergwerk",
+        "--tag",
+        "hot",
+        "--tag",
+        "fair-2026",
+        "--source",
+        "referral",
+        "--field",
+        "industry=Mining",
+    )
     add_lead("Bergwerk: Upsell", "--company", "Bergwerk", "--tag", "hot", "--source", "referral")
     add_lead("Carl Dorn", "--tag", "cold", "--source", "trade fair", "--field", "industry=Retail")
     conn = sqlite3.connect(db_path)
@@ -71,15 +82,23 @@ def test_commands_and_options_nested(cli):
     assert bash("salespipe lead list --so") == ["--source", "--sort"]
     assert bash("salespipe --db x.db lead li") == ["list"]
     assert bash("salespipe --version l") == ["log", "lead"]  # the version is not printed into the answer
-    assert zsh("salespipe co") == [("completion", "Print the completion script for SHELL: TAB..."),
-                                   ("config", "The config file: the settings in use and...")]  # Click's short help
+    assert zsh("salespipe co") == [
+        ("completion", "Print the completion script for SHELL: TAB..."),
+        ("config", "The config file: the settings in use and..."),
+    ]  # Click's short help
 
 
 def test_lead_ids_with_their_titles(pipeline):
-    assert zsh("salespipe lead show ") == [("3", "Carl Dorn"), ("2", "Bergwerk: Upsell"),
-                                           ("1", "Anna Berger · Bergwerk")]
-    assert fish("salespipe propose ") == ["plain,3\tCarl Dorn", "plain,2\tBergwerk: Upsell",
-                                          "plain,1\tAnna Berger · Bergwerk"]
+    assert zsh("salespipe lead show ") == [
+        ("3", "Carl Dorn"),
+        ("2", "Bergwerk: Upsell"),
+        ("1", "Anna Berger · Bergwerk"),
+    ]
+    assert fish("salespipe propose ") == [
+        "plain,3\tCarl Dorn",
+        "plain,2\tBergwerk: Upsell",
+        "plain,1\tAnna Berger · Bergwerk",
+    ]
     assert bash("salespipe close ") == ["3", "2", "1"]
     assert bash("salespipe task add 2") == ["2"]
     assert bash("salespipe lead show x") == []
@@ -112,10 +131,11 @@ def test_tags_sources_and_owners_most_used_first(pipeline):
 
 def test_field_names_and_their_values(pipeline):
     assert bash("salespipe lead edit 1 --field ") == ["industry="]
-    assert zsh("salespipe lead add X --field industry=") == [("industry=Mining", "1 lead"),
-                                                               ("industry=Retail", "1 lead")]
-    assert bash("salespipe report breakdown --by ") == ["source", "tag", "lost-reason", "stage", "company",
-                                                       "industry"]
+    assert zsh("salespipe lead add X --field industry=") == [
+        ("industry=Mining", "1 lead"),
+        ("industry=Retail", "1 lead"),
+    ]
+    assert bash("salespipe report breakdown --by ") == ["source", "tag", "lost-reason", "stage", "company", "industry"]
 
 
 def test_fixed_choices_are_the_ones_the_commands_accept(cli, add_lead):
@@ -136,8 +156,19 @@ def test_fixed_choices_are_the_ones_the_commands_accept(cli, add_lead):
 
 
 def test_a_hostile_title_and_tags_reach_no_shell_unclean(cli, add_lead):
-    add_lead("Evil\nplain,99\n_\x1b[2J\u202eoops", "--company", "Tab\tCo", "--source", "fair, Munich",
-             "--tag", "$(touch PWNED)", "--tag", "it's", "--tag", "back\\slash")
+    add_lead(
+        "Evil\nplain,99\n_\x1b[2J\u202eoops",
+        "--company",
+        "Tab\tCo",
+        "--source",
+        "fair, Munich",
+        "--tag",
+        "$(touch PWNED)",
+        "--tag",
+        "it's",
+        "--tag",
+        "back\\slash",
+    )
     conn = sqlite3.connect(_db())
     conn.execute("""UPDATE leads SET tags = json_insert(tags, '$[#]', 'line' || char(10) || 'break')""")
     conn.commit()
@@ -165,8 +196,10 @@ def test_bash_itself_puts_the_exact_tags_on_the_command_line(cli, add_lead, tmp_
     tags = ["$(touch PWNED)", "it's", "back\\slash", "`touch PWNED2`", "hot", "*", "two words"]
     add_lead("X", *[arg for tag in tags for arg in ("--tag", tag)])
     script = subprocess.run([str(SALESPIPE), "completion", "bash"], capture_output=True, text=True, check=True).stdout
-    probe = (script + '\nCOMP_WORDS=(salespipe lead list --tag "")\nCOMP_CWORD=4\n_salespipe_completion salespipe\n'
-             'for reply in "${COMPREPLY[@]}"; do eval "set -- $reply"; printf "%s\\n" "$1"; done\n')
+    probe = (
+        script + '\nCOMP_WORDS=(salespipe lead list --tag "")\nCOMP_CWORD=4\n_salespipe_completion salespipe\n'
+        'for reply in "${COMPREPLY[@]}"; do eval "set -- $reply"; printf "%s\\n" "$1"; done\n'
+    )
     env = {"PATH": f"{SALESPIPE.parent}:/usr/bin:/bin", "SALESPIPE_DB": _db(), "HOME": str(tmp_path)}
     result = subprocess.run(["bash", "--norc", "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -206,12 +239,18 @@ def test_the_installed_command_answers_without_heavy_imports(cli, add_lead):
     """Through the entry point (which builds only the command being completed): the ids, and
     none of the modules that would make TAB slower than starting Python with Typer."""
     add_lead("Anna Berger", "--company", "Bergwerk")
-    code = ("import atexit, sys\n"
-            "atexit.register(lambda: sys.stderr.write('HEAVY=' + ','.join(m for m in "
-            "('pydantic', 'rich', 'sqlite_utils', 'dateutil', 'icalendar') if m in sys.modules)))\n"
-            "from salespipe.cli import main\nmain()\n")
-    env = {"PATH": "/usr/bin:/bin", "SALESPIPE_DB": _db(), "_SALESPIPE_COMPLETE": "zsh_complete",
-           **request("salespipe lead show ", "zsh")}
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('HEAVY=' + ','.join(m for m in "
+        "('pydantic', 'rich', 'sqlite_utils', 'dateutil', 'icalendar') if m in sys.modules)))\n"
+        "from salespipe.cli import main\nmain()\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SALESPIPE_DB": _db(),
+        "_SALESPIPE_COMPLETE": "zsh_complete",
+        **request("salespipe lead show ", "zsh"),
+    }
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.returncode == 0
     assert result.stdout == "plain\n1\nAnna Berger · Bergwerk\n"

@@ -64,7 +64,9 @@ def test_show_without_a_file_says_where_each_value_comes_from(cli, config_file, 
     assert text[1].split() == ["database", str(db_path), "environment", "SALESPIPE_DB"]
     assert text[6].split() == ["report.sections", "all", "default"]
     assert cli("config", "show", "--csv").stdout.splitlines()[:2] == [
-        "setting,value,source", f"database,{db_path},environment SALESPIPE_DB"]
+        "setting,value,source",
+        f"database,{db_path},environment SALESPIPE_DB",
+    ]
 
 
 def test_show_fits_a_narrow_terminal(cli, config_file, db_path, monkeypatch):
@@ -78,15 +80,24 @@ def test_show_fits_a_narrow_terminal(cli, config_file, db_path, monkeypatch):
 def test_every_setting_from_the_file(cli, config_file, tmp_path, monkeypatch):
     monkeypatch.delenv("SALESPIPE_DB")
     monkeypatch.delenv("NO_COLOR")
-    config_file.write_text(f'database = "{tmp_path}/sales.db"\nlanguage = "de"\ncurrency = "chf"\n'
-                           'color = "always"\npager = false\n\n[report]\nsections = ["pipeline", "headline"]\n')
+    config_file.write_text(
+        f'database = "{tmp_path}/sales.db"\nlanguage = "de"\ncurrency = "chf"\n'
+        'color = "always"\npager = false\n\n[report]\nsections = ["pipeline", "headline"]\n'
+    )
     source = f"file {config_file}"
     assert shown(cli) == {
-        "database": (f"{tmp_path}/sales.db", source), "language": ("de", source), "currency": ("CHF", source),
-        "color": ("always", source), "pager": (False, source), "report.sections": (["pipeline", "headline"], source),
+        "database": (f"{tmp_path}/sales.db", source),
+        "language": ("de", source),
+        "currency": ("CHF", source),
+        "color": ("always", source),
+        "pager": (False, source),
+        "report.sections": (["pipeline", "headline"], source),
     }
-    assert cli.json("db", "path") == {"path": f"{tmp_path}/sales.db", "reason": f"from the config file {config_file}",
-                                      "exists": False}
+    assert cli.json("db", "path") == {
+        "path": f"{tmp_path}/sales.db",
+        "reason": f"from the config file {config_file}",
+        "exists": False,
+    }
     assert f"pager,false (none),file {config_file}" in cli("config", "show", "--csv").stdout
 
 
@@ -192,18 +203,20 @@ BROKEN = [
     ('colour = "never"\n', ["line 1", "unknown setting 'colour'", "did you mean 'color'", "report.sections"]),
     ('\n[report]\nsection = ["funnel"]\n', ["line 3", "'report.section'", "did you mean 'report.sections'"]),
     ('language = "fr"\n', ["line 1", 'language = "fr"', '"en" or "de"']),
-    ('language = de\n', ["line 1, column 12", "not valid TOML"]),
+    ("language = de\n", ["line 1, column 12", "not valid TOML"]),
     ('currency = "EURO"\n', ["line 1", 'currency = "EURO"', "ISO 4217"]),
-    ('color = true\n', ["line 1", "color = true", '"auto", "always", "never"']),
-    ('pager = true\n', ["line 1", "pager = true", "or false"]),
+    ("color = true\n", ["line 1", "color = true", '"auto", "always", "never"']),
+    ("pager = true\n", ["line 1", "pager = true", "or false"]),
     ('pager = ""\n', ["line 1", 'pager = ""', "or false"]),
     ('database = "sales.db"\n', ["line 1", "relative path", "starting with ~"]),
-    ('database = 3\n', ["line 1", "database = 3", "in quotes"]),
+    ("database = 3\n", ["line 1", "database = 3", "in quotes"]),
     ('report = "pipeline"\n', ["line 1", "report must be a table"]),
-    ('# mine\n[report]\nsections = ["headline", "pipelin"]\n', ["line 3", "'pipelin' is not a section",
-                                                                "did you mean 'pipeline'", "velocity"]),
-    ('report.sections = []\n', ["line 1", "give a list of sections", "headline, pipeline"]),
-    ('[colors]\nnever = true\n', ["line 1", "unknown setting 'colors'"]),
+    (
+        '# mine\n[report]\nsections = ["headline", "pipelin"]\n',
+        ["line 3", "'pipelin' is not a section", "did you mean 'pipeline'", "velocity"],
+    ),
+    ("report.sections = []\n", ["line 1", "give a list of sections", "headline, pipeline"]),
+    ("[colors]\nnever = true\n", ["line 1", "unknown setting 'colors'"]),
 ]
 
 
@@ -264,8 +277,9 @@ def test_pager_precedence_as_git(tmp_path):
     assert resolved(tmp_path, environ={"PAGER": "more"}).pager == Setting("more", "environment PAGER")
     assert resolved(tmp_path, 'pager = "most"', environ={"PAGER": "more"}).pager == Setting("most", file)
     assert resolved(tmp_path, 'pager = "most"', environ={"SALESPIPE_PAGER": "less -S"}).pager == Setting(
-        "less -S", "environment SALESPIPE_PAGER")
-    assert resolved(tmp_path, 'pager = false', environ={"PAGER": "more"}).pager == Setting(False, file)
+        "less -S", "environment SALESPIPE_PAGER"
+    )
+    assert resolved(tmp_path, "pager = false", environ={"PAGER": "more"}).pager == Setting(False, file)
     assert resolved(tmp_path, environ={"PAGER": ""}).pager == Setting(False, "environment PAGER")
     assert resolved(tmp_path, environ={"PAGER": "cat"}).pager == Setting(False, "environment PAGER")
     assert resolved(tmp_path, environ={"PAGER": "more"}, pager_flag=False).pager == Setting(False, "flag --no-pager")
@@ -285,8 +299,17 @@ def test_config_show_names_the_pager_the_output_uses(tmp_path, flag, own, file, 
 
 
 @pytest.mark.parametrize("flag", [None, "always", "never"])
-@pytest.mark.parametrize("env", [{}, {"NO_COLOR": "1"}, {"FORCE_COLOR": "1"}, {"CLICOLOR_FORCE": "0"},
-                                 {"NO_COLOR": "1", "CLICOLOR_FORCE": "1"}, {"TERM": "dumb"}])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"NO_COLOR": "1"},
+        {"FORCE_COLOR": "1"},
+        {"CLICOLOR_FORCE": "0"},
+        {"NO_COLOR": "1", "CLICOLOR_FORCE": "1"},
+        {"TERM": "dumb"},
+    ],
+)
 @pytest.mark.parametrize("file", [None, "auto", "always", "never"])
 @pytest.mark.parametrize("tty", [False, True])
 def test_colour_follows_the_documented_order(tmp_path, flag, env, file, tty):
@@ -332,18 +355,26 @@ def test_the_lists_agree_with_the_commands():
 def test_reading_the_config_imports_nothing_heavy(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('language = "de"\ndatabase = "~/x.db"\n[report]\nsections = ["funnel"]\n')
-    code = ("import sys\nfrom salespipe.services.config import resolve\n"
-            f"assert resolve(path={str(path)!r}).language.value == 'de'\n"
-            "print(','.join(m for m in ('pydantic', 'rich', 'sqlite_utils', 'dateutil', 'typer') if m in sys.modules))")
+    code = (
+        "import sys\nfrom salespipe.services.config import resolve\n"
+        f"assert resolve(path={str(path)!r}).language.value == 'de'\n"
+        "print(','.join(m for m in ('pydantic', 'rich', 'sqlite_utils', 'dateutil', 'typer') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
 
 
 # Property tests: whatever the file holds, the answer is the checked settings or a ConfigError --
 toml_values = st.recursive(
-    st.one_of(st.booleans(), st.integers(-10, 10), st.text(max_size=8),
-              st.sampled_from(["en", "de", "EUR", "auto", "never", "less", "~/a.db", "/x.db", "funnel"])),
-    lambda inner: st.lists(inner, max_size=3), max_leaves=6)
+    st.one_of(
+        st.booleans(),
+        st.integers(-10, 10),
+        st.text(max_size=8),
+        st.sampled_from(["en", "de", "EUR", "auto", "never", "less", "~/a.db", "/x.db", "funnel"]),
+    ),
+    lambda inner: st.lists(inner, max_size=3),
+    max_leaves=6,
+)
 toml_keys = st.sampled_from([*KEYS, "colour", "report", "db", "Language"])
 
 
@@ -369,7 +400,7 @@ def test_any_file_is_checked_settings_or_one_config_error(pairs):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('ab=[]."\n #\'{}1,colrpagesti')), max_size=40))
+@given(st.text(alphabet=st.sampled_from(list("ab=[].\"\n #'{}1,colrpagesti")), max_size=40))
 def test_any_text_is_checked_settings_or_one_config_error(text):
     try:
         values = parse(text, "c.toml")

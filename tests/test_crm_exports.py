@@ -24,8 +24,7 @@ def _day(iso: str | None) -> date | None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_crm_export_imports_right_without_flags(cli, tmp_path, name):
     expected = EXPECTED[name]
-    summary = json.loads(cli("import", str(FIXTURES / name), "--rejects", str(tmp_path / "r.csv"),
-                             "--json").stdout)
+    summary = json.loads(cli("import", str(FIXTURES / name), "--rejects", str(tmp_path / "r.csv"), "--json").stdout)
     assert summary["rejected"] == 0, summary["rejects"]
     assert summary["inserted"] == len(expected["rows"])
     leads = sorted(cli.json("lead", "list", "--all"), key=lambda l: l["id"])
@@ -66,6 +65,5 @@ def test_crm_export_reimport_changes_nothing(cli, tmp_path, db_path, name):
     before = dump(db_path)
     again = json.loads(cli(*args).stdout)
     assert again["inserted"] == 0 and again["skipped"] == len(EXPECTED[name]["rows"])
-    journal = ("INSERT INTO \"changes\"", "INSERT INTO \"undo_log\"")
-    assert [l for l in dump(db_path) if not l.startswith(journal)] == \
-        [l for l in before if not l.startswith(journal)]
+    journal = ('INSERT INTO "changes"', 'INSERT INTO "undo_log"')
+    assert [l for l in dump(db_path) if not l.startswith(journal)] == [l for l in before if not l.startswith(journal)]

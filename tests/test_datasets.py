@@ -62,9 +62,22 @@ def test_sap_semicolons_and_bom(cli):
     path = DATASETS / "sap_datasphere_sales_opportunity" / "MCT_Opportunities.csv"
     with open(path, newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f, delimiter=";"))
-    summary = json.loads(cli("import", str(path), "--stage-map", "New=new", "--stage-map", "Upside=qualified",
-                             "--stage-map", "Probable=proposal", "--stage-map", "Commit=negotiation",
-                             *REJECTS, "--json").stdout)
+    summary = json.loads(
+        cli(
+            "import",
+            str(path),
+            "--stage-map",
+            "New=new",
+            "--stage-map",
+            "Upside=qualified",
+            "--stage-map",
+            "Probable=proposal",
+            "--stage-map",
+            "Commit=negotiation",
+            *REJECTS,
+            "--json",
+        ).stdout
+    )
     assert summary["encoding"] == "utf-8-sig" and summary["delimiter"] == ";"
     assert summary["inserted"] == len(rows) == 31
     statuses = Counter(r["Status"] for r in rows)
@@ -78,10 +91,16 @@ def test_salesforce_quoted_export_with_timestamps(cli):
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     stage_map = []
-    for stage, key in [("Prospecting", "new"), ("Qualification", "verified"), ("Needs Analysis", "qualified"),
-                       ("Value Proposition", "qualified"), ("Id. Decision Makers", "qualified"),
-                       ("Perception Analysis", "qualified"), ("Proposal/Price Quote", "proposal"),
-                       ("Negotiation/Review", "negotiation")]:
+    for stage, key in [
+        ("Prospecting", "new"),
+        ("Qualification", "verified"),
+        ("Needs Analysis", "qualified"),
+        ("Value Proposition", "qualified"),
+        ("Id. Decision Makers", "qualified"),
+        ("Perception Analysis", "qualified"),
+        ("Proposal/Price Quote", "proposal"),
+        ("Negotiation/Review", "negotiation"),
+    ]:
         stage_map += ["--stage-map", f"{stage}={key}"]
     summary = json.loads(cli("import", str(path), *stage_map, *REJECTS, "--json").stdout)
     assert summary["inserted"] == len(rows) == 31 and summary["rejected"] == 0
@@ -100,8 +119,9 @@ def test_axelor_keeps_accents_and_non_ascii_email(cli):
         rows = list(csv.DictReader(f, delimiter=";"))
     # its numeric statusSelect looks like a stage: the import asks, and is told to keep it as a field
     cli("import", str(path), *REJECTS, code=2)
-    summary = json.loads(cli("import", str(path), "--map", "statusSelect=field:statusSelect", *REJECTS,
-                             "--json").stdout)
+    summary = json.loads(
+        cli("import", str(path), "--map", "statusSelect=field:statusSelect", *REJECTS, "--json").stdout
+    )
     assert summary["inserted"] == len(rows) == 30
     leads = {l["email"]: l for l in cli.json("lead", "list", "--all")}
     for row in rows:
@@ -119,8 +139,11 @@ def test_maven_report_figures(cli):
 
     rows, stages, _ = maven_expected()
     cli("import", str(MAVEN / "sales_pipeline.csv"), *MAVEN_STAGES, *REJECTS, "--quiet")
-    won_days = [(date.fromisoformat(r["close_date"]) - date.fromisoformat(r["engage_date"])).days
-                for r in rows if r["deal_stage"] == "Won"]
+    won_days = [
+        (date.fromisoformat(r["close_date"]) - date.fromisoformat(r["engage_date"])).days
+        for r in rows
+        if r["deal_stage"] == "Won"
+    ]
     cycle = cli.json("report", "cycle", "--period", "all")["sales_cycle_days"]
     assert cycle == {"mean": round(fmean(won_days), 1), "median": round(median(won_days), 1)}
     agents = {}
@@ -166,7 +189,7 @@ def test_no_flags_right_or_refused_before_writing(cli, db_path, name, outcome):
     after = dump(db_path)
     again = json.loads(cli("import", str(DATASETS / name), *REJECTS, "--json").stdout)
     assert again["inserted"] == 0 and again["skipped"] == summary["rows"]
-    journal = ("INSERT INTO \"changes\"", "INSERT INTO \"undo_log\"")
+    journal = ('INSERT INTO "changes"', 'INSERT INTO "undo_log"')
     assert [l for l in dump(db_path) if not l.startswith(journal)] == [l for l in after if not l.startswith(journal)]
 
 
@@ -178,7 +201,8 @@ def test_maven_refusal_names_engaging_and_its_fix(cli):
 
 
 def test_maven_us_dates_prove_month_first(cli):
-    plan = json.loads(cli("import", str(MAVEN / "sales_pipeline_kisaraF_usdates.csv"), *MAVEN_STAGES,
-                          "--dry-run", "--json").stdout)["plan"]
+    plan = json.loads(
+        cli("import", str(MAVEN / "sales_pipeline_kisaraF_usdates.csv"), *MAVEN_STAGES, "--dry-run", "--json").stdout
+    )["plan"]
     orders = {d["column"]: (d["order"], d["evidence"]) for d in plan["dates"]}
     assert orders["engage_date"][0] == "monthfirst" and "prove month-first" in orders["engage_date"][1]

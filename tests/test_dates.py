@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -8,7 +8,7 @@ from salespipe.domain.dates import from_iso, parse_date, parse_when, period_boun
 from salespipe.domain.errors import InvalidValue
 
 # Thursday, 26 November 2026, 10:30 UTC
-NOW = datetime(2026, 11, 26, 10, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -46,23 +46,31 @@ def test_parse_date(text: str, expected: date) -> None:
 
 
 def test_times_and_date_only() -> None:
-    assert parse_when("2026-11-20 14:30", now=NOW).at == datetime(2026, 11, 20, 14, 30, tzinfo=timezone.utc)
+    assert parse_when("2026-11-20 14:30", now=NOW).at == datetime(2026, 11, 20, 14, 30, tzinfo=UTC)
     assert parse_when("2026-11-20T14:30:00Z", now=NOW).date_only is False
     assert parse_when("26.11.2026 09:15", now=NOW).at.hour == 9
     past = parse_when("2026-11-20", now=NOW)
-    assert past.date_only and past.at == datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+    assert past.date_only and past.at == datetime(2026, 11, 20, 12, tzinfo=UTC)
     assert parse_when("today", now=NOW).at == NOW  # today means now
     assert parse_when("+4h", now=NOW).at == NOW + timedelta(hours=4)
-    assert parse_when("tomorrow 14:00", now=NOW) == (datetime(2026, 11, 27, 14, 0, tzinfo=timezone.utc), False)
-    assert parse_when("friday 9:30", now=NOW).at == datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+    assert parse_when("tomorrow 14:00", now=NOW) == (datetime(2026, 11, 27, 14, 0, tzinfo=UTC), False)
+    assert parse_when("friday 9:30", now=NOW).at == datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
     with pytest.raises(InvalidValue):
         parse_when("tomorrow 25:00", now=NOW)
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("03/04/2026", "ambiguous"), ("foo", "invalid date"), ("31.02.2026", "out of range"),
-    ("20261126", "invalid date"), ("Nov 2026", "incomplete"), ("", "empty"), ("+3x", "invalid date"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("03/04/2026", "ambiguous"),
+        ("foo", "invalid date"),
+        ("31.02.2026", "out of range"),
+        ("20261126", "invalid date"),
+        ("Nov 2026", "incomplete"),
+        ("", "empty"),
+        ("+3x", "invalid date"),
+    ],
+)
 def test_bad_dates(text: str, fragment: str) -> None:
     with pytest.raises(InvalidValue) as err:
         parse_when(text, now=NOW)
@@ -94,7 +102,7 @@ def test_iso_and_german_dates_round_trip(day: date) -> None:
 
 @given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2200, 1, 1)))
 def test_storage_format_round_trips(moment: datetime) -> None:
-    aware = moment.replace(microsecond=0, tzinfo=timezone.utc)
+    aware = moment.replace(microsecond=0, tzinfo=UTC)
     assert from_iso(utc_iso(aware)) == aware
 
 

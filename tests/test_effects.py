@@ -14,18 +14,24 @@ from conftest import dump
 def test_lead_add_names_the_tasks_its_rules_created(cli):
     cli("rule", "add", "--on-create", "--task", "research the company", "--due", "+1d")
     result = cli("lead", "add", "Anna", "--value", "5k")
-    assert result.stderr.splitlines() == ["Added lead #1 Anna (New (identified)).",
-                                          "  Added task #1 'research the company', due 2026-11-27 (a rule)."]
+    assert result.stderr.splitlines() == [
+        "Added lead #1 Anna (New (identified)).",
+        "  Added task #1 'research the company', due 2026-11-27 (a rule).",
+    ]
     data = cli.json("lead", "add", "Ben")
-    assert [(t["id"], t["text"], t["due_date"]) for t in data["tasks_created"]] == [(2, "research the company", "2026-11-27")]
+    assert [(t["id"], t["text"], t["due_date"]) for t in data["tasks_created"]] == [
+        (2, "research the company", "2026-11-27")
+    ]
 
 
 def test_a_stage_move_names_the_task_its_rule_created_and_the_criteria(cli, add_lead):
     lead = add_lead("Anna", "--value", "10000")
     result = cli("propose", str(lead))
     # the default rule: follow up three days after the proposal
-    assert result.stderr.splitlines() == ["Lead #1 Anna: New (identified) -> Proposal.",
-                                          "  Added task #1 'Follow up on the proposal', due 2026-11-29 (a rule)."]
+    assert result.stderr.splitlines() == [
+        "Lead #1 Anna: New (identified) -> Proposal.",
+        "  Added task #1 'Follow up on the proposal', due 2026-11-29 (a rule).",
+    ]
     other = add_lead("Ben")
     moved = cli.json("qualify", str(other), "--check", "budget", "--check", "need")
     assert moved["criteria_met"] == ["budget", "need"] and moved["from_stage"] == "new"
@@ -35,11 +41,17 @@ def test_a_stage_move_names_the_task_its_rule_created_and_the_criteria(cli, add_
 def test_lead_edit_says_what_changed_from_and_to(cli, add_lead):
     lead = add_lead("Anna", "--value", "12000", "--phone", "+49 30 1234", "--tag", "smb")
     result = cli("lead", "edit", str(lead), "--value", "15k", "--tag", "hot", "--clear", "phone")
-    assert result.stderr.splitlines() == ["Updated lead #1 Anna:", "  phone: +49 30 1234 -> (empty)",
-                                          "  value: €12,000 -> €15,000", "  tags: smb -> smb, hot"]
+    assert result.stderr.splitlines() == [
+        "Updated lead #1 Anna:",
+        "  phone: +49 30 1234 -> (empty)",
+        "  value: €12,000 -> €15,000",
+        "  tags: smb -> smb, hot",
+    ]
     data = cli.json("lead", "edit", str(lead), "--probability", "55")
-    assert data["changes"] == [{"field": "probability", "from": 10, "to": 55},
-                               {"field": "probability_override", "from": None, "to": 55}]
+    assert data["changes"] == [
+        {"field": "probability", "from": 10, "to": 55},
+        {"field": "probability_override", "from": None, "to": 55},
+    ]
     assert data["probability"] == 55 and data["weighted_value"] == 8250
     same = cli("lead", "edit", str(lead), "--value", "15000")
     assert "nothing changed" in same.stderr
@@ -53,7 +65,9 @@ def test_the_close_question_names_the_open_tasks(cli, add_lead, monkeypatch):
     asked = []
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr("salespipe.cli.common.ask", lambda question: asked.append(question) or True)
-    tasks = [type("T", (), {"id": 1, "text": "send the contract", "due_date": __import__("datetime").date(2026, 11, 27)})]
+    tasks = [
+        type("T", (), {"id": 1, "text": "send the contract", "due_date": __import__("datetime").date(2026, 11, 27)})
+    ]
     assert moves._ask_about(lead, tasks) is True
     assert asked == ["Lead #1 has 1 open task(s): #1 send the contract (due 2026-11-27). Mark them done too?"]
 

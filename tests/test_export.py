@@ -11,17 +11,32 @@ from salespipe.domain.import_vocabulary import NULL_MARKERS
 
 
 def test_csv_export_has_everything_and_neutralises_formulas(cli, add_lead):
-    lead_id = add_lead("=HYPERLINK(\"http://evil\")", "--company", "@Acme", "--phone", "+49 30 1",
-                       "--value", "1.500", "--tag", "hot", "--tag", "vip", "--field", "agent=Moses")
+    lead_id = add_lead(
+        '=HYPERLINK("http://evil")',
+        "--company",
+        "@Acme",
+        "--phone",
+        "+49 30 1",
+        "--value",
+        "1.500",
+        "--tag",
+        "hot",
+        "--tag",
+        "vip",
+        "--field",
+        "agent=Moses",
+    )
     cli("qualify", str(lead_id), "--note", "budget ok")
     text = cli("export").stdout
     rows = list(csv.DictReader(io.StringIO(text)))
     row = rows[0]
-    assert row["title"] == "'=HYPERLINK(\"http://evil\")"
+    assert row["title"] == '\'=HYPERLINK("http://evil")'
     assert row["company"] == "'@Acme" and row["phone"] == "'+49 30 1"
     assert row["value"] == "1500" and row["tags"] == "hot;vip" and row["field:agent"] == "Moses"
-    assert json.loads(row["history"]) == [["new", "2026-11-26T10:00:00Z", None],
-                                          ["qualified", "2026-11-26T10:00:00Z", "budget ok"]]
+    assert json.loads(row["history"]) == [
+        ["new", "2026-11-26T10:00:00Z", None],
+        ["qualified", "2026-11-26T10:00:00Z", "budget ok"],
+    ]
 
 
 def test_json_jsonl_and_events(cli, add_lead, tmp_path):
@@ -52,20 +67,42 @@ def test_round_trip_of_the_demo_gives_the_same_report(cli, tmp_path):
         assert cli.json("--db", str(source), "report", *args) == cli.json("--db", str(target), "report", *args)
     a = cli.json("--db", str(source), "lead", "list", "--all")
     b = cli.json("--db", str(target), "lead", "list", "--all")
-    keep = ("title", "company", "email", "phone", "stage", "value", "tags", "fields", "lost_reason",
-            "created_at", "closed_at", "expected_close", "probability_override")
+    keep = (
+        "title",
+        "company",
+        "email",
+        "phone",
+        "stage",
+        "value",
+        "tags",
+        "fields",
+        "lost_reason",
+        "created_at",
+        "closed_at",
+        "expected_close",
+        "probability_override",
+    )
     assert [{k: l[k] for k in keep} for l in a] == [{k: l[k] for k in keep} for l in b]
 
 
 # Property: whatever the cells, delimiter and encoding, a row comes back field for field. ------
-_text = st.text(alphabet=st.characters(codec="cp1252", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
-                min_size=1, max_size=20).map(str.strip).filter(lambda s: s and s not in NULL_MARKERS)
+_text = (
+    st.text(
+        alphabet=st.characters(codec="cp1252", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=20
+    )
+    .map(str.strip)
+    .filter(lambda s: s and s not in NULL_MARKERS)
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    rows=st.lists(st.tuples(_text, _text, st.integers(min_value=0, max_value=10**8)), min_size=1, max_size=5,
-                  unique_by=lambda r: r[0]),
+    rows=st.lists(
+        st.tuples(_text, _text, st.integers(min_value=0, max_value=10**8)),
+        min_size=1,
+        max_size=5,
+        unique_by=lambda r: r[0],
+    ),
     delimiter=st.sampled_from([",", ";", "\t", "|"]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
     crlf=st.booleans(),

@@ -5,8 +5,12 @@ import sqlite3
 
 from conftest import dump
 
-JOURNAL = ('INSERT INTO "changes"', 'INSERT INTO "undo_log"', 'INSERT INTO "undo_values"',
-           'INSERT INTO "_sqlite_migrations"')
+JOURNAL = (
+    'INSERT INTO "changes"',
+    'INSERT INTO "undo_log"',
+    'INSERT INTO "undo_values"',
+    'INSERT INTO "_sqlite_migrations"',
+)
 
 
 def _data(path):

@@ -49,8 +49,25 @@ def test_python_m_salespipe_works():
 
 HEAVY = ("pydantic", "rich", "sqlite_utils", "dateutil", "pluggy")
 EVERYDAY = (
-    ["lead", "add", "Anna Berger", "--company", "Bergwerk", "--email", "anna@bergwerk.de", "--value", "12.500 €",
-     "--close-date", "2026-12-31", "--tag", "fair", "--field", "region=Nord", "--probability", "40"],
+    [
+        "lead",
+        "add",
+        "Anna Berger",
+        "--company",
+        "Bergwerk",
+        "--email",
+        "anna@bergwerk.de",
+        "--value",
+        "12.500 €",
+        "--close-date",
+        "2026-12-31",
+        "--tag",
+        "fair",
+        "--field",
+        "region=Nord",
+        "--probability",
+        "40",
+    ],
     ["lead", "list"],
     ["lead", "show", "1"],
     ["today"],
@@ -73,15 +90,22 @@ def test_simple_commands_leave_heavy_modules_out(tmp_path):
         "print('HEAVY=' + ','.join(heavy))\n"
     )
     db = tmp_path / "x.db"
-    subprocess.run([sys.executable, "-c", "from salespipe.store.db import connect; connect(%r)" % str(db)], check=True)
-    env = {"SALESPIPE_DB": str(db), "PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    subprocess.run([sys.executable, "-c", f"from salespipe.store.db import connect; connect({str(db)!r})"], check=True)
+    env = {
+        "SALESPIPE_DB": str(db),
+        "PATH": "/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
     for args in EVERYDAY:
         result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
         assert result.returncode == 0, (args, result.stderr)
         assert result.stdout.strip().splitlines()[-1] == "HEAVY=", (args, result.stdout[-300:])
-    assert "Anna Berger" in subprocess.run([sys.executable, "-c", code, "lead", "list"], capture_output=True,
-                                           text=True, env=env).stdout
+    assert (
+        "Anna Berger"
+        in subprocess.run([sys.executable, "-c", code, "lead", "list"], capture_output=True, text=True, env=env).stdout
+    )
 
 
 def test_main_builds_only_what_the_command_line_names():
@@ -98,11 +122,15 @@ def test_main_builds_only_what_the_command_line_names():
     assert command_path(["--help"]) == (None, None)
     # a completion request builds what its complete words name: all of `lead` while the
     # subcommand is being typed
-    for line, cword, offered in (("salespipe lead sh", "2", "plain,show"), ("salespipe le", "1", "plain,lead"),
-                                 ("salespipe lead list --so", "3", "plain,--sort")):
+    for line, cword, offered in (
+        ("salespipe lead sh", "2", "plain,show"),
+        ("salespipe le", "1", "plain,lead"),
+        ("salespipe lead list --so", "3", "plain,--sort"),
+    ):
         env = {"PATH": "/usr/bin:/bin", "_SALESPIPE_COMPLETE": "bash_complete", "COMP_WORDS": line, "COMP_CWORD": cword}
-        answer = subprocess.run([sys.executable, "-c", "from salespipe.cli import main; main()"], env=env,
-                                capture_output=True, text=True)
+        answer = subprocess.run(
+            [sys.executable, "-c", "from salespipe.cli import main; main()"], env=env, capture_output=True, text=True
+        )
         assert answer.returncode == 0 and offered in answer.stdout.splitlines(), (line, answer)
 
     runner = CliRunner()
@@ -112,8 +140,17 @@ def test_main_builds_only_what_the_command_line_names():
         result = runner.invoke(command, args, prog_name="salespipe")
         return result.exit_code, result.stdout, result.stderr
 
-    for args in ([], ["--help"], ["leed", "list"], ["--version"], ["lead", "--help"], ["lead", "list", "--help"],
-                 ["lead", "nosuch"], ["report", "pipeline", "--help"], ["task", "add", "--help"]):
+    for args in (
+        [],
+        ["--help"],
+        ["leed", "list"],
+        ["--version"],
+        ["lead", "--help"],
+        ["lead", "list", "--help"],
+        ["lead", "nosuch"],
+        ["report", "pipeline", "--help"],
+        ["task", "add", "--help"],
+    ):
         top, sub = command_path(args)
         part = typer.main.get_command(build_app(top, sub, shallow=top is None))
         assert run(part, args) == run(whole, args), args

@@ -17,11 +17,13 @@ def leads(cli):
 
 def test_german_excel_file(cli, tmp_path):
     """Semicolons, cp1252, German headers, amounts and dates, CRLF."""
-    f = write(tmp_path / "messe.csv",
-              "Name;Firma;E-Mail-Adresse;Telefon;Quelle;Phase;Betrag;Erstellt am;Abschlussdatum;Branche\r\n"
-              "Jürgen Müller;Müller & Söhne GmbH;jm@mueller.de;+49 89 123;Messe;Qualifiziert;12.500,50;01.10.2026;15.12.2026;Maschinenbau\r\n"
-              "Anna Weiß;Weiß AG;anna@weiss.de;;Messe;gewonnen;3.000;02.10.2026;20.10.2026;Handel\r\n",
-              encoding="cp1252")
+    f = write(
+        tmp_path / "messe.csv",
+        "Name;Firma;E-Mail-Adresse;Telefon;Quelle;Phase;Betrag;Erstellt am;Abschlussdatum;Branche\r\n"
+        "Jürgen Müller;Müller & Söhne GmbH;jm@mueller.de;+49 89 123;Messe;Qualifiziert;12.500,50;01.10.2026;15.12.2026;Maschinenbau\r\n"
+        "Anna Weiß;Weiß AG;anna@weiss.de;;Messe;gewonnen;3.000;02.10.2026;20.10.2026;Handel\r\n",
+        encoding="cp1252",
+    )
     result = cli("import", str(f), "--stage-map", "Qualifiziert=qualified")
     assert "cp1252, semicolon-delimited, header on line 1" in " ".join(result.stderr.split())
     assert "Imported 2 rows: 2 inserted, 0 updated, 0 skipped, 0 rejected" in result.stderr
@@ -35,7 +37,9 @@ def test_german_excel_file(cli, tmp_path):
     assert anna["stage"] == "won" and anna["closed_at"] == "2026-10-20T12:00:00Z" and anna["value"] == 3000
     events = cli.json("lead", "show", str(anna["id"]))["events"]
     assert [(e["from_stage"], e["to_stage"], e["at"]) for e in events] == [
-        (None, "new", "2026-10-02T12:00:00Z"), ("new", "won", "2026-10-20T12:00:00Z")]
+        (None, "new", "2026-10-02T12:00:00Z"),
+        ("new", "won", "2026-10-20T12:00:00Z"),
+    ]
 
 
 def test_mapping_overrides_dry_run_and_drop_extra(cli, tmp_path, db_path):
@@ -43,9 +47,14 @@ def test_mapping_overrides_dry_run_and_drop_extra(cli, tmp_path, db_path):
     cli("stage", "list")
     before = dump(db_path)
     result = cli("import", str(f), "--dry-run", "--map", "Kunde=title", "--map", "Intern=")
-    assert result.stdout.splitlines()[:6] == ["Import plan", "  Columns:", "    Kunde   title",
-                                              "    Notiz   field:Notiz", "    Intern  (ignored)",
-                                              "    Wert    value"]
+    assert result.stdout.splitlines()[:6] == [
+        "Import plan",
+        "  Columns:",
+        "    Kunde   title",
+        "    Notiz   field:Notiz",
+        "    Intern  (ignored)",
+        "    Wert    value",
+    ]
     assert "Dry run, nothing written: would import 1 row: 1 inserted" in result.stderr
     assert dump(db_path) == before and not (tmp_path / "l.csv.rejects.csv").exists()
     cli("import", str(f), "--map", "Kunde=title", "--drop-extra")
@@ -57,13 +66,15 @@ def test_mapping_overrides_dry_run_and_drop_extra(cli, tmp_path, db_path):
 
 
 def test_rejected_rows_are_reported_and_kept(cli, tmp_path):
-    f = write(tmp_path / "l.csv",
-              "name,email,stage,amount,created\n"
-              "Good,good@x.de,New,100,2026-01-05\n"
-              "Bad stage,b1@x.de,Engaging,100,2026-01-05\n"
-              "Bad money,b2@x.de,new,12 apples,2026-01-05\n"
-              "Bad mail,not-an-email,new,1,2026-01-05\n"
-              "Bad date,b3@x.de,new,1,2026-13-45\n")
+    f = write(
+        tmp_path / "l.csv",
+        "name,email,stage,amount,created\n"
+        "Good,good@x.de,New,100,2026-01-05\n"
+        "Bad stage,b1@x.de,Engaging,100,2026-01-05\n"
+        "Bad money,b2@x.de,new,12 apples,2026-01-05\n"
+        "Bad mail,not-an-email,new,1,2026-01-05\n"
+        "Bad date,b3@x.de,new,1,2026-13-45\n",
+    )
     # in a file this small a stage value seen once may be a stage: the import asks first
     asked = json.loads(cli("import", str(f), "--json", code=2).stdout)
     assert [(q["kind"], q["subject"], q["rows"]) for q in asked["questions"]] == [("stage", "Engaging", 1)]
@@ -99,11 +110,10 @@ def test_strict_imports_nothing(cli, tmp_path, db_path):
 
 
 def test_duplicates(cli, tmp_path, db_path):
-    f = write(tmp_path / "l.csv",
-              "id,name,email,amount\n"
-              "A1,Anna,Anna@X.de ,100\n"
-              "B1,Ben,ben@x.de,200\n"
-              "A1,Anna again,other@x.de,300\n")
+    f = write(
+        tmp_path / "l.csv",
+        "id,name,email,amount\nA1,Anna,Anna@X.de ,100\nB1,Ben,ben@x.de,200\nA1,Anna again,other@x.de,300\n",
+    )
     summary = json.loads(cli("import", str(f), "--json").stdout)
     assert (summary["inserted"], summary["skipped"], summary["duplicates_in_file"]) == (2, 1, 1)
     assert summary["duplicates"] == [{"line": 4, "duplicate_of_line": 2}] and summary["rejects"] == []
@@ -123,7 +133,10 @@ def test_duplicates(cli, tmp_path, db_path):
     result = cli("import", str(g), "--on-duplicate", "fail", code=1)
     assert "line 2 matches existing lead #1; nothing was imported" in result.stderr
     assert dump(db_path) == before
-    assert "Invalid value for --on-duplicate: 'merge'; choose from: skip, update, fail" in cli("import", str(g), "--on-duplicate", "merge", code=2).stderr
+    assert (
+        "Invalid value for --on-duplicate: 'merge'; choose from: skip, update, fail"
+        in cli("import", str(g), "--on-duplicate", "merge", code=2).stderr
+    )
 
 
 def test_update_moves_stage(cli, tmp_path):
@@ -138,10 +151,12 @@ def test_update_moves_stage(cli, tmp_path):
 
 def test_csv_shapes(cli, tmp_path):
     """Quoted delimiters and newlines, blank lines, no final newline, a title line, BOM, tabs."""
-    f = write(tmp_path / "l.csv",
-              "Export from CRM, 2026-11-26\n\n"
-              'name,company,notes\n"Berger, Anna","A ""quoted"" Co","line one\nline two"\n\n'
-              "Ben,B Co,x")
+    f = write(
+        tmp_path / "l.csv",
+        "Export from CRM, 2026-11-26\n\n"
+        'name,company,notes\n"Berger, Anna","A ""quoted"" Co","line one\nline two"\n\n'
+        "Ben,B Co,x",
+    )
     summary = json.loads(cli("import", str(f), "--json").stdout)
     assert summary["header_line"] == 3 and summary["rows"] == 2 and summary["blank_lines"] == 1
     got = leads(cli)
@@ -159,7 +174,9 @@ def test_csv_shapes(cli, tmp_path):
 def test_line_numbers_count_physical_lines(cli, tmp_path):
     f = write(tmp_path / "l.csv", 'name,amount\n"multi\nline",1\nBad,x\n')
     summary = json.loads(cli("import", str(f), "--json", code=1).stdout)
-    assert summary["rejects"] == [{"line": 4, "error": "invalid amount 'x': expected a number such as 12000, 12.000,50 or 12k"}]
+    assert summary["rejects"] == [
+        {"line": 4, "error": "invalid amount 'x': expected a number such as 12000, 12.000,50 or 12k"}
+    ]
 
 
 def test_day_order_is_decided_for_the_whole_file(cli, tmp_path):
@@ -189,12 +206,14 @@ def test_encoding_errors_are_clear(cli, tmp_path):
 
 
 def test_history_assumptions(cli, tmp_path):
-    f = write(tmp_path / "l.csv",
-              "name,stage,created,close date\n"
-              "Open,proposal,2026-09-01,2026-12-24\n"
-              "Won no dates,won,,\n"
-              "Lost no created,lost,,2026-08-01\n"
-              "Won early,won,2026-10-01,2026-09-01\n")
+    f = write(
+        tmp_path / "l.csv",
+        "name,stage,created,close date\n"
+        "Open,proposal,2026-09-01,2026-12-24\n"
+        "Won no dates,won,,\n"
+        "Lost no created,lost,,2026-08-01\n"
+        "Won early,won,2026-10-01,2026-09-01\n",
+    )
     result = cli("import", str(f))
     assert "warning: close date 2026-09-01 is before the created date 2026-10-01" in result.stderr
     got = leads(cli)
@@ -205,8 +224,12 @@ def test_history_assumptions(cli, tmp_path):
     assert got["Won early"]["created_at"] == "2026-09-01T12:00:00Z"
     assert "1 won deal without a close date" in result.stderr
     gaps = cli.json("report", "--period", "all")["data_gaps"]
-    assert gaps == {"won_without_close_date": 1, "lost_without_close_date": 0,
-                    "closed_without_created_date": 1, "without_value": 4}
+    assert gaps == {
+        "won_without_close_date": 1,
+        "lost_without_close_date": 0,
+        "closed_without_created_date": 1,
+        "without_value": 4,
+    }
     # the undated win counts in "all", in no bounded period, and not in the sales cycle
     assert cli.json("report", "--period", "all")["won"]["count"] == 2
     assert cli.json("report", "--period", "this-year")["won"]["count"] == 1
@@ -231,8 +254,11 @@ def test_bulk_import_rebuilds_the_indexes(cli, tmp_path, db_path, monkeypatch):
             conn.close()
 
     before = schema()
-    f = write(tmp_path / "l.csv", "id,name,email,stage,created\n" + "".join(
-        f"X{i},Lead {i},l{i}@x.de,{'won' if i % 3 else 'new'},2026-0{1 + i % 9}-15\n" for i in range(300)))
+    f = write(
+        tmp_path / "l.csv",
+        "id,name,email,stage,created\n"
+        + "".join(f"X{i},Lead {i},l{i}@x.de,{'won' if i % 3 else 'new'},2026-0{1 + i % 9}-15\n" for i in range(300)),
+    )
     summary = json.loads(cli("import", str(f), "--json").stdout)
     assert summary["inserted"] == 300
     assert schema() == before

@@ -27,16 +27,40 @@ def imp(cli, path, *args, code=0):
 # Headers ---------------------------------------------------------------------------------------
 def test_headers_of_real_exports_are_recognised():
     cases = {
-        "Sales stage": "stage", "Deal size": "value", "deal_created_at": "created", "close_at": "close_date",
-        "createdtime": "created", "potentialid": "external_id", "STAGE_ID": "stage", "OPPORTUNITY": "value",
-        "DATE_CREATE": "created", "CLOSEDATE": "close_date", "CURRENCY_ID": "currency", "SOURCE_ID": "source",
-        "Deal - Title": "title", "Deal - Value": "value", "Deal - Currency": "currency", "Deal - Status": "status",
-        "Deal - Deal created": "created", "Deal - Won time": "won_time", "Organization - Name": "company",
-        "Person - Email": "email", "Probability (%)": "probability", "Est. Revenue": "value",
-        "Est. Close Date": "expected_close", "hs_is_closed_won": "is_won", "Opportunity Owner": "owner",
-        "Account.Name": "company", "Étape": "stage", "Date de création": "created", "Währung": "currency",
-        "Fecha de cierre": "close_date", "Verantwortlich": "owner", "sales_agent": "owner",
-        "Milestone": "stage", "value_formatted": "value",
+        "Sales stage": "stage",
+        "Deal size": "value",
+        "deal_created_at": "created",
+        "close_at": "close_date",
+        "createdtime": "created",
+        "potentialid": "external_id",
+        "STAGE_ID": "stage",
+        "OPPORTUNITY": "value",
+        "DATE_CREATE": "created",
+        "CLOSEDATE": "close_date",
+        "CURRENCY_ID": "currency",
+        "SOURCE_ID": "source",
+        "Deal - Title": "title",
+        "Deal - Value": "value",
+        "Deal - Currency": "currency",
+        "Deal - Status": "status",
+        "Deal - Deal created": "created",
+        "Deal - Won time": "won_time",
+        "Organization - Name": "company",
+        "Person - Email": "email",
+        "Probability (%)": "probability",
+        "Est. Revenue": "value",
+        "Est. Close Date": "expected_close",
+        "hs_is_closed_won": "is_won",
+        "Opportunity Owner": "owner",
+        "Account.Name": "company",
+        "Étape": "stage",
+        "Date de création": "created",
+        "Währung": "currency",
+        "Fecha de cierre": "close_date",
+        "Verantwortlich": "owner",
+        "sales_agent": "owner",
+        "Milestone": "stage",
+        "value_formatted": "value",
     }
     assert {h: (match_header(h) or ("",))[0] for h in cases} == cases
     assert match_header("COMPANY_ID") is None  # an id of a company is not its name
@@ -44,9 +68,13 @@ def test_headers_of_real_exports_are_recognised():
 
 
 def test_an_unknown_key_column_that_looks_like_one_is_refused_with_the_fix(cli, tmp_path, db_path):
-    f = write(tmp_path / "d.csv", "Deal,Client,Total ($),Reporting Date,Pipeline step\n"
-              + "".join(f"D{i},C{i},{1000 + i}.50,2026-0{1 + i % 9}-1{i % 9},{'Won' if i % 2 else 'Lost'}\n"
-                        for i in range(6)))
+    f = write(
+        tmp_path / "d.csv",
+        "Deal,Client,Total ($),Reporting Date,Pipeline step\n"
+        + "".join(
+            f"D{i},C{i},{1000 + i}.50,2026-0{1 + i % 9}-1{i % 9},{'Won' if i % 2 else 'Lost'}\n" for i in range(6)
+        ),
+    )
     cli("stage", "list")
     before = dump(db_path)
     result = cli("--db", str(db_path), "import", str(f), code=2)
@@ -57,8 +85,7 @@ def test_an_unknown_key_column_that_looks_like_one_is_refused_with_the_fix(cli, 
     assert "column 'Pipeline step' looks like the stage" in text
     assert f"salespipe --db {db_path} import {f} \\ --map 'Total ($)=value' \\" in text
     # the printed fixes work as they are
-    cli("import", str(f), "--map", "Total ($)=value", "--map", "Reporting Date=created",
-        "--map", "Pipeline step=stage")
+    cli("import", str(f), "--map", "Total ($)=value", "--map", "Reporting Date=created", "--map", "Pipeline step=stage")
     got = leads(cli)
     assert got["D1"]["value"] == 1001.5 and got["D1"]["stage"] == "won" and got["D0"]["stage"] == "lost"
 
@@ -81,13 +108,19 @@ def test_accept_partial_imports_what_is_understood(cli, tmp_path):
 
 # Mapping files ---------------------------------------------------------------------------------
 def test_save_mapping_then_apply_it(cli, tmp_path, db_path):
-    f = write(tmp_path / "w.csv", "Deal,Phase,Net total,Created\n"
-              + "".join(f"D{i},{'Engaging' if i % 2 else 'Won'},{i}00,03/0{1 + i}/2026\n" for i in range(4)))
+    f = write(
+        tmp_path / "w.csv",
+        "Deal,Phase,Net total,Created\n"
+        + "".join(f"D{i},{'Engaging' if i % 2 else 'Won'},{i}00,03/0{1 + i}/2026\n" for i in range(4)),
+    )
     cli("stage", "list")
     before = dump(db_path)
     asked = imp(cli, f, "--save-mapping", str(tmp_path / "m.toml"), code=2)
     assert {(q["kind"], q["subject"]) for q in asked["questions"]} == {
-        ("stage", "Engaging"), ("column", "Net total"), ("dates", "Created")}
+        ("stage", "Engaging"),
+        ("column", "Net total"),
+        ("dates", "Created"),
+    }
     assert dump(db_path) == before
     toml = (tmp_path / "m.toml").read_text()
     assert '"Deal" = "title"' in toml and toml.count("OPEN") >= 3
@@ -119,8 +152,7 @@ def test_no_output_over_the_input_or_the_database(cli, tmp_path, db_path):
     f = write(tmp_path / "l.csv", "name,amount\nA,1\nB,oops\n")
     cli("stage", "list")
     before, source = dump(db_path), f.read_bytes()
-    for flag, target in (("--rejects", f), ("--rejects", db_path), ("--save-mapping", f),
-                         ("--save-mapping", db_path)):
+    for flag, target in (("--rejects", f), ("--rejects", db_path), ("--save-mapping", f), ("--save-mapping", db_path)):
         result = cli("import", str(f), flag, str(target), code=1)
         assert "refusing to write" in result.stderr
     assert dump(db_path) == before and f.read_bytes() == source
@@ -128,8 +160,9 @@ def test_no_output_over_the_input_or_the_database(cli, tmp_path, db_path):
 
 # Dates -------------------------------------------------------------------------------------------
 def test_dashed_us_dates_prove_month_first_per_column(cli, tmp_path):
-    f = write(tmp_path / "us.csv", "name,created,closed on,status\nA,01-14-2020,02-03-2020,won\n"
-              "B,02-03-2020,02-05-2020,won\n")
+    f = write(
+        tmp_path / "us.csv", "name,created,closed on,status\nA,01-14-2020,02-03-2020,won\nB,02-03-2020,02-05-2020,won\n"
+    )
     plan = imp(cli, f)["plan"]
     assert {d["column"]: d["order"] for d in plan["dates"]} == {"created": "monthfirst", "closed on": "monthfirst"}
     assert "1 value proves month-first" in plan["dates"][0]["evidence"]
@@ -146,20 +179,29 @@ def test_an_explicit_order_rejects_dates_that_contradict_it(cli, tmp_path):
 
 
 def test_excel_serials_month_names_and_offsets(cli, tmp_path):
-    f = write(tmp_path / "x.csv", "name,created,close date,status\n"
-              "Serial,45658,45700.5,won\nWorded,14-Jan-2020,\"Feb 3, 2020\",won\n"
-              "Midnight,2024-03-14T16:20:05+03:00,2024-03-14T00:00:00+03:00,won\n")
+    f = write(
+        tmp_path / "x.csv",
+        "name,created,close date,status\n"
+        'Serial,45658,45700.5,won\nWorded,14-Jan-2020,"Feb 3, 2020",won\n'
+        "Midnight,2024-03-14T16:20:05+03:00,2024-03-14T00:00:00+03:00,won\n",
+    )
     summary = imp(cli, f)
     assert summary["warned"] == 0  # a same-day close stamped at midnight is no warning
     got = leads(cli)
-    assert got["Serial"]["created_at"] == "2025-01-01T12:00:00Z" and got["Serial"]["closed_at"] == "2025-02-12T12:00:00Z"
+    assert (
+        got["Serial"]["created_at"] == "2025-01-01T12:00:00Z" and got["Serial"]["closed_at"] == "2025-02-12T12:00:00Z"
+    )
     assert got["Worded"]["created_at"].startswith("2020-01-14") and got["Worded"]["closed_at"].startswith("2020-02-03")
     assert got["Midnight"]["closed_at"] == got["Midnight"]["created_at"] == "2024-03-14T13:20:05Z"
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dates(min_value=__import__("datetime").date(1970, 1, 1), max_value=__import__("datetime").date(2069, 12, 31)),
-       st.sampled_from(["/", "-", "."]), st.booleans(), st.booleans())
+@given(
+    st.dates(min_value=__import__("datetime").date(1970, 1, 1), max_value=__import__("datetime").date(2069, 12, 31)),
+    st.sampled_from(["/", "-", "."]),
+    st.booleans(),
+    st.booleans(),
+)
 def test_numeric_dates_read_back_in_the_decided_order(day, sep, dayfirst, short_year):
     year = f"{day.year % 100:02d}" if short_year else str(day.year)
     first, second = (day.day, day.month) if dayfirst or sep == "." else (day.month, day.day)
@@ -174,8 +216,10 @@ def test_numeric_dates_read_back_in_the_decided_order(day, sep, dayfirst, short_
 
 # Nulls, dumps, headers, junk ----------------------------------------------------------------
 def test_mysql_dump_nulls_and_escapes(cli, tmp_path):
-    f = write(tmp_path / "dump.csv", 'id,name,company,amount,note\n'
-              '1,"O\\"Brien deal",\\N,\\N,Cy\\tTab\n2,"Back\\\\slash",Acme,100,\\N\n')
+    f = write(
+        tmp_path / "dump.csv",
+        'id,name,company,amount,note\n1,"O\\"Brien deal",\\N,\\N,Cy\\tTab\n2,"Back\\\\slash",Acme,100,\\N\n',
+    )
     summary = imp(cli, f)
     assert summary["plan"]["escape"] == "\\" and summary["plan"]["nulls"] == {"\\N": 3}
     got = leads(cli)
@@ -194,8 +238,10 @@ def test_a_headerless_dump_needs_columns_and_says_so(cli, tmp_path):
 
 
 def test_junk_lines_and_null_markers(cli, tmp_path):
-    f = write(tmp_path / "j.csv", "id,name,company,stage,amount\n,,1,,\n5,N/A,-,new,NULL\n6,Real,,new,0\n"
-              "7,,,new,n/a\n8,,Beta,new,n/a\n")
+    f = write(
+        tmp_path / "j.csv",
+        "id,name,company,stage,amount\n,,1,,\n5,N/A,-,new,NULL\n6,Real,,new,0\n7,,,new,n/a\n8,,Beta,new,n/a\n",
+    )
     summary = imp(cli, f, "--rejects", str(tmp_path / "r.csv"), code=1)
     errors = {r["line"]: r["error"] for r in summary["rejects"]}
     assert all(errors[line].startswith("no name") for line in (2, 3, 5))
@@ -217,8 +263,11 @@ def test_history_cells_fail_their_row_not_the_import(cli, tmp_path):
 
 # Duplicates --------------------------------------------------------------------------------
 def test_without_ids_a_second_import_changes_nothing(cli, tmp_path, db_path):
-    f = write(tmp_path / "n.csv", "Deal,Company,Created\nRollout,ACME GmbH,2026-01-05\nRollout,Acme  gmbh,2026-01-05\n"
-              "Rollout,Acme GmbH,2026-02-01\nStraße,Jörg AG,\n")
+    f = write(
+        tmp_path / "n.csv",
+        "Deal,Company,Created\nRollout,ACME GmbH,2026-01-05\nRollout,Acme  gmbh,2026-01-05\n"
+        "Rollout,Acme GmbH,2026-02-01\nStraße,Jörg AG,\n",
+    )
     first = imp(cli, f)
     assert (first["inserted"], first["duplicates_in_file"]) == (3, 1)
     before = dump(db_path)
@@ -257,9 +306,12 @@ def test_an_export_imported_back_changes_nothing(cli, tmp_path, db_path, add_lea
 
 # Owners and honest figures -----------------------------------------------------------------
 def test_owner_is_a_field_and_a_breakdown(cli, tmp_path):
-    f = write(tmp_path / "o.csv", "name,sales agent,stage,amount,created,close date\n"
-              "A,Moses,won,100,2026-11-02,2026-11-10\nB,Moses,lost,50,2026-11-02,2026-11-12\n"
-              "C,Kim,won,70,2026-11-03,2026-11-20\n")
+    f = write(
+        tmp_path / "o.csv",
+        "name,sales agent,stage,amount,created,close date\n"
+        "A,Moses,won,100,2026-11-02,2026-11-10\nB,Moses,lost,50,2026-11-02,2026-11-12\n"
+        "C,Kim,won,70,2026-11-03,2026-11-20\n",
+    )
     imp(cli, f)
     assert leads(cli)["A"]["owner"] == "Moses"
     assert sorted(l["title"] for l in cli.json("lead", "list", "--all", "--owner", "moses")) == ["A", "B"]
@@ -268,12 +320,15 @@ def test_owner_is_a_field_and_a_breakdown(cli, tmp_path):
 
 
 def test_status_wins_over_the_stage_and_undated_closes_are_not_invented(cli, tmp_path):
-    f = write(tmp_path / "p.csv", "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Deal - Status,"
-              "Deal - Deal created,Deal - Won time,Deal - Lost reason\n"
-              "Open one,100,USD,Proposal Made,open,2026-10-01 10:00:00,,\n"
-              "Won one,200,EUR,Negotiations Started,won,2026-10-01 10:00:00,2026-10-20 09:00:00,\n"
-              "Lost one,300,EUR,Contact Made,lost,2026-10-01 10:00:00,,Price\n"
-              "Won undated,400,EUR,Proposal Made,won,2026-10-02 10:00:00,,\n")
+    f = write(
+        tmp_path / "p.csv",
+        "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Deal - Status,"
+        "Deal - Deal created,Deal - Won time,Deal - Lost reason\n"
+        "Open one,100,USD,Proposal Made,open,2026-10-01 10:00:00,,\n"
+        "Won one,200,EUR,Negotiations Started,won,2026-10-01 10:00:00,2026-10-20 09:00:00,\n"
+        "Lost one,300,EUR,Contact Made,lost,2026-10-01 10:00:00,,Price\n"
+        "Won undated,400,EUR,Proposal Made,won,2026-10-02 10:00:00,,\n",
+    )
     summary = imp(cli, f)
     got = leads(cli)
     assert got["Open one"]["currency"] == "USD" and got["Open one"]["stage"] == "proposal"
@@ -310,9 +365,12 @@ def test_an_undated_close_survives_export_and_import(cli, tmp_path):
 
 
 def test_report_grouping_and_total_lines_are_skipped_not_rejected(cli, tmp_path):
-    f = write(tmp_path / "r.csv", '"Opportunity Owner","Opportunity Name","Stage","Amount"\n'
-              '"Stage: Prospecting (2)","","",""\n"Jane","Total rollout","Prospecting","100"\n'
-              '"Jane","Pilot","Prospecting","50"\n"Subtotal","","","150"\n"Grand Totals (2 records)","","","150"\n')
+    f = write(
+        tmp_path / "r.csv",
+        '"Opportunity Owner","Opportunity Name","Stage","Amount"\n'
+        '"Stage: Prospecting (2)","","",""\n"Jane","Total rollout","Prospecting","100"\n'
+        '"Jane","Pilot","Prospecting","50"\n"Subtotal","","","150"\n"Grand Totals (2 records)","","","150"\n',
+    )
     summary = imp(cli, f)
     assert (summary["inserted"], summary["rejected"], summary["summary_rows"]) == (2, 0, 3)
     assert set(leads(cli)) == {"Total rollout", "Pilot"}
@@ -325,8 +383,10 @@ def test_stage_suggestions_read_won_and_lost_words(cli, tmp_path):
 
 
 def test_a_title_beside_first_and_last_name_is_a_job_title(cli, tmp_path):
-    f = write(tmp_path / "li.csv", "First Name,Last Name,Company,Title,Email Address\n"
-              "Hannah,Bergmann,Nordlicht,Head of Procurement,h@n.example\n")
+    f = write(
+        tmp_path / "li.csv",
+        "First Name,Last Name,Company,Title,Email Address\nHannah,Bergmann,Nordlicht,Head of Procurement,h@n.example\n",
+    )
     imp(cli, f)
     lead = leads(cli)["Hannah Bergmann"]
     assert lead["company"] == "Nordlicht" and lead["fields"] == {"Title": "Head of Procurement"}

@@ -61,13 +61,18 @@ def test_the_timeline_shows_changes_at_one_moment_newest_first(cli, add_lead):
 def test_adding_a_lead_an_open_one_repeats_warns_and_names_it(cli, db_path, add_lead):
     first = add_lead("Jörg Example", "--email", "jörg@x.de")
     result = cli("lead", "add", "Someone", "--email", "JÖRG@x.de")
-    assert f"Warning: open lead #{first} Jörg Example (New (identified)) has the same e-mail; added anyway" in result.stderr
+    assert (
+        f"Warning: open lead #{first} Jörg Example (New (identified)) has the same e-mail; added anyway"
+        in result.stderr
+    )
     add_lead("Rollout", "--company", "Acme GmbH")
     before = dump(db_path)
     skipped = cli.json("lead", "add", "rollout", "--company", "ACME gmbh", "--on-duplicate", "skip")
     assert skipped["added"] is False and skipped["title"] == "Rollout"
-    assert "has the same name and company; nothing added" in cli(
-        "lead", "add", "Rollout", "--company", "Acme GmbH", "--on-duplicate", "fail", code=1).stderr
+    assert (
+        "has the same name and company; nothing added"
+        in cli("lead", "add", "Rollout", "--company", "Acme GmbH", "--on-duplicate", "fail", code=1).stderr
+    )
     assert dump(db_path) == before
 
 

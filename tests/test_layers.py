@@ -48,9 +48,13 @@ def test_imports_go_one_way(layer):
 def test_services_form_no_cycle():
     graph = {}
     for path in modules("services"):
-        graph[path.stem] = {n.split(".")[2] for n in imports_of(path)
-                            if n.startswith("salespipe.services.") and (PACKAGE / "services" / f"{n.split('.')[2]}.py").exists()
-                            and n.split(".")[2] != path.stem}
+        graph[path.stem] = {
+            n.split(".")[2]
+            for n in imports_of(path)
+            if n.startswith("salespipe.services.")
+            and (PACKAGE / "services" / f"{n.split('.')[2]}.py").exists()
+            and n.split(".")[2] != path.stem
+        }
 
     def visit(node, trail):
         assert node not in trail, " -> ".join([*trail, node])

@@ -6,7 +6,7 @@ import ast
 import csv
 import io
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,6 +37,7 @@ def flat(text: str) -> str:
 
 # Formats, by hand ------------------------------------------------------------------------------
 
+
 def test_money_in_english_and_german() -> None:
     assert format_money(1_200_050, "EUR", "en") == "€12,000.50"
     assert format_money(1_200_050, "EUR", "de") == "12.000,50 €"
@@ -64,7 +65,7 @@ def test_numbers_percentages_and_dates() -> None:
     assert format_date(date(2026, 11, 27), "de") == "27.11.2026"
     assert format_date("2026-11-27", "en") == "2026-11-27"  # ISO, as always
     assert format_date(None, "de") == ""
-    moment = datetime(2026, 7, 3, 9, 5, tzinfo=timezone.utc)
+    moment = datetime(2026, 7, 3, 9, 5, tzinfo=UTC)
     assert format_datetime(moment, "de") == "03.07.2026 09:05"
     assert format_datetime(moment, "en") == "2026-07-03 09:05"
 
@@ -85,8 +86,10 @@ def test_languages() -> None:
     assert loc.stage("proposal") == "Angebot" and loc.stage("gone") == "gone"
 
 
-@given(st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False, allow_infinity=False),
-       st.sampled_from(["en", "de"]))
+@given(
+    st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["en", "de"]),
+)
 def test_grouped_numbers_read_back(value: Decimal, lang: str) -> None:
     """Taking the separators out again gives the number: nothing lost or moved."""
     text = format_number(value, lang, decimals=2)
@@ -97,6 +100,7 @@ def test_grouped_numbers_read_back(value: Decimal, lang: str) -> None:
 
 
 # Every text a view says has its German form ------------------------------------------------
+
 
 def _render_sources() -> dict[str, ast.Module]:
     return {p.name: ast.parse(p.read_text(encoding="utf-8")) for p in RENDER.glob("*.py")}
@@ -111,8 +115,13 @@ def test_every_text_of_a_view_has_its_german_form_and_none_is_left_over() -> Non
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and name != "words.py":
                 literals.add(node.value)
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr"
-                    and node.args and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "tr"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 said.add(node.args[0].value)
     assert said, "no tr() calls found"
     assert sorted(said - set(GERMAN)) == []
@@ -127,6 +136,7 @@ def test_every_text_of_a_view_has_its_german_form_and_none_is_left_over() -> Non
 
 # German through the CLI ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def german(cli, add_lead):
     """A German pipeline worked out by hand; "now" is 2026-11-26 10:00 UTC (conftest)."""
@@ -136,8 +146,17 @@ def german(cli, add_lead):
     cli("close", str(a), "--won", "--at", "2026-11-20")  # 18 days
     b = add_lead("B", "--value", "5000", "--at", "2026-11-03")
     cli("close", str(b), "--lost", "--at", "2026-11-06")
-    c = add_lead("Carla Berger", "--value", "20.000,50", "--probability", "50", "--at", "2026-11-05",
-                 "--close-date", "2026-12-15")
+    c = add_lead(
+        "Carla Berger",
+        "--value",
+        "20.000,50",
+        "--probability",
+        "50",
+        "--at",
+        "2026-11-05",
+        "--close-date",
+        "2026-12-15",
+    )
     cli("propose", str(c), "--at", "2026-11-12")
     d = add_lead("D", "--value", "8000", "--at", "2026-10-01")
     cli("close", str(d), "--won", "--at", "2026-10-15")  # 14 days
@@ -228,6 +247,7 @@ def test_init_refuses_an_unknown_language(cli):
 
 # Counts: one format everywhere --------------------------------------------------------------
 
+
 def _render(renderable, width: int = 200) -> str:
     from rich.console import Console
 
@@ -263,6 +283,7 @@ def test_every_count_of_the_report_is_grouped(cli, add_lead, lang, grouped):
 
 # The card ----------------------------------------------------------------------------------
 
+
 def test_a_multi_line_custom_field_stays_under_its_value(cli, add_lead):
     lead_id = add_lead("A", "--field", "notes=line one\nline two\n  indented")
     lines = cli("lead", "show", str(lead_id)).stdout.splitlines()
@@ -286,30 +307,46 @@ def test_criteria_nobody_recorded_are_not_recorded_not_no(cli, db_path, tmp_path
 
 # export --excel ------------------------------------------------------------------------------
 
+
 def _excel(cli, tmp_path: Path, *args: str) -> tuple[bytes, list[list[str]]]:
     out = tmp_path / "excel.csv"
     cli("export", "--excel", "--what", "leads", "--out", str(out), *args)
     raw = out.read_bytes()
-    return raw, list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""),
-                                delimiter=";" if raw.count(b";") > raw.count(b",") else ","))
+    return raw, list(
+        csv.reader(
+            io.StringIO(raw.decode("utf-8-sig"), newline=""),
+            delimiter=";" if raw.count(b";") > raw.count(b",") else ",",
+        )
+    )
 
 
 def test_excel_export_in_german(cli, add_lead, tmp_path):
     cli("init", "--lang", "de")
-    add_lead("=SUM(A1)", "--value", "12.000,50 €", "--close-date", "2026-12-15", "--company", "Müller; Söhne",
-             "--at", "2026-11-20 08:30", "--field", "notes=a\nb")
+    add_lead(
+        "=SUM(A1)",
+        "--value",
+        "12.000,50 €",
+        "--close-date",
+        "2026-12-15",
+        "--company",
+        "Müller; Söhne",
+        "--at",
+        "2026-11-20 08:30",
+        "--field",
+        "notes=a\nb",
+    )
     add_lead("Yen", "--value", "1500000 JPY", "--probability", "35")
     raw, rows = _excel(cli, tmp_path)
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # BOM, CRLF
     assert raw.splitlines()[0].count(b";") == len(rows[0]) - 1  # ; separates
     header, first, second = rows
-    row = dict(zip(header, first))
+    row = dict(zip(header, first, strict=False))
     assert row["title"] == "'=SUM(A1)"  # a formula stays text
     assert row["value"] == "12000,50" and row["currency"] == "EUR"
     assert row["expected_close"] == "15.12.2026"
     assert row["created_at"] == "20.11.2026 08:30:00"  # UTC, as stored
     assert row["company"] == "Müller; Söhne" and row["field:notes"] == "a\nb"
-    other = dict(zip(header, second))
+    other = dict(zip(header, second, strict=False))
     assert other["value"] == "1500000" and other["probability"] == "35" and other["expected_close"] == ""
 
 
@@ -317,12 +354,12 @@ def test_excel_export_in_english_and_plain_csv_unchanged(cli, add_lead, tmp_path
     add_lead("A", "--value", "12000.5", "--close-date", "2026-12-15", "--at", "2026-11-20 08:30")
     raw, rows = _excel(cli, tmp_path)
     assert raw.startswith(b"\xef\xbb\xbf")
-    row = dict(zip(*rows))
+    row = dict(zip(*rows, strict=False))
     assert row["value"] == "12000.50" and row["expected_close"] == "2026-12-15"
     assert row["created_at"] == "2026-11-20 08:30:00"
     plain = cli("export", "--what", "leads").stdout
     assert not plain.startswith("\ufeff")
-    assert dict(zip(*csv.reader(io.StringIO(plain))))["created_at"] == "2026-11-20T08:30:00Z"
+    assert dict(zip(*csv.reader(io.StringIO(plain)), strict=False))["created_at"] == "2026-11-20T08:30:00Z"
 
 
 def test_excel_export_refuses_other_formats(cli):
@@ -353,9 +390,19 @@ def test_every_german_view_fits_80_columns(cli, german, monkeypatch):
     cli("task", "add", str(german), "das überarbeitete Angebot mit dem Mengenrabatt schicken", "--due", "tomorrow")
     cli("target", "set", "50k", "--period", "2026-11")
     monkeypatch.setenv("COLUMNS", "80")
-    for command in (("lead", "list"), ("lead", "list", "--sort", "priority"), ("lead", "show", str(german)),
-                    ("today",), ("task", "list"), ("target", "list"), ("target", "show"), ("report",),
-                    ("report", "funnel"), ("report", "velocity"), ("report", "breakdown", "--by", "stage")):
+    for command in (
+        ("lead", "list"),
+        ("lead", "list", "--sort", "priority"),
+        ("lead", "show", str(german)),
+        ("today",),
+        ("task", "list"),
+        ("target", "list"),
+        ("target", "show"),
+        ("report",),
+        ("report", "funnel"),
+        ("report", "velocity"),
+        ("report", "breakdown", "--by", "stage"),
+    ):
         for colour in ("always", "never"):
             result = cli("--color", colour, *command)
             for line in (result.stdout + result.stderr).splitlines():

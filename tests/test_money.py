@@ -72,8 +72,11 @@ def test_format_money() -> None:
     assert to_major(5000, "JPY") == 5000
 
 
-@given(st.integers(min_value=0, max_value=10**13), st.sampled_from(["EUR", "USD", "GBP", "CHF", "JPY"]),
-       st.sampled_from(["en", "de"]))
+@given(
+    st.integers(min_value=0, max_value=10**13),
+    st.sampled_from(["EUR", "USD", "GBP", "CHF", "JPY"]),
+    st.sampled_from(["en", "de"]),
+)
 def test_formatted_money_parses_back(minor: int, currency: str, lang: str) -> None:
     """What salespipe shows, in either language, is what --value reads back."""
     text = format_money(minor, currency, lang)

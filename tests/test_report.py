@@ -41,19 +41,26 @@ def test_report_json_matches_hand_computed_figures(cli, pipeline):
     assert r["win_rate_by_value"] == 0.7826
     stages = {s["key"]: s for s in r["stages"]}
     assert list(stages) == ["new", "verified", "qualified", "proposal", "negotiation"]
-    assert stages["new"] == {"key": "new", "label": "New (identified)", "probability": 10, "count": 1,
-                             "value": 3000, "weighted_value": 300, "share": 0.1304}  # 3/23
+    assert stages["new"] == {
+        "key": "new",
+        "label": "New (identified)",
+        "probability": 10,
+        "count": 1,
+        "value": 3000,
+        "weighted_value": 300,
+        "share": 0.1304,
+    }  # 3/23
     assert stages["proposal"]["weighted_value"] == 10000 and stages["proposal"]["share"] == 0.8696
     assert stages["verified"]["count"] == 0 and stages["verified"]["share"] == 0.0
     # funnel cohort = created in the last 90 days: A, B, C, D, E (F is older).
     # furthest: A won, B verified, C proposal (skipped verified), D won (skipped all), E new
     funnel = [(f["stage"], f["reached"], f["conversion_to_next"], f["eventual_win_rate"]) for f in r["funnel"]]
     assert funnel == [
-        ("new", 5, 0.8, 0.4),            # 4 of 5 reached verified; 2 of 5 won
-        ("verified", 4, 0.75, 0.5),      # A B C D; 3 of them reached qualified
-        ("qualified", 3, 1.0, 0.6667),   # A C D
+        ("new", 5, 0.8, 0.4),  # 4 of 5 reached verified; 2 of 5 won
+        ("verified", 4, 0.75, 0.5),  # A B C D; 3 of them reached qualified
+        ("qualified", 3, 1.0, 0.6667),  # A C D
         ("proposal", 3, 0.6667, 0.6667),  # A C D; A and D reached negotiation or later
-        ("negotiation", 2, 1.0, 1.0),    # A D
+        ("negotiation", 2, 1.0, 1.0),  # A D
         ("won", 2, None, 1.0),
     ]
     assert r["other_currency_leads"] == 0
@@ -139,26 +146,55 @@ def test_cycle_velocity_time_in_stage_and_attention(cli, pipeline):
     # won in the rates period: A 2 Nov -> 20 Nov = 18 days, D 1 Oct -> 15 Oct = 14 days
     assert r["sales_cycle_days"] == {"mean": 16.0, "median": 16.0}
     # 2 open deals x avg won deal 9,000 (A 10,000, D 8,000) x 2/3 / 16 days = 750 per day
-    assert r["sales_velocity"] == {"per_day": 750, "open_deals": 2, "avg_deal_size": 9000,
-                                   "win_rate": 0.6667, "cycle_days": 16.0}
+    assert r["sales_velocity"] == {
+        "per_day": 750,
+        "open_deals": 2,
+        "avg_deal_size": 9000,
+        "win_rate": 0.6667,
+        "cycle_days": 16.0,
+    }
     tis = {t["stage"]: t for t in r["time_in_stage"]}
     # new: A 1, B 1, C 3, D 14 days, E 15.92 so far (10 Nov 12:00 -> 26 Nov 10:00)
-    assert tis["new"] == {"stage": "new", "label": "New (identified)", "deals": 5, "open_deals": 1,
-                          "mean_days": 7.0, "median_days": 3.0}
+    assert tis["new"] == {
+        "stage": "new",
+        "label": "New (identified)",
+        "deals": 5,
+        "open_deals": 1,
+        "mean_days": 7.0,
+        "median_days": 3.0,
+    }
     assert (tis["verified"]["mean_days"], tis["verified"]["median_days"]) == (2.0, 2.0)  # A 2, B 2
     assert (tis["qualified"]["mean_days"], tis["qualified"]["median_days"]) == (4.5, 4.5)  # A 5, C 4
     # proposal: A 10 days, C 13.92 so far -> mean and median 11.96
-    assert tis["proposal"] == {"stage": "proposal", "label": "Proposal", "deals": 2, "open_deals": 1,
-                               "mean_days": 12.0, "median_days": 12.0}
+    assert tis["proposal"] == {
+        "stage": "proposal",
+        "label": "Proposal",
+        "deals": 2,
+        "open_deals": 1,
+        "mean_days": 12.0,
+        "median_days": 12.0,
+    }
     assert tis["negotiation"]["deals"] == 0 and tis["negotiation"]["mean_days"] is None
     assert r["bottlenecks"] == {
-        "slowest_stage": "new", "weakest_conversion": "new",
+        "slowest_stage": "new",
+        "weakest_conversion": "new",
         "summary": "Deals wait longest in New (identified): 3 days (median) over 5 deals. The weakest "
-                   "step is New (identified) to Verified: 80% of 5 deals get through."}
+        "step is New (identified) to Verified: 80% of 5 deals get through.",
+    }
     # E has sat in "new" for 15.9 days > 14; C in proposal for 13.9 days is not stale yet
     assert r["stale_count"] == 1
-    assert r["stale"] == [{"id": 5, "title": "E", "company": None, "stage": "new", "value": 3000,
-                           "currency": "EUR", "days_idle": 15, "rotting_days": 14}]
+    assert r["stale"] == [
+        {
+            "id": 5,
+            "title": "E",
+            "company": None,
+            "stage": "new",
+            "value": 3000,
+            "currency": "EUR",
+            "days_idle": 15,
+            "rotting_days": 14,
+        }
+    ]
     assert r["past_close_count"] == 0 and r["past_close"] == []
     new = r["funnel"][0]
     assert (new["gap_points"], new["sample_ok"], new["flag"]) == (30.0, False, False)  # 40% won vs 10% set
@@ -171,8 +207,13 @@ def test_as_of_rebuilds_the_pipeline_from_events(cli, pipeline):
     # B lost on 6 Nov, D won in October
     assert r["as_of"] == "2026-11-07T23:59:59Z"
     assert r["open"] == {"count": 2, "value": 30000, "weighted_value": 14000}
-    assert {s["key"]: s["count"] for s in r["stages"]} == {"new": 1, "verified": 0, "qualified": 1,
-                                                           "proposal": 0, "negotiation": 0}
+    assert {s["key"]: s["count"] for s in r["stages"]} == {
+        "new": 1,
+        "verified": 0,
+        "qualified": 1,
+        "proposal": 0,
+        "negotiation": 0,
+    }
     assert r["won"]["count"] == 0 and r["lost"] == {"count": 1, "value": 5000}
     # cohort: created in the 90 days to 7 Nov = A, B, C, D (E came later); stage changes after
     # the day do not count: A had reached qualified, B verified, C only new, D won
@@ -185,13 +226,19 @@ def test_sections_print_their_part(cli, pipeline):
     context = {k: full[k] for k in ("as_of", "currency", "period", "rates_period")}
     assert cli.json("report", "pipeline") == {**context, "open": full["open"], "stages": full["stages"]}
     assert cli.json("report", "funnel") == {**context, "funnel": full["funnel"]}
-    assert cli.json("report", "velocity") == {**context, "sales_velocity": full["sales_velocity"],
-                                              "data_gaps": full["data_gaps"]}
+    assert cli.json("report", "velocity") == {
+        **context,
+        "sales_velocity": full["sales_velocity"],
+        "data_gaps": full["data_gaps"],
+    }
     assert cli.json("report", "cycle")["time_in_stage"] == full["time_in_stage"]
     assert cli.json("report", "stale")["stale_count"] == 1
     assert cli.json("report", "conversion")["win_rate"] == full["win_rate"]
     # options given to `report` itself reach the section
-    assert cli("report", "--period", "all", "--json", "pipeline").stdout == cli("report", "pipeline", "--period", "all", "--json").stdout
+    assert (
+        cli("report", "--period", "all", "--json", "pipeline").stdout
+        == cli("report", "pipeline", "--period", "all", "--json").stdout
+    )
     text = cli("report", "cycle").stdout
     assert "Sales cycle of won deals: 16.0 days mean, 16.0 median." in text
     assert "Deals wait longest in New (identified)" in text
@@ -200,8 +247,10 @@ def test_sections_print_their_part(cli, pipeline):
 
 def test_breakdown(cli, add_lead):
     for name, source, agent, outcome, value in [
-        ("a", "referral", "Moses", "won", "1000"), ("b", "referral", "Moses", "lost", "500"),
-        ("c", "web", "Darcel", "won", "2000"), ("d", "web", "Darcel", "won", "3000"),
+        ("a", "referral", "Moses", "won", "1000"),
+        ("b", "referral", "Moses", "lost", "500"),
+        ("c", "web", "Darcel", "won", "2000"),
+        ("d", "web", "Darcel", "won", "3000"),
         ("e", None, "Moses", None, "100"),
     ]:
         options = ["--value", value, "--field", f"agent={agent}", "--tag", "hot"]
@@ -236,8 +285,13 @@ def test_targets(cli, pipeline):
     assert status["coverage"] == 0.0
     # history: only F was created 90+ days ago, and it was lost: no lead-to-win rate yet
     assert status["leads_needed"] is None
-    assert status["leads_needed_inputs"] == {"gap": 40000, "avg_deal_size": 9000, "lead_to_win_rate": 0.0,
-                                             "history_created": 1, "history_won": 0}
+    assert status["leads_needed_inputs"] == {
+        "gap": 40000,
+        "avg_deal_size": 9000,
+        "lead_to_win_rate": 0.0,
+        "history_created": 1,
+        "history_won": 0,
+    }
     assert status["warnings"] and status["warnings"][0].startswith("thin history")
     assert cli.json("report")["target"] == status
     assert cli.json("target", "show") == status

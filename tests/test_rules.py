@@ -9,7 +9,9 @@ def tasks(cli):
 
 def test_default_rules(cli, add_lead):
     assert [(r["trigger"], r["stage"], r["due"]) for r in cli.json("rule", "list")] == [
-        ("enter", "proposal", "+3d"), ("enter", "won", "+30d")]
+        ("enter", "proposal", "+3d"),
+        ("enter", "won", "+30d"),
+    ]
     lead_id = add_lead("Anna", "--at", "2026-11-15")
     cli("propose", str(lead_id), "--at", "2026-11-20")  # back-dated: due counts from the event
     assert tasks(cli) == [(lead_id, "Follow up on the proposal", "2026-11-23")]
@@ -25,10 +27,15 @@ def test_custom_rules_and_their_errors(cli, add_lead):
     cli("rule", "add", "--on-enter", "Negotiation", "--task", "send contract draft", "--due", "+2d")
     lead_id = add_lead("Anna")
     cli("negotiate", str(lead_id))
-    assert tasks(cli) == [(lead_id, "research the company", "2026-11-27"),
-                          (lead_id, "send contract draft", "2026-11-28")]
+    assert tasks(cli) == [
+        (lead_id, "research the company", "2026-11-27"),
+        (lead_id, "send contract draft", "2026-11-28"),
+    ]
     assert "exactly one of --on-enter" in cli("rule", "add", "--task", "x", "--due", "+1d", code=2).stderr
-    assert "unknown stage 'heaven'" in cli("rule", "add", "--on-enter", "heaven", "--task", "x", "--due", "+1d", code=1).stderr
+    assert (
+        "unknown stage 'heaven'"
+        in cli("rule", "add", "--on-enter", "heaven", "--task", "x", "--due", "+1d", code=1).stderr
+    )
     assert "invalid date 'soon'" in cli("rule", "add", "--on-create", "--task", "x", "--due", "soon", code=1).stderr
     assert "no rule with id 99" in cli("rule", "delete", "99", code=1).stderr
 

@@ -11,9 +11,15 @@ from conftest import dump
 
 
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
-@pytest.mark.parametrize("command", [
-    ["report", "--html"], ["report", "--svg"], ["task", "export", "--ics"], ["export", "--out"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "--html"],
+        ["report", "--svg"],
+        ["task", "export", "--ics"],
+        ["export", "--out"],
+    ],
+)
 def test_no_output_overwrites_the_database(cli, db_path, add_lead, command, suffix):
     add_lead("Anna", "--value", "100")
     target = db_path.with_name(db_path.name + suffix)
@@ -34,8 +40,12 @@ def test_an_output_under_another_name_is_still_the_database(cli, db_path, tmp_pa
 
 def test_outputs_are_written_whole_and_private(cli, tmp_path, add_lead):
     add_lead("Anna", "--value", "100")
-    for command, name in ((["report", "--html"], "r.html"), (["report", "--svg"], "r.svg"),
-                          (["task", "export", "--ics"], "t.ics"), (["export", "--out"], "x.csv")):
+    for command, name in (
+        (["report", "--html"], "r.html"),
+        (["report", "--svg"], "r.svg"),
+        (["task", "export", "--ics"], "t.ics"),
+        (["export", "--out"], "x.csv"),
+    ):
         path = tmp_path / name
         cli(*command, str(path))
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, name
@@ -91,8 +101,9 @@ def test_undo_runs_no_sql_from_the_database(cli, db_path, tmp_path, add_lead):
     """A received database with planted undo data: undo refuses it and writes nothing anywhere."""
     add_lead("Anna")
     conn = sqlite3.connect(db_path)
-    change = conn.execute("INSERT INTO changes (command, at) VALUES ('salespipe lead add X', "
-                          "'2026-11-26T09:00:00Z')").lastrowid
+    change = conn.execute(
+        "INSERT INTO changes (command, at) VALUES ('salespipe lead add X', '2026-11-26T09:00:00Z')"
+    ).lastrowid
     for table, op in (("sqlite_master", "delete"), ("leads; ATTACH DATABASE 'x' AS p", "insert")):
         conn.execute("DELETE FROM undo_log WHERE change_id = ?", (change,))
         conn.execute("INSERT INTO undo_log (change_id, tbl, op, row_id) VALUES (?, ?, ?, 1)", (change, table, op))
@@ -103,8 +114,9 @@ def test_undo_runs_no_sql_from_the_database(cli, db_path, tmp_path, add_lead):
         assert dump(db_path) == before
     # a column the table does not have
     conn.execute("DELETE FROM undo_log WHERE change_id = ?", (change,))
-    entry = conn.execute("INSERT INTO undo_log (change_id, tbl, op, row_id) VALUES (?, 'leads', 'update', 1)",
-                         (change,)).lastrowid
+    entry = conn.execute(
+        "INSERT INTO undo_log (change_id, tbl, op, row_id) VALUES (?, 'leads', 'update', 1)", (change,)
+    ).lastrowid
     conn.execute("INSERT INTO undo_values (entry_id, col, value) VALUES (?, 'title = 1; --', 'x')", (entry,))
     conn.commit()
     conn.close()
@@ -134,8 +146,15 @@ def test_data_never_reaches_the_terminal_unescaped(cli, add_lead, monkeypatch):
     lead_id = add_lead(HOSTILE, "--company", HOSTILE, "--tag", "t\x1b[31m", "--field", f"f={HOSTILE}")
     cli("log", str(lead_id), "--call", HOSTILE)
     cli("task", "add", str(lead_id), HOSTILE, "--due", "tomorrow")
-    for command in (["lead", "list"], ["lead", "show", str(lead_id)], ["today"], ["report"],
-                    ["report", "breakdown", "--by", "f"], ["task", "list"], ["history"]):
+    for command in (
+        ["lead", "list"],
+        ["lead", "show", str(lead_id)],
+        ["today"],
+        ["report"],
+        ["report", "breakdown", "--by", "f"],
+        ["task", "list"],
+        ["history"],
+    ):
         result = cli(*command)
         assert _no_raw_controls(result.stdout + result.stderr), command
     refused = cli("report", "breakdown", "--by", HOSTILE, code=1)  # no such field: said, escaped
@@ -158,8 +177,17 @@ def test_markup_in_data_is_text_on_a_terminal(cli, add_lead, monkeypatch):
 
 
 def test_csv_export_quotes_bare_cr_and_round_trips_what_was_typed(cli, tmp_path, db_path, add_lead):
-    lead_id = add_lead("'=kept apostrophe", "--company", "a\rb=HYPERLINK(1)", "--tag", "x;y", "--tag", "p|q",
-                       "--field", "note=  two leading spaces")
+    lead_id = add_lead(
+        "'=kept apostrophe",
+        "--company",
+        "a\rb=HYPERLINK(1)",
+        "--tag",
+        "x;y",
+        "--tag",
+        "p|q",
+        "--field",
+        "note=  two leading spaces",
+    )
     out = tmp_path / "x.csv"
     cli("export", "--out", str(out))
     raw = out.read_bytes()
@@ -192,11 +220,17 @@ def test_first_use_is_safe_when_processes_race(tmp_path):
     import sys
 
     db = tmp_path / "race.db"
-    loop = (f'for i in 1 2 3 4 5 6 7 8; do "{sys.executable}" -m salespipe --db "{db}" lead add "P$1-$i" '
-            '|| echo "FAILED P$1-$i" >&2; done')
+    loop = (
+        f'for i in 1 2 3 4 5 6 7 8; do "{sys.executable}" -m salespipe --db "{db}" lead add "P$1-$i" '
+        '|| echo "FAILED P$1-$i" >&2; done'
+    )
     env = {k: v for k, v in os.environ.items() if k != "SALESPIPE_DB"}
-    procs = [subprocess.Popen(["bash", "-c", loop, "race", str(p)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True) for p in range(4)]
+    procs = [
+        subprocess.Popen(
+            ["bash", "-c", loop, "race", str(p)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        for p in range(4)
+    ]
     errors = [p.communicate(timeout=300)[1] for p in procs]
     assert not any("FAILED" in e for e in errors), errors
     conn = sqlite3.connect(db)

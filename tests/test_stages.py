@@ -8,8 +8,14 @@ def keys(cli):
 def test_default_pipeline_is_the_six_phases(cli):
     stages = cli.json("stage", "list")
     assert [(s["key"], s["probability"], s["kind"]) for s in stages] == [
-        ("new", 10, "open"), ("verified", 20, "open"), ("qualified", 40, "open"),
-        ("proposal", 60, "open"), ("negotiation", 80, "open"), ("won", 100, "won"), ("lost", 0, "lost")]
+        ("new", 10, "open"),
+        ("verified", 20, "open"),
+        ("qualified", 40, "open"),
+        ("proposal", 60, "open"),
+        ("negotiation", 80, "open"),
+        ("won", 100, "won"),
+        ("lost", 0, "lost"),
+    ]
     assert cli("stage", "list", "--csv").stdout.splitlines()[0] == "key,label,position,probability,kind,rotting_days"
 
 

@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import stat
+from datetime import UTC
 
 from conftest import dump
 
@@ -24,8 +25,7 @@ def test_db_path_command(cli, db_path, tmp_path):
     assert result.stdout == f"{db_path}\n"
     assert "from $SALESPIPE_DB" in result.stderr
     other = tmp_path / "flag.db"
-    assert cli.json("--db", str(other), "db", "path") == {"path": str(other), "reason": "from --db",
-                                                          "exists": False}
+    assert cli.json("--db", str(other), "db", "path") == {"path": str(other), "reason": "from --db", "exists": False}
 
 
 def test_created_private_with_wal_and_migrated(tmp_path):
@@ -90,7 +90,7 @@ def test_failing_commands_leave_the_database_unchanged(cli, add_lead, db_path):
 
 def test_rollback_on_failure_inside_a_service(db_path):
     """A failure after the first write of a command rolls the whole command back."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from salespipe.domain.errors import InvalidValue
     from salespipe.domain.models import LeadFields
@@ -101,7 +101,7 @@ def test_rollback_on_failure_inside_a_service(db_path):
     before = dump(db_path)
     try:
         with transaction(conn):
-            add_lead(conn, LeadFields(title="A"), now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+            add_lead(conn, LeadFields(title="A"), now=datetime(2026, 1, 1, tzinfo=UTC))
             raise InvalidValue("boom")
     except InvalidValue:
         pass

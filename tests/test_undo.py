@@ -17,10 +17,10 @@ def test_undo_each_kind_of_change(cli, add_lead, db_path, tmp_path):
     cli("task", "add", str(lead_id), "call", "--due", "friday")
     for args in (
         ["lead", "add", "Ben", "--value", "5k"],
-        ["propose", str(lead_id), "--value", "12k"],          # with the task its rule creates
-        ["close", str(lead_id), "--won", "--yes"],           # with its tasks closed and a new one
+        ["propose", str(lead_id), "--value", "12k"],  # with the task its rule creates
+        ["close", str(lead_id), "--won", "--yes"],  # with its tasks closed and a new one
         ["lead", "edit", str(lead_id), "--company", "X", "--untag", "hot"],
-        ["lead", "delete", str(lead_id), "--yes"],           # cascades to events and tasks
+        ["lead", "delete", str(lead_id), "--yes"],  # cascades to events and tasks
         ["log", str(lead_id), "--call", "hello"],
         ["task", "done", "1"],
         ["qualify", str(lead_id), "--check", "budget"],
@@ -54,8 +54,10 @@ def test_history_and_asking(cli, add_lead, db_path):
     cli("verify", str(lead_id), "--note", "called")
     history = cli.json("history")
     # as it could be typed again
-    assert [h["command"] for h in history] == [f"salespipe verify {lead_id} --note called",
-                                               "salespipe lead add Anna --json"]
+    assert [h["command"] for h in history] == [
+        f"salespipe verify {lead_id} --note called",
+        "salespipe lead add Anna --json",
+    ]
     assert history[0]["rows"] == {"leads": 1, "stage_events": 1}
     before = dump(db_path)
     result = cli("undo", input="n\n", code=1)
@@ -70,5 +72,8 @@ def test_history_and_asking(cli, add_lead, db_path):
     text = cli("history").stdout.splitlines()
     assert text[0].split() == ["ID", "When", "Command", "Changed"]
     assert text[1].endswith("salespipe lead add Anna --json  1 leads, 1 stage_events")
-    assert cli("history", "--csv").stdout.splitlines()[1].endswith(
-        ",salespipe lead add Anna --json,leads=1;stage_events=1")
+    assert (
+        cli("history", "--csv")
+        .stdout.splitlines()[1]
+        .endswith(",salespipe lead add Anna --json,leads=1;stage_events=1")
+    )

@@ -29,15 +29,26 @@ def test_wide_characters_count_twice_and_combining_marks_not_at_all():
 
 
 def test_wrap_keeps_words_and_indents_continuations():
-    assert wrap("send the revised offer on friday", 12, indent="  ") == ["send the", "  revised", "  offer on", "  friday"]
+    assert wrap("send the revised offer on friday", 12, indent="  ") == [
+        "send the",
+        "  revised",
+        "  offer on",
+        "  friday",
+    ]
     assert wrap("a\nb c", 10) == ["a", "b c"]
 
 
-COLUMNS = (Column("ID", align="right"), Column("Name", flex="cut", minimum=10),
-           Column("Company", flex="cut", minimum=8, drop=2), Column("Note", flex="wrap", minimum=10, drop=1),
-           Column("Value", align="right"))
-ROWS = [["1", "Anna Berger", "Bergwerk GmbH", "called twice, sending the offer on Friday", "€12,000"],
-        ["22", "東京の会社との商談", "株式会社テスト", "見積書を送付", "€5"]]
+COLUMNS = (
+    Column("ID", align="right"),
+    Column("Name", flex="cut", minimum=10),
+    Column("Company", flex="cut", minimum=8, drop=2),
+    Column("Note", flex="wrap", minimum=10, drop=1),
+    Column("Value", align="right"),
+)
+ROWS = [
+    ["1", "Anna Berger", "Bergwerk GmbH", "called twice, sending the offer on Friday", "€12,000"],
+    ["22", "東京の会社との商談", "株式会社テスト", "見積書を送付", "€5"],
+]
 
 
 def test_a_table_that_fits_is_drawn_whole():
@@ -45,7 +56,8 @@ def test_a_table_that_fits_is_drawn_whole():
     assert text == (
         "ID  Name                Company         Note                                         Value\n"
         " 1  Anna Berger         Bergwerk GmbH   called twice, sending the offer on Friday  €12,000\n"
-        "22  東京の会社との商談  株式会社テスト  見積書を送付                                    €5\n")
+        "22  東京の会社との商談  株式会社テスト  見積書を送付                                    €5\n"
+    )
 
 
 def test_a_narrow_terminal_shrinks_then_drops_columns_in_their_order():
@@ -57,7 +69,8 @@ def test_a_narrow_terminal_shrinks_then_drops_columns_in_their_order():
         " 1  Anna Berg…  Bergwerk GmbH   called twice,        €12,000\n"
         "                                sending the offer\n"
         "                                on Friday\n"
-        "22  東京の会…   株式会社テスト  見積書を送付              €5\n")
+        "22  東京の会…   株式会社テスト  見積書を送付              €5\n"
+    )
     at_40 = draw(COLUMNS, ROWS, width=40)  # the note goes first, then the company
     assert at_40.splitlines()[0].split() == ["ID", "Name", "Company", "Value"]
     assert draw(COLUMNS, ROWS, width=30).splitlines()[0].split() == ["ID", "Name", "Value"]
@@ -70,9 +83,13 @@ def test_a_narrow_terminal_shrinks_then_drops_columns_in_their_order():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), min_size=5, max_size=5),
-                max_size=6),
-       st.integers(min_value=20, max_value=160), st.booleans())
+@given(
+    st.lists(
+        st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), min_size=5, max_size=5), max_size=6
+    ),
+    st.integers(min_value=20, max_value=160),
+    st.booleans(),
+)
 def test_no_line_is_ever_wider_than_the_terminal(rows, width, colour):
     text = draw(COLUMNS, rows, width=width, colour=colour)
     assert all(shown(line) <= width for line in text.splitlines())
@@ -80,18 +97,21 @@ def test_no_line_is_ever_wider_than_the_terminal(rows, width, colour):
 
 
 # ------------------------------------------------------------------ colour, width and pager rules
-@pytest.mark.parametrize(("flag", "env", "tty", "colour"), [
-    ("auto", {}, True, True),
-    ("auto", {}, False, False),
-    ("auto", {"NO_COLOR": "1"}, True, False),
-    ("auto", {"TERM": "dumb"}, True, False),
-    ("auto", {"FORCE_COLOR": "1"}, False, True),
-    ("auto", {"CLICOLOR_FORCE": "1"}, False, True),
-    ("auto", {"FORCE_COLOR": "0"}, False, False),
-    ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
-    ("always", {"NO_COLOR": "1"}, False, True),
-    ("never", {"FORCE_COLOR": "1"}, True, False),
-])
+@pytest.mark.parametrize(
+    ("flag", "env", "tty", "colour"),
+    [
+        ("auto", {}, True, True),
+        ("auto", {}, False, False),
+        ("auto", {"NO_COLOR": "1"}, True, False),
+        ("auto", {"TERM": "dumb"}, True, False),
+        ("auto", {"FORCE_COLOR": "1"}, False, True),
+        ("auto", {"CLICOLOR_FORCE": "1"}, False, True),
+        ("auto", {"FORCE_COLOR": "0"}, False, False),
+        ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
+        ("always", {"NO_COLOR": "1"}, False, True),
+        ("never", {"FORCE_COLOR": "1"}, True, False),
+    ],
+)
 def test_colour_rules(flag, env, tty, colour):
     class Stream:
         def isatty(self):
@@ -139,8 +159,17 @@ def test_long_output_goes_through_the_pager(tmp_path, capsys):
 # ------------------------------------------------------------------ golden views through the CLI
 @pytest.fixture
 def leads(cli, add_lead):
-    add_lead("Anna Berger: licence renewal for the whole group", "--company", "Bergwerk GmbH & Co. KG",
-             "--value", "12000", "--stage", "proposal", "--close-date", "2026-12-15")
+    add_lead(
+        "Anna Berger: licence renewal for the whole group",
+        "--company",
+        "Bergwerk GmbH & Co. KG",
+        "--value",
+        "12000",
+        "--stage",
+        "proposal",
+        "--close-date",
+        "2026-12-15",
+    )
     add_lead("東京の会社との大型商談", "--company", "株式会社テスト", "--value", "5000")
     add_lead("Carl", "--value", "700", "--stage", "qualified", "--field", "notes=first line\nsecond line")
 
@@ -153,14 +182,16 @@ def test_lead_list_golden_at_80_and_120(cli, leads, monkeypatch):
         "ID  Name                             Company                 Stage               Value  Prob  Weighted  Close       Days\n"  # noqa: E501
         " 1  Anna Berger: licence renewal f…  Bergwerk GmbH & Co. KG  Proposal          €12,000   60%    €7,200  2026-12-15     0\n"  # noqa: E501
         " 3  Carl                                                     Qualified            €700   40%      €280                 0\n"  # noqa: E501
-        " 2  東京の会社との大型商談           株式会社テスト          New (identified)   €5,000   10%      €500                 0\n")  # noqa: E501
+        " 2  東京の会社との大型商談           株式会社テスト          New (identified)   €5,000   10%      €500                 0\n"
+    )  # noqa: E501
     monkeypatch.setenv("COLUMNS", "80")
     # stages by their labels (the pipeline's language); a long one gives way before a column goes
     assert cli("lead", "list").stdout == (
         "ID  Name                      Company       Stage        Value  Close       Days\n"
         " 1  Anna Berger: licence re…  Bergwerk Gm…  Proposal   €12,000  2026-12-15     0\n"
         " 3  Carl                                    Qualified     €700                 0\n"
-        " 2  東京の会社との大型商談    株式会社テ…   New (ide…   €5,000                 0\n")
+        " 2  東京の会社との大型商談    株式会社テ…   New (ide…   €5,000                 0\n"
+    )
 
 
 def test_every_view_fits_80_columns_in_colour_and_without(cli, leads, monkeypatch):
@@ -168,11 +199,28 @@ def test_every_view_fits_80_columns_in_colour_and_without(cli, leads, monkeypatc
     cli("log", "1", "--call", "talked about the budget for next year, the board decides in January")
     cli("target", "set", "50k", "--period", "2026-11")
     monkeypatch.setenv("COLUMNS", "80")
-    commands = [("lead", "list"), ("lead", "list", "--sort", "priority"), ("lead", "show", "1"),
-                ("lead", "show", "2"), ("lead", "show", "3"), ("today",), ("why", "1"), ("task", "list"),
-                ("history",), ("rule", "list"), ("stage", "list"), ("target", "list"), ("target", "show"),
-                ("priority", "show"), ("criteria", "show"), ("report",), ("report", "funnel"),
-                ("report", "breakdown", "--by", "source"), ("--help",), ("lead", "add", "--help")]
+    commands = [
+        ("lead", "list"),
+        ("lead", "list", "--sort", "priority"),
+        ("lead", "show", "1"),
+        ("lead", "show", "2"),
+        ("lead", "show", "3"),
+        ("today",),
+        ("why", "1"),
+        ("task", "list"),
+        ("history",),
+        ("rule", "list"),
+        ("stage", "list"),
+        ("target", "list"),
+        ("target", "show"),
+        ("priority", "show"),
+        ("criteria", "show"),
+        ("report",),
+        ("report", "funnel"),
+        ("report", "breakdown", "--by", "source"),
+        ("--help",),
+        ("lead", "add", "--help"),
+    ]
     for colour in ("always", "never"):
         for command in commands:
             result = cli("--color", colour, *command)

@@ -1,5 +1,7 @@
 """Activities (log) and tasks, on the lead card, in staleness, and when a deal closes."""
 
+from datetime import UTC
+
 from conftest import dump
 
 
@@ -7,11 +9,18 @@ def test_log_activities_and_the_timeline(cli, add_lead):
     lead_id = add_lead("Anna", "--at", "2026-11-01")
     cli("log", str(lead_id), "--call", "talked budget", "--at", "2026-11-03 10:00")
     record = cli.json("log", str(lead_id), "--email", "sent brochure")
-    assert record == {"id": 2, "lead_id": lead_id, "kind": "email", "text": "sent brochure",
-                      "at": "2026-11-26T10:00:00Z"}
+    assert record == {
+        "id": 2,
+        "lead_id": lead_id,
+        "kind": "email",
+        "text": "sent brochure",
+        "at": "2026-11-26T10:00:00Z",
+    }
     shown = cli.json("lead", "show", str(lead_id))
-    assert [(a["kind"], a["text"]) for a in shown["activities"]] == [("call", "talked budget"),
-                                                                   ("email", "sent brochure")]
+    assert [(a["kind"], a["text"]) for a in shown["activities"]] == [
+        ("call", "talked budget"),
+        ("email", "sent brochure"),
+    ]
     text = cli("lead", "show", str(lead_id)).stdout
     assert text.index("sent brochure") < text.index("talked budget") < text.index("created in New (identified)")
     assert "Next step none: salespipe task add 1 TEXT --due DATE" in " ".join(text.split())
@@ -43,7 +52,9 @@ def test_tasks(cli, add_lead):
     assert [t["text"] for t in cli.json("task", "list", "--week")] == ["call back", "send offer"]
     shown = cli.json("lead", "show", str(lead_id))
     assert shown["next_step"]["text"] == "send offer"
-    assert "Next step send offer (task #1, due 2026-11-27)" in " ".join(cli("lead", "show", str(lead_id)).stdout.split())
+    assert "Next step send offer (task #1, due 2026-11-27)" in " ".join(
+        cli("lead", "show", str(lead_id)).stdout.split()
+    )
     cli("task", "snooze", "2", "--until", "next monday")
     assert cli.json("task", "list", "--overdue") == []
     assert "in the past" in cli("task", "snooze", "2", "--until", "2026-11-01", code=1).stderr
@@ -72,7 +83,8 @@ def test_closing_a_deal_and_its_open_tasks(cli, add_lead, db_path):
     assert result.stderr.splitlines() == [
         "Lead #1 Anna: New (identified) -> Closed won.",
         "  Added task #2 'After-sales check-in: satisfaction, cross- and upselling', due 2026-12-26 (a rule).",
-        "  Still open: #1 follow up (close --yes marks them done; salespipe task done ID)."]
+        "  Still open: #1 follow up (close --yes marks them done; salespipe task done ID).",
+    ]
     assert cli.json("task", "list")[0]["done_at"] is None
     other = add_lead("Ben")
     cli("task", "add", str(other), "call", "--due", "friday")
@@ -81,7 +93,9 @@ def test_closing_a_deal_and_its_open_tasks(cli, add_lead, db_path):
     assert moved["tasks_created"] == [] and moved["tasks_left_open"] == [] and moved["from_stage"] == "new"
     # left: Anna's follow-up, and the after-sales check-in the default rule added when she was won
     assert [(t["lead_id"], t["text"]) for t in cli.json("task", "list")] == [
-        (lead_id, "follow up"), (lead_id, "After-sales check-in: satisfaction, cross- and upselling")]
+        (lead_id, "follow up"),
+        (lead_id, "After-sales check-in: satisfaction, cross- and upselling"),
+    ]
     # a refused close changes nothing, tasks included
     before = dump(db_path)
     cli("close", str(other), "--won", "--yes", code=1)
@@ -101,16 +115,23 @@ def test_qualification_criteria(cli, add_lead, db_path):
     record = cli.json("qualify", str(lead_id), "--check", "budget", "--check", "Need")
     assert record["stage"] == "qualified"
     assert cli.json("lead", "show", str(lead_id))["qualification"] == {
-        "budget": True, "authority": False, "need": True, "timeline": False}
+        "budget": True,
+        "authority": False,
+        "need": True,
+        "timeline": False,
+    }
     # already qualified: --check only records
     assert cli.json("qualify", str(lead_id), "--check", "timeline")["criteria_met"] == ["budget", "need", "timeline"]
     # only what a deal meets is recorded: the others are "not recorded", never "no"
     assert "Qualification budget, need, timeline met; authority not recorded" in " ".join(
-        cli("lead", "show", str(lead_id)).stdout.split())
+        cli("lead", "show", str(lead_id)).stdout.split()
+    )
     other = add_lead("Ben")
     before = dump(db_path)
-    assert "unknown criterion 'money'; criteria: budget, authority, need, timeline" in cli(
-        "qualify", str(other), "--check", "money", code=1).stderr
+    assert (
+        "unknown criterion 'money'; criteria: budget, authority, need, timeline"
+        in cli("qualify", str(other), "--check", "money", code=1).stderr
+    )
     cli("close", str(other), "--lost")
     before = dump(db_path)
     cli("qualify", str(other), "--check", "budget", code=1)  # closed: the check is not kept either
@@ -163,7 +184,7 @@ def _ics_with_tz(cli, add_lead, tmp_path, monkeypatch, tz: str) -> str:
 def test_icalendar_tasks_carry_the_iana_zone_and_its_rules(cli, add_lead, tmp_path, monkeypatch):
     """9:00 in Berlin is 9:00 in summer and winter, with the zone's data in the file: never a
     fixed CET offset in July."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from icalendar import Calendar
 
@@ -175,8 +196,8 @@ def test_icalendar_tasks_carry_the_iana_zone_and_its_rules(cli, add_lead, tmp_pa
     assert "TZOFFSETTO:+0200" in text and "TZNAME:CEST" in text
     # what a calendar reads: 07:00 UTC in July (CEST), 08:00 UTC in January (CET)
     starts = {str(e["summary"]): e.decoded("dtstart") for e in Calendar.from_ical(text).walk("VEVENT")}
-    assert starts["summer (Anna)"].astimezone(timezone.utc) == datetime(2027, 7, 10, 7, tzinfo=timezone.utc)
-    assert starts["winter (Anna)"].astimezone(timezone.utc) == datetime(2027, 1, 15, 8, tzinfo=timezone.utc)
+    assert starts["summer (Anna)"].astimezone(UTC) == datetime(2027, 7, 10, 7, tzinfo=UTC)
+    assert starts["winter (Anna)"].astimezone(UTC) == datetime(2027, 1, 15, 8, tzinfo=UTC)
 
 
 def test_icalendar_tasks_in_utc_when_the_zone_has_no_name(cli, add_lead, tmp_path, monkeypatch):
@@ -189,14 +210,19 @@ def test_icalendar_tasks_in_utc_when_the_zone_has_no_name(cli, add_lead, tmp_pat
 
 def test_the_system_zone_is_known_only_when_it_agrees(monkeypatch):
     import time
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from salespipe.services.clock import local_zone
 
-    moment = datetime(2027, 7, 10, 7, tzinfo=timezone.utc)
-    for tz, expected in (("Europe/Berlin", "Europe/Berlin"), (":America/New_York", "America/New_York"),
-                         ("/usr/share/zoneinfo/Asia/Tokyo", "Asia/Tokyo"), ("UTC", "UTC"),
-                         ("CET-1CEST,M3.5.0,M10.5.0/3", None), ("Nowhere/Atlantis", None)):
+    moment = datetime(2027, 7, 10, 7, tzinfo=UTC)
+    for tz, expected in (
+        ("Europe/Berlin", "Europe/Berlin"),
+        (":America/New_York", "America/New_York"),
+        ("/usr/share/zoneinfo/Asia/Tokyo", "Asia/Tokyo"),
+        ("UTC", "UTC"),
+        ("CET-1CEST,M3.5.0,M10.5.0/3", None),
+        ("Nowhere/Atlantis", None),
+    ):
         monkeypatch.setenv("TZ", tz)
         time.tzset()
         zone = local_zone(moment.astimezone())

@@ -24,8 +24,10 @@ from salespipe.cli import moves
 from salespipe.cli.common import SalespipeGroup, state
 from salespipe.render.terminal import COLOR_CHOICES
 
-HELP = ("The terminal sales pipeline for a solo sales rep.\n\n"
-        "Example: salespipe lead add \"Anna Berger\" --company Bergwerk --value 12k")
+HELP = (
+    "The terminal sales pipeline for a solo sales rep.\n\n"
+    'Example: salespipe lead add "Anna Berger" --company Bergwerk --value 12k'
+)
 
 
 def _version(value: bool) -> None:
@@ -38,12 +40,24 @@ def _version(value: bool) -> None:
 
 def root(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", metavar="PATH",
-                                           help="Database file (else $SALESPIPE_DB, else the config file's, else the XDG data dir).")] = None,
-    color: Annotated[str, typer.Option("--color", metavar="WHEN", help="Colour: auto (on a terminal, unless NO_COLOR), always or never.")] = "auto",
-    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page long output (else $PAGER, less -FRX).")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="Database file (else $SALESPIPE_DB, else the config file's, else the XDG data dir).",
+        ),
+    ] = None,
+    color: Annotated[
+        str,
+        typer.Option("--color", metavar="WHEN", help="Colour: auto (on a terminal, unless NO_COLOR), always or never."),
+    ] = "auto",
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long output (else $PAGER, less -FRX).")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """The terminal sales pipeline for a solo sales rep."""
     if ctx.invoked_subcommand is None:  # bare `salespipe`: the help, which is no error

@@ -12,8 +12,10 @@ from salespipe.cli.common import JsonOpt, database, database_path, emit_json, in
 
 def backup(
     ctx: typer.Context,
-    file: Annotated[Path | None, typer.Argument(help="Where to write the copy (default: backups/ beside the database).",
-                                                show_default=False)] = None,
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Where to write the copy (default: backups/ beside the database).", show_default=False),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Copy the database, consistent even while another salespipe writes (SQLite's online

@@ -53,8 +53,9 @@ class SalespipeGroup(TyperGroup):
                 arg.encode("utf-8")
             except UnicodeEncodeError:  # bytes the locale could not decode (surrogate escapes)
                 shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                raise typer.BadParameter(f"{shown!r} is not valid UTF-8 text", ctx=ctx,
-                                         param_hint=f"argument {position}") from None
+                raise typer.BadParameter(
+                    f"{shown!r} is not valid UTF-8 text", ctx=ctx, param_hint=f"argument {position}"
+                ) from None
         return super().parse_args(ctx, args)
 
     def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
@@ -85,8 +86,10 @@ class SalespipeGroup(TyperGroup):
         except Exception as exc:  # the last line of defence: never a traceback
             if _is_click_control_flow(exc) or os.environ.get("SALESPIPE_DEBUG"):
                 raise
-            raise fail(f"unexpected {type(exc).__name__}: {exc} (a bug: please report it; "
-                       "SALESPIPE_DEBUG=1 shows the traceback)") from None
+            raise fail(
+                f"unexpected {type(exc).__name__}: {exc} (a bug: please report it; "
+                "SALESPIPE_DEBUG=1 shows the traceback)"
+            ) from None
 
 
 def _is_click_control_flow(exc: Exception) -> bool:
@@ -99,8 +102,9 @@ class State:
 
     __slots__ = ("db_flag", "color", "no_pager", "config")
 
-    def __init__(self, db_flag: str | None = None, color: str = "auto", no_pager: bool = False,
-                 config: Config | None = None) -> None:
+    def __init__(
+        self, db_flag: str | None = None, color: str = "auto", no_pager: bool = False, config: Config | None = None
+    ) -> None:
         self.db_flag = db_flag
         self.color = color
         self.no_pager = no_pager
@@ -121,8 +125,11 @@ def settings(ctx: typer.Context) -> Config:
 
     current = state(ctx)
     if current.config is None:
-        current.config = resolve(db_flag=current.db_flag, color_flag=None if current.color == "auto" else current.color,
-                                 pager_flag=False if current.no_pager else None)
+        current.config = resolve(
+            db_flag=current.db_flag,
+            color_flag=None if current.color == "auto" else current.color,
+            pager_flag=False if current.no_pager else None,
+        )
     return current.config
 
 
@@ -134,8 +141,9 @@ def db_location(ctx: typer.Context) -> DbLocation:
 
 
 @contextmanager
-def database(ctx: typer.Context, *, write: bool = True, journal: bool = True,
-             create: bool | None = None) -> Iterator[sqlite3.Connection]:
+def database(
+    ctx: typer.Context, *, write: bool = True, journal: bool = True, create: bool | None = None
+) -> Iterator[sqlite3.Connection]:
     """Open the database; with ``write``, run the body as one transaction, journaled (for
     `salespipe undo`) under the command being run unless ``journal`` is False. A command
     that only reads never creates a database (``create`` defaults to ``write``)."""
@@ -203,7 +211,7 @@ def command_line(ctx: typer.Context) -> str:
     options by their flag, quoted for a shell."""
     import shlex
 
-    given = []
+    given: list[str] = []
     for param in ctx.command.params:  # in the order the command declares them
         name = param.name or ""
         value = ctx.params.get(name)
@@ -297,13 +305,22 @@ def info(message: str) -> None:
 # Options shared by many commands --------------------------------------------------------------
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (stable keys, see README).")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
-AtOpt = Annotated[str | None, typer.Option("--at", metavar="DATE",
-                                           help="When it happened: yesterday, -3d, friday 9am, 26.11. 14:30, "
-                                                "2026-11-20 (a weekday or day.month. is the last one).")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="DATE",
+        help="When it happened: yesterday, -3d, friday 9am, 26.11. 14:30, "
+        "2026-11-20 (a weekday or day.month. is the last one).",
+    ),
+]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="A note kept with the stage change.")]
-ValueOpt = Annotated[str | None, typer.Option("--value", metavar="AMOUNT",
-                                              help="Deal value: 12000, 12.000,50 €, $1,234, 12k.")]
+ValueOpt = Annotated[
+    str | None, typer.Option("--value", metavar="AMOUNT", help="Deal value: 12000, 12.000,50 €, $1,234, 12k.")
+]
 MAX_INT = 2**63 - 1  # SQLite's largest integer: a bigger id or count is a usage error, not a crash
+
+
 def parse_id(text: str) -> int:
     """An id as typed: a whole number from 1 (a usage error in words otherwise)."""
     cleaned = text.strip().lstrip("#")
@@ -312,5 +329,13 @@ def parse_id(text: str) -> int:
     return int(cleaned)
 
 
-LeadId = Annotated[int, typer.Argument(metavar="ID", help="The lead's id (see salespipe lead list).", show_default=False,
-                                       parser=parse_id, autocompletion=completion.lead_ids)]
+LeadId = Annotated[
+    int,
+    typer.Argument(
+        metavar="ID",
+        help="The lead's id (see salespipe lead list).",
+        show_default=False,
+        parser=parse_id,
+        autocompletion=completion.lead_ids,
+    ),
+]

@@ -38,8 +38,17 @@ SORTS = ("stage", "value", "weighted", "age", "created", "updated", "close-date"
 CLEARABLE = ("company", "contact", "email", "phone", "source", "probability", "close-date", "external-id")
 BREAKDOWN_BY = ("source", "tag", "lost-reason", "stage", "company")
 PRESETS = ("six-phase", "seven-step", "hubspot")
-PERIODS = ("this-month", "last-month", "this-quarter", "last-quarter", "this-year", "last-year",
-           "last-30-days", "last-90-days", "all")
+PERIODS = (
+    "this-month",
+    "last-month",
+    "this-quarter",
+    "last-quarter",
+    "this-year",
+    "last-year",
+    "last-30-days",
+    "last-90-days",
+    "all",
+)
 
 Suggestions = list[tuple[str, str] | str]
 
@@ -48,7 +57,7 @@ Suggestions = list[tuple[str, str] | str]
 def _click() -> Any:
     """The Click that Typer builds its commands with (Typer 0.29 and later carry their own copy)."""
     try:
-        from typer import _click as vendored  # type: ignore[attr-defined]
+        from typer import _click as vendored
 
         return vendored
     except ImportError:
@@ -62,15 +71,20 @@ def completion_class(shell: str) -> Any:
     commands, with values and descriptions cleaned for that shell."""
     import click.shell_completion as click_completion
 
-    base = {"bash": click_completion.BashComplete, "zsh": click_completion.ZshComplete,
-            "fish": click_completion.FishComplete}.get(shell)
+    base: Any = {
+        "bash": click_completion.BashComplete,
+        "zsh": click_completion.ZshComplete,
+        "fish": click_completion.FishComplete,
+    }.get(shell)
     if base is None:
         return None
     own = _click().shell_completion
     if own is not click_completion:  # Click's protocol, on the ShellComplete of Typer's Click
-        methods = {"source_vars": click_completion.ShellComplete.source_vars,
-                   **{k: v for k, v in vars(base).items() if k not in ("__dict__", "__weakref__")},
-                   "source": _source}
+        methods = {
+            "source_vars": click_completion.ShellComplete.source_vars,
+            **{k: v for k, v in vars(base).items() if k not in ("__dict__", "__weakref__")},
+            "source": _source,
+        }
         base = type(base.__name__, (own.ShellComplete,), methods)
 
     def format_completion(self: Any, item: Any) -> str:
@@ -81,11 +95,11 @@ def completion_class(shell: str) -> Any:
     def complete(self: Any) -> str:
         args, incomplete = self.get_completion_args()
         items = self.get_completions(args, incomplete)
-        return "\n".join(self.format_completion(item) for item in items
-                         if item.type != "plain" or _offerable(shell, str(item.value)))
+        return "\n".join(
+            self.format_completion(item) for item in items if item.type != "plain" or _offerable(shell, str(item.value))
+        )
 
-    return type(f"Salespipe{base.__name__}", (base,), {"format_completion": format_completion,
-                                                       "complete": complete})
+    return type(f"Salespipe{base.__name__}", (base,), {"format_completion": format_completion, "complete": complete})
 
 
 def _source(self: Any) -> str:
@@ -115,8 +129,7 @@ def respond(cli: Any, ctx_args: Any, instruction: str) -> int:
     shell, _, action = instruction.partition("_")
     cls = completion_class(shell)
     if cls is None or action not in ("source", "complete"):
-        typer.echo(f"salespipe: unsupported completion request {instruction!r} (shells: {', '.join(SHELLS)})",
-                   err=True)
+        typer.echo(f"salespipe: unsupported completion request {instruction!r} (shells: {', '.join(SHELLS)})", err=True)
         return 1
     comp = cls(cli, ctx_args, PROG_NAME, COMPLETE_VAR)
     if action == "source":
@@ -169,7 +182,7 @@ def _clean_help(text: str, shell: str) -> str | None:
     if shell == "fish":
         text = text.replace(",", ";")
     if len(text) > HELP_WIDTH:
-        text = text[:HELP_WIDTH - 1].rstrip() + "…"
+        text = text[: HELP_WIDTH - 1].rstrip() + "…"
     return text or None
 
 
@@ -197,9 +210,8 @@ def _prefix(column: str) -> str:
     return f"substr({column}, 1, ?) = ?"
 
 
-def _counted(rows: list[tuple[Any, ...]]) -> Suggestions:
-    return [(str(value), f"{count} lead{'s' if count != 1 else ''}") for value, count in rows
-            if isinstance(value, str)]
+def _counted(rows: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
+    return [(str(value), f"{count} lead{'s' if count != 1 else ''}") for value, count in rows if isinstance(value, str)]
 
 
 # Callbacks (Typer's ``autocompletion=``: Typer passes ``ctx`` and ``incomplete`` by name) ----
@@ -207,8 +219,11 @@ def lead_ids(ctx: typer.Context, incomplete: str) -> Suggestions:
     """Lead ids, newest first, each with its title (and company): ``12`` "Anna Berger · Bergwerk"."""
     if incomplete and not incomplete.isdigit():
         return []
-    rows = _query(ctx, "SELECT id, title, company FROM leads WHERE " + _prefix("CAST(id AS TEXT)")
-                  + " ORDER BY id DESC LIMIT ?", (len(incomplete), incomplete, LIMIT))
+    rows = _query(
+        ctx,
+        "SELECT id, title, company FROM leads WHERE " + _prefix("CAST(id AS TEXT)") + " ORDER BY id DESC LIMIT ?",
+        (len(incomplete), incomplete, LIMIT),
+    )
     out: Suggestions = []
     for lead_id, title, company in rows:
         help_ = str(title or "")
@@ -220,25 +235,35 @@ def lead_ids(ctx: typer.Context, incomplete: str) -> Suggestions:
 
 def stage_keys(ctx: typer.Context, incomplete: str) -> Suggestions:
     """Stage keys in pipeline order, with their labels."""
-    rows = _query(ctx, "SELECT key, label FROM stages WHERE " + _prefix("key") + " ORDER BY position",
-                  (len(incomplete), incomplete))
+    rows = _query(
+        ctx,
+        "SELECT key, label FROM stages WHERE " + _prefix("key") + " ORDER BY position",
+        (len(incomplete), incomplete),
+    )
     return [(str(key), str(label)) for key, label in rows]
 
 
 def tags(ctx: typer.Context, incomplete: str) -> Suggestions:
     """Tags in use, the most used first."""
-    rows = _query(ctx, "SELECT t.value, count(*) FROM leads, json_each(leads.tags) AS t "
-                       "WHERE leads.tags != '[]' AND " + _prefix("t.value") + " GROUP BY t.value "
-                       "ORDER BY count(*) DESC, t.value LIMIT ?", (len(incomplete), incomplete, LIMIT))
-    return _counted(rows)
+    rows = _query(
+        ctx,
+        "SELECT t.value, count(*) FROM leads, json_each(leads.tags) AS t "
+        "WHERE leads.tags != '[]' AND " + _prefix("t.value") + " GROUP BY t.value "
+        "ORDER BY count(*) DESC, t.value LIMIT ?",
+        (len(incomplete), incomplete, LIMIT),
+    )
+    return list(_counted(rows))
 
 
 def _column_values(column: str) -> Callable[[typer.Context, str], Suggestions]:
     def values(ctx: typer.Context, incomplete: str) -> Suggestions:
-        rows = _query(ctx, f"SELECT {column}, count(*) FROM leads WHERE {column} IS NOT NULL AND {column} != '' "
-                           f"AND {_prefix(column)} GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT ?",
-                      (len(incomplete), incomplete, LIMIT))
-        return _counted(rows)
+        rows = _query(
+            ctx,
+            f"SELECT {column}, count(*) FROM leads WHERE {column} IS NOT NULL AND {column} != '' "
+            f"AND {_prefix(column)} GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT ?",
+            (len(incomplete), incomplete, LIMIT),
+        )
+        return list(_counted(rows))
 
     values.__doc__ = f"The leads' {column}s in use, the most frequent first."
     return values
@@ -249,9 +274,12 @@ owners = _column_values("owner")
 
 
 def _field_names(ctx: Any, incomplete: str) -> list[str]:
-    rows = _query(ctx, "SELECT DISTINCT f.key FROM leads, json_each(leads.fields) AS f "
-                       "WHERE leads.fields != '{}' AND " + _prefix("f.key") + " ORDER BY f.key LIMIT ?",
-                  (len(incomplete), incomplete, LIMIT))
+    rows = _query(
+        ctx,
+        "SELECT DISTINCT f.key FROM leads, json_each(leads.fields) AS f "
+        "WHERE leads.fields != '{}' AND " + _prefix("f.key") + " ORDER BY f.key LIMIT ?",
+        (len(incomplete), incomplete, LIMIT),
+    )
     return [str(key) for (key,) in rows if isinstance(key, str)]
 
 
@@ -261,11 +289,15 @@ def field_assignments(ctx: typer.Context, incomplete: str) -> Suggestions:
     if "=" not in incomplete:
         return [f"{key}=" for key in _field_names(ctx, incomplete)]
     key, _, start = incomplete.partition("=")
-    rows = _query(ctx, "SELECT f.value, count(*) FROM leads, json_each(leads.fields) AS f "
-                       "WHERE leads.fields != '{}' AND f.key = ? AND f.type = 'text' AND " + _prefix("f.value")
-                       + " GROUP BY f.value ORDER BY count(*) DESC, f.value LIMIT ?",
-                  (key, len(start), start, LIMIT))
-    return [(f"{key}={value}", help_) for value, help_ in _counted(rows)]  # type: ignore[misc]
+    rows = _query(
+        ctx,
+        "SELECT f.value, count(*) FROM leads, json_each(leads.fields) AS f "
+        "WHERE leads.fields != '{}' AND f.key = ? AND f.type = 'text' AND "
+        + _prefix("f.value")
+        + " GROUP BY f.value ORDER BY count(*) DESC, f.value LIMIT ?",
+        (key, len(start), start, LIMIT),
+    )
+    return [(f"{key}={value}", help_) for value, help_ in _counted(rows)]
 
 
 def breakdown_by(ctx: typer.Context, incomplete: str) -> Suggestions:
@@ -295,8 +327,9 @@ def shells(incomplete: str) -> Suggestions:
 
 # The command ----------------------------------------------------------------------------------
 def completion(
-    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.", show_default=False,
-                                         autocompletion=shells)],
+    shell: Annotated[
+        str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.", show_default=False, autocompletion=shells)
+    ],
 ) -> None:
     """Print the completion script for SHELL: TAB then completes commands, options, lead ids
     (with their titles), stage keys, tags, sources, owners and field names.

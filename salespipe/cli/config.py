@@ -25,12 +25,21 @@ def show_(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False) -> N
     config = settings(ctx)
     shown = config.settings()
     pipeline = _pipeline_settings(ctx, config)
-    shown["language"] = pipeline.get("language") or (config.language if config.language.value is not None
-                                                     else Setting("en", "default"))
-    shown["currency"] = pipeline.get("currency") or (config.currency if config.currency.value is not None
-                                                     else Setting("EUR", "default"))
-    show(ctx, config_view(str(config.path), config.exists, {k: (s.value if k != "database" else str(s.value), s.source)
-                                                           for k, s in shown.items()}), fmt)
+    shown["language"] = pipeline.get("language") or (
+        config.language if config.language.value is not None else Setting("en", "default")
+    )
+    shown["currency"] = pipeline.get("currency") or (
+        config.currency if config.currency.value is not None else Setting("EUR", "default")
+    )
+    show(
+        ctx,
+        config_view(
+            str(config.path),
+            config.exists,
+            {k: (s.value if k != "database" else str(s.value), s.source) for k, s in shown.items()},
+        ),
+        fmt,
+    )
     if not config.exists and fmt.value == "human":
         info(f"(no config file at {config.path}: salespipe config path)")
 

@@ -27,9 +27,10 @@ def criteria_show(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = Fal
 
 
 @app.command("set")
-def criteria_set(ctx: typer.Context,
-                 names: Annotated[list[str], typer.Argument(metavar="NAME...", help="The criteria, in order.",
-                                                            show_default=False)]) -> None:
+def criteria_set(
+    ctx: typer.Context,
+    names: Annotated[list[str], typer.Argument(metavar="NAME...", help="The criteria, in order.", show_default=False)],
+) -> None:
     """Define your own qualification criteria (replacing the list; deals keep the ones they met
     that are still on it).
 

@@ -20,8 +20,7 @@ def path(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """
     location = db_location(ctx)
     if json_:
-        emit_json({"path": str(location.path), "reason": location.reason,
-                   "exists": location.path.exists()})
+        emit_json({"path": str(location.path), "reason": location.reason, "exists": location.path.exists()})
         return
     from salespipe.render.output import visible
 

@@ -11,8 +11,9 @@ from salespipe.cli.common import JsonOpt, info, now, output_format, show, state
 
 def demo(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", metavar="PATH",
-                                           help="Keep the demo in this (new) database file.")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", metavar="PATH", help="Keep the demo in this (new) database file.")
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Load six months of an example pipeline (examples/) and print the daily report.
@@ -38,8 +39,7 @@ def demo(
             data = pipeline_report(conn, now=moment)
         finally:
             conn.close()
-        where = (f"in {path}" if target else
-                 "in a temporary database (use --db PATH to keep it)")
+        where = f"in {path}" if target else "in a temporary database (use --db PATH to keep it)"
         info(f"Loaded {count} example deals {where}.")
     from salespipe.render.report import report_view
 

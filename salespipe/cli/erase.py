@@ -29,25 +29,33 @@ def erase(
         import sys
 
         if not sys.stdin.isatty():
-            raise typer.BadParameter("erase cannot be undone: add --yes to do it without a terminal",
-                                     param_hint="--yes")
+            raise typer.BadParameter(
+                "erase cannot be undone: add --yes to do it without a terminal", param_hint="--yes"
+            )
         from salespipe.render.output import visible
 
-        typer.confirm(f"Erase lead #{lead_id} {visible(label)} and every trace of it? This cannot be undone.",
-                      abort=True, err=True)
+        typer.confirm(
+            f"Erase lead #{lead_id} {visible(label)} and every trace of it? This cannot be undone.",
+            abort=True,
+            err=True,
+        )
     with database(ctx, journal=False) as conn:
         result = privacy.erase(conn, lead_id)
     with database(ctx, write=False) as conn:  # outside the transaction: VACUUM, WAL truncated
         emptied = privacy.compact(conn)
     if not emptied:
-        info("Warning: another salespipe has the database open, so its WAL file could not be emptied yet; "
-             "run salespipe erase again when it is done (or close it) to finish.")
+        info(
+            "Warning: another salespipe has the database open, so its WAL file could not be emptied yet; "
+            "run salespipe erase again when it is done (or close it) to finish."
+        )
     if json_:
         emit_json(result)
     else:
         removed = result["removed"]
-        info(f"Erased lead #{result['id']} {result['title'] or '(deleted before)'}: "
-             f"{removed['stage_events']} stage event(s), "
-             f"{removed['activities']} activit(ies), {removed['tasks']} task(s), "
-             f"{removed['journal_entries']} journal entr(ies); {removed['commands_rewritten']} recorded "
-             "command line(s) rewritten; the file is compacted.")
+        info(
+            f"Erased lead #{result['id']} {result['title'] or '(deleted before)'}: "
+            f"{removed['stage_events']} stage event(s), "
+            f"{removed['activities']} activit(ies), {removed['tasks']} task(s), "
+            f"{removed['journal_entries']} journal entr(ies); {removed['commands_rewritten']} recorded "
+            "command line(s) rewritten; the file is compacted."
+        )

@@ -21,14 +21,30 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="csv, json or jsonl.")] = "csv",
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file (default: stdout).")] = None,
     what: Annotated[str, typer.Option("--what", help="all (leads with their stage history), leads or events.")] = "all",
-    person: Annotated[str | None, typer.Option("--person", metavar="EMAIL",
-                                               help="Only what is stored about this person, as JSON (right of access).")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Everything, losslessly, as JSON: stages, settings, targets, rules, "
-                                                     "leads with events, activities, tasks and criteria "
-                                                     "(salespipe import restores it into an empty database).")] = False,
-    excel: Annotated[bool, typer.Option("--excel", help="CSV that Excel opens directly, in the pipeline's language: "
-                                                        "German ; and decimal comma, dates 27.11.2026; English , "
-                                                        "and decimal point (UTF-8 with BOM; times UTC).")] = False,
+    person: Annotated[
+        str | None,
+        typer.Option(
+            "--person", metavar="EMAIL", help="Only what is stored about this person, as JSON (right of access)."
+        ),
+    ] = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Everything, losslessly, as JSON: stages, settings, targets, rules, "
+            "leads with events, activities, tasks and criteria "
+            "(salespipe import restores it into an empty database).",
+        ),
+    ] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="CSV that Excel opens directly, in the pipeline's language: "
+            "German ; and decimal comma, dates 27.11.2026; English , "
+            "and decimal point (UTF-8 with BOM; times UTC).",
+        ),
+    ] = False,
 ) -> None:
     """Export the pipeline: leads with custom fields and their stage history.
 
@@ -40,8 +56,10 @@ def export(
     from salespipe.services.exporter import export as export_records
 
     if excel and (all_ or person is not None or fmt != "csv"):
-        raise typer.BadParameter("--excel writes CSV of leads or events (not with --all, --person or "
-                                 "--format json/jsonl)", param_hint="--excel")
+        raise typer.BadParameter(
+            "--excel writes CSV of leads or events (not with --all, --person or --format json/jsonl)",
+            param_hint="--excel",
+        )
     if all_:
         if fmt not in ("csv", "json"):
             raise typer.BadParameter("--all writes JSON", param_hint="--format")

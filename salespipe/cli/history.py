@@ -12,8 +12,12 @@ from salespipe.cli.common import CsvOpt, JsonOpt, database, info, now, output_fo
 def history(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1_000_000, help="How many changes.")] = 20,
-    keep: Annotated[int | None, typer.Option("--keep", help="From now on keep this many changes (default 1000).")] = None,
-    keep_days: Annotated[int | None, typer.Option("--keep-days", help="From now on keep changes this many days (default 365).")] = None,
+    keep: Annotated[
+        int | None, typer.Option("--keep", help="From now on keep this many changes (default 1000).")
+    ] = None,
+    keep_days: Annotated[
+        int | None, typer.Option("--keep-days", help="From now on keep changes this many days (default 365).")
+    ] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ) -> None:
@@ -31,8 +35,10 @@ def history(
 
         with database(ctx, journal=False) as conn:
             kept = set_retention(conn, keep=keep, days=keep_days, now=now())
-        info(f"The journal keeps the last {kept['keep']:,} changes of at most {kept['days']:,} days; "
-             f"{kept['forgotten']:,} older change(s) forgotten.")
+        info(
+            f"The journal keeps the last {kept['keep']:,} changes of at most {kept['days']:,} days; "
+            f"{kept['forgotten']:,} older change(s) forgotten."
+        )
     with database(ctx, write=False) as conn:
         changes = recent(conn, limit)
     show(ctx, history_view(changes), fmt)

@@ -13,14 +13,26 @@ from salespipe.cli.stage import _records, _show
 
 def init(
     ctx: typer.Context,
-    preset: Annotated[str, typer.Option("--preset", help="six-phase, seven-step or hubspot.",
-                                        autocompletion=completion.choices(*completion.PRESETS))] = "six-phase",
-    lang: Annotated[str | None, typer.Option("--lang", help="The pipeline's language, en or de: stage labels, and "
-                                                             "the words, numbers, money and dates of lists, cards "
-                                                             "and reports (default: the config file's, else en).",
-                                             autocompletion=completion.choices("en", "de"))] = None,
-    currency: Annotated[str | None, typer.Option("--currency", help="Default currency (ISO 4217; default: the "
-                                                                    "config file's, else EUR).")] = None,
+    preset: Annotated[
+        str,
+        typer.Option(
+            "--preset", help="six-phase, seven-step or hubspot.", autocompletion=completion.choices(*completion.PRESETS)
+        ),
+    ] = "six-phase",
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="The pipeline's language, en or de: stage labels, and "
+            "the words, numbers, money and dates of lists, cards "
+            "and reports (default: the config file's, else en).",
+            autocompletion=completion.choices("en", "de"),
+        ),
+    ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option("--currency", help="Default currency (ISO 4217; default: the config file's, else EUR)."),
+    ] = None,
 ) -> None:
     """Start a new database's pipeline from a preset.
 
@@ -36,6 +48,8 @@ def init(
         from salespipe.services.pipeline import default_currency
 
         money = default_currency(conn)
-    info(f"Started the pipeline from the {preset} preset: {len(records)} stages, language {chosen_lang}, "
-         f"currency {money}.")
+    info(
+        f"Started the pipeline from the {preset} preset: {len(records)} stages, language {chosen_lang}, "
+        f"currency {money}."
+    )
     _show(ctx, records)

@@ -30,17 +30,28 @@ CompanyOpt = Annotated[str | None, typer.Option("--company", help="Company / acc
 ContactOpt = Annotated[str | None, typer.Option("--contact", help="Contact person, if not the name.")]
 EmailOpt = Annotated[str | None, typer.Option("--email", help="E-mail address.")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
-SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the lead came from: referral, fair, web ...",
-                                               autocompletion=completion.sources)]
-CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="ISO 4217 code (default: the config file's, else "
-                                                                    "the database's, EUR).")]
-ProbOpt = Annotated[int | None, typer.Option("--probability", min=0, max=100,
-                                             help="Win probability in %, overriding the stage's.")]
-CloseOpt = Annotated[str | None, typer.Option("--close-date", metavar="DATE",
-                                              help="Expected close: 2026-12-15, end of month, +3w.")]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source", help="Where the lead came from: referral, fair, web ...", autocompletion=completion.sources
+    ),
+]
+CurrencyOpt = Annotated[
+    str | None, typer.Option("--currency", help="ISO 4217 code (default: the config file's, else the database's, EUR).")
+]
+ProbOpt = Annotated[
+    int | None, typer.Option("--probability", min=0, max=100, help="Win probability in %, overriding the stage's.")
+]
+CloseOpt = Annotated[
+    str | None, typer.Option("--close-date", metavar="DATE", help="Expected close: 2026-12-15, end of month, +3w.")
+]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).", autocompletion=completion.tags)]
-FieldOpt = Annotated[list[str] | None, typer.Option("--field", metavar="KEY=VALUE", help="A custom field (repeatable).",
-                                                    autocompletion=completion.field_assignments)]
+FieldOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--field", metavar="KEY=VALUE", help="A custom field (repeatable).", autocompletion=completion.field_assignments
+    ),
+]
 ExtOpt = Annotated[str | None, typer.Option("--external-id", help="Id in another system (for imports).")]
 
 
@@ -62,8 +73,10 @@ def add(
     source: SourceOpt = None,
     value: ValueOpt = None,
     currency: CurrencyOpt = None,
-    stage: Annotated[str | None, typer.Option("--stage", help="Start in this stage (default: the first).",
-                                              autocompletion=completion.stage_keys)] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option("--stage", help="Start in this stage (default: the first).", autocompletion=completion.stage_keys),
+    ] = None,
     probability: ProbOpt = None,
     close_date: CloseOpt = None,
     tag: TagOpt = None,
@@ -71,9 +84,13 @@ def add(
     external_id: ExtOpt = None,
     note: NoteOpt = None,
     at: AtOpt = None,
-    on_duplicate: Annotated[str, typer.Option(
-        "--on-duplicate", help="When an open lead has the same e-mail (or name and company): add (with a "
-                               "warning), skip or fail.")] = "add",
+    on_duplicate: Annotated[
+        str,
+        typer.Option(
+            "--on-duplicate",
+            help="When an open lead has the same e-mail (or name and company): add (with a warning), skip or fail.",
+        ),
+    ] = "add",
     json_: JsonOpt = False,
 ) -> None:
     """Add a lead. It enters the first stage (or --stage) now (or --at). An open lead with the
@@ -90,24 +107,52 @@ def add(
     moment = now()
     with database(ctx) as conn:
         result = leads.add_from_input(
-            conn, now=moment, on_duplicate=on_duplicate, stage=stage, at=parse_at(at, moment), note=note,
-            title=name, company=company, contact_name=contact, email=email, phone=phone, source=source,
-            value=value, currency=currency, probability=probability, close_date=close_date, tags=tag,
-            fields=field, external_id=external_id)
+            conn,
+            now=moment,
+            on_duplicate=on_duplicate,
+            stage=stage,
+            at=parse_at(at, moment),
+            note=note,
+            title=name,
+            company=company,
+            contact_name=contact,
+            email=email,
+            phone=phone,
+            source=source,
+            value=value,
+            currency=currency,
+            probability=probability,
+            close_date=close_date,
+            tags=tag,
+            fields=field,
+            external_id=external_id,
+        )
         loc = locale(conn)
     lead, added, duplicate = result.lead, result.added, result.duplicate
     record = lead_record(lead, result.probability)
     if duplicate:
         other, by = duplicate
-        info(f"{'Warning' if added else 'Skipped'}: open lead #{other.id} {other.title} ({loc.stage(other.stage)}) "
-             f"has the same {by}" + ("; added anyway (--on-duplicate skip or fail to avoid)." if added else "."))
+        info(
+            f"{'Warning' if added else 'Skipped'}: open lead #{other.id} {other.title} ({loc.stage(other.stage)}) "
+            f"has the same {by}" + ("; added anyway (--on-duplicate skip or fail to avoid)." if added else ".")
+        )
     if json_:
-        emit_json({**record, "added": added, "duplicate_of": duplicate[0].id if duplicate else None,
-                   "tasks_created": [task_record(t, moment) for t in result.tasks_created]})
+        emit_json(
+            {
+                **record,
+                "added": added,
+                "duplicate_of": duplicate[0].id if duplicate else None,
+                "tasks_created": [task_record(t, moment) for t in result.tasks_created],
+            }
+        )
     elif added:
         from salespipe.render.messages import lead_added, rule_tasks
 
-        info("\n".join([lead_added(lead.id, lead.title, lead.stage, loc=loc), *rule_tasks(result.tasks_created, loc=loc)]))
+        info(
+            "\n".join(
+                [lead_added(lead.id, lead.title, lead.stage, loc=loc), *rule_tasks(result.tasks_created, loc=loc)]
+            )
+        )
     if added:
         run_hook("on-add", {"lead": record})
 
@@ -115,19 +160,36 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    stage: Annotated[list[str] | None, typer.Option("--stage", help="Only these stages (repeatable).",
-                                                    autocompletion=completion.stage_keys)] = None,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option("--stage", help="Only these stages (repeatable).", autocompletion=completion.stage_keys),
+    ] = None,
     source: SourceOpt = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Only leads of this owner (sales agent).",
-                                              autocompletion=completion.owners)] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only leads with this tag.", autocompletion=completion.tags)] = None,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in name, company, contact, e-mail, phone, custom fields or external id.")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="Only leads of this owner (sales agent).", autocompletion=completion.owners),
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="Only leads with this tag.", autocompletion=completion.tags)
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", "-s", help="Text in name, company, contact, e-mail, phone, custom fields or external id."
+        ),
+    ] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open leads (the default).")] = False,
     won: Annotated[bool, typer.Option("--won", help="Won deals.")] = False,
     lost: Annotated[bool, typer.Option("--lost", help="Lost deals.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Open and closed.")] = False,
-    sort: Annotated[str, typer.Option("--sort", help="stage, value, weighted, age, close-date, created, updated, name, company, priority.",
-                                      autocompletion=completion.choices(*completion.SORTS))] = "stage",
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            help="stage, value, weighted, age, close-date, created, updated, name, company, priority.",
+            autocompletion=completion.choices(*completion.SORTS),
+        ),
+    ] = "stage",
     limit: Annotated[int | None, typer.Option("--limit", min=1, max=1_000_000_000, help="At most this many.")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -149,9 +211,18 @@ def list_(
 
     moment = now()
     with database(ctx, write=False) as conn:
-        rows = leads.list_leads(conn, status=chosen[0] if chosen else "open", stages=stage or [],
-                                source=source, owner=owner, tag=tag, text=search, sort=sort, limit=limit,
-                                now=moment)
+        rows = leads.list_leads(
+            conn,
+            status=chosen[0] if chosen else "open",
+            stages=stage or [],
+            source=source,
+            owner=owner,
+            tag=tag,
+            text=search,
+            sort=sort,
+            limit=limit,
+            now=moment,
+        )
         loc = locale(conn)
     show(ctx, lead_list_view(rows, now=moment, scored=sort == "priority", loc=loc), fmt)
 
@@ -188,14 +259,27 @@ def edit(
     probability: ProbOpt = None,
     close_date: CloseOpt = None,
     tag: TagOpt = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).",
-                                                    autocompletion=completion.tags)] = None,
-    field: Annotated[list[str] | None, typer.Option("--field", metavar="KEY=VALUE",
-                                                    help="Set a custom field; KEY= removes it.",
-                                                    autocompletion=completion.field_assignments)] = None,
-    clear: Annotated[list[str] | None, typer.Option("--clear", metavar="FIELD",
-                                                    help="Empty a field: company, contact, email, phone, source, probability, close-date.",
-                                                    autocompletion=completion.choices(*completion.CLEARABLE))] = None,
+    untag: Annotated[
+        list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).", autocompletion=completion.tags)
+    ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            metavar="KEY=VALUE",
+            help="Set a custom field; KEY= removes it.",
+            autocompletion=completion.field_assignments,
+        ),
+    ] = None,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--clear",
+            metavar="FIELD",
+            help="Empty a field: company, contact, email, phone, source, probability, close-date.",
+            autocompletion=completion.choices(*completion.CLEARABLE),
+        ),
+    ] = None,
     external_id: ExtOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -209,9 +293,25 @@ def edit(
     moment = now()
     with database(ctx) as conn:
         edited = leads.edit_from_input(
-            conn, lead_id, now=moment, clear=clear or [], untag=untag or [], fields=field or [], title=name,
-            company=company, contact_name=contact, email=email, phone=phone, source=source, value=value,
-            currency=currency, probability=probability, close_date=close_date, tags=tag, external_id=external_id)
+            conn,
+            lead_id,
+            now=moment,
+            clear=clear or [],
+            untag=untag or [],
+            fields=field or [],
+            title=name,
+            company=company,
+            contact_name=contact,
+            email=email,
+            phone=phone,
+            source=source,
+            value=value,
+            currency=currency,
+            probability=probability,
+            close_date=close_date,
+            tags=tag,
+            external_id=external_id,
+        )
     if json_:
         emit_json(edited_record(edited))
     else:

@@ -35,16 +35,17 @@ def log(
     from salespipe.domain.models import ActivityKind
     from salespipe.services.work import log_activity
 
-    given = [(k, t) for k, t in (("call", call), ("email", email), ("meeting", meeting), ("note", note))
-             if t is not None]
+    given = [
+        (k, t) for k, t in (("call", call), ("email", email), ("meeting", meeting), ("note", note)) if t is not None
+    ]
     if len(given) != 1:
-        raise typer.BadParameter("give exactly one of --call, --email, --meeting, --note",
-                                 param_hint="--call/--email/--meeting/--note")
+        raise typer.BadParameter(
+            "give exactly one of --call, --email, --meeting, --note", param_hint="--call/--email/--meeting/--note"
+        )
     kind, text = given[0]
     moment = now()
     with database(ctx) as conn:
-        activity = log_activity(conn, lead_id, kind=ActivityKind(kind), text=text,
-                                at=parse_at(at, moment), now=moment)
+        activity = log_activity(conn, lead_id, kind=ActivityKind(kind), text=text, at=parse_at(at, moment), now=moment)
     if json_:
         from salespipe.domain.models import as_record
 

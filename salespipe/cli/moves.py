@@ -26,9 +26,18 @@ from salespipe.cli.common import (
 )
 
 
-def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None, json_: bool,
-          value: str | None = None, close_tasks: bool | None = None, criteria: Sequence[str] = (),
-          **target: Any) -> None:
+def _move(
+    ctx: typer.Context,
+    lead_id: int,
+    *,
+    at: str | None,
+    note: str | None,
+    json_: bool,
+    value: str | None = None,
+    close_tasks: bool | None = None,
+    criteria: Sequence[str] = (),
+    **target: Any,
+) -> None:
     """One stage change. ``close_tasks``: when the change closes the deal, also mark its open
     tasks done (True), leave them (False), or ask first (None, on a terminal; else leave)."""
     from salespipe.render.moves import moved_message, moved_record
@@ -41,17 +50,32 @@ def _move(ctx: typer.Context, lead_id: int, *, at: str | None, note: str | None,
             open_tasks = moves.tasks_open_on_close(conn, lead_id, closing=True)
         close_tasks = bool(open_tasks) and _ask_about(lead_id, open_tasks)
     with database(ctx) as conn:
-        moved = moves.move_lead(conn, lead_id, now=moment, at=parse_at(at, moment), note=note, value=value,
-                                criteria=criteria, close_tasks=bool(close_tasks), **target)
+        moved = moves.move_lead(
+            conn,
+            lead_id,
+            now=moment,
+            at=parse_at(at, moment),
+            note=note,
+            value=value,
+            criteria=criteria,
+            close_tasks=bool(close_tasks),
+            **target,
+        )
         loc = locale(conn)
     record = moved_record(moved, now=moment)
     if json_:
         emit_json(record)
     else:
         info(moved_message(moved, loc=loc))
-    run_hook("on-stage-change", {"lead": {k: v for k, v in record.items() if k not in _EFFECTS},
-                                 "from_stage": moved.transition.from_stage, "to_stage": moved.transition.to_stage,
-                                 "at": moved.lead.stage_entered_at})
+    run_hook(
+        "on-stage-change",
+        {
+            "lead": {k: v for k, v in record.items() if k not in _EFFECTS},
+            "from_stage": moved.transition.from_stage,
+            "to_stage": moved.transition.to_stage,
+            "at": moved.lead.stage_entered_at,
+        },
+    )
 
 
 _EFFECTS = ("from_stage", "backwards", "tasks_created", "tasks_closed", "tasks_left_open", "criteria_met")
@@ -76,10 +100,19 @@ VERBS = ("verify", "qualify", "propose", "negotiate", "close", "disqualify", "mo
 def register(app: typer.Typer, only: str | None = None) -> None:
     """Add the stage verbs (or just ``only``) to ``app``."""
     commands = {
-        "verify": (_simple_verb("verify"), "Move a lead to 'verified'.\n\nExample: salespipe verify 12 --note 'reached by phone'"),
+        "verify": (
+            _simple_verb("verify"),
+            "Move a lead to 'verified'.\n\nExample: salespipe verify 12 --note 'reached by phone'",
+        ),
         "qualify": (qualify, None),
-        "propose": (_value_verb("propose"), "Move a lead to 'proposal', optionally updating its value.\n\nExample: salespipe propose 12 --value 14.500"),
-        "negotiate": (_value_verb("negotiate"), "Move a lead to 'negotiation', optionally updating its value.\n\nExample: salespipe negotiate 12 --value 13.900"),
+        "propose": (
+            _value_verb("propose"),
+            "Move a lead to 'proposal', optionally updating its value.\n\nExample: salespipe propose 12 --value 14.500",
+        ),
+        "negotiate": (
+            _value_verb("negotiate"),
+            "Move a lead to 'negotiation', optionally updating its value.\n\nExample: salespipe negotiate 12 --value 13.900",
+        ),
         "close": (close, None),
         "disqualify": (disqualify, None),
         "move": (move, None),
@@ -95,8 +128,14 @@ BackOpt = Annotated[bool, typer.Option("--back", help="Allow moving the deal bac
 
 
 def _simple_verb(verb: str) -> Any:
-    def command(ctx: typer.Context, lead_id: LeadId, at: AtOpt = None, note: NoteOpt = None,
-                back: BackOpt = False, json_: JsonOpt = False) -> None:
+    def command(
+        ctx: typer.Context,
+        lead_id: LeadId,
+        at: AtOpt = None,
+        note: NoteOpt = None,
+        back: BackOpt = False,
+        json_: JsonOpt = False,
+    ) -> None:
         _move(ctx, lead_id, at=at, note=note, json_=json_, verb=verb, back=back)
 
     command.__name__ = verb
@@ -104,8 +143,15 @@ def _simple_verb(verb: str) -> Any:
 
 
 def _value_verb(verb: str) -> Any:
-    def command(ctx: typer.Context, lead_id: LeadId, value: ValueOpt = None, at: AtOpt = None,
-                note: NoteOpt = None, back: BackOpt = False, json_: JsonOpt = False) -> None:
+    def command(
+        ctx: typer.Context,
+        lead_id: LeadId,
+        value: ValueOpt = None,
+        at: AtOpt = None,
+        note: NoteOpt = None,
+        back: BackOpt = False,
+        json_: JsonOpt = False,
+    ) -> None:
         _move(ctx, lead_id, at=at, note=note, json_=json_, value=value, verb=verb, back=back)
 
     command.__name__ = verb
@@ -115,9 +161,15 @@ def _value_verb(verb: str) -> Any:
 def qualify(
     ctx: typer.Context,
     lead_id: LeadId,
-    check: Annotated[list[str] | None, typer.Option("--check", metavar="CRITERION",
-                                                    help="A qualification criterion the deal meets: budget, authority, need, timeline (repeatable).",
-                                                    autocompletion=completion.criteria)] = None,
+    check: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--check",
+            metavar="CRITERION",
+            help="A qualification criterion the deal meets: budget, authority, need, timeline (repeatable).",
+            autocompletion=completion.criteria,
+        ),
+    ] = None,
     at: AtOpt = None,
     note: NoteOpt = None,
     back: BackOpt = False,
@@ -153,7 +205,9 @@ def close(
     value: ValueOpt = None,
     at: AtOpt = None,
     note: NoteOpt = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Also mark the deal's open tasks done, without asking.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Also mark the deal's open tasks done, without asking.")
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Close a deal as won or lost. If it has open tasks, asks whether to mark them done
@@ -167,8 +221,17 @@ def close(
         raise typer.BadParameter("--reason is for --lost", param_hint="--reason")
     from salespipe.domain.models import StageKind
 
-    _move(ctx, lead_id, at=at, note=note, json_=json_, value=value, close_tasks=True if yes else None,
-          kind=StageKind.WON if won else StageKind.LOST, reason=reason)
+    _move(
+        ctx,
+        lead_id,
+        at=at,
+        note=note,
+        json_=json_,
+        value=value,
+        close_tasks=True if yes else None,
+        kind=StageKind.WON if won else StageKind.LOST,
+        reason=reason,
+    )
 
 
 def disqualify(
@@ -177,7 +240,9 @@ def disqualify(
     reason: Annotated[str, typer.Option("--reason", help="Why it is hopeless (required).", show_default=False)],
     at: AtOpt = None,
     note: NoteOpt = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Also mark the lead's open tasks done, without asking.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Also mark the lead's open tasks done, without asking.")
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Close a hopeless lead as lost, with the reason.
@@ -186,15 +251,25 @@ def disqualify(
     """
     from salespipe.domain.models import StageKind
 
-    _move(ctx, lead_id, at=at, note=note, json_=json_, kind=StageKind.LOST, reason=reason,
-          close_tasks=True if yes else None)
+    _move(
+        ctx,
+        lead_id,
+        at=at,
+        note=note,
+        json_=json_,
+        kind=StageKind.LOST,
+        reason=reason,
+        close_tasks=True if yes else None,
+    )
 
 
 def move(
     ctx: typer.Context,
     lead_id: LeadId,
-    stage: Annotated[str, typer.Argument(help="Target stage key or label (salespipe stage list).",
-                                         autocompletion=completion.stage_keys)],
+    stage: Annotated[
+        str,
+        typer.Argument(help="Target stage key or label (salespipe stage list).", autocompletion=completion.stage_keys),
+    ],
     reason: Annotated[str | None, typer.Option("--reason", help="Lost reason, when moving to a lost stage.")] = None,
     at: AtOpt = None,
     note: NoteOpt = None,
@@ -207,8 +282,7 @@ def move(
     _move(ctx, lead_id, at=at, note=note, json_=json_, to=stage, reason=reason)
 
 
-def reopen(ctx: typer.Context, lead_id: LeadId, at: AtOpt = None, note: NoteOpt = None,
-           json_: JsonOpt = False) -> None:
+def reopen(ctx: typer.Context, lead_id: LeadId, at: AtOpt = None, note: NoteOpt = None, json_: JsonOpt = False) -> None:
     """Reopen a closed deal: it returns to the stage it was closed from.
 
     Example: salespipe reopen 12 --note "they came back"

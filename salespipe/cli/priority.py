@@ -27,9 +27,11 @@ def priority_show(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = Fal
 
 
 @app.command("set")
-def priority_set(ctx: typer.Context,
-                 term: Annotated[str, typer.Argument(help="value, idle, closing, overdue_task, no_next_step or unqualified.")],
-                 weight: Annotated[str, typer.Argument(help="The coefficient, e.g. 5 or -1.")]) -> None:
+def priority_set(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Argument(help="value, idle, closing, overdue_task, no_next_step or unqualified.")],
+    weight: Annotated[str, typer.Argument(help="The coefficient, e.g. 5 or -1.")],
+) -> None:
     """Set the weight of a priority term.
 
     Example: salespipe priority set value 6

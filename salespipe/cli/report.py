@@ -19,15 +19,21 @@ from salespipe.cli.common import (
     show,
 )
 
-PeriodOpt = Annotated[str | None, typer.Option(
-    "--period", help="this-month, last-month, this-quarter, last-quarter, this-year, last-year, "
-                     "last-30-days, last-90-days, all, or 2026-11, 2026-Q4, 2026.",
-    autocompletion=completion.choices(*completion.PERIODS))]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="this-month, last-month, this-quarter, last-quarter, this-year, last-year, "
+        "last-30-days, last-90-days, all, or 2026-11, 2026-Q4, 2026.",
+        autocompletion=completion.choices(*completion.PERIODS),
+    ),
+]
 SinceOpt = Annotated[str | None, typer.Option("--since", metavar="DATE", help="First day (inclusive).")]
 UntilOpt = Annotated[str | None, typer.Option("--until", metavar="DATE", help="Last day (inclusive).")]
 CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="Report deals in this currency.")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", metavar="DATE",
-                                             help="The pipeline as it stood at the end of that day.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="The pipeline as it stood at the end of that day.")
+]
 
 app = typer.Typer(invoke_without_command=True)  # help: the callback's docstring
 
@@ -55,8 +61,9 @@ def _parsed(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _build(ctx: typer.Context, options: dict[str, Any], limit: int | None = 10,
-           keys: tuple[str, ...] | None = None) -> tuple[dict[str, Any], Any]:
+def _build(
+    ctx: typer.Context, options: dict[str, Any], limit: int | None = 10, keys: tuple[str, ...] | None = None
+) -> tuple[dict[str, Any], Any]:
     """The report's data, and the pipeline's language to show it in."""
     from salespipe.services.pipeline import locale
     from salespipe.services.report import REPORT_KEYS, pipeline_report
@@ -74,12 +81,30 @@ def report(
     currency: CurrencyOpt = None,
     as_of: AsOfOpt = None,
     json_: JsonOpt = False,
-    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write the report to FILE as HTML (instead of the screen; with --json, both).")] = None,
-    svg: Annotated[Path | None, typer.Option("--svg", metavar="FILE", help="Write the report to FILE as SVG (instead of the screen; with --json, both).")] = None,
-    sections: Annotated[str | None, typer.Option(
-        "--sections", metavar="LIST", help="The sections to show, comma-separated: headline, pipeline, funnel, "
-        "conversion, cycle, velocity, stale, target, or all (default: report.sections in the config file, else "
-        "all). --json always has every part.")] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            help="Write the report to FILE as HTML (instead of the screen; with --json, both).",
+        ),
+    ] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg", metavar="FILE", help="Write the report to FILE as SVG (instead of the screen; with --json, both)."
+        ),
+    ] = None,
+    sections: Annotated[
+        str | None,
+        typer.Option(
+            "--sections",
+            metavar="LIST",
+            help="The sections to show, comma-separated: headline, pipeline, funnel, "
+            "conversion, cycle, velocity, stale, target, or all (default: report.sections in the config file, else "
+            "all). --json always has every part.",
+        ),
+    ] = None,
 ) -> None:
     """The daily report: headline, pipeline by stage, funnel, bottlenecks, deals that need
     attention and target progress. Won/lost and targets cover this month, rates the last 90
@@ -89,13 +114,13 @@ def report(
 
     Example: salespipe report --period last-quarter --json
     """
-    options = {"period": period, "since": since, "until": until, "currency": currency,
-               "as_of": as_of, "json_": json_}
+    options = {"period": period, "since": since, "until": until, "currency": currency, "as_of": as_of, "json_": json_}
     ctx.meta["report_options"] = options
     if ctx.invoked_subcommand:
         if sections is not None:
-            raise typer.BadParameter(f"is for the whole report; `report {ctx.invoked_subcommand}` shows one "
-                                     "section", param_hint="--sections")
+            raise typer.BadParameter(
+                f"is for the whole report; `report {ctx.invoked_subcommand}` shows one section", param_hint="--sections"
+            )
         return
     shown = _sections(ctx, sections)
     data, loc = _build(ctx, options)
@@ -121,13 +146,22 @@ def _sections(ctx: typer.Context, given: str | None) -> tuple[str, ...] | None:
         return None
     for name in names:
         if name not in REPORT_SECTIONS:
-            raise typer.BadParameter(f"{name!r} is not a section; choose from: {', '.join(REPORT_SECTIONS)} "
-                                     "(comma-separated), or all", param_hint="--sections")
+            raise typer.BadParameter(
+                f"{name!r} is not a section; choose from: {', '.join(REPORT_SECTIONS)} (comma-separated), or all",
+                param_hint="--sections",
+            )
     return tuple(dict.fromkeys(names))
 
 
-def _export(data: dict[str, Any], *, html: Path | None, svg: Path | None, protect: list[Path], loc: Any,
-            sections: tuple[str, ...] | None = None) -> None:
+def _export(
+    data: dict[str, Any],
+    *,
+    html: Path | None,
+    svg: Path | None,
+    protect: list[Path],
+    loc: Any,
+    sections: tuple[str, ...] | None = None,
+) -> None:
     import io
 
     from rich.console import Console
@@ -157,19 +191,36 @@ def _section_command(name: str, summary: str, example: str) -> None:
         options = _options(ctx, **given)
         fmt = output_format(bool(options["json_"]), csv_)
         every = fmt.value != "human"  # JSON and CSV list every stale and late deal; people get the 50 biggest
-        data, loc = _build(ctx, options, limit=None if every else (50 if name == "stale" else 10),
-                           keys=SECTIONS[name] if every else SECTION_SCREEN_KEYS[name])
+        data, loc = _build(
+            ctx,
+            options,
+            limit=None if every else (50 if name == "stale" else 10),
+            keys=SECTIONS[name] if every else SECTION_SCREEN_KEYS[name],
+        )
         part = section(data, name) if every else None
         show(ctx, report_view(data, part, sections=(name,), csv=name if every else None, loc=loc), fmt)
 
-    def tabular(ctx: typer.Context, period: PeriodOpt = None, since: SinceOpt = None,
-                until: UntilOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
-                json_: JsonOpt = False, csv_: CsvOpt = False) -> None:
+    def tabular(
+        ctx: typer.Context,
+        period: PeriodOpt = None,
+        since: SinceOpt = None,
+        until: UntilOpt = None,
+        currency: CurrencyOpt = None,
+        as_of: AsOfOpt = None,
+        json_: JsonOpt = False,
+        csv_: CsvOpt = False,
+    ) -> None:
         run(ctx, csv_, period=period, since=since, until=until, currency=currency, as_of=as_of, json_=json_)
 
-    def other(ctx: typer.Context, period: PeriodOpt = None, since: SinceOpt = None,
-              until: UntilOpt = None, currency: CurrencyOpt = None, as_of: AsOfOpt = None,
-              json_: JsonOpt = False) -> None:
+    def other(
+        ctx: typer.Context,
+        period: PeriodOpt = None,
+        since: SinceOpt = None,
+        until: UntilOpt = None,
+        currency: CurrencyOpt = None,
+        as_of: AsOfOpt = None,
+        json_: JsonOpt = False,
+    ) -> None:
         run(ctx, False, period=period, since=since, until=until, currency=currency, as_of=as_of, json_=json_)
 
     command = tabular if name in SECTION_CSV else other  # --csv only where the section is a table
@@ -177,27 +228,46 @@ def _section_command(name: str, summary: str, example: str) -> None:
     app.command(name, help=f"{summary}\n\nExample: {example}")(command)
 
 
-_section_command("pipeline", "Open deals by stage: count, value, weighted value, share.",
-                 "salespipe report pipeline --as-of 2026-10-31")
-_section_command("funnel", "Deals created in the period that reached each stage, with "
-                 "stage-to-stage conversion and the observed chance to win from there.",
-                 "salespipe report funnel --period this-year")
-_section_command("conversion", "Won, lost and win rates (by count and value), with the funnel.",
-                 "salespipe report conversion --period last-quarter --json")
-_section_command("cycle", "Sales cycle of won deals, time in each stage and the bottlenecks.",
-                 "salespipe report cycle --period all")
-_section_command("velocity", "Sales velocity (money per day) with its four inputs.",
-                 "salespipe report velocity --json")
-_section_command("stale", "Open deals idle past their stage's rotting days, and open deals past "
-                 "their expected close date (the 50 biggest of each; --json lists all).",
-                 "salespipe report stale --json")
+_section_command(
+    "pipeline",
+    "Open deals by stage: count, value, weighted value, share.",
+    "salespipe report pipeline --as-of 2026-10-31",
+)
+_section_command(
+    "funnel",
+    "Deals created in the period that reached each stage, with "
+    "stage-to-stage conversion and the observed chance to win from there.",
+    "salespipe report funnel --period this-year",
+)
+_section_command(
+    "conversion",
+    "Won, lost and win rates (by count and value), with the funnel.",
+    "salespipe report conversion --period last-quarter --json",
+)
+_section_command(
+    "cycle", "Sales cycle of won deals, time in each stage and the bottlenecks.", "salespipe report cycle --period all"
+)
+_section_command("velocity", "Sales velocity (money per day) with its four inputs.", "salespipe report velocity --json")
+_section_command(
+    "stale",
+    "Open deals idle past their stage's rotting days, and open deals past "
+    "their expected close date (the 50 biggest of each; --json lists all).",
+    "salespipe report stale --json",
+)
 
 
 @app.command("breakdown")
 def breakdown_cmd(
     ctx: typer.Context,
-    by: Annotated[str, typer.Option("--by", help="source, tag, lost-reason, stage, company or a custom field name.",
-                                    show_default=False, autocompletion=completion.breakdown_by)],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="source, tag, lost-reason, stage, company or a custom field name.",
+            show_default=False,
+            autocompletion=completion.breakdown_by,
+        ),
+    ],
     period: PeriodOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
@@ -215,8 +285,7 @@ def breakdown_cmd(
     from salespipe.services.report import breakdown
 
     output_format(json_, csv_)  # both given: a usage error before any work
-    options = _options(ctx, period=period, since=since, until=until, currency=currency, as_of=as_of,
-                       json_=json_)
+    options = _options(ctx, period=period, since=since, until=until, currency=currency, as_of=as_of, json_=json_)
     with database(ctx, write=False) as conn:
         data = breakdown(conn, by=by, **_parsed(options))
         from salespipe.services.pipeline import locale

@@ -31,8 +31,9 @@ def restore(
     leads = check_restorable(source)
     if not yes:
         if not sys.stdin.isatty():
-            raise typer.BadParameter("restore replaces the database: add --yes to do it without a terminal",
-                                     param_hint="--yes")
+            raise typer.BadParameter(
+                "restore replaces the database: add --yes to do it without a terminal", param_hint="--yes"
+            )
         from salespipe.render.output import visible
 
         if not typer.confirm(f"Replace the database with {visible(str(source))} ({leads} lead(s))?", err=True):

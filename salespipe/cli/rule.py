@@ -16,14 +16,25 @@ app = typer.Typer(help="Rules that create follow-up tasks on their own.", no_arg
 def add(
     ctx: typer.Context,
     task: Annotated[str, typer.Option("--task", help="The task to create.", show_default=False)],
-    due: Annotated[str, typer.Option("--due", help="When it is due, counted from the event: +3d, +1w.",
-                                     show_default=False)],
-    on_enter: Annotated[str | None, typer.Option("--on-enter", metavar="STAGE", help="When a deal enters STAGE.",
-                                                 autocompletion=completion.stage_keys)] = None,
-    on_stale: Annotated[bool, typer.Option("--on-stale", help="When a deal goes stale (checked by salespipe today).")] = False,
+    due: Annotated[
+        str, typer.Option("--due", help="When it is due, counted from the event: +3d, +1w.", show_default=False)
+    ],
+    on_enter: Annotated[
+        str | None,
+        typer.Option(
+            "--on-enter", metavar="STAGE", help="When a deal enters STAGE.", autocompletion=completion.stage_keys
+        ),
+    ] = None,
+    on_stale: Annotated[
+        bool, typer.Option("--on-stale", help="When a deal goes stale (checked by salespipe today).")
+    ] = False,
     on_create: Annotated[bool, typer.Option("--on-create", help="When a lead is added.")] = False,
-    stage: Annotated[str | None, typer.Option("--stage", help="With --on-stale: only deals in this stage.",
-                                              autocompletion=completion.stage_keys)] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage", help="With --on-stale: only deals in this stage.", autocompletion=completion.stage_keys
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Add a rule: on entering a stage, on going stale or on creation, add a task.
@@ -32,7 +43,9 @@ def add(
     """
     from salespipe.services.rules import add_rule
 
-    triggers = [t for t, given in (("enter", on_enter is not None), ("stale", on_stale), ("create", on_create)) if given]
+    triggers = [
+        t for t, given in (("enter", on_enter is not None), ("stale", on_stale), ("create", on_create)) if given
+    ]
     if len(triggers) != 1:
         raise typer.BadParameter("give exactly one of --on-enter STAGE, --on-stale, --on-create")
     with database(ctx) as conn:
@@ -42,8 +55,11 @@ def add(
 
         emit_json({k: rule[k] for k in RULE_KEYS})
     else:
-        when = {"enter": f"a deal enters {rule['stage']}", "create": "a lead is added",
-                "stale": "a deal goes stale" + (f" in {rule['stage']}" if rule["stage"] else "")}[rule["trigger"]]
+        when = {
+            "enter": f"a deal enters {rule['stage']}",
+            "create": "a lead is added",
+            "stale": "a deal goes stale" + (f" in {rule['stage']}" if rule["stage"] else ""),
+        }[rule["trigger"]]
         info(f"Added rule #{rule['id']}: when {when}, add the task {rule['task_text']!r}, due {rule['due']}.")
 
 
@@ -63,7 +79,10 @@ def list_(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False) -> N
 
 
 @app.command("delete")
-def delete(ctx: typer.Context, rule_id: Annotated[int, typer.Argument(metavar="RULE_ID", help="The rule's id.", parser=parse_id)]) -> None:
+def delete(
+    ctx: typer.Context,
+    rule_id: Annotated[int, typer.Argument(metavar="RULE_ID", help="The rule's id.", parser=parse_id)],
+) -> None:
     """Delete a rule.
 
     Example: salespipe rule delete 2

@@ -16,14 +16,18 @@ from salespipe.cli.common import (
     show,
 )
 
-app = typer.Typer(help="Shape the pipeline: list, add, rename, set, move and remove stages.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Shape the pipeline: list, add, rename, set, move and remove stages.", no_args_is_help=True)
 
-StageArg = Annotated[str, typer.Argument(metavar="STAGE", help="Stage key (salespipe stage list).",
-                                         autocompletion=completion.stage_keys)]
+StageArg = Annotated[
+    str, typer.Argument(metavar="STAGE", help="Stage key (salespipe stage list).", autocompletion=completion.stage_keys)
+]
 ProbOpt = Annotated[int | None, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")]
-RotOpt = Annotated[int | None, typer.Option("--rotting-days", min=1, max=36_500,
-                                            help="Days without change before a deal here is stale (default 14).")]
+RotOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--rotting-days", min=1, max=36_500, help="Days without change before a deal here is stale (default 14)."
+    ),
+]
 
 
 def _records(conn: object) -> list[dict[str, Any]]:
@@ -56,11 +60,20 @@ def add(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Short key: lowercase letters, digits, - and _.")],
     label: Annotated[str | None, typer.Option("--label", help="Label shown in reports.")] = None,
-    probability: Annotated[int, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")] = 50,
-    kind: Annotated[str, typer.Option("--kind", help="open, won or lost.",
-                                      autocompletion=completion.choices("open", "won", "lost"))] = "open",
-    after: Annotated[str | None, typer.Option("--after", help="Insert after this stage (default: before the closed stages).",
-                                              autocompletion=completion.stage_keys)] = None,
+    probability: Annotated[
+        int, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")
+    ] = 50,
+    kind: Annotated[
+        str, typer.Option("--kind", help="open, won or lost.", autocompletion=completion.choices("open", "won", "lost"))
+    ] = "open",
+    after: Annotated[
+        str | None,
+        typer.Option(
+            "--after",
+            help="Insert after this stage (default: before the closed stages).",
+            autocompletion=completion.stage_keys,
+        ),
+    ] = None,
     rotting_days: RotOpt = None,
 ) -> None:
     """Add a stage to the pipeline.
@@ -76,14 +89,20 @@ def add(
     with database(ctx) as conn:
         if key != key.strip().lower():
             raise InvalidValue(f"invalid stage key {key!r}: use lowercase letters, digits, - and _")
-        stage = stages.add(conn, key=key, label=label, probability=probability, kind=StageKind(kind),
-                           after=after, rotting_days=rotting_days)
+        stage = stages.add(
+            conn,
+            key=key,
+            label=label,
+            probability=probability,
+            kind=StageKind(kind),
+            after=after,
+            rotting_days=rotting_days,
+        )
     info(f"Added stage {stage.key!r} at position {stage.position}.")
 
 
 @app.command("rename")
-def rename(ctx: typer.Context, key: StageArg,
-           label: Annotated[str, typer.Argument(help="The new label.")]) -> None:
+def rename(ctx: typer.Context, key: StageArg, label: Annotated[str, typer.Argument(help="The new label.")]) -> None:
     """Change a stage's label (its key stays, so history and scripts keep working).
 
     Example: salespipe stage rename proposal "Offer sent"
@@ -96,9 +115,13 @@ def rename(ctx: typer.Context, key: StageArg,
 
 
 @app.command("set")
-def set_(ctx: typer.Context, key: StageArg,
-         label: Annotated[str | None, typer.Option("--label", help="New label.")] = None,
-         probability: ProbOpt = None, rotting_days: RotOpt = None) -> None:
+def set_(
+    ctx: typer.Context,
+    key: StageArg,
+    label: Annotated[str | None, typer.Option("--label", help="New label.")] = None,
+    probability: ProbOpt = None,
+    rotting_days: RotOpt = None,
+) -> None:
     """Change a stage's label, default probability or rotting days.
 
     Example: salespipe stage set negotiation --probability 75 --rotting-days 10
@@ -111,8 +134,11 @@ def set_(ctx: typer.Context, key: StageArg,
 
 
 @app.command("move")
-def move(ctx: typer.Context, key: StageArg,
-         position: Annotated[int, typer.Argument(help="New position, 1 = first.", min=1, max=10_000)]) -> None:
+def move(
+    ctx: typer.Context,
+    key: StageArg,
+    position: Annotated[int, typer.Argument(help="New position, 1 = first.", min=1, max=10_000)],
+) -> None:
     """Move a stage to another position in the pipeline.
 
     Example: salespipe stage move verified 3

@@ -17,9 +17,15 @@ from salespipe.cli.common import (
 )
 
 app = typer.Typer(help="Revenue targets per month, quarter or year.", no_args_is_help=True)
-TargetPeriod = Annotated[str, typer.Option("--period", help="A month (2026-11), quarter (2026-Q4) or year (2026), "
-                                                        "or this-month, this-quarter, last-year ... as for report.",
-                                           show_default=False)]
+TargetPeriod = Annotated[
+    str,
+    typer.Option(
+        "--period",
+        help="A month (2026-11), quarter (2026-Q4) or year (2026), "
+        "or this-month, this-quarter, last-year ... as for report.",
+        show_default=False,
+    ),
+]
 
 
 @app.command("set")
@@ -27,7 +33,9 @@ def target_set(
     ctx: typer.Context,
     amount: Annotated[str, typer.Argument(help="Revenue goal: 50k, 120.000 €.")],
     period: TargetPeriod,
-    deals: Annotated[int | None, typer.Option("--deals", min=1, max=1_000_000_000, help="Also a goal for the number of deals won.")] = None,
+    deals: Annotated[
+        int | None, typer.Option("--deals", min=1, max=1_000_000_000, help="Also a goal for the number of deals won.")
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Set (or replace) the revenue target of a period.
@@ -42,8 +50,10 @@ def target_set(
     from salespipe.domain.locale import format_major
 
     goal = format_major(status["goal"], status["currency"], cents=False)
-    info(f"Target for {status['period']} ({status['since']} to {status['until']}) set: {goal}"
-         + (f" and {status['goal_deals']} deals won." if status.get("goal_deals") else "."))
+    info(
+        f"Target for {status['period']} ({status['since']} to {status['until']}) set: {goal}"
+        + (f" and {status['goal_deals']} deals won." if status.get("goal_deals") else ".")
+    )
     _show_target(ctx, status, json_, loc)
 
 
@@ -66,7 +76,10 @@ def target_list(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False
 @app.command("show")
 def target_show(
     ctx: typer.Context,
-    period: Annotated[str | None, typer.Argument(help="2026-11, 2026-Q4 or 2026 (default: the current month's, quarter's or year's target).")] = None,
+    period: Annotated[
+        str | None,
+        typer.Argument(help="2026-11, 2026-Q4 or 2026 (default: the current month's, quarter's or year's target)."),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Progress towards a target: won so far, gap, pipeline expected to close, coverage, pace

@@ -20,10 +20,18 @@ from salespipe.cli.common import (
     show,
 )
 
-TaskId = Annotated[int, typer.Argument(metavar="TASK_ID", help="The task's id (see salespipe task list).",
-                                       show_default=False, parser=parse_id)]
-DueOpt = Annotated[str, typer.Option("--due", metavar="DATE[ TIME]",
-                                     help="When: friday, +3d, 2026-12-01, 'tomorrow 14:00'.", show_default=False)]
+TaskId = Annotated[
+    int,
+    typer.Argument(
+        metavar="TASK_ID", help="The task's id (see salespipe task list).", show_default=False, parser=parse_id
+    ),
+]
+DueOpt = Annotated[
+    str,
+    typer.Option(
+        "--due", metavar="DATE[ TIME]", help="When: friday, +3d, 2026-12-01, 'tomorrow 14:00'.", show_default=False
+    ),
+]
 
 
 app = typer.Typer(help="Next steps: add, list, done, snooze, edit and delete tasks.", no_args_is_help=True)
@@ -48,9 +56,13 @@ def _confirm(task: Any, verb: str, json_: bool, loc: Any = None) -> None:
 
 
 @app.command("add")
-def task_add(ctx: typer.Context, lead_id: LeadId,
-             text: Annotated[str, typer.Argument(help="What to do.", show_default=False)],
-             due: DueOpt, json_: JsonOpt = False) -> None:
+def task_add(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    text: Annotated[str, typer.Argument(help="What to do.", show_default=False)],
+    due: DueOpt,
+    json_: JsonOpt = False,
+) -> None:
     """Add a next step to a lead.
 
     Example: salespipe task add 12 "send revised offer" --due friday
@@ -95,9 +107,12 @@ def task_list(
 
 
 @app.command("done")
-def task_done(ctx: typer.Context, task_id: TaskId,
-              note: Annotated[str | None, typer.Option("--note", help="How it went.")] = None,
-              json_: JsonOpt = False) -> None:
+def task_done(
+    ctx: typer.Context,
+    task_id: TaskId,
+    note: Annotated[str | None, typer.Option("--note", help="How it went.")] = None,
+    json_: JsonOpt = False,
+) -> None:
     """Mark a task done (it counts as a touch on its lead).
 
     Example: salespipe task done 7 --note "offer sent"
@@ -111,10 +126,12 @@ def task_done(ctx: typer.Context, task_id: TaskId,
 
 
 @app.command("snooze")
-def task_snooze(ctx: typer.Context, task_id: TaskId,
-                until: Annotated[str, typer.Option("--until", metavar="DATE", help="New due date.",
-                                                   show_default=False)],
-                json_: JsonOpt = False) -> None:
+def task_snooze(
+    ctx: typer.Context,
+    task_id: TaskId,
+    until: Annotated[str, typer.Option("--until", metavar="DATE", help="New due date.", show_default=False)],
+    json_: JsonOpt = False,
+) -> None:
     """Move an open task's due date later.
 
     Example: salespipe task snooze 7 --until "next monday"
@@ -131,10 +148,13 @@ def task_snooze(ctx: typer.Context, task_id: TaskId,
 
 
 @app.command("edit")
-def task_edit(ctx: typer.Context, task_id: TaskId,
-              text: Annotated[str | None, typer.Option("--text", help="New text.")] = None,
-              due: Annotated[str | None, typer.Option("--due", metavar="DATE[ TIME]", help="New due date.")] = None,
-              json_: JsonOpt = False) -> None:
+def task_edit(
+    ctx: typer.Context,
+    task_id: TaskId,
+    text: Annotated[str | None, typer.Option("--text", help="New text.")] = None,
+    due: Annotated[str | None, typer.Option("--due", metavar="DATE[ TIME]", help="New due date.")] = None,
+    json_: JsonOpt = False,
+) -> None:
     """Change a task's text or due date.
 
     Example: salespipe task edit 7 --due "tomorrow 09:30"
@@ -163,9 +183,12 @@ def task_delete(ctx: typer.Context, task_id: TaskId) -> None:
 
 
 @app.command("export")
-def task_export(ctx: typer.Context,
-                ics: Annotated[str, typer.Option("--ics", metavar="FILE", help="Write open tasks to this iCalendar file.",
-                                                 show_default=False)]) -> None:
+def task_export(
+    ctx: typer.Context,
+    ics: Annotated[
+        str, typer.Option("--ics", metavar="FILE", help="Write open tasks to this iCalendar file.", show_default=False)
+    ],
+) -> None:
     """Write open tasks as an iCalendar (.ics) file, so follow-ups show in your calendar.
 
     Example: salespipe task export --ics ~/salespipe-tasks.ics

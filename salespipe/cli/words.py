@@ -38,7 +38,14 @@ def _option(param: Any) -> None:
     _range_in_words(param)
     if param.metavar is None:
         name = next((o for o in param.opts if o.startswith("--")), param.opts[0]).lstrip("-")
-        numeric = getattr(param.type, "name", "") in ("integer", "int", "float", "integer range", "float range", "int range")
+        numeric = getattr(param.type, "name", "") in (
+            "integer",
+            "int",
+            "float",
+            "integer range",
+            "float range",
+            "int range",
+        )
         param.metavar = "N" if numeric else name.upper().replace("-", "_")
 
 
@@ -78,7 +85,7 @@ def examples(text: str) -> str:
         stripped = paragraph.strip()
         if not stripped.startswith("Example:") or "\n" in stripped:
             continue
-        command = stripped[len("Example:"):].strip()
+        command = stripped[len("Example:") :].strip()
         if len("Example: " + command) <= EXAMPLE_WIDTH + 4:
             paragraphs[n] = "\b\nExample: " + command
             continue

@@ -62,11 +62,13 @@ def full_year(digits: str, raw: str, hint: str = HINT) -> int:
     if len(digits) == 2 and digits.isascii() and digits.isdigit():
         yy = int(digits)
         return 2000 + yy if yy < PIVOT else 1900 + yy
-    raise InvalidValue(f"invalid date {raw!r}: a year has four digits, or two (00-69: 20xx, 70-99: 19xx), "
-                       f"not {digits!r}; {hint}")
+    raise InvalidValue(
+        f"invalid date {raw!r}: a year has four digits, or two (00-69: 20xx, 70-99: 19xx), not {digits!r}; {hint}"
+    )
 
 
 # Words -----------------------------------------------------------------------------------------
+
 
 def _spellings(word: str) -> set[str]:
     """``märz`` -> märz, maerz, marz: the ways a keyboard without umlauts writes it."""
@@ -79,48 +81,71 @@ def _spellings(word: str) -> set[str]:
 
 
 def _table(groups: dict[int, str]) -> dict[str, int]:
-    return {spelling: number for number, words in groups.items()
-            for word in words.split() for spelling in _spellings(word)}
+    return {
+        spelling: number for number, words in groups.items() for word in words.split() for spelling in _spellings(word)
+    }
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(s for word in text.split() for s in _spellings(word))
 
 
-MONTHS = _table({
-    1: "january jan januar jänner janvier enero",
-    2: "february feb februar feber février fevrier febrero",
-    3: "march mar märz mär mrz mars marzo",
-    4: "april apr avril abril",
-    5: "may mai mayo",
-    6: "june jun juni juin junio",
-    7: "july jul juli juillet julio",
-    8: "august aug août aout agosto",
-    9: "september sep sept septembre septiembre setiembre",
-    10: "october oct oktober okt octobre octubre",
-    11: "november nov novembre noviembre",
-    12: "december dec dezember dez décembre decembre diciembre",
-})
-WEEKDAYS = _table({
-    0: "monday mon montag mo",
-    1: "tuesday tue tues dienstag di",
-    2: "wednesday wed mittwoch mi",
-    3: "thursday thu thur thurs donnerstag do",
-    4: "friday fri freitag fr",
-    5: "saturday sat samstag sonnabend sa",
-    6: "sunday sun sonntag so",
-})
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
+MONTHS = _table(
+    {
+        1: "january jan januar jänner janvier enero",
+        2: "february feb februar feber février fevrier febrero",
+        3: "march mar märz mär mrz mars marzo",
+        4: "april apr avril abril",
+        5: "may mai mayo",
+        6: "june jun juni juin junio",
+        7: "july jul juli juillet julio",
+        8: "august aug août aout agosto",
+        9: "september sep sept septembre septiembre setiembre",
+        10: "october oct oktober okt octobre octubre",
+        11: "november nov novembre noviembre",
+        12: "december dec dezember dez décembre decembre diciembre",
+    }
+)
+WEEKDAYS = _table(
+    {
+        0: "monday mon montag mo",
+        1: "tuesday tue tues dienstag di",
+        2: "wednesday wed mittwoch mi",
+        3: "thursday thu thur thurs donnerstag do",
+        4: "friday fri freitag fr",
+        5: "saturday sat samstag sonnabend sa",
+        6: "sunday sun sonntag so",
+    }
+)
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _NEXT = _words("next nächsten nächster nächste nächstes kommenden kommender kommende kommendes")
-_LAST = _words("last letzten letzter letzte letztes vergangenen vergangener vergangene vorigen voriger "
-               "vorige previous")
+_LAST = _words("last letzten letzter letzte letztes vergangenen vergangener vergangene vorigen voriger vorige previous")
 _ON = _words("am on")  # "am Freitag", "on friday"
-_DAYS = {**dict.fromkeys(("today", "heute"), 0), **dict.fromkeys(("tomorrow", "morgen"), 1),
-         **dict.fromkeys(("yesterday", "gestern"), -1), "vorgestern": -2,
-         "day after tomorrow": 2, "the day after tomorrow": 2, "day before yesterday": -2,
-         "the day before yesterday": -2, **dict.fromkeys(_spellings("übermorgen"), 2)}
+_DAYS = {
+    **dict.fromkeys(("today", "heute"), 0),
+    **dict.fromkeys(("tomorrow", "morgen"), 1),
+    **dict.fromkeys(("yesterday", "gestern"), -1),
+    "vorgestern": -2,
+    "day after tomorrow": 2,
+    "the day after tomorrow": 2,
+    "day before yesterday": -2,
+    "the day before yesterday": -2,
+    **dict.fromkeys(_spellings("übermorgen"), 2),
+}
 _UNITS = {
     **dict.fromkeys(("d", "day", "days", "tag", "tage", "tagen"), "days"),
     **dict.fromkeys(("w", "week", "weeks", "woche", "wochen"), "weeks"),
@@ -130,9 +155,17 @@ _UNITS = {
 }
 _END_OF = {
     **{f"end of {u}": u for u in ("week", "month", "quarter", "year")},
-    "eow": "week", "eom": "month", "eoq": "quarter", "eoy": "year",
-    "ende der woche": "week", "ende des monats": "month", "monatsende": "month",
-    "ende des quartals": "quarter", "quartalsende": "quarter", "ende des jahres": "year", "jahresende": "year",
+    "eow": "week",
+    "eom": "month",
+    "eoq": "quarter",
+    "eoy": "year",
+    "ende der woche": "week",
+    "ende des monats": "month",
+    "monatsende": "month",
+    "ende des quartals": "quarter",
+    "quartalsende": "quarter",
+    "ende des jahres": "year",
+    "jahresende": "year",
 }
 _FILLER = frozenset(("the", "of", "den", "der"))
 
@@ -144,12 +177,14 @@ _ISO_TIME_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[tT ][0-9]")
 _CLOCK_RE = re.compile(
     r"^(?P<rest>.*?)(?:^|[\s,]+|(?<=[0-9])t)(?:(?:um|at|@|gegen)\s*)?"
     r"(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-9]{2})(?:[:.](?P<s>[0-9]{2})(?:[.,][0-9]+)?)?)?"
-    r"\s*(?P<suffix>a\.?m\.?|p\.?m\.?|uhr)?$")
+    r"\s*(?P<suffix>a\.?m\.?|p\.?m\.?|uhr)?$"
+)
 _NUMERIC_RE = re.compile(r"^([0-9]{1,4})([./-])([0-9]{1,2})\2([0-9]{1,4})\.?$")
 _NUMERIC_TIME_RE = re.compile(  # _NUMERIC_RE, then a time with minutes as _CLOCK_RE reads it
     r"^([0-9]{1,4})([./-])([0-9]{1,2})\2([0-9]{1,4})\.?"
     r"(?:(?:[\s,]+|(?<=[0-9])t)(?P<h>[0-9]{1,2})[:.](?P<m>[0-9]{2})(?:[:.](?P<s>[0-9]{2})(?:[.,][0-9]+)?)?"
-    r"\s*(?P<suffix>a\.?m\.?|p\.?m\.?|uhr)?)?$")
+    r"\s*(?P<suffix>a\.?m\.?|p\.?m\.?|uhr)?)?$"
+)
 _DAY_MONTH_RE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.?$")
 _ORDINAL_RE = re.compile(r"^([0-9]{1,2})(?:st|nd|rd|th)$")
 _NUMBER_RE = re.compile(r"^[0-9]+$")
@@ -168,6 +203,7 @@ def _bad(raw: str, why: str, hint: str) -> InvalidValue:
 
 
 # Calendar arithmetic ---------------------------------------------------------------------------
+
 
 def add(base: date, unit: str, n: int) -> date:
     """``base`` plus ``n`` days, weeks, months or years (months clamp: 31 Jan + 1 month = 28 Feb)."""
@@ -229,6 +265,7 @@ def _valid(year: int, month: int, day: int, raw: str, hint: str) -> date:
 
 # Times -----------------------------------------------------------------------------------------
 
+
 def split_clock(text: str, raw: str, *, hint: str = TIME_HINT) -> tuple[str, time | None]:
     """``normalized text`` -> (the date part, the time of day at its end or None). A trailing
     number counts as a time only after a date part and with minutes (``9:30``, ``9.30``) or a
@@ -268,6 +305,7 @@ def _clock(m: re.Match[str], text: str, raw: str, hint: str) -> time | None:
 
 # Dates -----------------------------------------------------------------------------------------
 
+
 def numeric_parts(text: str) -> tuple[str, str, str, str] | None:
     """(first, separator, second, third) of a numeric date such as ``14.01.2020`` or
     ``01/14/2020 3:05 PM`` (any time after it is left aside), else None. For the import's
@@ -282,8 +320,7 @@ def numeric_parts(text: str) -> tuple[str, str, str, str] | None:
     return (m.group(1), m.group(2), m.group(3), m.group(4)) if m else None
 
 
-def _numeric(m: re.Match[str], raw: str, dayfirst: bool | None, hint: str, ambiguous: str,
-             order_name: str) -> date:
+def _numeric(m: re.Match[str], raw: str, dayfirst: bool | None, hint: str, ambiguous: str, order_name: str) -> date:
     a, sep, b, c = m.group(1, 2, 3, 4)
     if len(a) == 4:
         if len(c) > 2:
@@ -293,8 +330,7 @@ def _numeric(m: re.Match[str], raw: str, dayfirst: bool | None, hint: str, ambig
         raise _bad(raw, "a year has four digits", hint)
     year = full_year(c, raw, hint)
     first, second = int(a), int(b)
-    if dayfirst is not None and (first > 12 and dayfirst is False or second > 12 and dayfirst is True
-                                 and sep != "."):
+    if dayfirst is not None and (first > 12 and dayfirst is False or second > 12 and dayfirst is True and sep != "."):
         raise InvalidValue(f"date {raw!r} contradicts {order_name} ({'day' if dayfirst else 'month'} first)")
     if sep == ".":  # dotted dates are day first wherever they are written
         order = True
@@ -361,8 +397,11 @@ def _relative(text: str, today: date, backwards: bool) -> date | None:
     if text in _END_OF:
         return end_of(_END_OF[text], today)
     words = [w[:-1] if w.endswith(".") else w for w in text.split()]
-    if len(words) == 2 and (words[0] in _NEXT or words[0] in _LAST) \
-            and _UNITS.get(words[1]) in ("weeks", "months", "years"):
+    if (
+        len(words) == 2
+        and (words[0] in _NEXT or words[0] in _LAST)
+        and _UNITS.get(words[1]) in ("weeks", "months", "years")
+    ):
         return add(today, _UNITS[words[1]], 1 if words[0] in _NEXT else -1)
     if words and words[0] in _ON:
         words = words[1:]
@@ -422,7 +461,7 @@ def _dateutil(raw: str, dayfirst: bool | None, hint: str, ambiguous: str) -> tup
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # an unknown time zone name is an error, not dropped
-            for first in ((True, False) if dayfirst is None else (dayfirst,)):
+            for first in (True, False) if dayfirst is None else (dayfirst,):
                 for default in (datetime(1904, 1, 1, 0, 0, 0), datetime(1908, 2, 2, 1, 1, 1)):
                     readings.append(parser.parse(text, default=default, dayfirst=first))
     except (ValueError, OverflowError, TypeError, Warning, parser.ParserError):
@@ -435,9 +474,16 @@ def _dateutil(raw: str, dayfirst: bool | None, hint: str, ambiguous: str) -> tup
     return first_reading, first_reading.hour != readings[1].hour  # no time given: defaults differ
 
 
-def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past: bool = False,
-         hint: str = HINT, ambiguous: str = ORDER_HINT, order_name: str = "the order given",
-         ) -> tuple[datetime, bool]:
+def read(
+    text: str,
+    *,
+    now: datetime | None,
+    dayfirst: bool | None = None,
+    past: bool = False,
+    hint: str = HINT,
+    ambiguous: str = ORDER_HINT,
+    order_name: str = "the order given",
+) -> tuple[datetime, bool]:
     """One written date or time -> (moment, date_only). The moment is naive (local time)
     unless the text carries an offset, or is ``now``-based (``now``, ``+4h``); with a
     date-only value it is that day at midnight. ``now`` (an aware local datetime) enables
@@ -474,16 +520,22 @@ def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past:
             day = _relative(rest, today, past)
         except (ValueError, OverflowError):
             raise _bad(raw, "out of range", hint) from None
-        if (day is not None and clock is not None and now is not None and rest.strip(" .,") in WEEKDAYS
-                and WEEKDAYS[rest.strip(" .,")] == today.weekday()):
+        if (
+            day is not None
+            and clock is not None
+            and now is not None
+            and rest.strip(" .,") in WEEKDAYS
+            and WEEKDAYS[rest.strip(" .,")] == today.weekday()
+        ):
             # today's weekday with a time: today, when that time is on the field's side of now
             # ("Fri 9am" for --at on a Friday afternoon is this morning)
             moment = datetime.combine(today, clock)
             if (moment <= now.replace(tzinfo=None)) if past else (moment > now.replace(tzinfo=None)):
                 day = today
     if day is None:
-        day = _day(rest, raw, dayfirst=dayfirst, today=today, past=past, hint=hint, ambiguous=ambiguous,
-                   order_name=order_name)
+        day = _day(
+            rest, raw, dayfirst=dayfirst, today=today, past=past, hint=hint, ambiguous=ambiguous, order_name=order_name
+        )
     if day is not None:
         return datetime.combine(day, clock or time()), clock is None
     bare = _CLOCK_RE.match(norm)
@@ -492,8 +544,17 @@ def read(text: str, *, now: datetime | None, dayfirst: bool | None = None, past:
     return _dateutil(raw, dayfirst, hint, ambiguous)
 
 
-def _day(text: str, raw: str, *, dayfirst: bool | None, today: date | None, past: bool, hint: str,
-         ambiguous: str, order_name: str) -> date | None:
+def _day(
+    text: str,
+    raw: str,
+    *,
+    dayfirst: bool | None,
+    today: date | None,
+    past: bool,
+    hint: str,
+    ambiguous: str,
+    order_name: str,
+) -> date | None:
     """The date part without relative words: numeric, day and month, worded, each with an
     optional weekday before it that must fit; None when it is none of these shapes."""
     weekday: int | None = None
@@ -519,6 +580,7 @@ def _day(text: str, raw: str, *, dayfirst: bool | None, today: date | None, past
     else:
         found = _worded(text, raw, today, past, hint)
     if found is not None and weekday is not None and found.weekday() != weekday:
-        raise _bad(raw, f"{found.day} {MONTH_NAMES[found.month - 1]} {found.year} is a "
-                        f"{DAY_NAMES[found.weekday()]}", hint)
+        raise _bad(
+            raw, f"{found.day} {MONTH_NAMES[found.month - 1]} {found.year} is a {DAY_NAMES[found.weekday()]}", hint
+        )
     return found

@@ -18,15 +18,29 @@ UTC text (``2026-11-26T11:00:00Z``), which sorts chronologically as text.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 from salespipe.domain.date_text import WEEKDAYS, add, end_of, read
 from salespipe.domain.errors import InvalidValue
 
-__all__ = ["WEEKDAYS", "When", "end_of", "parse_when", "parse_date", "utc_iso", "from_iso", "days_between",
-           "Period", "parse_period", "period_bounds", "target_period_bounds", "periods_containing", "PERIODS"]
+__all__ = [
+    "WEEKDAYS",
+    "When",
+    "end_of",
+    "parse_when",
+    "parse_date",
+    "utc_iso",
+    "from_iso",
+    "days_between",
+    "Period",
+    "parse_period",
+    "period_bounds",
+    "target_period_bounds",
+    "periods_containing",
+    "PERIODS",
+]
 
 
 class When(NamedTuple):
@@ -40,13 +54,13 @@ class When(NamedTuple):
 def utc_iso(moment: datetime) -> str:
     """Aware datetime -> ``YYYY-MM-DDTHH:MM:SSZ`` (the storage format). Cached: imports repeat
     the same dates many times."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def from_iso(text: str) -> datetime:
     """Stored text -> aware datetime (UTC)."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def days_between(earlier: str | datetime, later: str | datetime) -> float:
@@ -85,12 +99,25 @@ def parse_date(text: str, *, now: datetime, dayfirst: bool | None = None, past: 
 
 # Periods: one reader for `report --period` and `target set/show --period` -------------------
 
-PERIODS = ("this-month", "last-month", "this-quarter", "last-quarter", "this-year", "last-year",
-           "last-30-days", "last-90-days", "all")
-PERIOD_FORMS = ("this-month, last-month, this-quarter, last-quarter, this-year, last-year, last-N-days "
-                "(last-30-days), all, a month (2026-11), a quarter (2026-Q4) or a year (2026)")
-TARGET_FORMS = ("use a month (2026-11), a quarter (2026-Q4), a year (2026), this-month, this-quarter, "
-                "this-year, last-month, last-quarter or last-year")
+PERIODS = (
+    "this-month",
+    "last-month",
+    "this-quarter",
+    "last-quarter",
+    "this-year",
+    "last-year",
+    "last-30-days",
+    "last-90-days",
+    "all",
+)
+PERIOD_FORMS = (
+    "this-month, last-month, this-quarter, last-quarter, this-year, last-year, last-N-days "
+    "(last-30-days), all, a month (2026-11), a quarter (2026-Q4) or a year (2026)"
+)
+TARGET_FORMS = (
+    "use a month (2026-11), a quarter (2026-Q4), a year (2026), this-month, this-quarter, "
+    "this-year, last-month, last-quarter or last-year"
+)
 _YEARS = (1900, 9998)
 
 
@@ -98,8 +125,9 @@ class UnknownPeriod(InvalidValue):
     """A period that cannot be read; ``reason`` is why, when there is more to say than "unknown"."""
 
     def __init__(self, text: str, reason: str | None = None):
-        super().__init__(f"unknown period {text!r}: {reason}" if reason else
-                         f"unknown period {text!r}; use {PERIOD_FORMS}")
+        super().__init__(
+            f"unknown period {text!r}: {reason}" if reason else f"unknown period {text!r}; use {PERIOD_FORMS}"
+        )
         self.reason = reason
 
 
@@ -133,11 +161,15 @@ def parse_period(text: str, today: date) -> Period:
     m = re.fullmatch(r"(this|last)-(month|quarter|year)", value)
     if m:
         unit = m.group(2)
-        first = {"month": today.replace(day=1), "quarter": date(today.year, (today.month - 1) // 3 * 3 + 1, 1),
-                 "year": date(today.year, 1, 1)}[unit]
+        first = {
+            "month": today.replace(day=1),
+            "quarter": date(today.year, (today.month - 1) // 3 * 3 + 1, 1),
+            "year": date(today.year, 1, 1),
+        }[unit]
         if m.group(1) == "last":
-            first = add(first, {"month": "months", "quarter": "months", "year": "years"}[unit],
-                        -3 if unit == "quarter" else -1)
+            first = add(
+                first, {"month": "months", "quarter": "months", "year": "years"}[unit], -3 if unit == "quarter" else -1
+            )
         return Period(value, first, end_of(unit, first), _calendar_period(unit, first).name)
     m = re.fullmatch(r"last-([0-9]{1,5})-days?", value)
     if m:
@@ -174,8 +206,9 @@ def target_period_bounds(text: str, today: date) -> tuple[str, date, date]:
     except UnknownPeriod as exc:
         raise InvalidValue(f"invalid target period {text!r}: {exc.reason or TARGET_FORMS}") from None
     if period.calendar is None or period.since is None or period.until is None:
-        raise InvalidValue(f"invalid target period {text!r}: a target is for a month, a quarter or a year; "
-                           + TARGET_FORMS)
+        raise InvalidValue(
+            f"invalid target period {text!r}: a target is for a month, a quarter or a year; " + TARGET_FORMS
+        )
     return period.calendar, period.since, period.until
 
 

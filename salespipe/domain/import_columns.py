@@ -41,8 +41,12 @@ for _field, _names in FIELD_NAMES.items():
 OWN_NAMES = {names[0]: f for f, names in FIELD_NAMES.items()}
 # Names that win over a field's own name: Close exports ``value`` in cents beside
 # ``value_formatted`` ("$18,500.75"), which says the amount as people read it.
-PREFERRED = {"valueformatted": "value", "formattedvalue": "value", "amountformatted": "value",
-             "formattedamount": "value"}
+PREFERRED = {
+    "valueformatted": "value",
+    "formattedvalue": "value",
+    "amountformatted": "value",
+    "formattedamount": "value",
+}
 # Related records in "ENTITY - NAME" headers (Pipedrive) and "Entity.Name" (Salesforce).
 ENTITIES: dict[str, dict[str, str]] = {
     "organization": {"name": "company", "": "company"},
@@ -90,11 +94,11 @@ def match_header(header: str) -> tuple[str, int] | None:
                 return inner[0], max(inner[1], 2)
     for prefix in PREFIXES:
         if n.startswith(prefix) and len(n) > len(prefix):
-            rest = n[len(prefix):]
+            rest = n[len(prefix) :]
             if rest in NAME_TO_FIELD:
                 return NAME_TO_FIELD[rest], 3
     if n.endswith("id") and len(n) > 2:
-        for stem in (n[:-2], *(n[len(p):-2] for p in PREFIXES if n.startswith(p))):
+        for stem in (n[:-2], *(n[len(p) : -2] for p in PREFIXES if n.startswith(p))):
             found = NAME_TO_FIELD.get(stem)
             if found in ID_SUFFIX_FIELDS:
                 return found, 4
@@ -105,19 +109,23 @@ def by_content_candidates(header: str) -> tuple[str, ...] | None:
     """The fields an ambiguous name may mean, in order, when its content decides."""
     n = normalise_header(header)
     for prefix in ("", *PREFIXES):
-        if n.startswith(prefix) and n[len(prefix):] in BY_CONTENT:
-            return BY_CONTENT[n[len(prefix):]]
+        if n.startswith(prefix) and n[len(prefix) :] in BY_CONTENT:
+            return BY_CONTENT[n[len(prefix) :]]
     return None
 
 
 # Content ------------------------------------------------------------------------------------
 _AMOUNT_RE = re.compile(r"^[^\d]{0,4}\s*\d[\d.,' \u00a0]*(?:[kKmM]|mio|Mio)?\s*[^\d]{0,4}$")
 # Money that is not the deal's: a company's revenue, a budget line.
-_NOT_DEAL_VALUE_RE = re.compile(r"(annualrevenue|companyrevenue|umsatzdesunternehmens|employees|"
-                                r"salary|gehalt|cost|kosten|tax|steuer)")
-_ID_LIKE_RE = re.compile(r"(id|nr|no|number|nummer|code|phone|zip|plz|postal|year|jahr|age|count|"
-                         r"employees|mitarbeiter|quantity|qty|menge|anzahl|rank|score|percent|prozent|"
-                         r"probability|wahrscheinlichkeit|days|tage)$")
+_NOT_DEAL_VALUE_RE = re.compile(
+    r"(annualrevenue|companyrevenue|umsatzdesunternehmens|employees|"
+    r"salary|gehalt|cost|kosten|tax|steuer)"
+)
+_ID_LIKE_RE = re.compile(
+    r"(id|nr|no|number|nummer|code|phone|zip|plz|postal|year|jahr|age|count|"
+    r"employees|mitarbeiter|quantity|qty|menge|anzahl|rank|score|percent|prozent|"
+    r"probability|wahrscheinlichkeit|days|tage)$"
+)
 
 
 @dataclass
@@ -174,23 +182,96 @@ def content_fits(target: str, profile: ColumnProfile, *, strict: bool = True) ->
 
 # Suggestions for columns whose names are not known -------------------------------------------
 _DATE_HINTS = (
-    ("created", ("creat", "erstell", "engag", "open", "start", "added", "report", "entered", "since",
-                 "angelegt", "creation", "creacion", "received", "eingang", "first")),
-    ("close_date", ("clos", "won", "lost", "abschluss", "cierre", "cloture", "signed", "end", "ende",
-                    "decided", "finish")),
-    ("expected_close", ("expect", "due", "target", "forecast", "deadline", "planned", "erwartet",
-                        "prevu", "previst")),
+    (
+        "created",
+        (
+            "creat",
+            "erstell",
+            "engag",
+            "open",
+            "start",
+            "added",
+            "report",
+            "entered",
+            "since",
+            "angelegt",
+            "creation",
+            "creacion",
+            "received",
+            "eingang",
+            "first",
+        ),
+    ),
+    (
+        "close_date",
+        ("clos", "won", "lost", "abschluss", "cierre", "cloture", "signed", "end", "ende", "decided", "finish"),
+    ),
+    ("expected_close", ("expect", "due", "target", "forecast", "deadline", "planned", "erwartet", "prevu", "previst")),
     ("modified", ("modif", "updat", "change", "geander", "edited", "modstamp")),
 )
 # Dates that are none of a deal's: a birthday, a transfer, the last login or activity.
-_OTHER_DATES = ("birth", "geburt", "transfer", "activity", "aktivit", "login", "visit", "besuch",
-                "contacted", "email", "call", "meeting", "termin", "viewed", "opened", "clicked")
-_VALUE_HINTS = ("size", "amount", "value", "revenue", "mrr", "arr", "price", "total", "sum", "volume",
-                "betrag", "wert", "umsatz", "montant", "importe", "valor", "usd", "eur", "gbp",
-                "chf", "dollar", "euro", "budget", "acv", "tcv")
+_OTHER_DATES = (
+    "birth",
+    "geburt",
+    "transfer",
+    "activity",
+    "aktivit",
+    "login",
+    "visit",
+    "besuch",
+    "contacted",
+    "email",
+    "call",
+    "meeting",
+    "termin",
+    "viewed",
+    "opened",
+    "clicked",
+)
+_VALUE_HINTS = (
+    "size",
+    "amount",
+    "value",
+    "revenue",
+    "mrr",
+    "arr",
+    "price",
+    "total",
+    "sum",
+    "volume",
+    "betrag",
+    "wert",
+    "umsatz",
+    "montant",
+    "importe",
+    "valor",
+    "usd",
+    "eur",
+    "gbp",
+    "chf",
+    "dollar",
+    "euro",
+    "budget",
+    "acv",
+    "tcv",
+)
 _STAGE_HINTS = ("stage", "phase", "status", "step", "etape", "etapa", "stufe", "state")
-_OWNER_HINTS = ("agent", "rep", "owner", "manager", "salesperson", "seller", "verant", "assigned",
-                "betreu", "berater", "commercial", "vendedor", "vendeur", "account executive")
+_OWNER_HINTS = (
+    "agent",
+    "rep",
+    "owner",
+    "manager",
+    "salesperson",
+    "seller",
+    "verant",
+    "assigned",
+    "betreu",
+    "berater",
+    "commercial",
+    "vendedor",
+    "vendeur",
+    "account executive",
+)
 
 
 def suggest_field(profile: ColumnProfile, missing: set[str]) -> str | None:

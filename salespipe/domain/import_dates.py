@@ -41,11 +41,11 @@ IMPORT_HINT = "expected a date such as 2026-11-26, 26.11.2026 or 26 Nov 2026"
 class DateEvidence:
     """What one column's values say about their form."""
 
-    dayfirst: int = 0       # values whose first part is over 12
-    monthfirst: int = 0     # values whose second part is over 12
-    ambiguous: int = 0      # numeric a/b/y values that could be either
+    dayfirst: int = 0  # values whose first part is over 12
+    monthfirst: int = 0  # values whose second part is over 12
+    ambiguous: int = 0  # numeric a/b/y values that could be either
     dotted: int = 0
-    other: int = 0          # ISO, serial, month names
+    other: int = 0  # ISO, serial, month names
     examples: dict[str, str] = field(default_factory=dict)
 
     def add(self, value: str) -> None:
@@ -68,7 +68,7 @@ class DateEvidence:
 
     @property
     def order(self) -> str | None:
-        """"dayfirst", "monthfirst", "mixed", "ambiguous" or None (no numeric dates)."""
+        """ "dayfirst", "monthfirst", "mixed", "ambiguous" or None (no numeric dates)."""
         if self.dayfirst and self.monthfirst:
             return "mixed"
         if self.dayfirst:
@@ -83,8 +83,10 @@ class DateEvidence:
 
     def describe(self) -> str:
         if self.dayfirst and self.monthfirst:
-            return (f"{_values(self.dayfirst)} {_prove(self.dayfirst)} day-first (e.g. {self.examples['dayfirst']!r}) and "
-                    f"{self.monthfirst:,} month-first (e.g. {self.examples['monthfirst']!r})")
+            return (
+                f"{_values(self.dayfirst)} {_prove(self.dayfirst)} day-first (e.g. {self.examples['dayfirst']!r}) and "
+                f"{self.monthfirst:,} month-first (e.g. {self.examples['monthfirst']!r})"
+            )
         if self.dayfirst:
             return f"{_values(self.dayfirst)} {_prove(self.dayfirst)} day-first (e.g. {self.examples['dayfirst']!r})"
         if self.monthfirst:
@@ -119,8 +121,14 @@ def parse_import_datetime(value: str, dayfirst: bool | None, tz: Any) -> datetim
             return datetime.combine(day, time(12), tzinfo=tz)
         seconds = round((serial - whole) * 86400)
         return datetime.combine(day, time(), tzinfo=tz) + timedelta(seconds=seconds)
-    moment, date_only = read(text, now=None, dayfirst=dayfirst, hint=IMPORT_HINT,
-                             ambiguous="pass --dayfirst or --monthfirst", order_name="the column's order")
+    moment, date_only = read(
+        text,
+        now=None,
+        dayfirst=dayfirst,
+        hint=IMPORT_HINT,
+        ambiguous="pass --dayfirst or --monthfirst",
+        order_name="the column's order",
+    )
     if date_only:
         return datetime.combine(moment.date(), time(12), tzinfo=tz)
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)

@@ -34,43 +34,49 @@ DATE_FIELDS = ("created", "close_date", "won_time", "lost_time", "modified", "ex
 class Question:
     """Something the importer did not understand: what, how many rows, and the fix."""
 
-    kind: str          # "column", "stage", "dates"
-    subject: str       # the column or the stage value
+    kind: str  # "column", "stage", "dates"
+    subject: str  # the column or the stage value
     rows: int
     message: str
     suggestion: str | None = None
     flag: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "subject": self.subject, "rows": self.rows, "message": self.message,
-                "suggestion": self.suggestion, "flag": self.flag}
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "rows": self.rows,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "flag": self.flag,
+        }
 
 
 @dataclass
 class Plan:
     headers: list[str]
-    columns: dict[str, int] = field(default_factory=dict)           # field -> column index
-    extras: list[tuple[int, str]] = field(default_factory=list)     # custom fields
+    columns: dict[str, int] = field(default_factory=dict)  # field -> column index
+    extras: list[tuple[int, str]] = field(default_factory=list)  # custom fields
     ignored: list[int] = field(default_factory=list)
-    suggestions: dict[int, str] = field(default_factory=dict)       # column -> field it looks like
+    suggestions: dict[int, str] = field(default_factory=dict)  # column -> field it looks like
     stage_values: dict[str, tuple[str | None, int, str]] = field(default_factory=dict)
     # ^ value -> (stage key or None, rows, how: "key", "label", "vocabulary", "map", "won", ...)
     date_orders: dict[str, str | None] = field(default_factory=dict)  # field -> order
     date_evidence: dict[str, str] = field(default_factory=dict)
     decimal: str | None = None
     decimal_evidence: str | None = None
-    nulls: dict[str, int] = field(default_factory=dict)              # marker -> cells
-    missing: dict[str, int] = field(default_factory=dict)            # field -> empty cells
+    nulls: dict[str, int] = field(default_factory=dict)  # marker -> cells
+    missing: dict[str, int] = field(default_factory=dict)  # field -> empty cells
     questions: list[Question] = field(default_factory=list)
     escape: str | None = None
     no_header: bool = False
     rows: int = 0
-    footer_line: int | None = None   # a report footer (one-cell lines after a blank) starts here
+    footer_line: int | None = None  # a report footer (one-cell lines after a blank) starts here
     footer_lines: int = 0
-    summary_rows: int = 0              # grouping and total lines of a report, skipped
-    rows_without_id: int = 0          # rows matched by e-mail or name, not by external id
+    summary_rows: int = 0  # grouping and total lines of a report, skipped
+    rows_without_id: int = 0  # rows matched by e-mail or name, not by external id
     rows_without_id_or_email: int = 0
-    is_export: bool = False            # salespipe's own CSV export (it has a history column)
+    is_export: bool = False  # salespipe's own CSV export (it has a history column)
     export_closed_at: int | None = None  # its closed_at column (empty: closed on an unknown date)
 
     def field_of(self, index: int) -> str:
@@ -89,16 +95,23 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         return {
             "columns": [
-                {"column": h, "field": self.field_of(i) or None,
-                 "suggested": self.suggestions.get(i)} for i, h in enumerate(self.headers)
+                {"column": h, "field": self.field_of(i) or None, "suggested": self.suggestions.get(i)}
+                for i, h in enumerate(self.headers)
             ],
-            "stages": [{"value": v, "stage": s, "rows": n, "how": how}
-                       for v, (s, n, how) in sorted(self.stage_values.items(), key=lambda x: -x[1][1])],
-            "dates": [{"field": f, "column": self.headers[self.columns[f]], "order": o,
-                       "evidence": self.date_evidence.get(f)}
-                      for f, o in self.date_orders.items() if f in self.columns],
-            "decimal": self.decimal, "decimal_evidence": self.decimal_evidence,
-            "nulls": self.nulls, "missing": self.missing, "escape": self.escape,
+            "stages": [
+                {"value": v, "stage": s, "rows": n, "how": how}
+                for v, (s, n, how) in sorted(self.stage_values.items(), key=lambda x: -x[1][1])
+            ],
+            "dates": [
+                {"field": f, "column": self.headers[self.columns[f]], "order": o, "evidence": self.date_evidence.get(f)}
+                for f, o in self.date_orders.items()
+                if f in self.columns
+            ],
+            "decimal": self.decimal,
+            "decimal_evidence": self.decimal_evidence,
+            "nulls": self.nulls,
+            "missing": self.missing,
+            "escape": self.escape,
             "footer": {"line": self.footer_line, "lines": self.footer_lines} if self.footer_line else None,
             "summary_rows": self.summary_rows,
             "questions": [q.to_json() for q in self.questions],
@@ -106,8 +119,12 @@ class Plan:
 
     def to_toml(self, *, source: str) -> str:
         """The plan as a mapping file for ``--mapping`` (written by hand: ``tomllib`` only reads)."""
-        lines = [f"# salespipe import mapping, written from {source}",
-                 "# Apply it with: salespipe import FILE --mapping THIS_FILE.toml", "", "[file]"]
+        lines = [
+            f"# salespipe import mapping, written from {source}",
+            "# Apply it with: salespipe import FILE --mapping THIS_FILE.toml",
+            "",
+            "[file]",
+        ]
         if self.no_header:
             lines.append("columns = [" + ", ".join(_toml(h) for h in self.headers) + "]")
         if self.escape:
@@ -116,7 +133,7 @@ class Plan:
             lines.append(f"decimal = {_toml(self.decimal)}")
         if self.nulls:
             lines.append("nulls = [" + ", ".join(_toml(m) for m in sorted(self.nulls)) + "]")
-        lines += ["", "[columns]", "# column = field (\"\" = ignored; field:NAME = a custom field)"]
+        lines += ["", "[columns]", '# column = field ("" = ignored; field:NAME = a custom field)']
         for i, header in enumerate(self.headers):
             if header:
                 lines.append(f"{_toml(header)} = {_toml(self.field_of(i))}")
@@ -126,8 +143,10 @@ class Plan:
                 lines.append(f"{_toml(value)} = {_toml(key)}")
         for q in self.questions:  # open questions: the suggestion, commented out, to confirm
             if q.kind == "stage":
-                lines.append(f"# {_toml(q.subject)} = {_toml(q.suggestion or '')}"
-                             f"   # OPEN: {q.rows} rows; uncomment with the right stage key")
+                lines.append(
+                    f"# {_toml(q.subject)} = {_toml(q.suggestion or '')}"
+                    f"   # OPEN: {q.rows} rows; uncomment with the right stage key"
+                )
         dated = [f for f in self.date_orders if f in self.columns]
         if dated:
             lines += ["", "[dates]", "# column = dayfirst | monthfirst"]
@@ -137,7 +156,7 @@ class Plan:
                 if order in ("dayfirst", "monthfirst"):
                     lines.append(f"{header} = {_toml(order)}")
                 elif any(q.kind == "dates" and q.subject == self.headers[self.columns[name]] for q in self.questions):
-                    lines.append(f"# {header} = \"dayfirst\"   # OPEN: dayfirst or monthfirst? uncomment one")
+                    lines.append(f'# {header} = "dayfirst"   # OPEN: dayfirst or monthfirst? uncomment one')
         column_questions = [q for q in self.questions if q.kind == "column"]
         if column_questions:
             lines += ["", "# OPEN: columns that look like a field; move the line you agree with into [columns]"]
@@ -180,16 +199,20 @@ def read_mapping(text: str, source: str) -> MappingFile:
 
     unknown = set(data) - {"file", "columns", "stages", "dates"}
     if unknown:
-        raise InvalidValue(f"mapping file {source!r}: unknown section(s) {', '.join(sorted(unknown))}; "
-                           "expected [file], [columns], [stages], [dates]")
+        raise InvalidValue(
+            f"mapping file {source!r}: unknown section(s) {', '.join(sorted(unknown))}; "
+            "expected [file], [columns], [stages], [dates]"
+        )
     head = data.get("file", {})
     if not isinstance(head, dict):
         raise InvalidValue(f"mapping file {source!r}: [file] must be a table")
     result = MappingFile(columns=table("columns"), stages=table("stages"), dates=table("dates"))
     for name, value in result.columns.items():
         if value and not value.startswith(CUSTOM_PREFIX) and value not in FIELDS:
-            raise InvalidValue(f"mapping file {source!r}: column {name!r} maps to unknown field {value!r}; "
-                               f"fields: {', '.join(FIELDS)} or {CUSTOM_PREFIX}NAME")
+            raise InvalidValue(
+                f"mapping file {source!r}: column {name!r} maps to unknown field {value!r}; "
+                f"fields: {', '.join(FIELDS)} or {CUSTOM_PREFIX}NAME"
+            )
     for name, value in result.dates.items():
         if value not in ("dayfirst", "monthfirst"):
             raise InvalidValue(f"mapping file {source!r}: date column {name!r} must be dayfirst or monthfirst")
@@ -198,10 +221,10 @@ def read_mapping(text: str, source: str) -> MappingFile:
         raise InvalidValue(f"mapping file {source!r}: [file] columns must be a list of names")
     result.header_columns = columns
     for key in ("escape", "decimal"):
-        value = head.get(key)
-        if value is not None and not isinstance(value, str):
+        setting = head.get(key)
+        if setting is not None and not isinstance(setting, str):
             raise InvalidValue(f"mapping file {source!r}: [file] {key} must be a string")
-        setattr(result, key, value)
+        setattr(result, key, setting)
     nulls = head.get("nulls")
     if nulls is not None and not (isinstance(nulls, list) and all(isinstance(c, str) for c in nulls)):
         raise InvalidValue(f"mapping file {source!r}: [file] nulls must be a list of strings")
@@ -228,7 +251,7 @@ class StageResolver:
         self.mapped: dict[str, Stage] = {}
         for value, key in stage_map.items():
             if not value.strip():
-                raise InvalidValue(f"invalid --stage-map {value}={key!r}: use \"CSV value=stage\"")
+                raise InvalidValue(f'invalid --stage-map {value}={key!r}: use "CSV value=stage"')
             self.mapped[fold(value)] = pipeline.get(key.strip())
         self.names: dict[str, Stage] = {}
         for stage in pipeline.stages:

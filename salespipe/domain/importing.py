@@ -54,8 +54,11 @@ _UNQUOTE_RE = re.compile(r"^''?[=+\-@\t\r]")  # "'=x" and "''=x" (what "'=x" exp
 
 
 _GROUP_RE = re.compile(r"^[^:]{1,60}:\s.*\(\d[\d,.]*\)$")  # "Stage: Prospecting (2)"
-_TOTAL_RE = re.compile(r"^(sub-?total|grand totals?|totals?|summe|zwischensumme|gesamt(summe)?|sous-total|"
-                       r"total g[ée]n[ée]ral|total general)\s*(:|\(\d[\d,.]*\))?\s*$", re.IGNORECASE)
+_TOTAL_RE = re.compile(
+    r"^(sub-?total|grand totals?|totals?|summe|zwischensumme|gesamt(summe)?|sous-total|"
+    r"total g[ée]n[ée]ral|total general)\s*(:|\(\d[\d,.]*\))?\s*$",
+    re.IGNORECASE,
+)
 
 
 def is_report_summary(cells: list[str]) -> bool:
@@ -65,8 +68,11 @@ def is_report_summary(cells: list[str]) -> bool:
     if not filled:
         return False
     first = filled[0]
-    return bool(len(filled) == 1 and _GROUP_RE.match(first)) or bool(_TOTAL_RE.match(first)) or \
-        bool(len(filled) <= 3 and re.match(r"^grand totals? \(\d[\d,.]* records?\)$", first, re.IGNORECASE))
+    return (
+        bool(len(filled) == 1 and _GROUP_RE.match(first))
+        or bool(_TOTAL_RE.match(first))
+        or bool(len(filled) <= 3 and re.match(r"^grand totals? \(\d[\d,.]* records?\)$", first, re.IGNORECASE))
+    )
 
 
 def unquote(cell: str) -> str:
@@ -84,7 +90,7 @@ class ImportRow:
     events: list[tuple[str | None, str, datetime, str | None]]
     lost_reason: str | None
     external_id: str | None
-    email_key: str | None      # the e-mail, case-folded (keys.email_key): what duplicates compare
+    email_key: str | None  # the e-mail, case-folded (keys.email_key): what duplicates compare
     owner: str | None = None
     warning: str | None = None
     closed_known: bool = True  # False: a closed deal whose close date nobody knows
@@ -159,8 +165,10 @@ def _outcome(cell: Any, stage_value: str | None, ctx: RowContext) -> tuple[Stage
     if stage_value is not None:
         stage, _ = ctx.stages.lookup(stage_value)
         if stage is None and kind not in (StageKind.WON, StageKind.LOST):
-            raise InvalidValue(f"unknown stage {stage_value!r} (map it with --stage-map \"{stage_value}=STAGE\"; "
-                               f"stages: {', '.join(ctx.stages.pipeline.keys())})")
+            raise InvalidValue(
+                f'unknown stage {stage_value!r} (map it with --stage-map "{stage_value}=STAGE"; '
+                f"stages: {', '.join(ctx.stages.pipeline.keys())})"
+            )
     closed, won = _bool(cell("is_closed")), _bool(cell("is_won"))
     if kind is None and _bool(cell("active")) is False and (stage is None or not stage.is_closed):
         kind = StageKind.LOST  # Odoo archives the opportunities it marks lost
@@ -203,8 +211,12 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
     currency = cell("currency")
     currency = _currency(currency) if currency else ctx.default_currency
     data: dict[str, Any] = {
-        "contact_name": cell("contact_name"), "company": cell("company"), "email": cell("email"),
-        "phone": cell("phone"), "source": cell("source"), "external_id": cell("external_id"),
+        "contact_name": cell("contact_name"),
+        "company": cell("company"),
+        "email": cell("email"),
+        "phone": cell("phone"),
+        "source": cell("source"),
+        "external_id": cell("external_id"),
         "currency": currency,
     }
     first, last = cell("first_name"), cell("last_name")
@@ -215,8 +227,7 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
     data["contact_name"] = data["contact_name"] or person
     data["title"] = title or person or data["company"] or data["contact_name"] or data["email"]
     if data["title"] and len(values) < 2 and data["title"].isdigit():
-        raise InvalidValue("no name: the row holds only the number "
-                           f"{data['title']!r} (a junk line?)")
+        raise InvalidValue(f"no name: the row holds only the number {data['title']!r} (a junk line?)")
     if not data["title"]:
         # A deal known only by its id is still a deal when the row says more about it (a
         # stage, a value, dates); a lone number on a junk line is not.
@@ -224,9 +235,9 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
             data["title"] = data["external_id"]
         else:
             raise InvalidValue("no name: the row has no name, company, contact or e-mail")
-    value = cell("value")
-    if value is not None:
-        money = parse_money(_without_period(value), default_currency=currency, decimal=plan.decimal)
+    amount = cell("value")
+    if amount is not None:
+        money = parse_money(_without_period(amount), default_currency=currency, decimal=plan.decimal)
         data["value_minor"], data["currency"] = money.minor, money.currency
     probability = cell("probability")
     if probability is not None:
@@ -241,7 +252,9 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
             extra = cells[index] if exact else cells[index].strip()
             if extra.strip() and extra not in nulls:
                 if len(extra) > MAX_CELL_CHARS:
-                    raise InvalidValue(f"the {name!r} cell holds {len(extra):,} characters (at most {MAX_CELL_CHARS:,})")
+                    raise InvalidValue(
+                        f"the {name!r} cell holds {len(extra):,} characters (at most {MAX_CELL_CHARS:,})"
+                    )
                 custom[name] = unquote(extra) if extra[0] == "'" else extra
     if custom:
         data["fields"] = custom
@@ -258,9 +271,10 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
         if row_stage is not None and row_stage.kind is kind:
             stage = row_stage
         else:
-            stage = stages.won if kind is StageKind.WON else stages.lost
-            if stage is None:
+            closing = stages.won if kind is StageKind.WON else stages.lost
+            if closing is None:
                 raise InvalidValue(f"the pipeline has no {kind.value} stage")
+            stage = closing
     is_closed = stage.kind is not StageKind.OPEN
     before_close = row_stage if row_stage is not None and row_stage.kind is StageKind.OPEN else stages.first
     orders = ctx.orders
@@ -278,14 +292,15 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
                 break
     warning = None
     if created and closed and is_closed and closed < created:
-        if closed.astimezone(tz).date() >= created.astimezone(tz).date() or \
-                closed.date() == created.date():
+        if closed.astimezone(tz).date() >= created.astimezone(tz).date() or closed.date() == created.date():
             closed = created  # stamped at midnight of the same day
         else:
             # CRMs stamp records loaded in bulk with the load date; a deal cannot close
             # before it was created, so the close date wins and the row says so.
-            warning = (f"close date {closed.date().isoformat()} is before the created date "
-                       f"{created.date().isoformat()}; created set to the close date")
+            warning = (
+                f"close date {closed.date().isoformat()} is before the created date "
+                f"{created.date().isoformat()}; created set to the close date"
+            )
             created = closed
     expected = None
     if expected_text:
@@ -315,8 +330,7 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
             events = [(None, stage.key, created or ctx.now, None)]
         else:
             created_estimated = created is None
-            events = [(None, before_close.key, created or closed, None),
-                      (before_close.key, stage.key, closed, None)]
+            events = [(None, before_close.key, created or closed, None), (before_close.key, stage.key, closed, None)]
     else:
         events = [(None, stage.key, created or ctx.now, None)]
     fields = _lead_fields(data)
@@ -325,9 +339,21 @@ def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
         # not lost (a Dynamics "Status Reason" of an open deal): kept, not dropped
         fields.fields = {**(fields.fields or {}), plan.headers[plan.columns["lost_reason"]]: lost_reason}
         lost_reason = None
-    return ImportRow(fields, stage, events, lost_reason, fields.external_id, email_key(fields.email),
-                     cell("owner"), warning, closed_known, created_estimated, close_from,
-                     created is not None, cell("currency") is None and value is None)
+    return ImportRow(
+        fields,
+        stage,
+        events,
+        lost_reason,
+        fields.external_id,
+        email_key(fields.email),
+        cell("owner"),
+        warning,
+        closed_known,
+        created_estimated,
+        close_from,
+        created is not None,
+        cell("currency") is None and amount is None,
+    )
 
 
 def _not_future(moment: datetime | None, now: datetime) -> datetime | None:
@@ -362,8 +388,9 @@ class RowFields:
 
     def given(self) -> dict[str, Any]:
         """The scalar fields the row has (not tags and custom fields)."""
-        return {k: getattr(self, k) for k in self.__slots__  # type: ignore[attr-defined]
-                if k not in ("tags", "fields") and getattr(self, k) is not None}
+        return {
+            k: getattr(self, k) for k in self.__slots__ if k not in ("tags", "fields") and getattr(self, k) is not None
+        }
 
 
 def _lead_fields(data: dict[str, Any]) -> RowFields:
@@ -377,7 +404,7 @@ def _lead_fields(data: dict[str, Any]) -> RowFields:
     email = data.get("email")
     if email is not None and not EMAIL_RE.match(email):
         raise InvalidValue(f"invalid e-mail address {email!r}")
-    for name, value in (data.get("fields") or {}).items():
+    for name in data.get("fields") or {}:
         if len(name) > MAX_TEXT:
             raise InvalidValue(f"invalid field name {name[:40]!r}...: at most {MAX_TEXT:,} characters")
     return RowFields(**data)

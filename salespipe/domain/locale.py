@@ -75,8 +75,9 @@ def format_fraction(fraction: float | None, lang: str = DEFAULT_LANG, *, na: str
     return na if fraction is None else format_percent(fraction * 100, lang)
 
 
-def format_money(minor: int | float | None, currency: str, lang: str = DEFAULT_LANG, *,
-                 cents: bool | None = None) -> str:
+def format_money(
+    minor: int | float | None, currency: str, lang: str = DEFAULT_LANG, *, cents: bool | None = None
+) -> str:
     """Minor units for people: ``format_money(1200050, "EUR", "en")`` -> ``'€12,000.50'``, in
     German ``'12.000,50 €'``. ``cents=False`` rounds to whole units; ``cents=None`` shows the
     minor units only when there are any. ``None`` (unknown) is a dash, never 0."""
@@ -93,8 +94,9 @@ def format_money(minor: int | float | None, currency: str, lang: str = DEFAULT_L
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
-def format_major(value: int | float | None, currency: str, lang: str = DEFAULT_LANG, *,
-                 cents: bool | None = None) -> str:
+def format_major(
+    value: int | float | None, currency: str, lang: str = DEFAULT_LANG, *, cents: bool | None = None
+) -> str:
     """Like ``format_money`` for a major-unit number as found in ``--json`` output."""
     if value is None:
         return _UNKNOWN
@@ -164,6 +166,7 @@ ENGLISH = Locale()
 # What a spreadsheet in the language's locale reads as a number or a date when it opens a CSV
 # file: no thousands separators (Excel would read "1.234" as a date in some locales), the
 # decimal mark of the language, and days as that locale writes them.
+
 
 def spreadsheet_number(value: int | float | Decimal, lang: str = DEFAULT_LANG, *, decimals: int | None = None) -> str:
     """``12000.5`` -> ``12000.50`` (``decimals=2``) or ``12000,50`` in German; no grouping."""

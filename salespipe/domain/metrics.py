@@ -26,8 +26,11 @@ def _major(minor: float | None, currency: str) -> int | float | None:
 
 
 def period_json(since: date | None, until: date | None, label: str | None) -> dict[str, Any]:
-    return {"since": since.isoformat() if since else None,
-            "until": until.isoformat() if until else None, "label": label}
+    return {
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "label": label,
+    }
 
 
 def pipeline_by_stage(rows: list[dict[str, Any]], currency: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -60,8 +63,7 @@ def closed_summary(closed: dict[str, int], currency: str) -> dict[str, Any]:
         "lost": {"count": closed["lost_count"], "value": _major(closed["lost_minor"], currency)},
         "win_rate": ratio(closed["won_count"], closed["won_count"] + closed["lost_count"]),
         "win_rate_by_value": ratio(closed["won_minor"], closed["won_minor"] + closed["lost_minor"]),
-        "avg_deal_size": (_major(closed["won_minor"] / closed["won_count"], currency)
-                          if closed["won_count"] else None),
+        "avg_deal_size": (_major(closed["won_minor"] / closed["won_count"], currency) if closed["won_count"] else None),
     }
 
 
@@ -70,8 +72,7 @@ def funnel(stage_rows: list[dict[str, Any]], reach: dict[int, int], won_rank: in
 
     ``reach`` maps a rank (the furthest open-stage position, or ``won_rank``) to a count.
     """
-    steps = [(r["key"], r["label"], r["position"], r["probability"])
-             for r in stage_rows if r["kind"] == "open"]
+    steps = [(r["key"], r["label"], r["position"], r["probability"]) for r in stage_rows if r["kind"] == "open"]
     won = next((r for r in stage_rows if r["kind"] == "won"), None)
     if won:
         steps.append((won["key"], won["label"], won_rank, won["probability"]))
@@ -80,14 +81,16 @@ def funnel(stage_rows: list[dict[str, Any]], reach: dict[int, int], won_rank: in
     out = []
     for i, (key, label, _position, probability) in enumerate(steps):
         nxt = reached[i + 1] if i + 1 < len(steps) else None
-        out.append({
-            "stage": key,
-            "label": label,
-            "probability": probability,
-            "reached": reached[i],
-            "conversion_to_next": ratio(nxt, reached[i]) if nxt is not None else None,
-            "eventual_win_rate": ratio(won_count, reached[i]),
-        })
+        out.append(
+            {
+                "stage": key,
+                "label": label,
+                "probability": probability,
+                "reached": reached[i],
+                "conversion_to_next": ratio(nxt, reached[i]) if nxt is not None else None,
+                "eventual_win_rate": ratio(won_count, reached[i]),
+            }
+        )
     return out
 
 
@@ -105,8 +108,15 @@ def days_summary(days: list[float]) -> dict[str, float | None]:
     return {"mean": round(statistics.fmean(days), 1), "median": round(statistics.median(days), 1)}
 
 
-def velocity(*, open_deals: int, avg_deal_minor: float | None, win_rate: float | None,
-             cycle_days: float | None, currency: str, exact_win_rate: float | None = None) -> dict[str, Any]:
+def velocity(
+    *,
+    open_deals: int,
+    avg_deal_minor: float | None,
+    win_rate: float | None,
+    cycle_days: float | None,
+    currency: str,
+    exact_win_rate: float | None = None,
+) -> dict[str, Any]:
     """Sales velocity = open deals x average deal size x win rate / sales cycle (money per day).
 
     Open deals = every open deal; average deal size, win rate and cycle come from the rates
@@ -133,13 +143,18 @@ def funnel_flags(funnel_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         rate = row["eventual_win_rate"]
         gap = None if rate is None else round(rate * 100 - row["probability"], 1)
         sample_ok = row["reached"] >= MIN_SAMPLE
-        out.append({**row, "gap_points": gap, "sample_ok": sample_ok,
-                    "flag": bool(sample_ok and gap is not None and abs(gap) > GAP_POINTS)})
+        out.append(
+            {
+                **row,
+                "gap_points": gap,
+                "sample_ok": sample_ok,
+                "flag": bool(sample_ok and gap is not None and abs(gap) > GAP_POINTS),
+            }
+        )
     return out
 
 
-def time_in_stage(stage_rows: list[dict[str, Any]],
-                  visits: list[tuple[str, int, float]]) -> list[dict[str, Any]]:
+def time_in_stage(stage_rows: list[dict[str, Any]], visits: list[tuple[str, int, float]]) -> list[dict[str, Any]]:
     """Per open stage in pipeline order, from visits (stage, deal, days): deals, how many are
     still there (the stage's open deals, counted with the time so far), mean and median days,
     where a deal's time in a stage is the sum of all its visits to it."""
@@ -156,14 +171,16 @@ def time_in_stage(stage_rows: list[dict[str, Any]],
         if s["kind"] != "open":
             continue
         summary = days_summary(days.get(s["key"], []))
-        out.append({
-            "stage": s["key"],
-            "label": s["label"],
-            "deals": len(days.get(s["key"], [])),
-            "open_deals": s["count"],
-            "mean_days": summary["mean"],
-            "median_days": summary["median"],
-        })
+        out.append(
+            {
+                "stage": s["key"],
+                "label": s["label"],
+                "deals": len(days.get(s["key"], [])),
+                "open_deals": s["count"],
+                "mean_days": summary["mean"],
+                "median_days": summary["median"],
+            }
+        )
     return out
 
 
@@ -177,11 +194,15 @@ def bottlenecks(tis: list[dict[str, Any]], funnel_rows: list[dict[str, Any]]) ->
     following = {f["stage"]: funnel_rows[i + 1]["label"] for i, f in enumerate(funnel_rows[:-1])}
     words = []
     if slowest:
-        words.append(f"Deals wait longest in {slowest['label']}: {slowest['median_days']:g} days "
-                     f"(median) over {slowest['deals']} deals.")
+        words.append(
+            f"Deals wait longest in {slowest['label']}: {slowest['median_days']:g} days "
+            f"(median) over {slowest['deals']} deals."
+        )
     if weakest:
-        words.append(f"The weakest step is {weakest['label']} to {following[weakest['stage']]}: "
-                     f"{weakest['conversion_to_next'] * 100:.0f}% of {weakest['reached']} deals get through.")
+        words.append(
+            f"The weakest step is {weakest['label']} to {following[weakest['stage']]}: "
+            f"{weakest['conversion_to_next'] * 100:.0f}% of {weakest['reached']} deals get through."
+        )
     return {
         "slowest_stage": slowest["stage"] if slowest else None,
         "weakest_conversion": weakest["stage"] if weakest else None,
@@ -192,20 +213,31 @@ def bottlenecks(tis: list[dict[str, Any]], funnel_rows: list[dict[str, Any]]) ->
 def attention_rows(rows: list[dict[str, Any]], *, day_key: str) -> list[dict[str, Any]]:
     """Stale or late deals as JSON rows (money in major units, whole days)."""
     return [
-        {"id": r["id"], "title": r["title"], "company": r["company"], "stage": r["stage"],
-         "value": _major(r["value_minor"], r["currency"]), "currency": r["currency"],
-         day_key: int(r[day_key]),
-         **({"rotting_days": r["rotting_days"]} if "rotting_days" in r else {}),
-         **({"expected_close": r["expected_close"]} if "expected_close" in r else {})}
+        {
+            "id": r["id"],
+            "title": r["title"],
+            "company": r["company"],
+            "stage": r["stage"],
+            "value": _major(r["value_minor"], r["currency"]),
+            "currency": r["currency"],
+            day_key: int(r[day_key]),
+            **({"rotting_days": r["rotting_days"]} if "rotting_days" in r else {}),
+            **({"expected_close": r["expected_close"]} if "expected_close" in r else {}),
+        }
         for r in rows
     ]
 
 
 def breakdown_rows(rows: list[dict[str, Any]], currency: str) -> list[dict[str, Any]]:
     out = [
-        {"group": r["grp"] if r["grp"] not in (None, "") else "(none)", "deals": r["deals"],
-         "won": r["won"], "lost": r["lost"], "win_rate": ratio(r["won"], r["won"] + r["lost"]),
-         "won_value": _major(r["won_minor"], currency)}
+        {
+            "group": r["grp"] if r["grp"] not in (None, "") else "(none)",
+            "deals": r["deals"],
+            "won": r["won"],
+            "lost": r["lost"],
+            "win_rate": ratio(r["won"], r["won"] + r["lost"]),
+            "won_value": _major(r["won_minor"], currency),
+        }
         for r in rows
     ]
     return sorted(out, key=lambda r: (-r["won_value"], -r["deals"], str(r["group"])))
@@ -249,7 +281,8 @@ def target_progress(
         warnings.append(
             f"thin history: {history['created']} deals created 90+ days ago, {history['won']} of them "
             f"won; leads needed is a rough guess until there are {THIN_HISTORY_DEALS}+ deals and "
-            f"{THIN_HISTORY_WON}+ wins")
+            f"{THIN_HISTORY_WON}+ wins"
+        )
     return {
         "period": target["period"],
         "since": since.isoformat(),
@@ -260,8 +293,11 @@ def target_progress(
         "won": {"count": won["won_count"], "value": _major(won["won_minor"], currency)},
         "progress": ratio(won["won_minor"], goal),
         "gap": _major(max(gap, 0), currency),
-        "expected_to_close": {"count": expected["count"], "value": _major(expected["value_minor"], currency),
-                              "weighted_value": _major(expected["weighted_minor"], currency)},
+        "expected_to_close": {
+            "count": expected["count"],
+            "value": _major(expected["value_minor"], currency),
+            "weighted_value": _major(expected["weighted_minor"], currency),
+        },
         "coverage": ratio(expected["value_minor"], gap) if gap > 0 else None,
         "days_left": days_left,
         "pace_per_week": (_major(gap / weeks_left, currency) if gap > 0 and weeks_left else None),

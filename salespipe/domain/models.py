@@ -82,8 +82,11 @@ class LeadFields(NamedTuple):
 
     def given(self, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
         """The fields given (not None), in declaration order."""
-        return {name: value for name, value in zip(self._fields, self, strict=True)
-                if value is not None and name not in exclude}
+        return {
+            name: value
+            for name, value in zip(self._fields, self, strict=True)
+            if value is not None and name not in exclude
+        }
 
 
 class Lead(NamedTuple):
@@ -157,7 +160,7 @@ class Task(NamedTuple):
 
 
 class StageEvent(NamedTuple):
-    """"Lead L entered stage ``to_stage`` at ``at`` (from ``from_stage``)". Append-only."""
+    """ "Lead L entered stage ``to_stage`` at ``at`` (from ``from_stage``)". Append-only."""
 
     id: int
     lead_id: int
@@ -226,7 +229,7 @@ def _plain_str(value: Any) -> bool:
 
 
 def _whole(value: Any, low: int | None = None, high: int | None = None) -> bool:
-    return (type(value) is int and (low is None or value >= low) and (high is None or value <= high))
+    return type(value) is int and (low is None or value >= low) and (high is None or value <= high)
 
 
 _TEXT_FIELDS = frozenset(("title", "contact_name", "company", "email", "phone", "source", "external_id"))
@@ -291,16 +294,27 @@ def _check_stage(data: dict[str, Any]) -> dict[str, Any] | None:
     key, label = data.get("key"), _text(data.get("label"))
     kind = data.get("kind", StageKind.OPEN)
     rotting = data.get("rotting_days")
-    if (not _plain_str(key) or not _STAGE_KEY_RE.fullmatch(key) or label is None
-            or not _whole(data.get("position")) or not _whole(data.get("probability"), 0, 100)
-            or not (rotting is None or _whole(rotting, 1))):
+    if (
+        not _plain_str(key)
+        or not _STAGE_KEY_RE.fullmatch(str(key))
+        or label is None
+        or not _whole(data.get("position"))
+        or not _whole(data.get("probability"), 0, 100)
+        or not (rotting is None or _whole(rotting, 1))
+    ):
         return None
     if not isinstance(kind, StageKind):
         if type(kind) is not str or kind not in StageKind._value2member_map_:
             return None
         kind = StageKind(kind)
-    return {"key": key, "label": label, "position": data["position"], "probability": data["probability"],
-            "kind": kind, "rotting_days": rotting}
+    return {
+        "key": key,
+        "label": label,
+        "position": data["position"],
+        "probability": data["probability"],
+        "kind": kind,
+        "rotting_days": rotting,
+    }
 
 
 _CHECKS = {"LeadFields": _check_lead_fields, "Stage": _check_stage}

@@ -20,11 +20,25 @@ from salespipe.domain.errors import InvalidValue
 SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW"}
 # ISO 4217 minor unit digits where they differ from 2.
 MINOR_DIGITS = {
-    "JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "UGX": 0, "XOF": 0, "XAF": 0,
-    "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3, "IQD": 3, "LYD": 3,
+    "JPY": 0,
+    "KRW": 0,
+    "ISK": 0,
+    "CLP": 0,
+    "VND": 0,
+    "UGX": 0,
+    "XOF": 0,
+    "XAF": 0,
+    "BHD": 3,
+    "KWD": 3,
+    "JOD": 3,
+    "OMR": 3,
+    "TND": 3,
+    "IQD": 3,
+    "LYD": 3,
 }
 # Active ISO 4217 codes, so that "12 abc" is an error rather than a currency called ABC.
-ISO_4217 = frozenset("""
+ISO_4217 = frozenset(
+    """
 AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN
 BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS
 GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW
@@ -32,10 +46,13 @@ KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK 
 NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD
 SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES
 VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
-""".split())
+""".split()
+)
 MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "mio": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
 MAX_MINOR = 10**15
-_TWO_DIGIT_FAST = frozenset({"EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN"})  # a quadrillion cents: far beyond any deal, far below SQLite's 2**63
+_TWO_DIGIT_FAST = frozenset(
+    {"EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN"}
+)  # a quadrillion cents: far beyond any deal, far below SQLite's 2**63
 
 _CODE_RE = re.compile(r"^([A-Za-z]{3})\s*(.*)$|^(.*?)\s*([A-Za-z]{3})$")
 _NUMBER_RE = re.compile(r"^(\d[\d.,]*)([a-zA-Z]*)$")
@@ -170,9 +187,7 @@ def parse_money(text: str, *, default_currency: str = "EUR", decimal: str | None
     currency = currency or normalize_currency(default_currency)
     scaled = value * (10 ** minor_digits(currency))
     if scaled != scaled.to_integral_value():
-        raise InvalidValue(
-            f"invalid amount {text!r}: {currency} has {minor_digits(currency)} decimal places"
-        )
+        raise InvalidValue(f"invalid amount {text!r}: {currency} has {minor_digits(currency)} decimal places")
     if scaled > MAX_MINOR:
         raise InvalidValue(f"invalid amount {text!r}: too large")
     return Money(int(scaled), currency)

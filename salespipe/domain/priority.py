@@ -61,8 +61,7 @@ def check_coefficient(term: str, weight: str) -> float:
     return value
 
 
-def terms(deal: dict[str, Any], *, now: datetime, max_weighted: float,
-          coefficients: dict[str, float]) -> list[Term]:
+def terms(deal: dict[str, Any], *, now: datetime, max_weighted: float, coefficients: dict[str, float]) -> list[Term]:
     """The score's terms for one open deal.
 
     ``deal`` keys: ``weighted_minor``, ``last_touch_at``, ``rotting_days``, ``expected_close``
@@ -77,22 +76,37 @@ def terms(deal: dict[str, Any], *, now: datetime, max_weighted: float,
     if deal["expected_close"]:
         days_left = (date.fromisoformat(deal["expected_close"]) - now.date()).days
         closing = 1.0 if days_left <= 0 else max(0.0, 1 - days_left / CLOSING_WINDOW_DAYS)
-        closing_reason = (f"expected close {deal['expected_close']}, "
-                          + (f"{-days_left} days past" if days_left < 0 else f"in {days_left} days"))
+        closing_reason = f"expected close {deal['expected_close']}, " + (
+            f"{-days_left} days past" if days_left < 0 else f"in {days_left} days"
+        )
     total = deal.get("criteria_total", 0)
     unmet = (total - deal.get("criteria_met", 0)) / total if total else 0.0
     return [
         Term("value", round(value, 3), c["value"], "share of the biggest weighted value in the pipeline"),
-        Term("idle", round(idle, 3), c["idle"],
-             f"{idle_days:.0f} days since the last touch; stale after {deal['rotting_days']}"),
+        Term(
+            "idle",
+            round(idle, 3),
+            c["idle"],
+            f"{idle_days:.0f} days since the last touch; stale after {deal['rotting_days']}",
+        ),
         Term("closing", round(closing, 3), c["closing"], closing_reason),
-        Term("overdue_task", 1.0 if deal["overdue_task"] else 0.0, c["overdue_task"],
-             "has an overdue task" if deal["overdue_task"] else "no overdue task"),
-        Term("no_next_step", 0.0 if deal["open_tasks"] else 1.0, c["no_next_step"],
-             f"{deal['open_tasks']} open task(s)"),
-        Term("unqualified", round(unmet, 3), c["unqualified"],
-             f"{deal.get('criteria_met', 0)} of {total} qualification criteria met" if total
-             else "no qualification criteria defined"),
+        Term(
+            "overdue_task",
+            1.0 if deal["overdue_task"] else 0.0,
+            c["overdue_task"],
+            "has an overdue task" if deal["overdue_task"] else "no overdue task",
+        ),
+        Term(
+            "no_next_step", 0.0 if deal["open_tasks"] else 1.0, c["no_next_step"], f"{deal['open_tasks']} open task(s)"
+        ),
+        Term(
+            "unqualified",
+            round(unmet, 3),
+            c["unqualified"],
+            f"{deal.get('criteria_met', 0)} of {total} qualification criteria met"
+            if total
+            else "no qualification criteria defined",
+        ),
     ]
 
 

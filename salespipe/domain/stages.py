@@ -45,8 +45,7 @@ _PRESETS: dict[str, list[tuple[str, str, str, int, str]]] = {
 PRESETS = tuple(_PRESETS)
 
 # The stage each pipeline verb moves a deal into (six-phase keys; other pipelines use `move`).
-VERB_STAGES = {"verify": "verified", "qualify": "qualified", "propose": "proposal",
-               "negotiate": "negotiation"}
+VERB_STAGES = {"verify": "verified", "qualify": "qualified", "propose": "proposal", "negotiate": "negotiation"}
 
 
 def preset(name: str, lang: str = "en") -> list[Stage]:
@@ -54,8 +53,7 @@ def preset(name: str, lang: str = "en") -> list[Stage]:
         raise InvalidValue(f"unknown preset {name!r}; choose from: {', '.join(PRESETS)}")
     lang = check_lang(lang)
     return [
-        Stage(key=key, label=en if lang == "en" else de, position=i + 1, probability=p,
-              kind=StageKind(kind))
+        Stage(key=key, label=en if lang == "en" else de, position=i + 1, probability=p, kind=StageKind(kind))
         for i, (key, en, de, p, kind) in enumerate(_PRESETS[name])
     ]
 
@@ -145,14 +143,14 @@ def check_transition(
     """
     if reopen:
         if not current.is_closed:
-            raise IllegalTransition(f"lead #{lead_id} is open (stage {current.key!r}); only closed deals can be reopened")
+            raise IllegalTransition(
+                f"lead #{lead_id} is open (stage {current.key!r}); only closed deals can be reopened"
+            )
         if target.is_closed:
             raise IllegalTransition(f"cannot reopen lead #{lead_id} into closed stage {target.key!r}")
     elif current.is_closed:
         verb = "won" if current.kind is StageKind.WON else "lost"
-        raise IllegalTransition(
-            f"lead #{lead_id} is closed ({verb}); reopen it first: salespipe reopen {lead_id}"
-        )
+        raise IllegalTransition(f"lead #{lead_id} is closed ({verb}); reopen it first: salespipe reopen {lead_id}")
     if target.key == current.key:
         raise IllegalTransition(f"lead #{lead_id} is already in stage {current.key!r}")
     if at < last_event_at:
@@ -160,6 +158,5 @@ def check_transition(
             f"--at {at.isoformat(timespec='minutes')} is before lead #{lead_id}'s previous stage "
             f"change ({last_event_at.astimezone(at.tzinfo).isoformat(timespec='minutes')})"
         )
-    backwards = (not target.is_closed and not current.is_closed
-                 and target.position < current.position)
+    backwards = not target.is_closed and not current.is_closed and target.position < current.position
     return Transition(current.key, target.key, at, target.is_closed, reopen, backwards)

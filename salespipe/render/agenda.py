@@ -26,14 +26,28 @@ def _today(data: dict[str, Any], terminal: Terminal, loc: Locale = ENGLISH) -> s
     tr = words(loc.lang)
     width, colour = terminal.width, terminal.colour
     out = [style(tr("Today, {date}", date=loc.date(data["date"])), BOLD, colour), ""]
-    task_columns = said((Column("ID", align="right"), Column("Due"), Column("Task", flex="wrap", minimum=16),
-                         Column("Lead", flex="cut", minimum=14, drop=1)), loc.lang)
+    task_columns = said(
+        (
+            Column("ID", align="right"),
+            Column("Due"),
+            Column("Task", flex="wrap", minimum=16),
+            Column("Lead", flex="cut", minimum=14, drop=1),
+        ),
+        loc.lang,
+    )
     for title, tasks in ((tr("Overdue tasks"), data["overdue_tasks"]), (tr("Due today"), data["due_today"])):
         if not tasks:
             continue
         out.append(style(f"{title} ({loc.number(len(tasks))})", BOLD, colour))
-        rows = [[f"#{t['id']}", loc.date(t["due_date"]) + (f" {t['due_time']}" if t["due_time"] else ""), t["text"],
-                 f"#{t['lead_id']} {t['lead_title']}"] for t in tasks]
+        rows = [
+            [
+                f"#{t['id']}",
+                loc.date(t["due_date"]) + (f" {t['due_time']}" if t["due_time"] else ""),
+                t["text"],
+                f"#{t['lead_id']} {t['lead_title']}",
+            ]
+            for t in tasks
+        ]
         out.append(draw(task_columns, rows, width=width, colour=False).rstrip("\n").split("\n", 1)[-1])
         out.append("")
     if not (data["overdue_tasks"] or data["due_today"]):
@@ -45,31 +59,67 @@ def _today(data: dict[str, Any], terminal: Terminal, loc: Locale = ENGLISH) -> s
         for d in data[key]:
             deals.setdefault(d["id"], d)
             reasons.setdefault(d["id"], []).append(
-                _closing(d["expected_close"], data["date"], loc) if key == "closing" and d["expected_close"]
-                else reason)
+                _closing(d["expected_close"], data["date"], loc) if key == "closing" and d["expected_close"] else reason
+            )
     for d in data["work_first"]:
         deals.setdefault(d["id"], d)
     ranked = sorted(deals.values(), key=lambda d: (-d["priority"], d["id"]))
     cap = max(len(data["work_first"]), 1)
     shown = ranked[:cap]
-    out.append(style(tr("Deals to work first ({shown} of {total}, by priority)", shown=loc.number(len(shown)),
-                        total=loc.number(len(ranked))), BOLD, colour)
-               if ranked else tr("No deals need attention."))
+    out.append(
+        style(
+            tr(
+                "Deals to work first ({shown} of {total}, by priority)",
+                shown=loc.number(len(shown)),
+                total=loc.number(len(ranked)),
+            ),
+            BOLD,
+            colour,
+        )
+        if ranked
+        else tr("No deals need attention.")
+    )
     if shown:
-        columns = said((Column("ID", align="right"), Column("Deal", flex="cut", minimum=14),
-                        Column("Stage", flex="cut", minimum=8, drop=2), Column("Value", align="right"),
-                        Column("Score", align="right", drop=3), Column("Needs", flex="wrap", minimum=12, drop=1)),
-                       loc.lang)
-        rows = [[f"#{d['id']}", d["title"], loc.stage(d["stage"]), loc.major(d["value"], d["currency"], cents=False),
-                 loc.number(d["priority"], decimals=None), ", ".join(reasons.get(d["id"], [])) or "–"]
-                for d in shown]
+        columns = said(
+            (
+                Column("ID", align="right"),
+                Column("Deal", flex="cut", minimum=14),
+                Column("Stage", flex="cut", minimum=8, drop=2),
+                Column("Value", align="right"),
+                Column("Score", align="right", drop=3),
+                Column("Needs", flex="wrap", minimum=12, drop=1),
+            ),
+            loc.lang,
+        )
+        rows = [
+            [
+                f"#{d['id']}",
+                d["title"],
+                loc.stage(d["stage"]),
+                loc.major(d["value"], d["currency"], cents=False),
+                loc.number(d["priority"], decimals=None),
+                ", ".join(reasons.get(d["id"], [])) or "–",
+            ]
+            for d in shown
+        ]
         out.append(draw(columns, rows, width=width, colour=False).rstrip("\n"))
-    counts = ", ".join(tr(label, n=loc.number(len(data[k]))) for k, label in
-                       (("no_next_step", "{n} without a next step"), ("stale", "{n} stale"),
-                        ("closing", "{n} closing this week or past their date")) if data[k])
+    counts = ", ".join(
+        tr(label, n=loc.number(len(data[k])))
+        for k, label in (
+            ("no_next_step", "{n} without a next step"),
+            ("stale", "{n} stale"),
+            ("closing", "{n} closing this week or past their date"),
+        )
+        if data[k]
+    )
     if len(ranked) > len(shown):
-        out.append(tr("... and {n} more ({counts}): salespipe lead list --sort priority",
-                      n=loc.number(len(ranked) - len(shown)), counts=counts))
+        out.append(
+            tr(
+                "... and {n} more ({counts}): salespipe lead list --sort priority",
+                n=loc.number(len(ranked) - len(shown)),
+                counts=counts,
+            )
+        )
     if shown:
         out += ["", tr("Score: the priority score; salespipe why ID explains it.")]
     lines: list[str] = []
@@ -87,14 +137,23 @@ def _closing(expected: str, today: str, loc: Locale = ENGLISH) -> str:
 
 
 def why_view(data: dict[str, Any]) -> View:
-    columns = (Column("Term"), Column("Value", align="right"), Column("Weight", align="right"),
-               Column("Points", align="right"), Column("Why", flex="wrap", minimum=20))
-    rows = [[t["term"], f"{t['value']:g}", f"x {t['coefficient']:g}", f"= {t['contribution']:+g}", t["reason"]]
-            for t in data["terms"]]
+    columns = (
+        Column("Term"),
+        Column("Value", align="right"),
+        Column("Weight", align="right"),
+        Column("Points", align="right"),
+        Column("Why", flex="wrap", minimum=20),
+    )
+    rows = [
+        [t["term"], f"{t['value']:g}", f"x {t['coefficient']:g}", f"= {t['contribution']:+g}", t["reason"]]
+        for t in data["terms"]
+    ]
 
     def human(terminal: Terminal) -> str:
-        head = (f"#{data['id']} {data['title']}: priority {data['priority']:g}, "
-                f"rank {data['rank']} of {data['open_deals']} open deals")
+        head = (
+            f"#{data['id']} {data['title']}: priority {data['priority']:g}, "
+            f"rank {data['rank']} of {data['open_deals']} open deals"
+        )
         lines = wrap(head, terminal.width, indent="  ") if terminal.width else [head]
         return "\n".join(lines) + "\n\n" + draw(columns, rows, width=terminal.width, colour=terminal.colour)
 

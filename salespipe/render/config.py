@@ -24,10 +24,18 @@ def shown_value(value: Any) -> str:
 def config_view(path: str, exists: bool, settings: dict[str, tuple[Any, str]]) -> View:
     """``settings``: key -> (value, source). --json: ``{"path", "exists", "settings": {key:
     {"value", "source"}}}``; --csv and the table: one row per setting."""
-    data = {"path": path, "exists": exists,
-            "settings": {key: {"value": list(value) if isinstance(value, tuple) else value, "source": source}
-                         for key, (value, source) in settings.items()}}
+    data = {
+        "path": path,
+        "exists": exists,
+        "settings": {
+            key: {"value": list(value) if isinstance(value, tuple) else value, "source": source}
+            for key, (value, source) in settings.items()
+        },
+    }
     rows = [[key, shown_value(value), source] for key, (value, source) in settings.items()]
     columns = (Column("Setting"), Column("Value", flex="wrap", minimum=12), Column("From", flex="wrap", minimum=12))
-    return View(data, lambda t: draw(columns, rows, width=t.width, colour=t.colour),
-                csv=Rows(CONFIG_KEYS, [dict(zip(CONFIG_KEYS, row)) for row in rows]))
+    return View(
+        data,
+        lambda t: draw(columns, rows, width=t.width, colour=t.colour),
+        csv=Rows(CONFIG_KEYS, [dict(zip(CONFIG_KEYS, row, strict=False)) for row in rows]),
+    )

@@ -18,10 +18,20 @@ def changed(rows: dict[str, int]) -> str:
 def history_view(changes: Sequence[dict[str, Any]]) -> View:
     from salespipe.domain.dates import from_iso
 
-    columns = (Column("ID", align="right"), Column("When"), Column("Command", flex="wrap", minimum=20),
-               Column("Changed", flex="wrap", minimum=12, drop=1))
-    rows = [[str(c["id"]), from_iso(c["at"]).astimezone().strftime("%Y-%m-%d %H:%M"), c["command"],
-             changed(c["rows"])] for c in changes]
+    columns = (
+        Column("ID", align="right"),
+        Column("When"),
+        Column("Command", flex="wrap", minimum=20),
+        Column("Changed", flex="wrap", minimum=12, drop=1),
+    )
+    rows = [
+        [str(c["id"]), from_iso(c["at"]).astimezone().strftime("%Y-%m-%d %H:%M"), c["command"], changed(c["rows"])]
+        for c in changes
+    ]
     flat = [{**c, "rows": ";".join(f"{t}={n}" for t, n in sorted(c["rows"].items()))} for c in changes]
-    return View(list(changes), lambda t: draw(columns, rows, width=t.width, colour=t.colour),
-                csv=Rows(HISTORY_KEYS, flat), empty=None if changes else "No changes recorded yet.")
+    return View(
+        list(changes),
+        lambda t: draw(columns, rows, width=t.width, colour=t.colour),
+        csv=Rows(HISTORY_KEYS, flat),
+        empty=None if changes else "No changes recorded yet.",
+    )

@@ -17,15 +17,17 @@ DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
 FIELD_WORDS = {
     "close_date_won": ("won deal without a close date", "won deals without a close date"),
     "close_date_lost": ("lost deal without a close date", "lost deals without a close date"),
-    "close_date_from_won_time": ("won deal closed on its won-time column",
-                                 "won deals closed on their won-time column"),
-    "close_date_from_lost_time": ("lost deal closed on its lost-time column",
-                                  "lost deals closed on their lost-time column"),
-    "close_date_from_modified": ("closed deal dated by its last-modified column (no close date)",
-                                 "closed deals dated by their last-modified column (no close date)"),
+    "close_date_from_won_time": ("won deal closed on its won-time column", "won deals closed on their won-time column"),
+    "close_date_from_lost_time": (
+        "lost deal closed on its lost-time column",
+        "lost deals closed on their lost-time column",
+    ),
+    "close_date_from_modified": (
+        "closed deal dated by its last-modified column (no close date)",
+        "closed deals dated by their last-modified column (no close date)",
+    ),
     "created": ("row without a created date", "rows without a created date"),
-    "value": ("row without a value (stored as unknown, not 0)",
-              "rows without a value (stored as unknown, not 0)"),
+    "value": ("row without a value (stored as unknown, not 0)", "rows without a value (stored as unknown, not 0)"),
 }
 
 
@@ -85,11 +87,15 @@ def questions_lines(summary: Any, *, prefix: str = "salespipe") -> list[str]:
         lines.extend(part + " \\" for part in command[:-1])
         lines.append(command[-1])
     if summary.mapping_file:
-        lines.append(f"The plan is saved in {summary.mapping_file}, the open questions commented "
-                     f"with OPEN: answer them there, then --mapping {summary.mapping_file}.")
+        lines.append(
+            f"The plan is saved in {summary.mapping_file}, the open questions commented "
+            f"with OPEN: answer them there, then --mapping {summary.mapping_file}."
+        )
     else:
-        lines.append("Or keep the answers for next time with --save-mapping FILE.toml (edit it, then "
-                     "--mapping FILE.toml), or import only what is understood with --accept-partial.")
+        lines.append(
+            "Or keep the answers for next time with --save-mapping FILE.toml (edit it, then "
+            "--mapping FILE.toml), or import only what is understood with --accept-partial."
+        )
     return lines
 
 
@@ -101,8 +107,10 @@ def summary_lines(summary: Any) -> list[str]:
     for reject in summary.rejects[:MAX_PRINTED]:
         lines.append(f"  line {reject.line}: {visible(reject.error)}")
     if summary.rejected > MAX_PRINTED:
-        lines.append(f"  ... and {summary.rejected - MAX_PRINTED} more rejected rows"
-                     + (f" (all are in {summary.rejects_file})" if summary.rejects_file else " (--json lists them)"))
+        lines.append(
+            f"  ... and {summary.rejected - MAX_PRINTED} more rejected rows"
+            + (f" (all are in {summary.rejects_file})" if summary.rejects_file else " (--json lists them)")
+        )
     for line, first in summary.duplicates[:MAX_PRINTED]:
         lines.append(f"  line {line}: skipped, a duplicate of line {first}")
     if summary.duplicates_in_file > MAX_PRINTED:
@@ -112,26 +120,34 @@ def summary_lines(summary: Any) -> list[str]:
     if summary.warned > MAX_PRINTED:
         lines.append(f"  ... and {summary.warned - MAX_PRINTED} more warnings (--json lists them)")
     if summary.plan.footer_line:
-        lines.append(f"  {summary.plan.footer_lines} footer line(s) from line {summary.plan.footer_line} ignored "
-                     "(one cell each, after the data)")
+        lines.append(
+            f"  {summary.plan.footer_lines} footer line(s) from line {summary.plan.footer_line} ignored "
+            "(one cell each, after the data)"
+        )
     for key, count in sorted(summary.missing.items()):
         one, several = FIELD_WORDS.get(key, (key, key))
         lines.append(f"  {count:,} {one if count == 1 else several}")
     if summary.missing.get("close_date_won") or summary.missing.get("close_date_lost"):
-        lines.append("  No close date is invented: deals without one are kept out of won/lost per "
-                     "period, the sales cycle and velocity (the report says how many).")
+        lines.append(
+            "  No close date is invented: deals without one are kept out of won/lost per "
+            "period, the sales cycle and velocity (the report says how many)."
+        )
     others = {c: n for c, n in summary.currencies.items() if c != summary.database_currency}
     if others and summary.database_currency:
         listed = ", ".join(f"{n:,} in {c}" for c, n in sorted(others.items()))
         lines.append(f"  {listed}: the report shows {summary.database_currency} unless given --currency")
-    verb = "Dry run, nothing written: would import" if summary.dry_run else (
-        "Imported" if summary.committed else "Nothing imported (--strict): would have imported")
-    lines.append(f"{verb} {_n(summary.rows, 'row')}: {summary.inserted:,} inserted, {summary.updated:,} updated, "
-                 f"{summary.skipped:,} skipped, {summary.rejected:,} rejected"
-                 + (f" ({_n(summary.duplicates_in_file, 'duplicate')} within the file)" if summary.duplicates_in_file else "")
-                 + (f"; {_n(summary.blank_lines, 'blank line')} ignored" if summary.blank_lines else "")
-                 + (f"; {_n(summary.summary_rows, 'report grouping or total line')} skipped"
-                    if summary.summary_rows else ""))
+    verb = (
+        "Dry run, nothing written: would import"
+        if summary.dry_run
+        else ("Imported" if summary.committed else "Nothing imported (--strict): would have imported")
+    )
+    lines.append(
+        f"{verb} {_n(summary.rows, 'row')}: {summary.inserted:,} inserted, {summary.updated:,} updated, "
+        f"{summary.skipped:,} skipped, {summary.rejected:,} rejected"
+        + (f" ({_n(summary.duplicates_in_file, 'duplicate')} within the file)" if summary.duplicates_in_file else "")
+        + (f"; {_n(summary.blank_lines, 'blank line')} ignored" if summary.blank_lines else "")
+        + (f"; {_n(summary.summary_rows, 'report grouping or total line')} skipped" if summary.summary_rows else "")
+    )
     if summary.mapping_file:
         lines.append(f"The plan is saved in {summary.mapping_file}; reuse it with --mapping {summary.mapping_file}")
     if summary.rejects_file:

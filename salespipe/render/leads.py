@@ -56,13 +56,17 @@ def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = Fal
     if scored:
         records = [{**record, "priority": row.priority} for record, row in zip(records, rows, strict=True)]
     header = (*LEAD_KEYS, "priority") if scored else LEAD_KEYS
-    return View(records, lambda terminal: lead_table(records, now=now, terminal=terminal, loc=loc),
-                csv=Rows(header, (flatten_for_csv(r) for r in records)),
-                empty=words(loc.lang)("No leads match.") if not records else None)
+    return View(
+        records,
+        lambda terminal: lead_table(records, now=now, terminal=terminal, loc=loc),
+        csv=Rows(header, (flatten_for_csv(r) for r in records)),
+        empty=words(loc.lang)("No leads match.") if not records else None,
+    )
 
 
-def lead_card_view(card: LeadCard, qualification: dict[str, bool] | None, *, now: datetime,
-                   loc: Locale | None = None) -> View:
+def lead_card_view(
+    card: LeadCard, qualification: dict[str, bool] | None, *, now: datetime, loc: Locale | None = None
+) -> View:
     """``lead show``: the lead's record with its events, activities, tasks and next step."""
     from salespipe.domain.models import as_record
     from salespipe.render.present import View
@@ -76,11 +80,30 @@ def lead_card_view(card: LeadCard, qualification: dict[str, bool] | None, *, now
     next_step = open_tasks[0] if open_tasks else None
     loc = loc or Locale(stage_labels={s.key: s.label for s in card.pipeline.stages})
     closed = card.pipeline.by_key[record["stage"]].is_closed if record["stage"] in card.pipeline.by_key else None
-    data = {**record, "events": events, "activities": activities, "tasks": tasks,
-            "next_step": next_step, "qualification": qualification}
-    return View(data, lambda terminal: lead_card(
-        record, events, now=now, terminal=terminal, activities=activities, tasks=tasks,
-        next_step=next_step, qualification=qualification, closed=closed, loc=loc))
+    data = {
+        **record,
+        "events": events,
+        "activities": activities,
+        "tasks": tasks,
+        "next_step": next_step,
+        "qualification": qualification,
+    }
+    return View(
+        data,
+        lambda terminal: lead_card(
+            record,
+            events,
+            now=now,
+            terminal=terminal,
+            activities=activities,
+            tasks=tasks,
+            next_step=next_step,
+            qualification=qualification,
+            closed=closed,
+            loc=loc,
+        ),
+    )
+
 
 # The one table style (render.table); on a narrow terminal the name and company give way
 # first, then Prob, Weighted, Close and Company go, in that order.
@@ -129,8 +152,10 @@ def lead_table(records: list[dict[str, Any]], *, now: datetime, terminal: Termin
     rows = [_cells(r, now, loc) for r in records]
     if scored:
         columns.insert(1, _SCORE)
-        rows = [[row[0], "" if r["priority"] is None else loc.number(r["priority"], decimals=None), *row[1:]]
-                for row, r in zip(rows, records, strict=True)]
+        rows = [
+            [row[0], "" if r["priority"] is None else loc.number(r["priority"], decimals=None), *row[1:]]
+            for row, r in zip(rows, records, strict=True)
+        ]
     return draw(said(columns, loc.lang), rows, width=terminal.width, colour=terminal.colour)
 
 
@@ -147,11 +172,20 @@ def qualification_text(qualification: dict[str, bool], loc: Locale = ENGLISH) ->
     return tr("{met} met; {rest} not recorded", met=", ".join(met), rest=", ".join(rest))
 
 
-def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict[str, str] | None = None,
-              *, now: datetime, terminal: Terminal, activities: Sequence[dict[str, Any]] = (),
-              tasks: Sequence[dict[str, Any]] = (), next_step: dict[str, Any] | None = None,
-              qualification: dict[str, bool] | None = None, closed: bool | None = None,
-              loc: Locale | None = None) -> str:
+def lead_card(
+    record: dict[str, Any],
+    events: list[dict[str, Any]],
+    labels: dict[str, str] | None = None,
+    *,
+    now: datetime,
+    terminal: Terminal,
+    activities: Sequence[dict[str, Any]] = (),
+    tasks: Sequence[dict[str, Any]] = (),
+    next_step: dict[str, Any] | None = None,
+    qualification: dict[str, bool] | None = None,
+    closed: bool | None = None,
+    loc: Locale | None = None,
+) -> str:
     """The lead card: the title, the fields (a long or multi-line value wraps under itself),
     then one timeline, newest first; in the pipeline's language (``loc`` wins over ``labels``)."""
     loc = loc or Locale(stage_labels=labels or {})
@@ -159,21 +193,41 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
     cur = record["currency"]
     stage_label = loc.stage(record["stage"])
     days = loc.number(int(days_between(record["stage_entered_at"], now)))
-    prob = loc.percent(record["probability"]) + (tr(" (override)") if record["probability_override"] is not None
-                                                 else "")
+    prob = loc.percent(record["probability"]) + (
+        tr(" (override)") if record["probability_override"] is not None else ""
+    )
     if closed is None:
         closed = record["closed_at"] is not None
     fields: list[tuple[str, str]] = [
-        (tr("Stage"), f"{stage_label} [{record['stage']}]" if closed
-         else tr("{stage} [{key}], {n} day(s) in stage", stage=stage_label, key=record["stage"], n=days)),
-        (tr("Value"), tr("{value} at {prob} = {weighted} weighted", value=loc.major(record["value"], cur), prob=prob,
-                         weighted=loc.major(record["weighted_value"], cur)) if record["value"] is not None
-         else tr("unknown ({currency}), at {prob}", currency=cur, prob=prob)),
+        (
+            tr("Stage"),
+            f"{stage_label} [{record['stage']}]"
+            if closed
+            else tr("{stage} [{key}], {n} day(s) in stage", stage=stage_label, key=record["stage"], n=days),
+        ),
+        (
+            tr("Value"),
+            tr(
+                "{value} at {prob} = {weighted} weighted",
+                value=loc.major(record["value"], cur),
+                prob=prob,
+                weighted=loc.major(record["weighted_value"], cur),
+            )
+            if record["value"] is not None
+            else tr("unknown ({currency}), at {prob}", currency=cur, prob=prob),
+        ),
     ]
-    for label, key in (("Contact", "contact_name"), ("Company", "company"), ("E-mail", "email"),
-                       ("Phone", "phone"), ("Source", "source"), ("Owner", "owner"),
-                       ("Expected close", "expected_close"),
-                       ("Lost reason", "lost_reason"), ("External id", "external_id")):
+    for label, key in (
+        ("Contact", "contact_name"),
+        ("Company", "company"),
+        ("E-mail", "email"),
+        ("Phone", "phone"),
+        ("Source", "source"),
+        ("Owner", "owner"),
+        ("Expected close", "expected_close"),
+        ("Lost reason", "lost_reason"),
+        ("External id", "external_id"),
+    ):
         if record[key]:
             fields.append((tr(label), loc.date(record[key]) if key == "expected_close" else str(record[key])))
     if record["tags"]:
@@ -182,32 +236,50 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
         fields.append((key, str(value)))
     if qualification:
         fields.append((tr("Qualification"), qualification_text(qualification, loc)))
-    fields.append((tr("Created"), _local(record["created_at"], loc) + (
-        tr(" (a stand-in: the source had no created date)") if record.get("created_estimated") else "")))
+    fields.append(
+        (
+            tr("Created"),
+            _local(record["created_at"], loc)
+            + (tr(" (a stand-in: the source had no created date)") if record.get("created_estimated") else ""),
+        )
+    )
     # One timeline, newest first: stage changes, activities, tasks created and done.
     # (when, then the order things were recorded in: kind and id) so that two changes at the
     # same moment show newest first, as everything else
     items: list[tuple[tuple[str, int, int], str, str]] = [
-        ((e["at"], 0, e["id"]),
-         tr("{old} -> {new}", old=loc.stage(e["from_stage"]), new=loc.stage(e["to_stage"])) if e["from_stage"]
-         else tr("created in {stage}", stage=loc.stage(e["to_stage"])),
-         e["note"] or "")
+        (
+            (e["at"], 0, e["id"]),
+            tr("{old} -> {new}", old=loc.stage(e["from_stage"]), new=loc.stage(e["to_stage"]))
+            if e["from_stage"]
+            else tr("created in {stage}", stage=loc.stage(e["to_stage"])),
+            e["note"] or "",
+        )
         for e in events
     ]
-    items += [((a["at"], 1, a["id"]), tr(a["kind"]) if a["kind"] in ACTIVITY_KINDS else a["kind"], a["text"])
-              for a in activities]
+    items += [
+        ((a["at"], 1, a["id"]), tr(a["kind"]) if a["kind"] in ACTIVITY_KINDS else a["kind"], a["text"])
+        for a in activities
+    ]
     items += [((t["created_at"], 2, t["id"]), tr("task #{id} added", id=t["id"]), t["text"]) for t in tasks]
-    items += [((t["done_at"], 3, t["id"]), tr("task #{id} done", id=t["id"]), t["done_note"] or t["text"])
-              for t in tasks if t["done_at"]]
-    timeline = [[_local(key[0], loc), what, note]
-                for key, what, note in sorted(items, key=lambda i: i[0], reverse=True)]
+    items += [
+        ((t["done_at"], 3, t["id"]), tr("task #{id} done", id=t["id"]), t["done_note"] or t["text"])
+        for t in tasks
+        if t["done_at"]
+    ]
+    timeline = [
+        [_local(key[0], loc), what, note] for key, what, note in sorted(items, key=lambda i: i[0], reverse=True)
+    ]
     if closed and record["closed_at"] is None:
         fields.append((tr("Closed"), tr("on a date nobody recorded (left out of dated figures)")))
     if not closed:
         if next_step:
             due = loc.date(next_step["due_date"]) + (f" {next_step['due_time']}" if next_step["due_time"] else "")
-            fields.append((tr("Next step"), tr("{text} (task #{id}, due {due})", text=next_step["text"],
-                                               id=next_step["id"], due=due)))
+            fields.append(
+                (
+                    tr("Next step"),
+                    tr("{text} (task #{id}, due {due})", text=next_step["text"], id=next_step["id"], due=due),
+                )
+            )
         else:
             fields.append((tr("Next step"), tr("none: salespipe task add {id} TEXT --due DATE", id=record["id"])))
     from salespipe.render.output import visible
@@ -225,8 +297,14 @@ def lead_card(record: dict[str, Any], events: list[dict[str, Any]], labels: dict
         lines.append(style(label, BOLD, terminal.colour) + " " * (label_width - width_of(label) + 2) + value_lines[0])
         lines.extend(" " * (label_width + 2) + more for more in value_lines[1:])
     lines += ["", style(tr("Timeline (newest first)"), BOLD, terminal.colour)]
-    table = draw(said((Column("When"), Column("What", flex="wrap", minimum=12), Column("Note", flex="wrap", minimum=12)),
-                      loc.lang), timeline, width=None if width is None else width - 2, colour=False)
+    table = draw(
+        said(
+            (Column("When"), Column("What", flex="wrap", minimum=12), Column("Note", flex="wrap", minimum=12)), loc.lang
+        ),
+        timeline,
+        width=None if width is None else width - 2,
+        colour=False,
+    )
     lines += ["  " + line if line else line for line in table.rstrip("\n").split("\n")]
     return "\n".join(lines) + "\n"
 

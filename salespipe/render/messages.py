@@ -8,13 +8,19 @@ from salespipe.domain.locale import ENGLISH, Locale
 from salespipe.render.words import words
 
 
-def stage_change(lead_id: int, title: str, from_stage: str, to_stage: str, *, backwards: bool = False,
-                 loc: Locale = ENGLISH) -> str:
+def stage_change(
+    lead_id: int, title: str, from_stage: str, to_stage: str, *, backwards: bool = False, loc: Locale = ENGLISH
+) -> str:
     """``Lead #12 Anna: Vorschlagen -> Verhandeln.``"""
     tr = words(loc.lang)
-    return tr("Lead #{id} {title}: {old} -> {new}{backwards}.", id=lead_id, title=title,
-              old=loc.stage(from_stage), new=loc.stage(to_stage),
-              backwards=tr(" (backwards)") if backwards else "")
+    return tr(
+        "Lead #{id} {title}: {old} -> {new}{backwards}.",
+        id=lead_id,
+        title=title,
+        old=loc.stage(from_stage),
+        new=loc.stage(to_stage),
+        backwards=tr(" (backwards)") if backwards else "",
+    )
 
 
 def lead_added(lead_id: int, title: str, stage: str, *, loc: Locale = ENGLISH) -> str:
@@ -39,5 +45,12 @@ def task_changed(verb: str, task: dict[str, Any], *, loc: Locale = ENGLISH) -> s
 def rule_tasks(tasks: Any, *, loc: Locale = ENGLISH) -> list[str]:
     """``  Added task #8 'send contract draft', due 29.11.2026 (a rule).`` for each task."""
     tr = words(loc.lang)
-    return [tr("  Added task #{id} '{text}', due {due} (a rule).", id=t.id, text=t.text,
-               due=loc.date(t.due_date.isoformat()) + (f" {t.due_time}" if t.due_time else "")) for t in tasks]
+    return [
+        tr(
+            "  Added task #{id} '{text}', due {due} (a rule).",
+            id=t.id,
+            text=t.text,
+            due=loc.date(t.due_date.isoformat()) + (f" {t.due_time}" if t.due_time else ""),
+        )
+        for t in tasks
+    ]

@@ -35,12 +35,15 @@ def moved_record(moved: Moved, *, now: datetime) -> dict[str, Any]:
     from salespipe.render.records import lead_record
     from salespipe.render.tasks import task_record
 
-    return {**lead_record(moved.lead, moved.probability), "from_stage": moved.transition.from_stage,
-            "backwards": moved.transition.backwards,
-            "tasks_created": [task_record(t, now) for t in moved.tasks_created],
-            "tasks_closed": [task_record(t, now) for t in moved.tasks_closed],
-            "tasks_left_open": [task_record(t, now) for t in moved.tasks_left_open],
-            "criteria_met": moved.criteria_met}
+    return {
+        **lead_record(moved.lead, moved.probability),
+        "from_stage": moved.transition.from_stage,
+        "backwards": moved.transition.backwards,
+        "tasks_created": [task_record(t, now) for t in moved.tasks_created],
+        "tasks_closed": [task_record(t, now) for t in moved.tasks_closed],
+        "tasks_left_open": [task_record(t, now) for t in moved.tasks_left_open],
+        "criteria_met": moved.criteria_met,
+    }
 
 
 def moved_message(moved: Moved, *, loc: Locale = ENGLISH) -> str:
@@ -54,8 +57,14 @@ def moved_message(moved: Moved, *, loc: Locale = ENGLISH) -> str:
         lines.append(tr("  Meets: {criteria}.", criteria=", ".join(moved.criteria_met)))
     lines += rule_tasks(moved.tasks_created, loc=loc)
     if moved.tasks_closed:
-        lines.append(tr("  Marked done: {tasks}.", tasks=", ".join(f"#{task.id} {task.text}" for task in moved.tasks_closed)))
+        lines.append(
+            tr("  Marked done: {tasks}.", tasks=", ".join(f"#{task.id} {task.text}" for task in moved.tasks_closed))
+        )
     if moved.tasks_left_open:
-        lines.append(tr("  Still open: {tasks} (close --yes marks them done; salespipe task done ID).",
-                        tasks=", ".join(f"#{task.id} {task.text}" for task in moved.tasks_left_open)))
+        lines.append(
+            tr(
+                "  Still open: {tasks} (close --yes marks them done; salespipe task done ID).",
+                tasks=", ".join(f"#{task.id} {task.text}" for task in moved.tasks_left_open),
+            )
+        )
     return "\n".join(lines)

@@ -51,12 +51,11 @@ def safe_renderable(console: Any, renderable: Any) -> Any:
     Rich's own styles and control segments are kept as they are."""
     from rich.segment import Segment, Segments
 
-    segments = [seg if seg.control or not _UNSAFE_RE.search(seg.text)
-                else Segment(visible(seg.text), seg.style, seg.control)
-                for seg in console.render(renderable, console.options)]
+    segments = [
+        seg if seg.control or not _UNSAFE_RE.search(seg.text) else Segment(visible(seg.text), seg.style, seg.control)
+        for seg in console.render(renderable, console.options)
+    ]
     return Segments(segments)
-
-
 
 
 def is_plain(stream: IO[str] | None = None) -> bool:
@@ -75,8 +74,15 @@ def make_console(*, stderr: bool = False) -> Any:
     stream = sys.stderr if stderr else sys.stdout
     plain = is_plain(stream)
     # markup=False: text from data ("[/red]", "[link=...]") is never read as Rich markup
-    return Console(file=stream, highlight=False, no_color=plain, force_terminal=None if not plain else False,
-                   emoji=False, soft_wrap=False, markup=False)
+    return Console(
+        file=stream,
+        highlight=False,
+        no_color=plain,
+        force_terminal=None if not plain else False,
+        emoji=False,
+        soft_wrap=False,
+        markup=False,
+    )
 
 
 def to_json(data: Any) -> str:

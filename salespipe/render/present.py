@@ -68,9 +68,18 @@ def rich_text(renderable: Any, terminal: Terminal) -> str:
 
     from salespipe.render.output import safe_renderable
 
-    console = Console(file=io.StringIO(), width=terminal.width or 160, force_terminal=terminal.colour,
-                      color_system="standard" if terminal.colour else None, no_color=not terminal.colour,
-                      highlight=False, emoji=False, markup=False, soft_wrap=False, legacy_windows=False)
+    console = Console(
+        file=io.StringIO(),
+        width=terminal.width or 160,
+        force_terminal=terminal.colour,
+        color_system="standard" if terminal.colour else None,
+        no_color=not terminal.colour,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
     console.print(safe_renderable(console, renderable))
     text = console.file.getvalue()  # type: ignore[attr-defined]
     return "".join(line.rstrip() + "\n" for line in text.splitlines())

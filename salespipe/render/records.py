@@ -10,9 +10,29 @@ if TYPE_CHECKING:
     from salespipe.domain.models import Lead, StageEvent
 
 LEAD_KEYS = (
-    "id", "title", "contact_name", "company", "email", "phone", "source", "owner", "stage", "value",
-    "currency", "probability", "probability_override", "weighted_value", "expected_close",
-    "tags", "fields", "lost_reason", "external_id", "created_at", "created_estimated", "updated_at", "closed_at",
+    "id",
+    "title",
+    "contact_name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "owner",
+    "stage",
+    "value",
+    "currency",
+    "probability",
+    "probability_override",
+    "weighted_value",
+    "expected_close",
+    "tags",
+    "fields",
+    "lost_reason",
+    "external_id",
+    "created_at",
+    "created_estimated",
+    "updated_at",
+    "closed_at",
     "stage_entered_at",
 )
 
@@ -32,8 +52,9 @@ def lead_record(lead: Lead, probability: int) -> dict[str, Any]:
         "currency": lead.currency,
         "probability": probability,
         "probability_override": lead.probability,
-        "weighted_value": (None if lead.value_minor is None
-                           else to_major(round(lead.value_minor * probability / 100), lead.currency)),
+        "weighted_value": (
+            None if lead.value_minor is None else to_major(round(lead.value_minor * probability / 100), lead.currency)
+        ),
         "expected_close": lead.expected_close.isoformat() if lead.expected_close else None,
         "tags": lead.tags,
         "fields": lead.fields,
@@ -50,8 +71,14 @@ def lead_record(lead: Lead, probability: int) -> dict[str, Any]:
 
 
 def event_record(event: StageEvent) -> dict[str, Any]:
-    return {"id": event.id, "lead_id": event.lead_id, "from_stage": event.from_stage,
-            "to_stage": event.to_stage, "at": event.at, "note": event.note}
+    return {
+        "id": event.id,
+        "lead_id": event.lead_id,
+        "from_stage": event.from_stage,
+        "to_stage": event.to_stage,
+        "at": event.at,
+        "note": event.note,
+    }
 
 
 def flatten_for_csv(record: dict[str, Any]) -> dict[str, Any]:
@@ -72,8 +99,11 @@ _NOT_EDITS = ("updated_at", "weighted_value")
 
 
 def lead_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"field": key, "from": before[key], "to": after[key]} for key in LEAD_KEYS
-            if key not in _NOT_EDITS and before[key] != after[key]]
+    return [
+        {"field": key, "from": before[key], "to": after[key]}
+        for key in LEAD_KEYS
+        if key not in _NOT_EDITS and before[key] != after[key]
+    ]
 
 
 def edited_record(edited: Any) -> dict[str, Any]:
@@ -84,8 +114,15 @@ def edited_record(edited: Any) -> dict[str, Any]:
 
 
 # How `lead edit` names a field (the option that sets it).
-_FIELD_WORDS = {"title": "name", "contact_name": "contact", "expected_close": "close date", "fields": "custom fields",
-                "external_id": "external id", "lost_reason": "lost reason", "value": "value"}
+_FIELD_WORDS = {
+    "title": "name",
+    "contact_name": "contact",
+    "expected_close": "close date",
+    "fields": "custom fields",
+    "external_id": "external id",
+    "lost_reason": "lost reason",
+    "value": "value",
+}
 
 
 def edited_message(edited: Any) -> str:
@@ -104,8 +141,11 @@ def edited_message(edited: Any) -> str:
             return "; ".join(f"{k}={v}" for k, v in value.items())
         return str(value)
 
-    changed = [c for c in record["changes"] if c["field"] != "probability_override"
-               or not any(o["field"] == "probability" for o in record["changes"])]
+    changed = [
+        c
+        for c in record["changes"]
+        if c["field"] != "probability_override" or not any(o["field"] == "probability" for o in record["changes"])
+    ]
     lines = [f"Updated lead #{record['id']} {record['title']}:"]
     for c in changed:
         line = f"  {_FIELD_WORDS.get(c['field'], c['field'])}: {shown(c['from'], c['field'])} -> {shown(c['to'], c['field'])}"

@@ -16,24 +16,54 @@ TARGET_KEYS = ("period", "since", "until", "currency", "goal", "won_value", "won
 
 
 def stages_view(records: Sequence[dict[str, Any]]) -> View:
-    columns = (Column("#", align="right"), Column("Key"), Column("Label", flex="cut", minimum=10),
-               Column("Prob", align="right"), Column("Kind"), Column("Rots after", align="right"))
-    rows = [[str(r["position"]), r["key"], r["label"], f"{r['probability']}%", r["kind"],
-             str(r["rotting_days"] or 14) if r["kind"] == "open" else "–"] for r in records]
-    return View(list(records), lambda t: draw(columns, rows, width=t.width, colour=t.colour),
-                csv=Rows(STAGE_KEYS, records))
+    columns = (
+        Column("#", align="right"),
+        Column("Key"),
+        Column("Label", flex="cut", minimum=10),
+        Column("Prob", align="right"),
+        Column("Kind"),
+        Column("Rots after", align="right"),
+    )
+    rows = [
+        [
+            str(r["position"]),
+            r["key"],
+            r["label"],
+            f"{r['probability']}%",
+            r["kind"],
+            str(r["rotting_days"] or 14) if r["kind"] == "open" else "–",
+        ]
+        for r in records
+    ]
+    return View(
+        list(records), lambda t: draw(columns, rows, width=t.width, colour=t.colour), csv=Rows(STAGE_KEYS, records)
+    )
 
 
 def rules_view(records: Sequence[dict[str, Any]]) -> View:
     when = {"enter": "enters {stage}", "create": "is added", "stale": "goes stale"}
-    columns = (Column("ID", align="right"), Column("When a deal", flex="wrap", minimum=12),
-               Column("Task", flex="wrap", minimum=16), Column("Due"))
-    rows = [[str(r["id"]), when[r["trigger"]].format(stage=r["stage"])
-             + (f" in {r['stage']}" if r["trigger"] == "stale" and r["stage"] else ""), r["task_text"], r["due"]]
-            for r in records]
-    return View(list(records), lambda t: draw(columns, rows, width=t.width, colour=t.colour),
-                csv=Rows(RULE_KEYS, records),
-                empty=None if records else "No rules yet: salespipe rule add --on-enter STAGE --task TEXT --due +2d")
+    columns = (
+        Column("ID", align="right"),
+        Column("When a deal", flex="wrap", minimum=12),
+        Column("Task", flex="wrap", minimum=16),
+        Column("Due"),
+    )
+    rows = [
+        [
+            str(r["id"]),
+            when[r["trigger"]].format(stage=r["stage"])
+            + (f" in {r['stage']}" if r["trigger"] == "stale" and r["stage"] else ""),
+            r["task_text"],
+            r["due"],
+        ]
+        for r in records
+    ]
+    return View(
+        list(records),
+        lambda t: draw(columns, rows, width=t.width, colour=t.colour),
+        csv=Rows(RULE_KEYS, records),
+        empty=None if records else "No rules yet: salespipe rule add --on-enter STAGE --task TEXT --due +2d",
+    )
 
 
 def targets_view(targets: Sequence[dict[str, Any]], *, loc: Locale = ENGLISH) -> View:
@@ -41,26 +71,61 @@ def targets_view(targets: Sequence[dict[str, Any]], *, loc: Locale = ENGLISH) ->
     from salespipe.render.leads import said
     from salespipe.render.report import pct
 
-    columns = said((Column("Period"), Column("Goal", align="right"), Column("Won", align="right"),
-                    Column("Progress", align="right"), Column("Gap", align="right")), loc.lang)
-    rows = [[t["period"], loc.major(t["goal"], t["currency"], cents=False),
-             loc.major(t["won"]["value"], t["currency"], cents=False), pct(t["progress"], loc),
-             loc.major(t["gap"], t["currency"], cents=False)] for t in targets]
-    flat = [{"period": t["period"], "since": t["since"], "until": t["until"], "currency": t["currency"],
-             "goal": t["goal"], "won_value": t["won"]["value"], "won_count": t["won"]["count"],
-             "progress": t["progress"], "gap": t["gap"]} for t in targets]
-    return View(list(targets), lambda t: draw(columns, rows, width=t.width, colour=t.colour),
-                csv=Rows(TARGET_KEYS, flat),
-                empty=None if targets else "No targets yet: salespipe target set AMOUNT --period 2026-11")
+    columns = said(
+        (
+            Column("Period"),
+            Column("Goal", align="right"),
+            Column("Won", align="right"),
+            Column("Progress", align="right"),
+            Column("Gap", align="right"),
+        ),
+        loc.lang,
+    )
+    rows = [
+        [
+            t["period"],
+            loc.major(t["goal"], t["currency"], cents=False),
+            loc.major(t["won"]["value"], t["currency"], cents=False),
+            pct(t["progress"], loc),
+            loc.major(t["gap"], t["currency"], cents=False),
+        ]
+        for t in targets
+    ]
+    flat = [
+        {
+            "period": t["period"],
+            "since": t["since"],
+            "until": t["until"],
+            "currency": t["currency"],
+            "goal": t["goal"],
+            "won_value": t["won"]["value"],
+            "won_count": t["won"]["count"],
+            "progress": t["progress"],
+            "gap": t["gap"],
+        }
+        for t in targets
+    ]
+    return View(
+        list(targets),
+        lambda t: draw(columns, rows, width=t.width, colour=t.colour),
+        csv=Rows(TARGET_KEYS, flat),
+        empty=None if targets else "No targets yet: salespipe target set AMOUNT --period 2026-11",
+    )
 
 
 def weights_view(weights: Mapping[str, float]) -> View:
     columns = (Column("Term"), Column("Weight", align="right"))
     rows = [[k, f"{v:g}"] for k, v in weights.items()]
-    return View(dict(weights), lambda t: draw(columns, rows, width=t.width, colour=t.colour),
-                csv=Rows(("term", "weight"), [{"term": k, "weight": v} for k, v in weights.items()]))
+    return View(
+        dict(weights),
+        lambda t: draw(columns, rows, width=t.width, colour=t.colour),
+        csv=Rows(("term", "weight"), [{"term": k, "weight": v} for k, v in weights.items()]),
+    )
 
 
 def criteria_view(names: Sequence[str]) -> View:
-    return View(list(names), lambda t: "".join(f"{name}\n" for name in names),
-                csv=Rows(("criterion",), [{"criterion": n} for n in names]))
+    return View(
+        list(names),
+        lambda t: "".join(f"{name}\n" for name in names),
+        csv=Rows(("criterion",), [{"criterion": n} for n in names]),
+    )

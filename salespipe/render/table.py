@@ -82,7 +82,7 @@ def wrap(text: str, width: int, *, indent: str = "", break_long: bool = True) ->
                 head = take(line, width)
                 out.append(head)
                 lead = indent
-                line = lead + line[len(head):]
+                line = lead + line[len(head) :]
         out.append(line or "")
     return out
 
@@ -100,8 +100,7 @@ class Column(NamedTuple):
     style: str = ""  # an ANSI style for the column's cells (bars), in colour only
 
 
-def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int | None,
-         colour: bool = False) -> str:
+def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int | None, colour: bool = False) -> str:
     """The table as text, one trailing newline; text from data is made visible first."""
     rows = [[visible(cell).replace("\t", " ") for cell in row] for row in rows]
     keep = list(range(len(columns)))
@@ -113,8 +112,7 @@ def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int
     if width is not None:
         droppable = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop is not None)
         # a column goes only when the flexible ones, at their narrowest, still leave no room
-        narrowest = {i: min(natural[i], columns[i].minimum) if columns[i].flex != "no" else natural[i]
-                     for i in keep}
+        narrowest = {i: min(natural[i], columns[i].minimum) if columns[i].flex != "no" else natural[i] for i in keep}
         while total(keep, narrowest) > width and droppable:
             keep.remove(droppable.pop(0)[1])
     widths = dict(natural)
@@ -165,7 +163,11 @@ def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int
     def styled(cells: dict[int, list[str]], n: int) -> str:
         parts = [pad(cells[i][n] if n < len(cells[i]) else "", widths[i], columns[i].align) for i in keep]
         parts[-1] = parts[-1].rstrip()
-        return (" " * GAP).join(style(part, columns[i].style, colour) for part, i in zip(parts, keep)).rstrip()
+        return (
+            (" " * GAP)
+            .join(style(part, columns[i].style, colour) for part, i in zip(parts, keep, strict=False))
+            .rstrip()
+        )
 
     header = (" " * GAP).join(pad(cut(columns[i].title, widths[i]), widths[i], columns[i].align) for i in keep).rstrip()
     out = [header]

@@ -38,8 +38,14 @@ class Terminal(NamedTuple):
     pager: str | None = None
 
     @classmethod
-    def detect(cls, *, color: str = "auto", pager: str | None = DEFAULT_PAGER,
-               stream: IO[str] | None = None, environ: dict[str, str] | None = None) -> Terminal:
+    def detect(
+        cls,
+        *,
+        color: str = "auto",
+        pager: str | None = DEFAULT_PAGER,
+        stream: IO[str] | None = None,
+        environ: dict[str, str] | None = None,
+    ) -> Terminal:
         env = os.environ if environ is None else environ
         stream = stream or sys.stdout
         tty = _isatty(stream)
@@ -59,8 +65,9 @@ class Terminal(NamedTuple):
             width = max(columns or (size.columns if tty else _other_terminal_width() or size.columns), 20)
         else:
             width = None
-        return cls(width=width, colour=colour, height=size.lines if tty else None,
-                   pager=pager if tty and pager else None)
+        return cls(
+            width=width, colour=colour, height=size.lines if tty else None, pager=pager if tty and pager else None
+        )
 
 
 def _isatty(stream: IO[str]) -> bool:

@@ -43,8 +43,7 @@ GERMAN: dict[str, str] = {
     "{met} met": "{met} erfüllt",
     "{rest} not recorded": "{rest} nicht erfasst",
     " (a stand-in: the source had no created date)": " (ein Ersatz: die Quelle hatte kein Anlagedatum)",
-    "on a date nobody recorded (left out of dated figures)":
-        "an einem nicht erfassten Tag (fehlt in datierten Kennzahlen)",
+    "on a date nobody recorded (left out of dated figures)": "an einem nicht erfassten Tag (fehlt in datierten Kennzahlen)",
     "{text} (task #{id}, due {due})": "{text} (Aufgabe #{id}, fällig {due})",
     "none: salespipe task add {id} TEXT --due DATE": "keiner: salespipe task add {id} TEXT --due DATUM",
     "Timeline (newest first)": "Verlauf (neueste zuerst)",
@@ -66,8 +65,7 @@ GERMAN: dict[str, str] = {
     "  Added task #{id} '{text}', due {due} (a rule).": "  Aufgabe #{id} '{text}' angelegt, fällig {due} (Regel).",
     "  Meets: {criteria}.": "  Erfüllt: {criteria}.",
     "  Marked done: {tasks}.": "  Erledigt: {tasks}.",
-    "  Still open: {tasks} (close --yes marks them done; salespipe task done ID).":
-        "  Noch offen: {tasks} (close --yes erledigt sie; salespipe task done ID).",
+    "  Still open: {tasks} (close --yes marks them done; salespipe task done ID).": "  Noch offen: {tasks} (close --yes erledigt sie; salespipe task done ID).",
     "No leads match.": "Keine passenden Leads.",
     # Tasks
     "Due": "Fällig",
@@ -78,14 +76,10 @@ GERMAN: dict[str, str] = {
     "open": "offen",
     "OVERDUE": "ÜBERFÄLLIG",
     "No tasks.": "Keine Aufgaben.",
-    "Added task #{id} (lead #{lead}): {text}, due {due}.":
-        "Aufgabe #{id} angelegt (Lead #{lead}): {text}, fällig {due}.",
-    "Done: task #{id} (lead #{lead}): {text}, due {due}.":
-        "Erledigt: Aufgabe #{id} (Lead #{lead}): {text}, fällig {due}.",
-    "Snoozed task #{id} (lead #{lead}): {text}, due {due}.":
-        "Aufgabe #{id} verschoben (Lead #{lead}): {text}, fällig {due}.",
-    "Updated task #{id} (lead #{lead}): {text}, due {due}.":
-        "Aufgabe #{id} geändert (Lead #{lead}): {text}, fällig {due}.",
+    "Added task #{id} (lead #{lead}): {text}, due {due}.": "Aufgabe #{id} angelegt (Lead #{lead}): {text}, fällig {due}.",
+    "Done: task #{id} (lead #{lead}): {text}, due {due}.": "Erledigt: Aufgabe #{id} (Lead #{lead}): {text}, fällig {due}.",
+    "Snoozed task #{id} (lead #{lead}): {text}, due {due}.": "Aufgabe #{id} verschoben (Lead #{lead}): {text}, fällig {due}.",
+    "Updated task #{id} (lead #{lead}): {text}, due {due}.": "Aufgabe #{id} geändert (Lead #{lead}): {text}, fällig {due}.",
     # The day's agenda
     "Today, {date}": "Heute, {date}",
     "Overdue tasks": "Überfällige Aufgaben",
@@ -104,10 +98,8 @@ GERMAN: dict[str, str] = {
     "{n} without a next step": "{n} ohne nächsten Schritt",
     "{n} stale": "{n} liegen geblieben",
     "{n} closing this week or past their date": "{n} mit Abschluss diese Woche oder überfällig",
-    "... and {n} more ({counts}): salespipe lead list --sort priority":
-        "... und {n} weitere ({counts}): salespipe lead list --sort priority",
-    "Score: the priority score; salespipe why ID explains it.":
-        "Punkte: der Prioritätswert; salespipe why NR erklärt ihn.",
+    "... and {n} more ({counts}): salespipe lead list --sort priority": "... und {n} weitere ({counts}): salespipe lead list --sort priority",
+    "Score: the priority score; salespipe why ID explains it.": "Punkte: der Prioritätswert; salespipe why NR erklärt ihn.",
     # The report
     "n/a": "k. A.",
     "{n} deal": "{n} Deal",
@@ -128,18 +120,15 @@ GERMAN: dict[str, str] = {
     "Rates, funnel: {period}": "Quoten, Trichter: {period}",
     "Note: {n} lead(s) in other currencies are not in these {currency} figures (report --currency CODE "
     "shows them).": "Hinweis: {n} Lead(s) in anderen Währungen fehlen in diesen {currency}-Zahlen (report "
-                    "--currency CODE zeigt sie).",
+    "--currency CODE zeigt sie).",
     "{n} won": "{n} gewonnene",
     "{n} lost": "{n} verlorene",
     " and ": " und ",
     "Note: {which} deal(s) without a close date are left out of won/lost per period, the sales cycle "
-    "and velocity (they count in --period all).":
-        "Hinweis: {which} Deal(s) ohne Abschlussdatum fehlen in Gewonnen/Verloren je Zeitraum, im "
-        "Verkaufszyklus und in der Geschwindigkeit (sie zählen in --period all).",
-    "Note: {n} closed deal(s) without a created date are left out of the sales cycle.":
-        "Hinweis: {n} abgeschlossene Deal(s) ohne Anlagedatum fehlen im Verkaufszyklus.",
-    "Note: {n} deal(s) have no value (unknown, not 0); value figures leave them out.":
-        "Hinweis: {n} Deal(s) haben keinen Wert (unbekannt, nicht 0); Wertzahlen lassen sie aus.",
+    "and velocity (they count in --period all).": "Hinweis: {which} Deal(s) ohne Abschlussdatum fehlen in Gewonnen/Verloren je Zeitraum, im "
+    "Verkaufszyklus und in der Geschwindigkeit (sie zählen in --period all).",
+    "Note: {n} closed deal(s) without a created date are left out of the sales cycle.": "Hinweis: {n} abgeschlossene Deal(s) ohne Anlagedatum fehlen im Verkaufszyklus.",
+    "Note: {n} deal(s) have no value (unknown, not 0); value figures leave them out.": "Hinweis: {n} Deal(s) haben keinen Wert (unbekannt, nicht 0); Wertzahlen lassen sie aus.",
     "Open pipeline": "Offene Pipeline",
     "weighted {value}": "gewichtet {value}",
     "Won": "Gewonnen",
@@ -171,37 +160,28 @@ GERMAN: dict[str, str] = {
     "Next": "Weiter",
     "Won from here": "Gewonnen ab hier",
     "{rate} (set {prob})": "{rate} (Soll {prob})",
-    "! {stage}: {rate} of deals that reached it were won, {points} points {direction} its configured {prob}.":
-        "! {stage}: {rate} der Deals, die sie erreichten, wurden gewonnen, {points} Punkte {direction} "
-        "der eingestellten {prob}.",
+    "! {stage}: {rate} of deals that reached it were won, {points} points {direction} its configured {prob}.": "! {stage}: {rate} der Deals, die sie erreichten, wurden gewonnen, {points} Punkte {direction} "
+    "der eingestellten {prob}.",
     "above": "über",
     "below": "unter",
-    "? fewer than 20 deals reached {stages}: too few to judge the configured probability.":
-        "? weniger als 20 Deals erreichten {stages}: zu wenige, um die eingestellte Wahrscheinlichkeit "
-        "zu beurteilen.",
-    "Time in stage (days; deals still there count the time so far)":
-        "Zeit in der Phase (Tage; Deals, die noch dort sind, zählen die Zeit bis jetzt)",
+    "? fewer than 20 deals reached {stages}: too few to judge the configured probability.": "? weniger als 20 Deals erreichten {stages}: zu wenige, um die eingestellte Wahrscheinlichkeit "
+    "zu beurteilen.",
+    "Time in stage (days; deals still there count the time so far)": "Zeit in der Phase (Tage; Deals, die noch dort sind, zählen die Zeit bis jetzt)",
     "Still there": "Noch dort",
     "Mean": "Mittel",
     "Median": "Median",
-    "Sales cycle of won deals: n/a (no deals won in the rates period).":
-        "Verkaufszyklus gewonnener Deals: k. A. (kein Deal im Quotenzeitraum gewonnen).",
-    "Sales cycle of won deals: {mean} days mean, {median} median.":
-        "Verkaufszyklus gewonnener Deals: {mean} Tage im Mittel, {median} Median.",
-    "Deals wait longest in {stage}: {days} days (median) over {n} deals.":
-        "Deals warten am längsten in {stage}: {days} Tage (Median) über {n} Deals.",
-    "The weakest step is {stage} to {next}: {rate} of {n} deals get through.":
-        "Der schwächste Schritt ist {stage} zu {next}: {rate} von {n} Deals kommen durch.",
+    "Sales cycle of won deals: n/a (no deals won in the rates period).": "Verkaufszyklus gewonnener Deals: k. A. (kein Deal im Quotenzeitraum gewonnen).",
+    "Sales cycle of won deals: {mean} days mean, {median} median.": "Verkaufszyklus gewonnener Deals: {mean} Tage im Mittel, {median} Median.",
+    "Deals wait longest in {stage}: {days} days (median) over {n} deals.": "Deals warten am längsten in {stage}: {days} Tage (Median) über {n} Deals.",
+    "The weakest step is {stage} to {next}: {rate} of {n} deals get through.": "Der schwächste Schritt ist {stage} zu {next}: {rate} von {n} Deals kommen durch.",
     "Not enough history to name a bottleneck yet.": "Noch zu wenig Verlauf, um einen Engpass zu nennen.",
     "Needs attention": "Braucht Aufmerksamkeit",
-    "Stale: {n} open deals idle past their stage's limit{more}":
-        "Liegen geblieben: {n} offene Deals über der Frist ihrer Phase{more}",
+    "Stale: {n} open deals idle past their stage's limit{more}": "Liegen geblieben: {n} offene Deals über der Frist ihrer Phase{more}",
     "Past expected close: {n} open deals{more}": "Über dem erwarteten Abschluss: {n} offene Deals{more}",
     ", the {n} biggest": ", die {n} größten",
     "Idle": "Ruht",
     "Late": "Verspätet",
-    "Nothing: no stale deals, none past its expected close date.":
-        "Nichts: keine liegen gebliebenen Deals, keiner über seinem erwarteten Abschluss.",
+    "Nothing: no stale deals, none past its expected close date.": "Nichts: keine liegen gebliebenen Deals, keiner über seinem erwarteten Abschluss.",
     # Targets
     "Target {period} ({since} to {until})": "Ziel {period} ({since} bis {until})",
     "Won so far": "Bisher gewonnen",
@@ -217,13 +197,11 @@ GERMAN: dict[str, str] = {
     "Pace needed": "Nötiges Tempo",
     "{value} per week": "{value} pro Woche",
     "Leads needed": "Nötige Leads",
-    "{n} = gap {gap} / avg deal {size} / lead-to-win {rate}":
-        "{n} = Lücke {gap} / Ø Deal {size} / Lead-zu-Gewinn {rate}",
+    "{n} = gap {gap} / avg deal {size} / lead-to-win {rate}": "{n} = Lücke {gap} / Ø Deal {size} / Lead-zu-Gewinn {rate}",
     "Warning: {text}": "Warnung: {text}",
     "thin history: {created} deals created 90+ days ago, {won} of them won; leads needed is a rough "
-    "guess until there are {min_created}+ deals and {min_won}+ wins":
-        "dünner Verlauf: {created} Deals vor 90+ Tagen angelegt, {won} davon gewonnen; die nötigen Leads "
-        "sind eine grobe Schätzung, bis es {min_created}+ Deals und {min_won}+ Gewinne gibt",
+    "guess until there are {min_created}+ deals and {min_won}+ wins": "dünner Verlauf: {created} Deals vor 90+ Tagen angelegt, {won} davon gewonnen; die nötigen Leads "
+    "sind eine grobe Schätzung, bis es {min_created}+ Deals und {min_won}+ Gewinne gibt",
     "Period": "Zeitraum",
     "Goal": "Ziel",
     "Progress": "Fortschritt",

@@ -33,14 +33,27 @@ def _deals(conn: sqlite3.Connection, now: datetime) -> list[dict[str, Any]]:
 
 
 def _deal_json(deal: dict[str, Any]) -> dict[str, Any]:
-    return {"id": deal["id"], "title": deal["title"], "company": deal["company"], "stage": deal["stage"],
-            "value": to_major(deal["value_minor"], deal["currency"]), "currency": deal["currency"],
-            "expected_close": deal["expected_close"], "priority": deal["priority"]}
+    return {
+        "id": deal["id"],
+        "title": deal["title"],
+        "company": deal["company"],
+        "stage": deal["stage"],
+        "value": to_major(deal["value_minor"], deal["currency"]),
+        "currency": deal["currency"],
+        "expected_close": deal["expected_close"],
+        "priority": deal["priority"],
+    }
 
 
 def _task_json(task: Any, title: str) -> dict[str, Any]:
-    return {"id": task.id, "lead_id": task.lead_id, "lead_title": title, "text": task.text,
-            "due_date": task.due_date.isoformat(), "due_time": task.due_time}
+    return {
+        "id": task.id,
+        "lead_id": task.lead_id,
+        "lead_title": title,
+        "text": task.text,
+        "due_date": task.due_date.isoformat(),
+        "due_time": task.due_time,
+    }
 
 
 def today(conn: sqlite3.Connection, *, now: datetime, limit: int = 10) -> dict[str, Any]:
@@ -59,9 +72,13 @@ def today(conn: sqlite3.Connection, *, now: datetime, limit: int = 10) -> dict[s
         "due_today": due_today,
         "no_next_step": [_deal_json(d) for d in by_priority if not d["open_tasks"]],
         "stale": [_deal_json(d) for d in stale],
-        "closing": [_deal_json(d) for d in sorted(
-            (d for d in deals if d["expected_close"] and d["expected_close"] <= week_end),
-            key=lambda d: (d["expected_close"], d["id"]))],
+        "closing": [
+            _deal_json(d)
+            for d in sorted(
+                (d for d in deals if d["expected_close"] and d["expected_close"] <= week_end),
+                key=lambda d: (d["expected_close"], d["id"]),
+            )
+        ],
         "work_first": [_deal_json(d) for d in by_priority[:limit]],
     }
 
@@ -77,10 +94,21 @@ def why(conn: sqlite3.Connection, lead_id: int, *, now: datetime) -> dict[str, A
         raise InvalidValue(f"lead #{lead_id} is closed ({lead.stage}); only open deals have a priority")
     rank = sorted(deals, key=lambda d: (-d["priority"], d["id"])).index(deal) + 1
     return {
-        "id": lead.id, "title": lead.title, "priority": deal["priority"], "rank": rank,
+        "id": lead.id,
+        "title": lead.title,
+        "priority": deal["priority"],
+        "rank": rank,
         "open_deals": len(deals),
-        "terms": [{"term": t.name, "value": t.value, "coefficient": t.coefficient,
-                   "contribution": t.contribution, "reason": t.reason} for t in deal["terms"]],
+        "terms": [
+            {
+                "term": t.name,
+                "value": t.value,
+                "coefficient": t.coefficient,
+                "contribution": t.contribution,
+                "reason": t.reason,
+            }
+            for t in deal["terms"]
+        ],
     }
 
 

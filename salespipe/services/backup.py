@@ -80,8 +80,10 @@ def check_restorable(path: Path) -> int:
     if not found.salespipe:
         raise InvalidValue(f"{str(path)!r} is not a salespipe database")
     if found.version > SCHEMA_VERSION:
-        raise InvalidValue(f"{str(path)!r} has schema version {found.version}, newer than this salespipe "
-                           f"knows ({SCHEMA_VERSION}); upgrade salespipe")
+        raise InvalidValue(
+            f"{str(path)!r} has schema version {found.version}, newer than this salespipe "
+            f"knows ({SCHEMA_VERSION}); upgrade salespipe"
+        )
     if found.integrity != "ok":
         raise InvalidValue(f"{str(path)!r} is damaged ({found.integrity}); nothing was restored")
     return found.leads

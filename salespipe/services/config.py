@@ -62,8 +62,14 @@ class Config(NamedTuple):
 
     def settings(self) -> dict[str, Setting]:
         """Each setting by its key in the file."""
-        return {"database": self.database, "language": self.language, "currency": self.currency,
-                "color": self.color, "pager": self.pager, "report.sections": self.report_sections}
+        return {
+            "database": self.database,
+            "language": self.language,
+            "currency": self.currency,
+            "color": self.color,
+            "pager": self.pager,
+            "report.sections": self.report_sections,
+        }
 
 
 def config_path(environ: Environ = os.environ) -> Path:
@@ -78,8 +84,14 @@ def config_path(environ: Environ = os.environ) -> Path:
     return Path(base) / "salespipe" / "config.toml"
 
 
-def resolve(*, db_flag: str | None = None, color_flag: str | None = None, pager_flag: bool | None = None,
-            environ: Environ = os.environ, path: Path | str | None = None) -> Config:
+def resolve(
+    *,
+    db_flag: str | None = None,
+    color_flag: str | None = None,
+    pager_flag: bool | None = None,
+    environ: Environ = os.environ,
+    path: Path | str | None = None,
+) -> Config:
     """Every setting with its source. ``color_flag``: ``--color always|never`` (None for auto or
     not given); ``pager_flag``: False for ``--no-pager`` (None when not given)."""
     path = Path(path) if path else config_path(environ)
@@ -148,8 +160,11 @@ def _pager(flag: bool | None, environ: Environ, values: dict[str, Any], path: Pa
     PAGER), so that a pager chosen for salespipe is not overridden by a general one."""
     if flag is False:
         return Setting(False, "flag --no-pager")
-    for value, source in ((environ.get("SALESPIPE_PAGER"), "environment SALESPIPE_PAGER"),
-                          (values.get("pager"), f"file {path}"), (environ.get("PAGER"), "environment PAGER")):
+    for value, source in (
+        (environ.get("SALESPIPE_PAGER"), "environment SALESPIPE_PAGER"),
+        (values.get("pager"), f"file {path}"),
+        (environ.get("PAGER"), "environment PAGER"),
+    ):
         if value is not None:
             return Setting(False if value is False or value.strip() in NO_PAGER else value, source)
     return Setting(DEFAULT_PAGER, "default")
@@ -179,7 +194,7 @@ def read_file(path: Path) -> dict[str, Any]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise ConfigError(f"config file {path}, line {line}: not UTF-8 text (save it as UTF-8)") from None
     values = parse(text, path)
     _cache[path] = (stamp, values)
@@ -196,7 +211,7 @@ def parse(text: str, path: Path | str) -> dict[str, Any]:
         message = str(exc)
         found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
         if found:
-            message = message[:found.start()]
+            message = message[: found.start()]
             where = f", line {found.group(1)}, column {found.group(2)}"
         else:
             where = ""
@@ -228,8 +243,9 @@ def _check(key: str, value: Any, problem: Any) -> Any:
     shown = _shown(value)
     if key == "database":
         if not isinstance(value, str) or not value.strip():
-            raise problem(key, f"database = {shown}: give the database file's path in quotes, "
-                               'such as "~/sales/salespipe.db"')
+            raise problem(
+                key, f'database = {shown}: give the database file\'s path in quotes, such as "~/sales/salespipe.db"'
+            )
         from salespipe.store.db import expand_path
 
         try:
@@ -237,13 +253,19 @@ def _check(key: str, value: Any, problem: Any) -> Any:
         except SalespipeError as exc:
             raise problem(key, f"database = {shown}: {exc}") from None
         if not expanded.is_absolute():
-            raise problem(key, f"database = {shown} is a relative path (it would change with the current "
-                               'folder); give a full path or one starting with ~, such as "~/sales/salespipe.db"')
+            raise problem(
+                key,
+                f"database = {shown} is a relative path (it would change with the current "
+                'folder); give a full path or one starting with ~, such as "~/sales/salespipe.db"',
+            )
         return value.strip()
     if key == "language":
         if value not in LANGUAGES:
-            raise problem(key, f"language = {shown} is not one salespipe speaks; choose "
-                               + " or ".join(f'"{lang}"' for lang in LANGUAGES))
+            raise problem(
+                key,
+                f"language = {shown} is not one salespipe speaks; choose "
+                + " or ".join(f'"{lang}"' for lang in LANGUAGES),
+            )
         return value
     if key == "currency":
         from salespipe.domain.errors import InvalidValue
@@ -254,8 +276,9 @@ def _check(key: str, value: Any, problem: Any) -> Any:
         try:
             return normalize_currency(value)
         except InvalidValue:
-            raise problem(key, f'currency = {shown} is not an ISO 4217 currency code; give one such as "EUR", '
-                               '"USD" or "CHF"') from None
+            raise problem(
+                key, f'currency = {shown} is not an ISO 4217 currency code; give one such as "EUR", "USD" or "CHF"'
+            ) from None
     if key == "color":
         if value not in COLORS:
             raise problem(key, f"color = {shown}; choose " + ", ".join(f'"{c}"' for c in COLORS))
@@ -264,17 +287,24 @@ def _check(key: str, value: Any, problem: Any) -> Any:
         if value is False:
             return False
         if not isinstance(value, str) or not value.strip():
-            raise problem(key, f'pager = {shown}: give a command in quotes (such as "{DEFAULT_PAGER}"), '
-                               "or false for no pager")
+            raise problem(
+                key, f'pager = {shown}: give a command in quotes (such as "{DEFAULT_PAGER}"), or false for no pager'
+            )
         return value.strip()
     # report.sections
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise problem(key, f"report.sections = {shown}: give a list of sections, such as "
-                           '["headline", "pipeline"]; the sections are: ' + ", ".join(REPORT_SECTIONS))
+        raise problem(
+            key,
+            f"report.sections = {shown}: give a list of sections, such as "
+            '["headline", "pipeline"]; the sections are: ' + ", ".join(REPORT_SECTIONS),
+        )
     unknown = [v for v in value if v not in REPORT_SECTIONS]
     if unknown:
-        raise problem(key, f"report.sections: {unknown[0]!r} is not a section{_did_you_mean(unknown[0], REPORT_SECTIONS)}; "
-                           "the sections are: " + ", ".join(REPORT_SECTIONS))
+        raise problem(
+            key,
+            f"report.sections: {unknown[0]!r} is not a section{_did_you_mean(unknown[0], REPORT_SECTIONS)}; "
+            "the sections are: " + ", ".join(REPORT_SECTIONS),
+        )
     return tuple(dict.fromkeys(value))
 
 

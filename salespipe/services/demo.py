@@ -39,19 +39,30 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
     with db.atomic():
         for item in doc["leads"]:
             events = [(stage, moved(at), note or None) for stage, at, note in item["events"]]
-            fields = validate(LeadFields, {
-                "title": item["title"], "contact_name": item["contact_name"],
-                "company": item["company"], "email": item["email"], "phone": item["phone"],
-                "source": item["source"], "probability": item["probability"],
-                "value_minor": parse_money(str(item["value"]), default_currency=doc["currency"]).minor,
-                "currency": doc["currency"], "tags": item["tags"],
-                "expected_close": (date.fromisoformat(item["expected_close"]) + shift
-                                   if item["expected_close"] else None),
-            })
+            fields = validate(
+                LeadFields,
+                {
+                    "title": item["title"],
+                    "contact_name": item["contact_name"],
+                    "company": item["company"],
+                    "email": item["email"],
+                    "phone": item["phone"],
+                    "source": item["source"],
+                    "probability": item["probability"],
+                    "value_minor": parse_money(str(item["value"]), default_currency=doc["currency"]).minor,
+                    "currency": doc["currency"],
+                    "tags": item["tags"],
+                    "expected_close": (
+                        date.fromisoformat(item["expected_close"]) + shift if item["expected_close"] else None
+                    ),
+                },
+            )
             final = pipe.get(events[-1][0])
             record: dict[str, Any] = fields.given()
             record.update(
-                stage=final.key, created_at=events[0][1], updated_at=events[-1][1],
+                stage=final.key,
+                created_at=events[0][1],
+                updated_at=events[-1][1],
                 stage_entered_at=events[-1][1],
                 last_touch_at=events[-1][1],
                 closed_at=events[-1][1] if final.is_closed else None,
@@ -61,11 +72,15 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
             )
             lead_id = db.table("leads").insert(record).last_pk
             db.table("stage_events").insert_all(
-                {"lead_id": lead_id, "from_stage": events[i - 1][0] if i else None,
-                 "to_stage": stage, "at": at, "prev_at": events[i - 1][1] if i else None,
-                 "note": note, "recorded_at": recorded}
+                {
+                    "lead_id": lead_id,
+                    "from_stage": events[i - 1][0] if i else None,
+                    "to_stage": stage,
+                    "at": at,
+                    "prev_at": events[i - 1][1] if i else None,
+                    "note": note,
+                    "recorded_at": recorded,
+                }
                 for i, (stage, at, note) in enumerate(events)
             )
     return len(doc["leads"])
-
-

@@ -18,11 +18,27 @@ from salespipe.store import export as export_store
 
 FORMATS = ("csv", "json", "jsonl")
 WHATS = ("all", "leads", "events")
-LEAD_COLUMNS = ("id", "external_id", "title", "contact_name", "company", "email", "phone", "source",
-                "stage", "value", "currency", "probability", "expected_close", "tags", "lost_reason",
-                "created_at", "updated_at", "closed_at")
-EVENT_COLUMNS = ("id", "lead_id", "external_id", "from_stage", "to_stage", "at", "prev_at", "note",
-                 "recorded_at")
+LEAD_COLUMNS = (
+    "id",
+    "external_id",
+    "title",
+    "contact_name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "stage",
+    "value",
+    "currency",
+    "probability",
+    "expected_close",
+    "tags",
+    "lost_reason",
+    "created_at",
+    "updated_at",
+    "closed_at",
+)
+EVENT_COLUMNS = ("id", "lead_id", "external_id", "from_stage", "to_stage", "at", "prev_at", "note", "recorded_at")
 
 
 def _lead(row: dict[str, Any], *, for_csv: bool) -> dict[str, Any]:
@@ -32,8 +48,9 @@ def _lead(row: dict[str, Any], *, for_csv: bool) -> dict[str, Any]:
     fields = json.loads(row["fields"])
     if for_csv:
         # "a;b" (semicolon-separated) unless a tag holds a separator: then a JSON list
-        record["tags"] = (json.dumps(tags, ensure_ascii=False) if any(c in t for t in tags for c in ";|,")
-                          else ";".join(tags))
+        record["tags"] = (
+            json.dumps(tags, ensure_ascii=False) if any(c in t for t in tags for c in ";|,") else ";".join(tags)
+        )
         record.update({f"field:{k}": v for k, v in fields.items()})
         if "history" in row:
             record["history"] = row["history"]
@@ -41,8 +58,7 @@ def _lead(row: dict[str, Any], *, for_csv: bool) -> dict[str, Any]:
         record["tags"] = tags
         record["fields"] = fields
         if "history" in row:
-            record["events"] = [{"to_stage": s, "at": at, "note": note}
-                                for s, at, note in json.loads(row["history"])]
+            record["events"] = [{"to_stage": s, "at": at, "note": note} for s, at, note in json.loads(row["history"])]
     return record
 
 

@@ -34,13 +34,14 @@ def check_output(path: Path, protect: Iterable[Path]) -> None:
     for other in protect:
         for candidate in (other, *(Path(f"{other}{side}") for side in SIDE_FILES)):
             if _same(path, candidate):
-                raise SalespipeError(f"refusing to write {str(path)!r}: it is {str(candidate)!r}, "
-                                     "which this command reads; choose another file")
+                raise SalespipeError(
+                    f"refusing to write {str(path)!r}: it is {str(candidate)!r}, "
+                    "which this command reads; choose another file"
+                )
 
 
 @contextmanager
-def output_file(path: Path, *, protect: Iterable[Path] = (), binary: bool = False,
-                what: str = "") -> Iterator[IO[Any]]:
+def output_file(path: Path, *, protect: Iterable[Path] = (), binary: bool = False, what: str = "") -> Iterator[IO[Any]]:
     """A file to write ``path`` through; it replaces ``path`` only if the block succeeds.
     ``what`` names it in messages ("the rejects file ")."""
     from salespipe.store.db import expand_path

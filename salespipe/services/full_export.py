@@ -63,8 +63,8 @@ def _check_setting(key: Any, value: Any) -> None:
     elif key == "criteria":
         if not all(c.strip() for c in value.split(",")):
             raise InvalidValue(f"the export's criteria setting {value!r} is not a list of names")
-    elif key.startswith("priority.") and key[len("priority."):] in DEFAULT_COEFFICIENTS:
-        check_coefficient(key[len("priority."):], value)
+    elif key.startswith("priority.") and key[len("priority.") :] in DEFAULT_COEFFICIENTS:
+        check_coefficient(key[len("priority.") :], value)
     elif key in ("journal.keep", "journal.days"):
         if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
             raise InvalidValue(f"the export's {key} setting {value!r} is not a count")
@@ -80,8 +80,10 @@ def _checked(conn: sqlite3.Connection, data: Any) -> dict[str, list[dict[str, An
         raise InvalidValue("not a salespipe export --all file")
     version = data.get("schema_version")
     if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise InvalidValue(f"the export has schema version {version!r}, newer than this salespipe knows "
-                           f"({SCHEMA_VERSION}); upgrade salespipe")
+        raise InvalidValue(
+            f"the export has schema version {version!r}, newer than this salespipe knows "
+            f"({SCHEMA_VERSION}); upgrade salespipe"
+        )
     unknown = set(data["tables"]) - set(store.TABLES)
     if unknown:
         raise InvalidValue(f"the export names tables salespipe does not have: {', '.join(sorted(map(str, unknown)))}")
@@ -93,11 +95,17 @@ def _checked(conn: sqlite3.Connection, data: Any) -> dict[str, list[dict[str, An
         for row in rows:
             extra = set(row) - known
             if extra:
-                raise InvalidValue(f"the export's {table} has columns salespipe does not have: "
-                                   f"{', '.join(sorted(map(str, extra)))}")
+                raise InvalidValue(
+                    f"the export's {table} has columns salespipe does not have: {', '.join(sorted(map(str, extra)))}"
+                )
             for value in row.values():
-                if not (value is None or isinstance(value, (str, int)) and not isinstance(value, bool)
-                        or isinstance(value, float) and math.isfinite(value)):
+                if not (
+                    value is None
+                    or isinstance(value, (str, int))
+                    and not isinstance(value, bool)
+                    or isinstance(value, float)
+                    and math.isfinite(value)
+                ):
                     raise InvalidValue(f"the export's {table} holds a value that is not text or a number")
             rowid = row.get("_rowid")
             if rowid is not None and not (isinstance(rowid, int) and 1 <= rowid <= store.MAX_ROWID):
@@ -119,8 +127,7 @@ def import_all(conn: sqlite3.Connection, text: str) -> dict[str, int]:
         raise InvalidValue(f"not a salespipe export: invalid JSON ({exc})") from None
     tables = _checked(conn, data)
     if not store.is_fresh(conn):
-        raise Conflict("an export --all file is restored into a new database, and this one is in use; "
-                       "use --db NEW.db")
+        raise Conflict("an export --all file is restored into a new database, and this one is in use; use --db NEW.db")
     counts = store.replace_tables(conn, tables)
     if counts.pop("_broken_references"):
         raise InvalidValue("the export refers to rows it does not hold; nothing was restored")

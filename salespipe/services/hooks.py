@@ -45,8 +45,14 @@ def run(name: str, payload: dict[str, Any]) -> str | None:
         return f"hook {path} was skipped: {unsafe}"
     timeout = timeout_from_environment()
     try:
-        result = subprocess.run([str(path)], input=json.dumps({"event": name, **payload}, ensure_ascii=False),
-                                capture_output=True, text=True, timeout=timeout, check=False)
+        result = subprocess.run(
+            [str(path)],
+            input=json.dumps({"event": name, **payload}, ensure_ascii=False),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return f"hook {name} did not finish within {timeout:g} s and was stopped"
     except OSError as exc:

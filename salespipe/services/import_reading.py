@@ -35,7 +35,7 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class Layout:
     encoding: str
     delimiter: str
-    header_line: int          # 0 when the file has no header (--no-header)
+    header_line: int  # 0 when the file has no header (--no-header)
     headers: list[str]
     escape: str | None = None
     escape_reason: str | None = None
@@ -114,8 +114,14 @@ def first_undecodable_line(path: Path, encoding: str) -> int | None:
 
 # MySQL's escapes for characters (``\t`` is a tab inside a cell, not a "t"), swapped for
 # private-use characters while the csv module reads the line, then for the characters.
-_MYSQL_ESCAPES = {"\\t": ("\ue002", "\t"), "\\n": ("\ue003", "\n"), "\\r": ("\ue004", "\r"),
-                  "\\0": ("\ue005", "\x00"), "\\Z": ("\ue006", "\x1a"), "\\b": ("\ue007", "\b")}
+_MYSQL_ESCAPES = {
+    "\\t": ("\ue002", "\t"),
+    "\\n": ("\ue003", "\n"),
+    "\\r": ("\ue004", "\r"),
+    "\\0": ("\ue005", "\x00"),
+    "\\Z": ("\ue006", "\x1a"),
+    "\\b": ("\ue007", "\b"),
+}
 _UNSENTINEL = {ord(sentinel): char for sentinel, char in _MYSQL_ESCAPES.values()}
 _UNSENTINEL[ord(_BACKSLASH_SENTINEL)] = "\\"
 
@@ -184,14 +190,17 @@ def require_regular_file(path: Path) -> None:
     never ends, ``/dev/stdin`` cannot be read again) is refused before anything is read."""
     try:
         if path.exists() and not path.is_file():
-            raise InvalidValue(f"{str(path)!r} is not a regular file (a folder, device or pipe); "
-                               "save the data to a file and import that")
+            raise InvalidValue(
+                f"{str(path)!r} is not a regular file (a folder, device or pipe); "
+                "save the data to a file and import that"
+            )
     except OSError as exc:
         raise SalespipeError(f"cannot read {str(path)!r}: {exc.strerror}") from None
 
 
-def sniff(path: Path, *, encoding: str | None, delimiter: str | None, escape: str | None,
-          columns: list[str] | None) -> Layout:
+def sniff(
+    path: Path, *, encoding: str | None, delimiter: str | None, escape: str | None, columns: list[str] | None
+) -> Layout:
     """The layout of ``path``; ``columns`` names the columns of a file without a header."""
     require_regular_file(path)
     try:
@@ -246,7 +255,8 @@ def sniff(path: Path, *, encoding: str | None, delimiter: str | None, escape: st
                     raise InvalidValue(
                         f"line {line} should be the header but looks like data: {why}; for a file "
                         f"without a header pass --columns 'name,company,email,...' (one name per column, "
-                        f"{len(cells)} columns)")
+                        f"{len(cells)} columns)"
+                    )
                 layout.header_line = line
                 layout.headers = [c.strip().lstrip("\ufeff") for c in cells]
                 return layout

@@ -107,20 +107,34 @@ class ImportSummary:
     def to_json(self) -> dict[str, Any]:
         plan = self.plan.to_json()
         return {
-            "file": self.file, "encoding": self.encoding, "delimiter": self.delimiter,
-            "header_line": self.header_line, "day_order": self.day_order, "rows": self.rows,
-            "inserted": self.inserted, "updated": self.updated, "skipped": self.skipped,
-            "rejected": self.rejected, "duplicates_in_file": self.duplicates_in_file,
-            "blank_lines": self.blank_lines, "summary_rows": self.summary_rows, "dry_run": self.dry_run, "committed": self.committed,
-            "refused": self.refused, "questions": plan["questions"],
-            "rejects_file": self.rejects_file, "mapping_file": self.mapping_file,
+            "file": self.file,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "header_line": self.header_line,
+            "day_order": self.day_order,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+            "duplicates_in_file": self.duplicates_in_file,
+            "blank_lines": self.blank_lines,
+            "summary_rows": self.summary_rows,
+            "dry_run": self.dry_run,
+            "committed": self.committed,
+            "refused": self.refused,
+            "questions": plan["questions"],
+            "rejects_file": self.rejects_file,
+            "mapping_file": self.mapping_file,
             "rejects": [{"line": r.line, "error": r.error} for r in self.rejects],
             "duplicates": [{"line": line, "duplicate_of_line": first} for line, first in self.duplicates],
             "warned": self.warned,
             "warnings": [{"line": r.line, "warning": r.error} for r in self.warnings],
-            "missing": dict(self.missing), "matched_by": dict(self.matched_by),
+            "missing": dict(self.missing),
+            "matched_by": dict(self.matched_by),
             "currencies": dict(self.currencies),
-            "mapping": plan["columns"], "plan": plan,
+            "mapping": plan["columns"],
+            "plan": plan,
         }
 
 
@@ -139,8 +153,9 @@ def _mapping_file(options: ImportOptions) -> MappingFile | None:
     try:
         text = options.mapping_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SalespipeError(f"cannot read mapping file {str(options.mapping_path)!r}: "
-                             f"{getattr(exc, 'strerror', None) or exc}") from None
+        raise SalespipeError(
+            f"cannot read mapping file {str(options.mapping_path)!r}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     return read_mapping(text, str(options.mapping_path))
 
 
@@ -149,7 +164,7 @@ def _stage_map(options: ImportOptions, mapping: MappingFile | None) -> dict[str,
     for item in options.stage_maps:
         value, sep, key = item.rpartition("=")
         if not sep or not value.strip():
-            raise InvalidValue(f"invalid --stage-map {item!r}: use \"CSV value=stage\"")
+            raise InvalidValue(f'invalid --stage-map {item!r}: use "CSV value=stage"')
         result[value.strip()] = key.strip()
     return result
 
@@ -158,11 +173,20 @@ def plan_import(conn: sqlite3.Connection, options: ImportOptions) -> tuple[Any, 
     """(layout, plan, stage resolver) for ``options.path``, nothing written."""
     mapping = _mapping_file(options)
     columns = options.columns or (mapping.header_columns if mapping else None)
-    layout = sniff(options.path, encoding=options.encoding, delimiter=options.delimiter,
-                   escape=options.escape if options.escape is not None else (mapping.escape if mapping else None),
-                   columns=columns)
-    plan_options = PlanOptions(maps=options.maps, dayfirst=options.dayfirst, decimal=options.decimal,
-                               drop_extra=options.drop_extra, mapping=mapping)
+    layout = sniff(
+        options.path,
+        encoding=options.encoding,
+        delimiter=options.delimiter,
+        escape=options.escape if options.escape is not None else (mapping.escape if mapping else None),
+        columns=columns,
+    )
+    plan_options = PlanOptions(
+        maps=options.maps,
+        dayfirst=options.dayfirst,
+        decimal=options.decimal,
+        drop_extra=options.drop_extra,
+        mapping=mapping,
+    )
     plan, stages = decide(options.path, layout, plan_options, _stage_map(options, mapping), pipeline(conn))
     return layout, plan, stages
 
@@ -190,8 +214,14 @@ def import_csv(
     if options.on_duplicate not in ON_DUPLICATE:
         raise InvalidValue(f"invalid --on-duplicate {options.on_duplicate!r}; choose from: {', '.join(ON_DUPLICATE)}")
     layout, plan, stages = plan_import(conn, options)
-    summary = ImportSummary(file=str(options.path), encoding=layout.encoding, delimiter=layout.delimiter,
-                            header_line=layout.header_line, plan=plan, dry_run=options.dry_run)
+    summary = ImportSummary(
+        file=str(options.path),
+        encoding=layout.encoding,
+        delimiter=layout.delimiter,
+        header_line=layout.header_line,
+        plan=plan,
+        dry_run=options.dry_run,
+    )
     db_file = database_file(conn)
     protect = [options.path] + ([db_file] if db_file else [])
     if options.save_mapping:
@@ -202,9 +232,11 @@ def import_csv(
         return summary
     summary.database_currency = default_currency(conn)
     ctx = RowContext(
-        plan=plan, stages=stages,
+        plan=plan,
+        stages=stages,
         default_currency=(options.currency or summary.database_currency).upper(),
-        now=now, nulls=frozenset(NULL_MARKERS | {NULL_SENTINEL}),
+        now=now,
+        nulls=frozenset(NULL_MARKERS | {NULL_SENTINEL}),
     )
     rejects = _RejectsWriter(options, layout.headers, summary, protect)
     total = options.path.stat().st_size
@@ -246,8 +278,7 @@ def import_csv(
             if not (options.dry_run or (options.strict and summary.rejected)):
                 lead_store.restore_indexes(conn, deferred)
             # undo removes the inserted leads (their events go with them) in one statement
-            journal.record_inserted_range(conn, journal.current(conn), "leads",
-                                          writer.first_new_id, writer.next_id)
+            journal.record_inserted_range(conn, journal.current(conn), "leads", writer.first_new_id, writer.next_id)
             journal.end(conn)
             if options.dry_run or (options.strict and summary.rejected):
                 raise _Rollback
@@ -268,8 +299,7 @@ class _RejectsWriter:
     complete), opened at the first rejected row; never over the file being imported or the
     database."""
 
-    def __init__(self, options: ImportOptions, headers: list[str], summary: ImportSummary,
-                 protect: list[Path]):
+    def __init__(self, options: ImportOptions, headers: list[str], summary: ImportSummary, protect: list[Path]):
         from salespipe.services.files import check_output
 
         self.path = options.rejects_path or options.path.with_name(options.path.name + ".rejects.csv")
@@ -307,8 +337,9 @@ class _RejectsWriter:
 
 
 class _Writer:
-    def __init__(self, conn: sqlite3.Connection, options: ImportOptions, ctx: RowContext,
-                 summary: ImportSummary, now: datetime):
+    def __init__(
+        self, conn: sqlite3.Connection, options: ImportOptions, ctx: RowContext, summary: ImportSummary, now: datetime
+    ):
         self.conn = conn
         self.options = options
         self.ctx = ctx
@@ -409,18 +440,34 @@ class _Writer:
         created = utc_iso(row.events[0][2])
         entered = utc_iso(row.events[-1][2])
         return (
-            lead_id, f.title, f.contact_name, f.company, f.email, f.phone, f.source, row.owner,
-            row.stage.key, f.value_minor, f.currency, f.probability,
+            lead_id,
+            f.title,
+            f.contact_name,
+            f.company,
+            f.email,
+            f.phone,
+            f.source,
+            row.owner,
+            row.stage.key,
+            f.value_minor,
+            f.currency,
+            f.probability,
             f.expected_close.isoformat() if f.expected_close else None,
             json.dumps(f.tags, ensure_ascii=False) if f.tags else "[]",
             json.dumps(f.fields, ensure_ascii=False, sort_keys=True) if f.fields else "{}",
-            row.lost_reason, f.external_id, created, int(row.created_estimated), self.recorded,
-            entered if row.stage.is_closed and row.closed_known else None, entered, entered,
-            row.email_key, name_key(f.title, f.company),
+            row.lost_reason,
+            f.external_id,
+            created,
+            int(row.created_estimated),
+            self.recorded,
+            entered if row.stage.is_closed and row.closed_known else None,
+            entered,
+            entered,
+            row.email_key,
+            name_key(f.title, f.company),
         )
 
-    def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int,
-                   rejects: _RejectsWriter) -> None:
+    def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int, rejects: _RejectsWriter) -> None:
         earlier_match = self.matched_existing.get(lead_id) if lead_id < self.first_new_id else None
         if lead_id >= self.first_new_id or earlier_match is not None:
             earlier = earlier_match or self.lines[lead_id - self.first_new_id]
@@ -431,8 +478,10 @@ class _Writer:
             return
         self.matched_existing[lead_id] = line
         if self.options.on_duplicate == "fail":
-            raise Conflict(f"line {line} matches existing lead #{lead_id}; nothing was imported "
-                           "(--on-duplicate skip or update to go on)")
+            raise Conflict(
+                f"line {line} matches existing lead #{lead_id}; nothing was imported "
+                "(--on-duplicate skip or update to go on)"
+            )
         if self.options.on_duplicate != "update":
             self.summary.skipped += 1
             return
@@ -478,9 +527,16 @@ class _Writer:
             last = lead_store.last_event(self.conn, lead_id)
             if last and at < from_iso(last.at):
                 at = from_iso(last.at)
-            change_stage(self.conn, lead_id, now=self.ctx.now, to=row.stage.key,
-                         at=When(min(at, self.ctx.now), False), note="import", fire_rules=False,
-                         reason=row.lost_reason if row.stage.kind == "lost" else None)
+            change_stage(
+                self.conn,
+                lead_id,
+                now=self.ctx.now,
+                to=row.stage.key,
+                at=When(min(at, self.ctx.now), False),
+                note="import",
+                fire_rules=False,
+                reason=row.lost_reason if row.stage.kind == "lost" else None,
+            )
         if changes:
             changes["updated_at"] = self.recorded
             lead_store.update(self.conn, lead_id, changes)

@@ -51,8 +51,16 @@ def add_lead(
     if fields.external_id and lead_store.find_duplicate(conn, email=None, external_id=fields.external_id):
         raise InvalidValue(f"a lead with external id {fields.external_id!r} exists already")
     lead_id = lead_store.insert(conn, record)
-    lead_store.add_event(conn, lead_id=lead_id, from_stage=None, to_stage=target.key, at=when,
-                         prev_at=None, note=note, recorded_at=utc_iso(now))
+    lead_store.add_event(
+        conn,
+        lead_id=lead_id,
+        from_stage=None,
+        to_stage=target.key,
+        at=when,
+        prev_at=None,
+        note=note,
+        recorded_at=utc_iso(now),
+    )
     if fire_rules:
         from salespipe.services import rules
 
@@ -69,8 +77,16 @@ class Added(NamedTuple):
     tasks_created: list[Task]
 
 
-def add_from_input(conn: sqlite3.Connection, *, now: datetime, on_duplicate: str = "add", stage: str | None = None,
-                   at: When | None = None, note: str | None = None, **typed: Any) -> Added:
+def add_from_input(
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    on_duplicate: str = "add",
+    stage: str | None = None,
+    at: When | None = None,
+    note: str | None = None,
+    **typed: Any,
+) -> Added:
     """``lead add``: the options as typed -> the lead, checked against the open leads first
     (``on_duplicate``: add anyway, skip, or fail with a Conflict). A value typed without a
     currency, and a lead without a value, are in ``new_lead_currency`` (the config file's, else
@@ -83,8 +99,10 @@ def add_from_input(conn: sqlite3.Connection, *, now: datetime, on_duplicate: str
     duplicate = open_duplicate(conn, fields)
     if duplicate and on_duplicate == "fail":
         other, by = duplicate
-        raise Conflict(f"open lead #{other.id} {other.title!r} ({other.stage}) has the same {by}; "
-                       "nothing added (--on-duplicate add adds it anyway)")
+        raise Conflict(
+            f"open lead #{other.id} {other.title!r} ({other.stage}) has the same {by}; "
+            "nothing added (--on-duplicate add adds it anyway)"
+        )
     if duplicate and on_duplicate == "skip":
         return Added(duplicate[0], probability_of(conn, duplicate[0]), False, duplicate, [])
     lead = add_lead(conn, fields, now=now, stage=stage, at=at, note=note, currency=new_currency)
@@ -132,9 +150,16 @@ def edit_lead(
 
 
 # What `lead edit --clear` accepts, and the field each empties.
-CLEARABLE = {"company": "company", "contact": "contact_name", "email": "email", "phone": "phone",
-             "source": "source", "probability": "probability", "close-date": "expected_close",
-             "external-id": "external_id"}
+CLEARABLE = {
+    "company": "company",
+    "contact": "contact_name",
+    "email": "email",
+    "phone": "phone",
+    "source": "source",
+    "probability": "probability",
+    "close-date": "expected_close",
+    "external-id": "external_id",
+}
 
 
 class Edited(NamedTuple):
@@ -144,8 +169,16 @@ class Edited(NamedTuple):
     probability_after: int
 
 
-def edit_from_input(conn: sqlite3.Connection, lead_id: int, *, now: datetime, clear: Collection[str] = (),
-                    untag: Collection[str] = (), fields: Collection[str] = (), **typed: Any) -> Edited:
+def edit_from_input(
+    conn: sqlite3.Connection,
+    lead_id: int,
+    *,
+    now: datetime,
+    clear: Collection[str] = (),
+    untag: Collection[str] = (),
+    fields: Collection[str] = (),
+    **typed: Any,
+) -> Edited:
     """``lead edit``: the options as typed (``fields`` as KEY=VALUE, KEY= removes) -> the lead
     before and after. An amount without a currency is in the deal's own currency."""
     for item in clear:
@@ -153,10 +186,18 @@ def edit_from_input(conn: sqlite3.Connection, lead_id: int, *, now: datetime, cl
             raise InvalidValue(f"cannot clear {item!r}; choose from: {', '.join(CLEARABLE)}")
     before = get_lead(conn, lead_id)
     probability_before = probability_of(conn, before)
-    parsed = fields_from_input(now=now, default_currency=before.currency,
-                               fields=[f for f in fields if not f.endswith("=")], **typed)
-    after = edit_lead(conn, lead_id, parsed, now=now, clear={CLEARABLE[c] for c in clear}, untag=untag,
-                      unset_fields=[f[:-1].strip() for f in fields if f.endswith("=")])
+    parsed = fields_from_input(
+        now=now, default_currency=before.currency, fields=[f for f in fields if not f.endswith("=")], **typed
+    )
+    after = edit_lead(
+        conn,
+        lead_id,
+        parsed,
+        now=now,
+        clear={CLEARABLE[c] for c in clear},
+        untag=untag,
+        unset_fields=[f[:-1].strip() for f in fields if f.endswith("=")],
+    )
     return Edited(before, after, probability_before, probability_of(conn, after))
 
 
@@ -210,7 +251,8 @@ def change_stage(
         if not back and not current.is_closed and not target.is_closed and target.position < current.position:
             raise IllegalTransition(
                 f"lead #{lead_id} is in {current.key!r}, past {target.key!r}: '{verb}' would move it back; "
-                f"salespipe {verb} {lead_id} --back (or salespipe move {lead_id} {target.key}) if you mean it")
+                f"salespipe {verb} {lead_id} --back (or salespipe move {lead_id} {target.key}) if you mean it"
+            )
     elif kind:
         target = pipe.first_of(kind)
     elif to:
@@ -221,8 +263,9 @@ def change_stage(
     _not_in_future(moment, now)
     if at and at.date_only and moment < last_at and moment.date() == last_at.astimezone(moment.tzinfo).date():
         moment = last_at
-    transition = check_transition(lead_id=lead_id, current=current, target=target, at=moment,
-                                  last_event_at=last_at, reopen=reopen)
+    transition = check_transition(
+        lead_id=lead_id, current=current, target=target, at=moment, last_event_at=last_at, reopen=reopen
+    )
     if reason is not None and not reason.strip():
         raise InvalidValue("--reason is empty")
     if reason is not None and target.kind is not StageKind.LOST:
@@ -241,9 +284,16 @@ def change_stage(
     if currency is not None:
         changes["currency"] = currency
     lead_store.update(conn, lead_id, changes)
-    lead_store.add_event(conn, lead_id=lead_id, from_stage=current.key, to_stage=target.key,
-                         at=when, prev_at=last.at if last else lead.created_at, note=note,
-                         recorded_at=utc_iso(now))
+    lead_store.add_event(
+        conn,
+        lead_id=lead_id,
+        from_stage=current.key,
+        to_stage=target.key,
+        at=when,
+        prev_at=last.at if last else lead.created_at,
+        note=note,
+        recorded_at=utc_iso(now),
+    )
     created: list[int] = []
     if fire_rules:
         from salespipe.services import rules
@@ -278,8 +328,10 @@ def list_leads(conn: sqlite3.Connection, *, now: datetime | None = None, **filte
 def _not_in_future(moment: datetime, now: datetime) -> None:
     """A stage change (a lead's creation too) is recorded when it has happened."""
     if moment > now:
-        raise InvalidValue(f"--at {moment.astimezone(now.tzinfo).isoformat(timespec='minutes')} is in the "
-                           "future: a stage change is recorded when it has happened")
+        raise InvalidValue(
+            f"--at {moment.astimezone(now.tzinfo).isoformat(timespec='minutes')} is in the "
+            "future: a stage change is recorded when it has happened"
+        )
 
 
 def open_duplicate(conn: sqlite3.Connection, fields: LeadFields) -> tuple[Lead, str] | None:
@@ -287,8 +339,9 @@ def open_duplicate(conn: sqlite3.Connection, fields: LeadFields) -> tuple[Lead, 
     folded), else the same name and company."""
     from salespipe.domain.keys import email_key, name_key
 
-    found = lead_store.open_duplicate(conn, email_key=email_key(fields.email),
-                                      name_key=name_key(fields.title, fields.company))
+    found = lead_store.open_duplicate(
+        conn, email_key=email_key(fields.email), name_key=name_key(fields.title, fields.company)
+    )
     if found is None:
         return None
     lead_id, by = found
@@ -321,8 +374,14 @@ def show_lead(conn: sqlite3.Connection, lead_id: int) -> LeadCard:
     from salespipe.store import work as work_store
 
     lead = get_lead(conn, lead_id)
-    return LeadCard(lead, probability_of(conn, lead), lead_store.events(conn, lead_id), pipeline(conn),
-                    work_store.activities(conn, lead_id), work_store.tasks_of(conn, lead_id))
+    return LeadCard(
+        lead,
+        probability_of(conn, lead),
+        lead_store.events(conn, lead_id),
+        pipeline(conn),
+        work_store.activities(conn, lead_id),
+        work_store.tasks_of(conn, lead_id),
+    )
 
 
 def fields_from_input(
@@ -351,14 +410,19 @@ def fields_from_input(
     from salespipe.domain.money import normalize_currency, parse_money
 
     data: dict[str, Any] = {
-        "title": title, "contact_name": contact_name, "company": company, "email": email,
-        "phone": phone, "source": source, "probability": probability, "external_id": external_id,
+        "title": title,
+        "contact_name": contact_name,
+        "company": company,
+        "email": email,
+        "phone": phone,
+        "source": source,
+        "probability": probability,
+        "external_id": external_id,
     }
     if currency is not None:
         data["currency"] = normalize_currency(currency)
     if value is not None:
-        money = parse_money(value, default_currency=data.get("currency") or default_currency,
-                            decimal=decimal)
+        money = parse_money(value, default_currency=data.get("currency") or default_currency, decimal=decimal)
         if data.get("currency") and money.currency != data["currency"]:
             raise InvalidValue(f"value {value!r} is in {money.currency} but --currency is {data['currency']}")
         data["value_minor"], data["currency"] = money.minor, money.currency

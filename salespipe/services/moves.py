@@ -39,9 +39,18 @@ def is_qualified_already(conn: sqlite3.Connection, lead_id: int, *, back: bool) 
     return not back and current.position >= pipe.for_verb("qualify").position and not current.is_closed
 
 
-def move_lead(conn: sqlite3.Connection, lead_id: int, *, now: datetime, at: When | None = None,
-              note: str | None = None, value: str | None = None, criteria: Sequence[str] = (),
-              close_tasks: bool = False, **target: Any) -> Moved:
+def move_lead(
+    conn: sqlite3.Connection,
+    lead_id: int,
+    *,
+    now: datetime,
+    at: When | None = None,
+    note: str | None = None,
+    value: str | None = None,
+    criteria: Sequence[str] = (),
+    close_tasks: bool = False,
+    **target: Any,
+) -> Moved:
     """One stage change (one stage event), with the value and criteria given beside it; when
     the deal closes, its open tasks are marked done if ``close_tasks``."""
     value_minor = currency = None
@@ -50,8 +59,9 @@ def move_lead(conn: sqlite3.Connection, lead_id: int, *, now: datetime, at: When
         value_minor, currency = fields.value_minor, fields.currency
     met = work.check_criteria(conn, lead_id, list(criteria), now=now) if criteria else []
     open_before = work.open_tasks(conn, lead_id)
-    change = leads.change_stage(conn, lead_id, now=now, at=at, note=note, value_minor=value_minor,
-                                currency=currency, **target)
+    change = leads.change_stage(
+        conn, lead_id, now=now, at=at, note=note, value_minor=value_minor, currency=currency, **target
+    )
     closed: list[Task] = []
     left: list[Task] = []
     if pipeline(conn).get(change.lead.stage).is_closed:

@@ -56,8 +56,9 @@ def locale(conn: sqlite3.Connection, lang: str | None = None) -> Locale:
     the pipeline's) and the stage labels."""
     from salespipe.domain.locale import check_lang
 
-    return Locale(lang=check_lang(lang) if lang else language(conn),
-                  stage_labels={s.key: s.label for s in pipeline(conn).stages})
+    return Locale(
+        lang=check_lang(lang) if lang else language(conn), stage_labels={s.key: s.label for s in pipeline(conn).stages}
+    )
 
 
 def new_lead_currency(conn: sqlite3.Connection) -> Setting:

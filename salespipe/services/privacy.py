@@ -72,4 +72,3 @@ def set_retention(conn: sqlite3.Connection, *, keep: int | None, days: int | Non
     kept, kept_days = retention(conn)
     removed = privacy_store.prune_journal(conn, keep=kept, since=utc_iso(now - timedelta(days=kept_days)))
     return {"keep": kept, "days": kept_days, "forgotten": removed}
-

@@ -68,14 +68,24 @@ def resolve_as_of(as_of: date | None, now: datetime) -> tuple[datetime, str | No
 class _Report:
     """The report's figures, each computed on first use, so a section pays only for its own."""
 
-    def __init__(self, conn: sqlite3.Connection, *, now: datetime, period: str | None,
-                 since: date | None, until: date | None, currency: str | None,
-                 as_of: date | None, limit: int | None):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        now: datetime,
+        period: str | None,
+        since: date | None,
+        until: date | None,
+        currency: str | None,
+        as_of: date | None,
+        limit: int | None,
+    ):
         self.conn = conn
         self.currency = normalize_currency(currency) if currency else default_currency(conn)
         self.now, self.as_of = resolve_as_of(as_of, now)
-        (self.p_since, self.p_until, self.p_label), (self.r_since, self.r_until, self.r_label) = \
-            resolve_periods(now=self.now, period=period, since=since, until=until)
+        (self.p_since, self.p_until, self.p_label), (self.r_since, self.r_until, self.r_label) = resolve_periods(
+            now=self.now, period=period, since=since, until=until
+        )
         self.p_bounds = _utc_bounds(self.p_since, self.p_until, self.now)
         self.r_bounds = _utc_bounds(self.r_since, self.r_until, self.now)
         self.now_text = utc_iso(self.now)
@@ -104,8 +114,7 @@ class _Report:
 
     @cached_property
     def cycle(self) -> dict[str, float | None]:
-        return metrics.days_summary(
-            report_store.won_cycle_days(self.conn, *self.r_bounds, self.currency, self.as_of))
+        return metrics.days_summary(report_store.won_cycle_days(self.conn, *self.r_bounds, self.currency, self.as_of))
 
     @cached_property
     def funnel(self) -> list[dict[str, Any]]:
@@ -131,8 +140,11 @@ class _Report:
         return metrics.velocity(
             open_deals=self.pipeline[0]["count"],
             avg_deal_minor=closed["won_minor"] / closed["won_count"] if closed["won_count"] else None,
-            win_rate=self.in_rates["win_rate"], cycle_days=self.cycle["mean"], currency=self.currency,
-            exact_win_rate=closed["won_count"] / decided if decided else None)
+            win_rate=self.in_rates["win_rate"],
+            cycle_days=self.cycle["mean"],
+            currency=self.currency,
+            exact_win_rate=closed["won_count"] / decided if decided else None,
+        )
 
     def value(self, key: str) -> Any:
         c = self.currency
@@ -147,8 +159,10 @@ class _Report:
             "avg_deal_size": lambda: self.in_period["avg_deal_size"],
             "win_rate": lambda: self.in_rates["win_rate"],
             "win_rate_by_value": lambda: self.in_rates["win_rate_by_value"],
-            "closed_in_rates_period": lambda: {"won": self.in_rates["won"]["count"],
-                                               "lost": self.in_rates["lost"]["count"]},
+            "closed_in_rates_period": lambda: {
+                "won": self.in_rates["won"]["count"],
+                "lost": self.in_rates["lost"]["count"],
+            },
             "sales_cycle_days": lambda: self.cycle,
             "sales_velocity": self.velocity,
             "stages": lambda: self.pipeline[1],
@@ -159,8 +173,7 @@ class _Report:
             "stale": lambda: metrics.attention_rows(self.stale[1], day_key="days_idle"),
             "past_close_count": lambda: self.past_close[0],
             "past_close": lambda: metrics.attention_rows(self.past_close[1], day_key="days_late"),
-            "target": lambda: (current_target(self.conn, now=self.now, currency=c)
-                               if self.as_of is None else None),
+            "target": lambda: current_target(self.conn, now=self.now, currency=c) if self.as_of is None else None,
             "other_currency_leads": lambda: report_store.count_other_currency(self.conn, c),
             "data_gaps": lambda: report_store.data_gaps(self.conn, c),
         }
@@ -169,10 +182,30 @@ class _Report:
 
 # The keys of `report --json`, in order (the README documents each).
 REPORT_KEYS = (
-    "as_of", "currency", "period", "rates_period", "open", "won", "lost", "avg_deal_size",
-    "win_rate", "win_rate_by_value", "closed_in_rates_period", "sales_cycle_days",
-    "sales_velocity", "stages", "funnel", "time_in_stage", "bottlenecks", "stale_count", "stale",
-    "past_close_count", "past_close", "target", "other_currency_leads", "data_gaps",
+    "as_of",
+    "currency",
+    "period",
+    "rates_period",
+    "open",
+    "won",
+    "lost",
+    "avg_deal_size",
+    "win_rate",
+    "win_rate_by_value",
+    "closed_in_rates_period",
+    "sales_cycle_days",
+    "sales_velocity",
+    "stages",
+    "funnel",
+    "time_in_stage",
+    "bottlenecks",
+    "stale_count",
+    "stale",
+    "past_close_count",
+    "past_close",
+    "target",
+    "other_currency_leads",
+    "data_gaps",
 )
 CONTEXT = ("as_of", "currency", "period", "rates_period")
 # The parts each `report SECTION --json` prints, besides the context keys every one carries.
@@ -187,8 +220,16 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 # What the screen version of a section draws needs a little more.
 SECTION_SCREEN_KEYS: dict[str, tuple[str, ...]] = {
     **SECTIONS,
-    "conversion": ("open", "won", "lost", "avg_deal_size", "win_rate", "win_rate_by_value",
-                   "closed_in_rates_period", "funnel"),
+    "conversion": (
+        "open",
+        "won",
+        "lost",
+        "avg_deal_size",
+        "win_rate",
+        "win_rate_by_value",
+        "closed_in_rates_period",
+        "funnel",
+    ),
     # the bottleneck sentence, said again in the pipeline's language, names a funnel step
     "cycle": (*SECTIONS["cycle"], "funnel"),
 }
@@ -208,8 +249,9 @@ def pipeline_report(
 ) -> dict[str, Any]:
     """The report as one JSON-ready dict (the documented ``report --json`` contract), or just
     ``keys`` of it. ``limit`` caps the stale and past-close lists (their counts are complete)."""
-    report = _Report(conn, now=now, period=period, since=since, until=until, currency=currency,
-                     as_of=as_of, limit=limit)
+    report = _Report(
+        conn, now=now, period=period, since=since, until=until, currency=currency, as_of=as_of, limit=limit
+    )
     wanted = dict.fromkeys(CONTEXT + keys + ("other_currency_leads", "data_gaps"))
     return {key: report.value(key) for key in wanted}
 
@@ -218,9 +260,17 @@ def section(data: dict[str, Any], name: str) -> dict[str, Any]:
     return {key: data[key] for key in CONTEXT + SECTIONS[name]}
 
 
-def breakdown(conn: sqlite3.Connection, *, by: str, now: datetime, period: str | None = None,
-              since: date | None = None, until: date | None = None, currency: str | None = None,
-              as_of: date | None = None) -> dict[str, Any]:
+def breakdown(
+    conn: sqlite3.Connection,
+    *,
+    by: str,
+    now: datetime,
+    period: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    currency: str | None = None,
+    as_of: date | None = None,
+) -> dict[str, Any]:
     """Count, won, lost, win rate and won value per source, tag, lost reason or custom field.
 
     Deals count in the period they were created in; won, lost and won value in the period they
@@ -230,23 +280,36 @@ def breakdown(conn: sqlite3.Connection, *, by: str, now: datetime, period: str |
         from salespipe.domain.errors import InvalidValue
 
         fields = report_store.custom_field_names(conn)
-        raise InvalidValue(f"no deal has a field {by!r}; choose from: {', '.join(report_store.BREAKDOWN_COLUMNS)}"
-                           + (f", or a custom field: {', '.join(fields[:20])}" if fields else ""))
+        raise InvalidValue(
+            f"no deal has a field {by!r}; choose from: {', '.join(report_store.BREAKDOWN_COLUMNS)}"
+            + (f", or a custom field: {', '.join(fields[:20])}" if fields else "")
+        )
     currency = normalize_currency(currency) if currency else default_currency(conn)
     now, as_of_text = resolve_as_of(as_of, now)
     _, (r_since, r_until, r_label) = resolve_periods(now=now, period=period, since=since, until=until)
-    rows = report_store.breakdown(conn, by=by, since=_utc_bounds(r_since, r_until, now)[0],
-                                  until=_utc_bounds(r_since, r_until, now)[1], currency=currency,
-                                  as_of=as_of_text)
-    return {"as_of": utc_iso(now), "currency": currency, "by": by,
-            "period": metrics.period_json(r_since, r_until, r_label),
-            "groups": metrics.breakdown_rows(rows, currency)}
+    rows = report_store.breakdown(
+        conn,
+        by=by,
+        since=_utc_bounds(r_since, r_until, now)[0],
+        until=_utc_bounds(r_since, r_until, now)[1],
+        currency=currency,
+        as_of=as_of_text,
+    )
+    return {
+        "as_of": utc_iso(now),
+        "currency": currency,
+        "by": by,
+        "period": metrics.period_json(r_since, r_until, r_label),
+        "groups": metrics.breakdown_rows(rows, currency),
+    }
 
 
 # Targets --------------------------------------------------------------------------------------
 
-def set_target(conn: sqlite3.Connection, *, period: str, amount: str, deals: int | None,
-               now: datetime) -> dict[str, Any]:
+
+def set_target(
+    conn: sqlite3.Connection, *, period: str, amount: str, deals: int | None, now: datetime
+) -> dict[str, Any]:
     from salespipe.domain.dates import target_period_bounds
     from salespipe.domain.money import parse_money
     from salespipe.store import targets as target_store
@@ -255,8 +318,9 @@ def set_target(conn: sqlite3.Connection, *, period: str, amount: str, deals: int
     money = parse_money(amount, default_currency=default_currency(conn))
     if money.minor <= 0:
         raise InvalidValue(f"invalid target {amount!r}: must be more than 0")
-    target_store.upsert(conn, period=name, amount_minor=money.minor, currency=money.currency,
-                        deals=deals, updated_at=utc_iso(now))
+    target_store.upsert(
+        conn, period=name, amount_minor=money.minor, currency=money.currency, deals=deals, updated_at=utc_iso(now)
+    )
     return target_status(conn, period=name, now=now)
 
 
@@ -269,16 +333,26 @@ def target_status(conn: sqlite3.Connection, *, period: str, now: datetime) -> di
     target = target_store.get(conn, name)
     if target is None:
         known = [t["period"] for t in target_store.all_targets(conn)]
-        raise NotFound(f"no target for {name}; set one with: salespipe target set AMOUNT --period {name}"
-                       + (f" (targets: {', '.join(known)})" if known else ""))
+        raise NotFound(
+            f"no target for {name}; set one with: salespipe target set AMOUNT --period {name}"
+            + (f" (targets: {', '.join(known)})" if known else "")
+        )
     currency = target["currency"]
     won = report_store.closed_between(conn, *_utc_bounds(first, last, now), currency)
     expected = report_store.expected_to_close(conn, max(first, now.date()).isoformat(), last.isoformat(), currency)
     history = report_store.lead_to_win(conn, utc_iso(now - timedelta(days=90)), currency)
     year = report_store.closed_between(conn, utc_iso(now - timedelta(days=365)), None, currency)
     avg = year["won_minor"] / year["won_count"] if year["won_count"] else None
-    return metrics.target_progress(target=target, since=first, until=last, today=now.date(), won=won,
-                                   expected=expected, history=history, avg_won_minor=avg)
+    return metrics.target_progress(
+        target=target,
+        since=first,
+        until=last,
+        today=now.date(),
+        won=won,
+        expected=expected,
+        history=history,
+        avg_won_minor=avg,
+    )
 
 
 def current_target(conn: sqlite3.Connection, *, now: datetime, currency: str) -> dict[str, Any] | None:
@@ -301,8 +375,10 @@ def target_for(conn: sqlite3.Connection, period: str | None, *, now: datetime) -
         return target_status(conn, period=period, now=now)
     status = current_target(conn, now=now, currency=default_currency(conn))
     if status is None:
-        raise NotFound("no target for this month, quarter or year; set one with: "
-                       "salespipe target set AMOUNT --period " + now.strftime("%Y-%m"))
+        raise NotFound(
+            "no target for this month, quarter or year; set one with: "
+            "salespipe target set AMOUNT --period " + now.strftime("%Y-%m")
+        )
     return status
 
 

@@ -16,8 +16,9 @@ from salespipe.store import work as work_store
 TRIGGERS = ("enter", "create", "stale")
 
 
-def add_rule(conn: sqlite3.Connection, *, trigger: str, stage: str | None, task_text: str, due: str,
-             now: datetime) -> dict[str, Any]:
+def add_rule(
+    conn: sqlite3.Connection, *, trigger: str, stage: str | None, task_text: str, due: str, now: datetime
+) -> dict[str, Any]:
     from salespipe.services.pipeline import pipeline
 
     if trigger not in TRIGGERS:
@@ -33,10 +34,10 @@ def add_rule(conn: sqlite3.Connection, *, trigger: str, stage: str | None, task_
     later = now + timedelta(days=400)
     shift = (parse_when(due, now=later).at - parse_when(due, now=now).at).days
     if abs(shift - 400) > 31:  # moved with the event (give or take a month's end): relative
-        raise InvalidValue(f"--due {due!r} is a fixed date; a rule's due counts from the event: +3d, +1w, "
-                           "tomorrow, friday")
-    rule_id = rule_store.add(conn, trigger=trigger, stage=stage, task_text=task_text.strip(), due=due,
-                             now=utc_iso(now))
+        raise InvalidValue(
+            f"--due {due!r} is a fixed date; a rule's due counts from the event: +3d, +1w, tomorrow, friday"
+        )
+    rule_id = rule_store.add(conn, trigger=trigger, stage=stage, task_text=task_text.strip(), due=due, now=utc_iso(now))
     return next(r for r in rule_store.all_rules(conn) if r["id"] == rule_id)
 
 
@@ -45,18 +46,20 @@ def delete_rule(conn: sqlite3.Connection, rule_id: int) -> None:
         raise NotFound(f"no rule with id {rule_id} (salespipe rule list shows them)")
 
 
-def _create_task(conn: sqlite3.Connection, rule: dict[str, Any], lead_id: int, at: datetime,
-                 now: datetime) -> int:
+def _create_task(conn: sqlite3.Connection, rule: dict[str, Any], lead_id: int, at: datetime, now: datetime) -> int:
     when = parse_when(rule["due"], now=at.astimezone(now.tzinfo))
     local = when.at.astimezone(now.tzinfo)
-    return work_store.add_task(conn, lead_id=lead_id, text=rule["task_text"],
-                               due_date=local.date().isoformat(),
-                               due_time=None if when.date_only else local.strftime("%H:%M"),
-                               now=utc_iso(now))
+    return work_store.add_task(
+        conn,
+        lead_id=lead_id,
+        text=rule["task_text"],
+        due_date=local.date().isoformat(),
+        due_time=None if when.date_only else local.strftime("%H:%M"),
+        now=utc_iso(now),
+    )
 
 
-def fire(conn: sqlite3.Connection, trigger: str, *, lead_id: int, stage: str, at: datetime,
-         now: datetime) -> list[int]:
+def fire(conn: sqlite3.Connection, trigger: str, *, lead_id: int, stage: str, at: datetime, now: datetime) -> list[int]:
     """Create the tasks of the rules for a creation or a stage entry; due dates count from
     ``at`` (when it happened). Returns the new task ids."""
     return [_create_task(conn, rule, lead_id, at, now) for rule in rule_store.matching(conn, trigger, stage)]

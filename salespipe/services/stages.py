@@ -51,19 +51,36 @@ def add(
         closed = [s.key for s in pipe.stages if s.is_closed]
         order = pipe.keys()
         order.insert(order.index(closed[0]) if closed and kind is StageKind.OPEN else len(order), key)
-    stage = validate(Stage, {"key": key, "label": label or key.replace("_", " ").capitalize(),
-                             "position": len(order) + 1000, "probability": probability,
-                             "kind": kind, "rotting_days": rotting_days})
+    stage = validate(
+        Stage,
+        {
+            "key": key,
+            "label": label or key.replace("_", " ").capitalize(),
+            "position": len(order) + 1000,
+            "probability": probability,
+            "kind": kind,
+            "rotting_days": rotting_days,
+        },
+    )
     stage_store.insert(conn, stage)
     stage_store.reorder(conn, order)
     return pipeline(conn).by_key[key]
 
 
-def update(conn: sqlite3.Connection, key: str, *, label: str | None = None,
-           probability: int | None = None, rotting_days: int | None = None) -> Stage:
+def update(
+    conn: sqlite3.Connection,
+    key: str,
+    *,
+    label: str | None = None,
+    probability: int | None = None,
+    rotting_days: int | None = None,
+) -> Stage:
     stage = pipeline(conn).get(key)
-    changes = {k: v for k, v in {"label": label, "probability": probability,
-                                 "rotting_days": rotting_days}.items() if v is not None}
+    changes = {
+        k: v
+        for k, v in {"label": label, "probability": probability, "rotting_days": rotting_days}.items()
+        if v is not None
+    }
     if not changes:
         raise InvalidValue("nothing to change: give --label, --probability or --rotting-days")
     validate(Stage, {**as_record(stage), **changes})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from salespipe.domain.dates import When, utc_iso
@@ -15,8 +15,9 @@ from salespipe.store import work as work_store
 TASK_VIEWS = ("open", "overdue", "today", "week", "all")
 
 
-def log_activity(conn: sqlite3.Connection, lead_id: int, *, kind: ActivityKind, text: str,
-                 at: When | None, now: datetime) -> Activity:
+def log_activity(
+    conn: sqlite3.Connection, lead_id: int, *, kind: ActivityKind, text: str, at: When | None, now: datetime
+) -> Activity:
     """Record a call, e-mail, meeting or note; it counts as a touch for staleness."""
     get_lead(conn, lead_id)
     if not text.strip():
@@ -25,8 +26,9 @@ def log_activity(conn: sqlite3.Connection, lead_id: int, *, kind: ActivityKind, 
     if moment > now and at is not None and not at.date_only:
         raise InvalidValue(f"--at {moment.isoformat(timespec='minutes')} is in the future")
     when = utc_iso(min(moment, now))
-    activity_id = work_store.add_activity(conn, lead_id=lead_id, kind=kind.value, text=text.strip(),
-                                          at=when, recorded_at=utc_iso(now))
+    activity_id = work_store.add_activity(
+        conn, lead_id=lead_id, kind=kind.value, text=text.strip(), at=when, recorded_at=utc_iso(now)
+    )
     work_store.touch(conn, lead_id, when)
     return Activity(id=activity_id, lead_id=lead_id, kind=kind, text=text.strip(), at=when)
 
@@ -48,8 +50,9 @@ def add_task(conn: sqlite3.Connection, lead_id: int, *, text: str, due: When, no
     if not text.strip():
         raise InvalidValue("the task needs a text")
     due_date, due_time = _due(due, now)
-    task_id = work_store.add_task(conn, lead_id=lead_id, text=text.strip(), due_date=due_date,
-                                  due_time=due_time, now=utc_iso(now))
+    task_id = work_store.add_task(
+        conn, lead_id=lead_id, text=text.strip(), due_date=due_date, due_time=due_time, now=utc_iso(now)
+    )
     return get_task(conn, task_id)
 
 
@@ -70,13 +73,13 @@ def snooze_task(conn: sqlite3.Connection, task_id: int, *, until: When, now: dat
     due_date, due_time = _due(until, now)
     if due_date < now.date().isoformat():
         raise InvalidValue(f"--until {due_date} is in the past")
-    work_store.update_task(conn, task_id, {"due_date": due_date, "due_time": due_time or task.due_time,
-                                           "updated_at": utc_iso(now)})
+    work_store.update_task(
+        conn, task_id, {"due_date": due_date, "due_time": due_time or task.due_time, "updated_at": utc_iso(now)}
+    )
     return get_task(conn, task_id)
 
 
-def edit_task(conn: sqlite3.Connection, task_id: int, *, text: str | None, due: When | None,
-              now: datetime) -> Task:
+def edit_task(conn: sqlite3.Connection, task_id: int, *, text: str | None, due: When | None, now: datetime) -> Task:
     get_task(conn, task_id)
     changes: dict[str, Any] = {}
     if text is not None:
@@ -106,8 +109,7 @@ def list_tasks(conn: sqlite3.Connection, *, view: str, now: datetime) -> list[tu
     if view not in TASK_VIEWS:
         raise InvalidValue(f"unknown view {view!r}; choose from: {', '.join(TASK_VIEWS)}")
     until = {"overdue": today, "today": today, "week": today + timedelta(days=7)}.get(view)
-    rows = work_store.list_tasks(conn, include_done=view == "all",
-                                 due_until=until.isoformat() if until else None)
+    rows = work_store.list_tasks(conn, include_done=view == "all", due_until=until.isoformat() if until else None)
     if view == "overdue":  # due before today, or today at a time already past
         return [r for r in rows if is_overdue(r[0], now)]
     return rows
@@ -145,7 +147,7 @@ def tasks_ics(conn: sqlite3.Connection, *, now: datetime) -> bytes:
     known (``services.clock.local_zone``) events carry it (``TZID=Europe/Berlin``) and the file
     its VTIMEZONE, so summer and winter times are right in any calendar; without it, times are
     written in UTC (the system's own rules give each date its offset), never as a fixed offset."""
-    from datetime import date, time, timezone
+    from datetime import date, time
 
     from icalendar import Calendar, Event
 
@@ -160,13 +162,13 @@ def tasks_ics(conn: sqlite3.Connection, *, now: datetime) -> bytes:
     for task, title, _stage in list_tasks(conn, view="open", now=now):
         event = Event()
         event.add("uid", f"task-{task.id}@salespipe")
-        event.add("dtstamp", now.astimezone(timezone.utc))
+        event.add("dtstamp", now.astimezone(UTC))
         event.add("summary", f"{task.text} ({title})")
         event.add("description", f"salespipe task #{task.id} for lead #{task.lead_id}: {title}")
         if task.due_time:
             hour, minute = (int(x) for x in task.due_time.split(":"))
             wall = datetime.combine(task.due_date, time(hour, minute))
-            start = wall.replace(tzinfo=zone) if zone else wall.astimezone().astimezone(timezone.utc)
+            start = wall.replace(tzinfo=zone) if zone else wall.astimezone().astimezone(UTC)
             event.add("dtstart", start)
             event.add("dtend", start + timedelta(minutes=30))
         else:
@@ -175,8 +177,9 @@ def tasks_ics(conn: sqlite3.Connection, *, now: datetime) -> bytes:
         days.append(task.due_date)
         calendar.add_component(event)
     if zone is not None and days:  # the zone's rules for the span of the tasks, not since 1970
-        calendar.add_missing_timezones(first_date=min(days) - timedelta(days=366),
-                                       last_date=max(days) + timedelta(days=366))
+        calendar.add_missing_timezones(
+            first_date=min(days) - timedelta(days=366), last_date=max(days) + timedelta(days=366)
+        )
     return calendar.to_ical()
 
 

@@ -8,9 +8,9 @@ from typing import NamedTuple
 
 
 class FileCheck(NamedTuple):
-    salespipe: bool        # a salespipe database (its migrations are recorded)
-    version: int           # PRAGMA user_version
-    integrity: str         # "ok", or what PRAGMA integrity_check found
+    salespipe: bool  # a salespipe database (its migrations are recorded)
+    version: int  # PRAGMA user_version
+    integrity: str  # "ok", or what PRAGMA integrity_check found
     leads: int
 
 
@@ -37,8 +37,12 @@ def check_file(path: Path) -> FileCheck:
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        ours = "leads" in tables and "_sqlite_migrations" in tables and conn.execute(
-            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'salespipe' LIMIT 1").fetchone() is not None
+        ours = (
+            "leads" in tables
+            and "_sqlite_migrations" in tables
+            and conn.execute("SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'salespipe' LIMIT 1").fetchone()
+            is not None
+        )
         if not ours:
             return FileCheck(False, version, "", 0)
         integrity = str(conn.execute("PRAGMA integrity_check").fetchone()[0])

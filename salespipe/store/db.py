@@ -41,8 +41,9 @@ def expand_path(text: str | Path) -> Path:
         raise SalespipeError(f"cannot expand {str(text)!r}: no such user's home folder") from None
 
 
-def resolve_path(flag: str | None, environ: Mapping[str, str] = os.environ,
-                 configured: tuple[str, Path] | None = None) -> DbLocation:
+def resolve_path(
+    flag: str | None, environ: Mapping[str, str] = os.environ, configured: tuple[str, Path] | None = None
+) -> DbLocation:
     """``--db`` beats ``$SALESPIPE_DB`` beats the config file's ``database`` (``configured``:
     the path as written and the config file) beats ``$XDG_DATA_HOME/salespipe/salespipe.db``."""
     if flag is not None:
@@ -56,11 +57,12 @@ def resolve_path(flag: str | None, environ: Mapping[str, str] = os.environ,
         return DbLocation(expand_path(text), f"from the config file {config_file}", f"file {config_file}")
     xdg = environ.get("XDG_DATA_HOME")
     if xdg:
-        return DbLocation(Path(xdg) / "salespipe" / "salespipe.db", "from $XDG_DATA_HOME",
-                          "default ($XDG_DATA_HOME)")
-    return DbLocation(Path.home() / ".local" / "share" / "salespipe" / "salespipe.db",
-                      "default (~/.local/share/salespipe; set --db, $SALESPIPE_DB or database in the "
-                      "config file to change)", "default")
+        return DbLocation(Path(xdg) / "salespipe" / "salespipe.db", "from $XDG_DATA_HOME", "default ($XDG_DATA_HOME)")
+    return DbLocation(
+        Path.home() / ".local" / "share" / "salespipe" / "salespipe.db",
+        "default (~/.local/share/salespipe; set --db, $SALESPIPE_DB or database in the config file to change)",
+        "default",
+    )
 
 
 IN_PART = 500  # values bound in one IN (...) list, well under SQLite's limit
@@ -70,7 +72,7 @@ def parts(values: Iterable[T]) -> Iterator[list[T]]:
     """``values`` in lists small enough for one ``IN (...)``."""
     items = list(values)
     for start in range(0, len(items), IN_PART):
-        yield items[start:start + IN_PART]
+        yield items[start : start + IN_PART]
 
 
 def marks(part: list[Any]) -> str:
@@ -100,8 +102,9 @@ def _refuse_side_file(path: Path) -> None:
     """``p.db-wal`` is part of ``p.db``: never a database of its own."""
     for side in ("-wal", "-shm", "-journal"):
         if path.name.endswith(side) and path.with_name(path.name[: -len(side)]).exists():
-            raise SalespipeError(f"{str(path)!r} belongs to the database {path.name[: -len(side)]!r}; "
-                                 "give --db the database file itself")
+            raise SalespipeError(
+                f"{str(path)!r} belongs to the database {path.name[: -len(side)]!r}; give --db the database file itself"
+            )
 
 
 def _create_private_file(path: Path) -> None:
@@ -129,8 +132,10 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
             raise SalespipeError(f"database path {str(path)!r} is a directory")
         if not path.exists():
             if not create:
-                raise SalespipeError(f"there is no salespipe database at {str(path)!r}; check the path "
-                                     "(salespipe db path shows which is used), or add a lead to start one")
+                raise SalespipeError(
+                    f"there is no salespipe database at {str(path)!r}; check the path "
+                    "(salespipe db path shows which is used), or add a lead to start one"
+                )
             _create_private_file(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -166,18 +171,24 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
     """An empty file or a salespipe database (even half migrated) may be migrated; another
     application's SQLite file is refused before anything is written to it."""
     try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        ours = "_sqlite_migrations" in tables and conn.execute(
-            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'salespipe' LIMIT 1").fetchone()
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        ]
+        ours = (
+            "_sqlite_migrations" in tables
+            and conn.execute("SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'salespipe' LIMIT 1").fetchone()
+        )
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise SalespipeError(f"cannot open database {str(path)!r}: {exc}") from None
     if tables and not ours:
         conn.close()
         shown = ", ".join(tables[:5]) + (" ..." if len(tables) > 5 else "")
-        raise SalespipeError(f"{str(path)!r} is an SQLite file of another application (tables: {shown}); "
-                             "salespipe leaves it untouched: give --db a new file or a salespipe database")
+        raise SalespipeError(
+            f"{str(path)!r} is an SQLite file of another application (tables: {shown}); "
+            "salespipe leaves it untouched: give --db a new file or a salespipe database"
+        )
 
 
 def begin_immediate(conn: sqlite3.Connection, on_wait: Callable[[], None] | None = None) -> None:

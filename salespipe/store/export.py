@@ -25,8 +25,10 @@ def iter_leads(conn: sqlite3.Connection, *, history: bool) -> Iterator[dict[str,
 
 
 def iter_events(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-    sql = ("SELECT e.id, e.lead_id, l.external_id, e.from_stage, e.to_stage, e.at, e.prev_at, "
-           "e.note, e.recorded_at FROM stage_events e JOIN leads l ON l.id = e.lead_id "
-           "ORDER BY e.lead_id, e.at, e.id")
+    sql = (
+        "SELECT e.id, e.lead_id, l.external_id, e.from_stage, e.to_stage, e.at, e.prev_at, "
+        "e.note, e.recorded_at FROM stage_events e JOIN leads l ON l.id = e.lead_id "
+        "ORDER BY e.lead_id, e.at, e.id"
+    )
     for row in conn.execute(sql):
         yield dict(row)

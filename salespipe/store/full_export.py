@@ -8,16 +8,28 @@ from typing import Any
 from salespipe.store.journal import TABLES as JOURNALED
 
 # In the order they are written and restored (parents before children).
-TABLES = ("stages", "settings", "targets", "rules", "leads", "stage_events", "activities", "tasks",
-          "lead_criteria", "rule_runs")
+TABLES = (
+    "stages",
+    "settings",
+    "targets",
+    "rules",
+    "leads",
+    "stage_events",
+    "activities",
+    "tasks",
+    "lead_criteria",
+    "rule_runs",
+)
 assert set(TABLES) == set(JOURNALED)
 MAX_ROWID = 2**63 - 1
 
 
 def read_tables(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table, with its rowid as ``_rowid`` (rows come back in the same places)."""
-    return {table: [dict(r) for r in conn.execute(f"SELECT rowid AS _rowid, * FROM {table} ORDER BY rowid")]
-            for table in TABLES}
+    return {
+        table: [dict(r) for r in conn.execute(f"SELECT rowid AS _rowid, * FROM {table} ORDER BY rowid")]
+        for table in TABLES
+    }
 
 
 def columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -26,8 +38,9 @@ def columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 def is_fresh(conn: sqlite3.Connection) -> bool:
     """A database nothing was done in yet: no leads, no targets, no recorded change."""
-    return not any(conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
-                   for table in ("leads", "targets", "changes"))
+    return not any(
+        conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for table in ("leads", "targets", "changes")
+    )
 
 
 def replace_tables(conn: sqlite3.Connection, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
@@ -40,8 +53,9 @@ def replace_tables(conn: sqlite3.Connection, tables: dict[str, list[dict[str, An
         rows = tables.get(table, [])
         for row in rows:
             names = ["rowid" if c == "_rowid" else c for c in row]
-            conn.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                         list(row.values()))
+            conn.execute(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})", list(row.values())
+            )
         counts[table] = len(rows)
     problems = conn.execute("PRAGMA foreign_key_check").fetchall()
     return {**counts, "_broken_references": len(problems)}

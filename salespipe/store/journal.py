@@ -22,8 +22,18 @@ from typing import Any
 from salespipe.domain.errors import SalespipeError
 
 # The tables undo may touch (the journaled ones; migrations.JOURNALED).
-TABLES = ("leads", "stage_events", "activities", "tasks", "lead_criteria", "stages", "settings",
-          "targets", "rules", "rule_runs")
+TABLES = (
+    "leads",
+    "stage_events",
+    "activities",
+    "tasks",
+    "lead_criteria",
+    "stages",
+    "settings",
+    "targets",
+    "rules",
+    "rule_runs",
+)
 
 
 def begin(conn: sqlite3.Connection, command: str, at: str) -> int:
@@ -57,8 +67,10 @@ def end(conn: sqlite3.Connection) -> None:
     """Stop recording; a command that changed nothing leaves no entry."""
     change_id = current(conn)
     conn.execute("UPDATE journal_state SET change_id = NULL")
-    if change_id is not None and not conn.execute(
-            "SELECT 1 FROM undo_log WHERE change_id = ? LIMIT 1", (change_id,)).fetchone():
+    if (
+        change_id is not None
+        and not conn.execute("SELECT 1 FROM undo_log WHERE change_id = ? LIMIT 1", (change_id,)).fetchone()
+    ):
         conn.execute("DELETE FROM changes WHERE id = ?", (change_id,))
 
 
@@ -73,19 +85,21 @@ def paused(conn: sqlite3.Connection) -> Iterator[int | None]:
         conn.execute("UPDATE journal_state SET change_id = ?", (change_id,))
 
 
-def record_inserted_range(conn: sqlite3.Connection, change_id: int | None, table: str,
-                          first: int, end: int) -> None:
+def record_inserted_range(conn: sqlite3.Connection, change_id: int | None, table: str, first: int, end: int) -> None:
     """A bulk insert of rowids ``first`` .. ``end - 1`` (undo deletes them in one statement)."""
     if change_id is not None and end > first:
-        conn.execute("INSERT INTO undo_log (change_id, tbl, op, row_id, row_id_end) "
-                     "VALUES (?, ?, 'insert_range', ?, ?)", (change_id, table, first, end))
+        conn.execute(
+            "INSERT INTO undo_log (change_id, tbl, op, row_id, row_id_end) VALUES (?, ?, 'insert_range', ?, ?)",
+            (change_id, table, first, end),
+        )
 
 
 def summary(conn: sqlite3.Connection, change_id: int) -> dict[str, int]:
     """How many row changes per table the change made (what undoing it will revert)."""
     counts: Counter[str] = Counter()
     for table, op, first, end in conn.execute(
-            "SELECT tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ?", (change_id,)):
+        "SELECT tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ?", (change_id,)
+    ):
         counts[str(table)] += (int(end) - int(first)) if op == "insert_range" else 1
     return dict(counts)
 
@@ -105,8 +119,9 @@ def revert(conn: sqlite3.Connection, change_id: int) -> None:
     checked at commit, after every row is back. Undo data that names another table, a column
     the table does not have or an unknown operation is refused, and nothing is reverted."""
     conn.execute("PRAGMA defer_foreign_keys = ON")
-    entries = conn.execute("SELECT id, tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ? "
-                           "ORDER BY id DESC", (change_id,)).fetchall()
+    entries = conn.execute(
+        "SELECT id, tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ? ORDER BY id DESC", (change_id,)
+    ).fetchall()
     columns = {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in TABLES}
     statements = [_statement(conn, columns, *entry) for entry in entries]
     with paused(conn):
@@ -115,11 +130,20 @@ def revert(conn: sqlite3.Connection, change_id: int) -> None:
     conn.execute("DELETE FROM changes WHERE id = ?", (change_id,))
 
 
-def _statement(conn: sqlite3.Connection, columns: dict[str, list[str]], entry_id: int, table: Any,
-               op: Any, row_id: Any, row_id_end: Any) -> tuple[str, tuple[Any, ...]]:
+def _statement(
+    conn: sqlite3.Connection,
+    columns: dict[str, list[str]],
+    entry_id: int,
+    table: Any,
+    op: Any,
+    row_id: Any,
+    row_id_end: Any,
+) -> tuple[str, tuple[Any, ...]]:
     if table not in columns or not isinstance(row_id, int):
-        raise SalespipeError(f"the undo data of this change names {table!r}, which is not a salespipe "
-                             "table; nothing was undone (the database file may have been tampered with)")
+        raise SalespipeError(
+            f"the undo data of this change names {table!r}, which is not a salespipe "
+            "table; nothing was undone (the database file may have been tampered with)"
+        )
     name = f'"{table}"'  # one of TABLES: no quoting problem
     if op == "insert":
         return f"DELETE FROM {name} WHERE rowid = ?", (row_id,)
@@ -130,12 +154,17 @@ def _statement(conn: sqlite3.Connection, columns: dict[str, list[str]], entry_id
     image = dict(conn.execute("SELECT col, value FROM undo_values WHERE entry_id = ?", (entry_id,)).fetchall())
     known = columns[table]
     if not image or set(image) - set(known):
-        raise SalespipeError(f"the undo data of this change names columns that {table} does not have; "
-                             "nothing was undone (the database file may have been tampered with)")
+        raise SalespipeError(
+            f"the undo data of this change names columns that {table} does not have; "
+            "nothing was undone (the database file may have been tampered with)"
+        )
     cols = [c for c in known if c in image]  # the real column names, in the table's order
     values = tuple(image[c] for c in cols)
     if op == "update":
         assignments = ", ".join(f'"{c}" = ?' for c in cols)
         return f"UPDATE {name} SET {assignments} WHERE rowid = ?", (*values, row_id)
-    return (f"INSERT INTO {name} (rowid, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
-            f"VALUES (?, {', '.join('?' for _ in cols)})", (row_id, *values))
+    return (
+        f"INSERT INTO {name} (rowid, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
+        f"VALUES (?, {', '.join('?' for _ in cols)})",
+        (row_id, *values),
+    )

@@ -13,8 +13,9 @@ from salespipe.store.db import marks, parts
 
 # The probability that applies to a deal: a closed deal's is its outcome (won 100, lost 0),
 # whatever override it had while open; an open deal's own, else its stage's.
-APPLIED_PROBABILITY = ("(CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 "
-                       "ELSE coalesce(l.probability, s.probability) END)")
+APPLIED_PROBABILITY = (
+    "(CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE coalesce(l.probability, s.probability) END)"
+)
 
 # Sort keys of `lead list --sort`, each an ORDER BY clause (the stable tie-break is the id).
 SORTS = {
@@ -49,8 +50,14 @@ def _lead(row: sqlite3.Row) -> Lead:
 
 
 def _event(row: sqlite3.Row) -> StageEvent:
-    return StageEvent(id=row["id"], lead_id=row["lead_id"], from_stage=row["from_stage"],
-                      to_stage=row["to_stage"], at=row["at"], note=row["note"])
+    return StageEvent(
+        id=row["id"],
+        lead_id=row["lead_id"],
+        from_stage=row["from_stage"],
+        to_stage=row["to_stage"],
+        at=row["at"],
+        note=row["note"],
+    )
 
 
 def get(conn: sqlite3.Connection, lead_id: int) -> Lead | None:
@@ -120,8 +127,7 @@ def add_event(
 
 def events(conn: sqlite3.Connection, lead_id: int) -> list[StageEvent]:
     rows = conn.execute(
-        "SELECT id, lead_id, from_stage, to_stage, at, note FROM stage_events "
-        "WHERE lead_id = ? ORDER BY at, id",
+        "SELECT id, lead_id, from_stage, to_stage, at, note FROM stage_events WHERE lead_id = ? ORDER BY at, id",
         (lead_id,),
     ).fetchall()
     return [_event(r) for r in rows]
@@ -167,8 +173,14 @@ def search(
     if text:
         # % and _ are the user's text, not LIKE wildcards
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where.append("(" + " OR ".join(f"l.{c} LIKE ? ESCAPE '\\'" for c in (
-            "title", "company", "contact_name", "email", "phone", "fields", "external_id")) + ")")
+        where.append(
+            "("
+            + " OR ".join(
+                f"l.{c} LIKE ? ESCAPE '\\'"
+                for c in ("title", "company", "contact_name", "email", "phone", "fields", "external_id")
+            )
+            + ")"
+        )
         params.extend([like] * 7)
     sql = (
         f"SELECT l.*, {APPLIED_PROBABILITY} AS effective_probability "
@@ -210,10 +222,33 @@ def open_duplicate(conn: sqlite3.Connection, *, email_key: str | None, name_key:
 
 
 # Bulk import ---------------------------------------------------------------------------------
-LEAD_COLUMNS = ("id", "title", "contact_name", "company", "email", "phone", "source", "owner",
-                "stage", "value_minor", "currency", "probability", "expected_close", "tags", "fields",
-                "lost_reason", "external_id", "created_at", "created_estimated", "updated_at",
-                "closed_at", "stage_entered_at", "last_touch_at", "email_key", "name_key")
+LEAD_COLUMNS = (
+    "id",
+    "title",
+    "contact_name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "owner",
+    "stage",
+    "value_minor",
+    "currency",
+    "probability",
+    "expected_close",
+    "tags",
+    "fields",
+    "lost_reason",
+    "external_id",
+    "created_at",
+    "created_estimated",
+    "updated_at",
+    "closed_at",
+    "stage_entered_at",
+    "last_touch_at",
+    "email_key",
+    "name_key",
+)
 EVENT_COLUMNS = ("lead_id", "from_stage", "to_stage", "at", "prev_at", "note", "recorded_at")
 
 

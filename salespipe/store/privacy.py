@@ -13,8 +13,8 @@ from typing import Any
 
 from salespipe.store.db import marks, parts
 
-DEFAULT_KEEP = 1000   # changes the journal keeps (setting journal.keep)
-DEFAULT_DAYS = 365    # and for how many days (setting journal.days)
+DEFAULT_KEEP = 1000  # changes the journal keeps (setting journal.keep)
+DEFAULT_DAYS = 365  # and for how many days (setting journal.days)
 # Tables whose rows belong to a lead through ``lead_id``.
 CHILD_TABLES = ("stage_events", "activities", "tasks", "lead_criteria", "rule_runs")
 ERASED = "[erased]"
@@ -28,27 +28,46 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
     lead = conn.execute(f"SELECT {', '.join(personal)} FROM leads WHERE id = ?", (lead_id,)).fetchone()
     values = list(lead or ())
     # a deleted lead lives on in the journal (lead delete is undoable): its image names it
-    values += [r[0] for r in conn.execute(
-        "SELECT u.value FROM undo_values u JOIN undo_log l ON l.id = u.entry_id "
-        f"WHERE l.tbl = 'leads' AND l.row_id = ? AND u.col IN ({', '.join('?' * len(personal))})",
-        (lead_id, *personal))]
+    values += [
+        r[0]
+        for r in conn.execute(
+            "SELECT u.value FROM undo_values u JOIN undo_log l ON l.id = u.entry_id "
+            f"WHERE l.tbl = 'leads' AND l.row_id = ? AND u.col IN ({', '.join('?' * len(personal))})",
+            (lead_id, *personal),
+        )
+    ]
     words = sorted({w for w in values if isinstance(w, str) and len(w.strip()) >= 3}, key=len, reverse=True)
     counts: dict[str, int] = {}
     # the journal: entries of this lead's rows, by rowid for the lead, by lead_id for the rest
-    entries = {r[0] for r in conn.execute(
-        "SELECT id FROM undo_log WHERE tbl = 'leads' AND op != 'insert_range' AND row_id = ?", (lead_id,))}
-    entries |= {r[0] for r in conn.execute(
-        "SELECT u.entry_id FROM undo_values u JOIN undo_log l ON l.id = u.entry_id "
-        "WHERE u.col = 'lead_id' AND u.value = ? AND l.tbl IN (%s)" % ", ".join("?" * len(CHILD_TABLES)),
-        (lead_id, *CHILD_TABLES))}
+    entries = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM undo_log WHERE tbl = 'leads' AND op != 'insert_range' AND row_id = ?", (lead_id,)
+        )
+    }
+    entries |= {
+        r[0]
+        for r in conn.execute(
+            "SELECT u.entry_id FROM undo_values u JOIN undo_log l ON l.id = u.entry_id "
+            "WHERE u.col = 'lead_id' AND u.value = ? AND l.tbl IN ({})".format(", ".join("?" * len(CHILD_TABLES))),
+            (lead_id, *CHILD_TABLES),
+        )
+    }
     for table in CHILD_TABLES:
         rowids = [r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE lead_id = ?", (lead_id,))]
         for part in parts(rowids):
-            entries |= {r[0] for r in conn.execute(
-                f"SELECT id FROM undo_log WHERE tbl = ? AND op = 'insert' AND row_id IN ({marks(part)})",
-                (table, *part))}
-    touched = {r[0] for part in parts(sorted(entries)) for r in conn.execute(
-        f"SELECT DISTINCT change_id FROM undo_log WHERE id IN ({marks(part)})", part)}
+            entries |= {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM undo_log WHERE tbl = ? AND op = 'insert' AND row_id IN ({marks(part)})",
+                    (table, *part),
+                )
+            }
+    touched = {
+        r[0]
+        for part in parts(sorted(entries))
+        for r in conn.execute(f"SELECT DISTINCT change_id FROM undo_log WHERE id IN ({marks(part)})", part)
+    }
     for part in parts(sorted(entries)):
         conn.execute(f"DELETE FROM undo_log WHERE id IN ({marks(part)})", part)
     counts["journal_entries"] = len(entries)
@@ -82,8 +101,12 @@ def compact(conn: sqlite3.Connection) -> bool:
 
 def has_traces(conn: sqlite3.Connection, lead_id: int) -> bool:
     """Whether the journal still holds rows of a lead that is gone (deleted, undoably)."""
-    return conn.execute("SELECT 1 FROM undo_log WHERE tbl = 'leads' AND row_id = ? AND op != 'insert_range' "
-                        "LIMIT 1", (lead_id,)).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM undo_log WHERE tbl = 'leads' AND row_id = ? AND op != 'insert_range' LIMIT 1", (lead_id,)
+        ).fetchone()
+        is not None
+    )
 
 
 def prune_journal(conn: sqlite3.Connection, *, keep: int, since: str | None) -> int:
@@ -102,9 +125,15 @@ def person(conn: sqlite3.Connection, email_key: str) -> list[dict[str, Any]]:
     out = []
     for row in conn.execute("SELECT * FROM leads WHERE email_key = ? ORDER BY id", (email_key,)).fetchall():
         lead = dict(row)
-        for table, order in (("stage_events", "at, id"), ("activities", "at, id"), ("tasks", "id"),
-                             ("lead_criteria", "criterion")):
-            lead[table] = [dict(r) for r in conn.execute(
-                f"SELECT * FROM {table} WHERE lead_id = ? ORDER BY {order}", (lead["id"],))]
+        for table, order in (
+            ("stage_events", "at, id"),
+            ("activities", "at, id"),
+            ("tasks", "id"),
+            ("lead_criteria", "criterion"),
+        ):
+            lead[table] = [
+                dict(r)
+                for r in conn.execute(f"SELECT * FROM {table} WHERE lead_id = ? ORDER BY {order}", (lead["id"],))
+            ]
         out.append(lead)
     return out

@@ -14,8 +14,10 @@ from typing import Any
 WON_RANK = 1_000_000
 DEFAULT_ROTTING_DAYS = 14
 
-_COLUMNS = ("id, title, company, value_minor, currency, probability, expected_close, created_at, "
-            "created_estimated, source, owner, tags, fields, lost_reason")
+_COLUMNS = (
+    "id, title, company, value_minor, currency, probability, expected_close, created_at, "
+    "created_estimated, source, owner, tags, fields, lost_reason"
+)
 
 
 def _range(column: str, since: str | None, until: str | None) -> tuple[str, list[Any]]:
@@ -83,8 +85,9 @@ def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None = N
     return [dict(r) for r in rows]
 
 
-def closed_between(conn: sqlite3.Connection, since: str | None, until: str | None,
-                   currency: str, as_of: str | None = None) -> dict[str, int]:
+def closed_between(
+    conn: sqlite3.Connection, since: str | None, until: str | None, currency: str, as_of: str | None = None
+) -> dict[str, int]:
     """Deals won/lost (as of) whose close falls in [since, until) (UTC ISO text; None = open)."""
     state, params = _state(conn, as_of)
     closed, closed_params = _range("l.closed_at", since, until)
@@ -124,8 +127,9 @@ def data_gaps(conn: sqlite3.Connection, currency: str) -> dict[str, int]:
     return dict(row)
 
 
-def won_cycle_days(conn: sqlite3.Connection, since: str | None, until: str | None,
-                   currency: str, as_of: str | None = None) -> list[float]:
+def won_cycle_days(
+    conn: sqlite3.Connection, since: str | None, until: str | None, currency: str, as_of: str | None = None
+) -> list[float]:
     """Days from creation to win for each deal won in [since, until), ascending."""
     state, params = _state(conn, as_of)
     closed, closed_params = _range("l.closed_at", since, until)
@@ -142,16 +146,19 @@ def won_cycle_days(conn: sqlite3.Connection, since: str | None, until: str | Non
     return [r[0] for r in rows]
 
 
-def funnel_reach(conn: sqlite3.Connection, since: str | None, until: str | None,
-                 as_of: str | None = None) -> dict[int, int]:
+def funnel_reach(
+    conn: sqlite3.Connection, since: str | None, until: str | None, as_of: str | None = None
+) -> dict[int, int]:
     """For deals created in [since, until): how many got at most as far as each rank.
 
     A deal's rank is the highest position among the open stages it ever entered, or ``WON_RANK``
     once it entered a won stage. Lost stages do not count as progress. The stage ranks go into
     a CASE (no join per event), and each deal's maximum is one indexed subquery.
     """
-    ranks = [(key, WON_RANK if kind == "won" else (position if kind == "open" else 0))
-             for key, kind, position in conn.execute("SELECT key, kind, position FROM stages")]
+    ranks = [
+        (key, WON_RANK if kind == "won" else (position if kind == "open" else 0))
+        for key, kind, position in conn.execute("SELECT key, kind, position FROM stages")
+    ]
     case = "CASE e.to_stage " + " ".join("WHEN ? THEN ?" for _ in ranks) + " ELSE 0 END"
     case_params = [v for pair in ranks for v in pair]
     created, params = _range("l.created_at", since, until)
@@ -169,8 +176,9 @@ def funnel_reach(conn: sqlite3.Connection, since: str | None, until: str | None,
     return {row["rank"]: row["n"] for row in rows}
 
 
-def time_in_stage(conn: sqlite3.Connection, since: str | None, until: str | None, now: str,
-                  as_of: str | None = None) -> list[tuple[str, int, float]]:
+def time_in_stage(
+    conn: sqlite3.Connection, since: str | None, until: str | None, now: str, as_of: str | None = None
+) -> list[tuple[str, int, float]]:
     """Stage visits: (stage, lead id, days spent there).
 
     Visits that ended in [since, until), plus, for deals still in an open stage, the time so
@@ -180,7 +188,7 @@ def time_in_stage(conn: sqlite3.Connection, since: str | None, until: str | None
     """
     state, params = _state(conn, as_of)
     ended, ended_params = _range("e.at", since, until)
-    return conn.execute(  # type: ignore[return-value]
+    return conn.execute(
         f"""
         SELECT e.from_stage, e.lead_id, julianday(e.at) - julianday(e.prev_at)
         FROM stage_events e
@@ -194,8 +202,9 @@ def time_in_stage(conn: sqlite3.Connection, since: str | None, until: str | None
     ).fetchall()
 
 
-def _top(conn: sqlite3.Connection, where: str, params: list[Any], extra: str,
-         extra_params: list[Any], limit: int | None) -> tuple[int, list[dict[str, Any]]]:
+def _top(
+    conn: sqlite3.Connection, where: str, params: list[Any], extra: str, extra_params: list[Any], limit: int | None
+) -> tuple[int, list[dict[str, Any]]]:
     """Count the rows of ``where``, and return the ``limit`` biggest by value with details.
 
     Counting and ranking read the covering stage index; only the rows shown touch the table.
@@ -210,8 +219,9 @@ def _top(conn: sqlite3.Connection, where: str, params: list[Any], extra: str,
     return count, [dict(r) for r in rows]
 
 
-def stale(conn: sqlite3.Connection, now: str, currency: str | None = None, as_of: str | None = None,
-          limit: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+def stale(
+    conn: sqlite3.Connection, now: str, currency: str | None = None, as_of: str | None = None, limit: int | None = None
+) -> tuple[int, list[dict[str, Any]]]:
     """Open deals idle (no stage change, activity or completed task) longer than their stage's
     rotting days, by value."""
     state, params = _state(conn, as_of)
@@ -219,23 +229,37 @@ def stale(conn: sqlite3.Connection, now: str, currency: str | None = None, as_of
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind = 'open' AND l.last_touch_at < strftime('%Y-%m-%dT%H:%M:%SZ',
               julianday(?) - coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}))"""
-    return _top(conn, where, [*params, now],
-                f"julianday(?) - julianday(l.last_touch_at) AS days_idle, "
-                f"coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days", [now], limit)
+    return _top(
+        conn,
+        where,
+        [*params, now],
+        f"julianday(?) - julianday(l.last_touch_at) AS days_idle, "
+        f"coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days",
+        [now],
+        limit,
+    )
 
 
-def past_close(conn: sqlite3.Connection, today: str, as_of: str | None = None,
-               limit: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+def past_close(
+    conn: sqlite3.Connection, today: str, as_of: str | None = None, limit: int | None = None
+) -> tuple[int, list[dict[str, Any]]]:
     """Open deals whose expected close date is before ``today`` (ISO date), by value."""
     state, params = _state(conn, as_of)
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind = 'open' AND l.expected_close IS NOT NULL AND l.expected_close < ?"""
-    return _top(conn, where, [*params, today],
-                "l.expected_close, julianday(?) - julianday(l.expected_close) AS days_late", [today], limit)
+    return _top(
+        conn,
+        where,
+        [*params, today],
+        "l.expected_close, julianday(?) - julianday(l.expected_close) AS days_late",
+        [today],
+        limit,
+    )
 
 
-def breakdown(conn: sqlite3.Connection, *, by: str, since: str | None, until: str | None,
-              currency: str, as_of: str | None = None) -> list[dict[str, Any]]:
+def breakdown(
+    conn: sqlite3.Connection, *, by: str, since: str | None, until: str | None, currency: str, as_of: str | None = None
+) -> list[dict[str, Any]]:
     """Per group: deals created in the period; won, lost and won value of deals closed in it.
 
     ``by``: ``source``, ``tag`` (a deal counts in each of its tags), ``lost-reason``, ``stage``
@@ -247,8 +271,13 @@ def breakdown(conn: sqlite3.Connection, *, by: str, since: str | None, until: st
         group = "t.value"
     else:
         source = f"({state}) l"
-        group = {"source": "l.source", "lost-reason": "l.lost_reason", "stage": "l.stage",
-                 "company": "l.company", "owner": "l.owner"}.get(by, "json_extract(l.fields, ?)")
+        group = {
+            "source": "l.source",
+            "lost-reason": "l.lost_reason",
+            "stage": "l.stage",
+            "company": "l.company",
+            "owner": "l.owner",
+        }.get(by, "json_extract(l.fields, ?)")
     field_param = [] if by in BREAKDOWN_COLUMNS else ['$."' + by.replace('"', '""') + '"']
     rows = conn.execute(
         f"""
@@ -272,7 +301,10 @@ BREAKDOWN_COLUMNS = ("source", "tag", "lost-reason", "stage", "company", "owner"
 
 def has_custom_field(conn: sqlite3.Connection, name: str) -> bool:
     path = '$."' + name.replace('"', '""') + '"'
-    return conn.execute("SELECT 1 FROM leads WHERE json_extract(fields, ?) IS NOT NULL LIMIT 1", [path]).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM leads WHERE json_extract(fields, ?) IS NOT NULL LIMIT 1", [path]).fetchone()
+        is not None
+    )
 
 
 def custom_field_names(conn: sqlite3.Connection) -> list[str]:
@@ -291,8 +323,7 @@ def lead_to_win(conn: sqlite3.Connection, created_before: str, currency: str) ->
     return dict(row)
 
 
-def expected_to_close(conn: sqlite3.Connection, first_day: str, last_day: str,
-                      currency: str) -> dict[str, float]:
+def expected_to_close(conn: sqlite3.Connection, first_day: str, last_day: str, currency: str) -> dict[str, float]:
     """Open deals whose expected close date lies in [first_day, last_day] (ISO dates)."""
     row = conn.execute(
         """SELECT count(*) AS count, coalesce(sum(l.value_minor), 0) AS value_minor,

@@ -6,11 +6,11 @@ import sqlite3
 from typing import Any
 
 
-def add(conn: sqlite3.Connection, *, trigger: str, stage: str | None, task_text: str, due: str,
-        now: str) -> int:
+def add(conn: sqlite3.Connection, *, trigger: str, stage: str | None, task_text: str, due: str, now: str) -> int:
     cursor = conn.execute(
         "INSERT INTO rules (trigger, stage, task_text, due, created_at) VALUES (?, ?, ?, ?, ?)",
-        (trigger, stage, task_text, due, now))
+        (trigger, stage, task_text, due, now),
+    )
     return int(cursor.lastrowid or 0)
 
 
@@ -19,8 +19,9 @@ def all_rules(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def matching(conn: sqlite3.Connection, trigger: str, stage: str | None) -> list[dict[str, Any]]:
-    rows = conn.execute("SELECT * FROM rules WHERE trigger = ? AND (stage IS NULL OR stage = ?) ORDER BY id",
-                        (trigger, stage))
+    rows = conn.execute(
+        "SELECT * FROM rules WHERE trigger = ? AND (stage IS NULL OR stage = ?) ORDER BY id", (trigger, stage)
+    )
     return [dict(r) for r in rows]
 
 
@@ -30,6 +31,7 @@ def delete(conn: sqlite3.Connection, rule_id: int) -> bool:
 
 def mark_run(conn: sqlite3.Connection, rule_id: int, lead_id: int, marker: str) -> bool:
     """Record a stale rule's firing; False when it has fired for this idle spell already."""
-    cursor = conn.execute("INSERT OR IGNORE INTO rule_runs (rule_id, lead_id, marker) VALUES (?, ?, ?)",
-                          (rule_id, lead_id, marker))
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO rule_runs (rule_id, lead_id, marker) VALUES (?, ?, ?)", (rule_id, lead_id, marker)
+    )
     return cursor.rowcount > 0

@@ -9,10 +9,13 @@ from salespipe.domain.models import Stage, StageKind, as_record
 
 def all_stages(conn: sqlite3.Connection) -> list[Stage]:
     """The stages as stored (checked on their way in): no validation on the way out."""
-    rows = conn.execute("SELECT key, label, position, probability, kind, rotting_days FROM stages "
-                        "ORDER BY position").fetchall()
-    return [Stage(key, label, position, probability, StageKind(kind), rotting_days)
-            for key, label, position, probability, kind, rotting_days in rows]
+    rows = conn.execute(
+        "SELECT key, label, position, probability, kind, rotting_days FROM stages ORDER BY position"
+    ).fetchall()
+    return [
+        Stage(key, label, position, probability, StageKind(kind), rotting_days)
+        for key, label, position, probability, kind, rotting_days in rows
+    ]
 
 
 def insert(conn: sqlite3.Connection, stage: Stage) -> None:
@@ -59,7 +62,6 @@ def get_setting(conn: sqlite3.Connection, key: str, default: str) -> str:
 
 def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )

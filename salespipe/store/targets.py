@@ -6,8 +6,9 @@ import sqlite3
 from typing import Any
 
 
-def upsert(conn: sqlite3.Connection, *, period: str, amount_minor: int, currency: str,
-           deals: int | None, updated_at: str) -> None:
+def upsert(
+    conn: sqlite3.Connection, *, period: str, amount_minor: int, currency: str, deals: int | None, updated_at: str
+) -> None:
     conn.execute(
         "INSERT INTO targets (period, amount_minor, currency, deals, updated_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(period) DO UPDATE SET amount_minor = excluded.amount_minor, "

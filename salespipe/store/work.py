@@ -9,32 +9,36 @@ from typing import Any
 from salespipe.domain.models import Activity, ActivityKind, Task
 
 
-def add_activity(conn: sqlite3.Connection, *, lead_id: int, kind: str, text: str, at: str,
-                 recorded_at: str) -> int:
+def add_activity(conn: sqlite3.Connection, *, lead_id: int, kind: str, text: str, at: str, recorded_at: str) -> int:
     cursor = conn.execute(
         "INSERT INTO activities (lead_id, kind, text, at, recorded_at) VALUES (?, ?, ?, ?, ?)",
-        (lead_id, kind, text, at, recorded_at))
+        (lead_id, kind, text, at, recorded_at),
+    )
     return int(cursor.lastrowid or 0)
 
 
 def activities(conn: sqlite3.Connection, lead_id: int) -> list[Activity]:
-    rows = conn.execute("SELECT id, lead_id, kind, text, at FROM activities WHERE lead_id = ? "
-                        "ORDER BY at, id", (lead_id,))
-    return [Activity(id=r["id"], lead_id=r["lead_id"], kind=ActivityKind(r["kind"]), text=r["text"], at=r["at"])
-            for r in rows]
+    rows = conn.execute(
+        "SELECT id, lead_id, kind, text, at FROM activities WHERE lead_id = ? ORDER BY at, id", (lead_id,)
+    )
+    return [
+        Activity(id=r["id"], lead_id=r["lead_id"], kind=ActivityKind(r["kind"]), text=r["text"], at=r["at"])
+        for r in rows
+    ]
 
 
 def touch(conn: sqlite3.Connection, lead_id: int, at: str) -> None:
     """Move the lead's last touch forward to ``at`` (never back)."""
-    conn.execute("UPDATE leads SET last_touch_at = max(coalesce(last_touch_at, ''), ?) WHERE id = ?",
-                 (at, lead_id))
+    conn.execute("UPDATE leads SET last_touch_at = max(coalesce(last_touch_at, ''), ?) WHERE id = ?", (at, lead_id))
 
 
-def add_task(conn: sqlite3.Connection, *, lead_id: int, text: str, due_date: str,
-             due_time: str | None, now: str) -> int:
+def add_task(
+    conn: sqlite3.Connection, *, lead_id: int, text: str, due_date: str, due_time: str | None, now: str
+) -> int:
     cursor = conn.execute(
-        "INSERT INTO tasks (lead_id, text, due_date, due_time, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)", (lead_id, text, due_date, due_time, now, now))
+        "INSERT INTO tasks (lead_id, text, due_date, due_time, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (lead_id, text, due_date, due_time, now, now),
+    )
     return int(cursor.lastrowid or 0)
 
 
@@ -60,13 +64,15 @@ def delete_task(conn: sqlite3.Connection, task_id: int) -> None:
 
 
 def tasks_of(conn: sqlite3.Connection, lead_id: int) -> list[Task]:
-    rows = conn.execute("SELECT * FROM tasks WHERE lead_id = ? ORDER BY due_date, "
-                        "coalesce(due_time, '99:99'), id", (lead_id,))
+    rows = conn.execute(
+        "SELECT * FROM tasks WHERE lead_id = ? ORDER BY due_date, coalesce(due_time, '99:99'), id", (lead_id,)
+    )
     return [_task(r) for r in rows]
 
 
-def list_tasks(conn: sqlite3.Connection, *, include_done: bool, due_until: str | None,
-               due_from: str | None = None) -> list[tuple[Task, str, str]]:
+def list_tasks(
+    conn: sqlite3.Connection, *, include_done: bool, due_until: str | None, due_from: str | None = None
+) -> list[tuple[Task, str, str]]:
     """Tasks with their lead's title and stage, soonest first."""
     where = ["1"] if include_done else ["t.done_at IS NULL"]
     params: list[Any] = []
@@ -78,7 +84,7 @@ def list_tasks(conn: sqlite3.Connection, *, include_done: bool, due_until: str |
         params.append(due_from)
     rows = conn.execute(
         f"""SELECT t.*, l.title AS lead_title, l.stage AS lead_stage FROM tasks t
-            JOIN leads l ON l.id = t.lead_id WHERE {' AND '.join(where)}
+            JOIN leads l ON l.id = t.lead_id WHERE {" AND ".join(where)}
             ORDER BY t.due_date, coalesce(t.due_time, '99:99'), t.id""",
         params,
     ).fetchall()
@@ -115,10 +121,16 @@ def criteria(conn: sqlite3.Connection) -> list[str]:
 
 
 def met_criteria(conn: sqlite3.Connection, lead_id: int) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT criterion FROM lead_criteria WHERE lead_id = ? ORDER BY met_at, criterion", (lead_id,))]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT criterion FROM lead_criteria WHERE lead_id = ? ORDER BY met_at, criterion", (lead_id,)
+        )
+    ]
 
 
 def check_criteria(conn: sqlite3.Connection, lead_id: int, names: list[str], at: str) -> None:
-    conn.executemany("INSERT OR IGNORE INTO lead_criteria (lead_id, criterion, met_at) VALUES (?, ?, ?)",
-                     [(lead_id, name, at) for name in names])
+    conn.executemany(
+        "INSERT OR IGNORE INTO lead_criteria (lead_id, criterion, met_at) VALUES (?, ?, ?)",
+        [(lead_id, name, at) for name in names],
+    )
