@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from salespipe.domain.locale import ENGLISH, Locale
 from salespipe.render.present import Rows, View
@@ -12,15 +13,18 @@ from salespipe.render.words import words
 
 WHY_KEYS = ("term", "value", "coefficient", "contribution", "reason")
 
+if TYPE_CHECKING:
+    from salespipe.domain.records import Today, TodayDeal, Why
 
-def today_view(data: dict[str, Any], *, loc: Locale = ENGLISH) -> View:
+
+def today_view(data: Today, *, loc: Locale = ENGLISH) -> View:
     """The JSON keeps every list as it is; a person sees each deal once: the tasks due, then
     one table of the deals that need attention, by priority, each with what is wrong; in the
     pipeline's language (``loc``)."""
     return View(data, lambda terminal: _today(data, terminal, loc))
 
 
-def _today(data: dict[str, Any], terminal: Terminal, loc: Locale = ENGLISH) -> str:
+def _today(data: Today, terminal: Terminal, loc: Locale = ENGLISH) -> str:
     from salespipe.render.leads import said
 
     tr = words(loc.lang)
@@ -54,9 +58,10 @@ def _today(data: dict[str, Any], terminal: Terminal, loc: Locale = ENGLISH) -> s
         out += [tr("No tasks due."), ""]
 
     reasons: dict[int, list[str]] = {}
-    deals: dict[int, dict[str, Any]] = {}
+    deals: dict[int, TodayDeal] = {}
+    lists: Mapping[str, list[Any]] = data  # type: ignore[assignment]  # the deal lists, by key
     for key, reason in (("no_next_step", tr("no next step")), ("stale", tr("stale")), ("closing", tr("closes"))):
-        for d in data[key]:
+        for d in lists[key]:
             deals.setdefault(d["id"], d)
             reasons.setdefault(d["id"], []).append(
                 _closing(d["expected_close"], data["date"], loc) if key == "closing" and d["expected_close"] else reason
@@ -104,13 +109,13 @@ def _today(data: dict[str, Any], terminal: Terminal, loc: Locale = ENGLISH) -> s
         ]
         out.append(draw(columns, rows, width=width, colour=False).rstrip("\n"))
     counts = ", ".join(
-        tr(label, n=loc.number(len(data[k])))
+        tr(label, n=loc.number(len(lists[k])))
         for k, label in (
             ("no_next_step", "{n} without a next step"),
             ("stale", "{n} stale"),
             ("closing", "{n} closing this week or past their date"),
         )
-        if data[k]
+        if lists[k]
     )
     if len(ranked) > len(shown):
         out.append(
@@ -136,7 +141,7 @@ def _closing(expected: str, today: str, loc: Locale = ENGLISH) -> str:
     return tr("closes {date}", date=short) if expected >= today else tr("late (was {date})", date=short)
 
 
-def why_view(data: dict[str, Any]) -> View:
+def why_view(data: Why) -> View:
     columns = (
         Column("Term"),
         Column("Value", align="right"),

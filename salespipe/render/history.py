@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salespipe.render.present import Rows, View
 from salespipe.render.table import Column, draw
 
 HISTORY_KEYS = ("id", "at", "command", "rows")
 
+if TYPE_CHECKING:
+    from salespipe.domain.records import Change
+
 
 def changed(rows: dict[str, int]) -> str:
     return ", ".join(f"{n} {table}" for table, n in sorted(rows.items())) or "nothing"
 
 
-def history_view(changes: Sequence[dict[str, Any]]) -> View:
+def history_view(changes: Sequence[Change]) -> View:
     from salespipe.domain.dates import from_iso
 
     columns = (

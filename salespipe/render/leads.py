@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -52,7 +52,7 @@ def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = Fal
     from salespipe.render.present import Rows, View
     from salespipe.render.records import LEAD_KEYS, flatten_for_csv, lead_record
 
-    records = [lead_record(r.lead, r.probability) for r in rows]
+    records: list[dict[str, Any]] = [dict(lead_record(r.lead, r.probability)) for r in rows]
     if scored:
         records = [{**record, "priority": row.priority} for record, row in zip(records, rows, strict=True)]
     header = (*LEAD_KEYS, "priority") if scored else LEAD_KEYS
@@ -173,8 +173,8 @@ def qualification_text(qualification: dict[str, bool], loc: Locale = ENGLISH) ->
 
 
 def lead_card(
-    record: dict[str, Any],
-    events: list[dict[str, Any]],
+    record: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
     labels: dict[str, str] | None = None,
     *,
     now: datetime,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from salespipe.domain.locale import ENGLISH, Locale
@@ -27,7 +28,7 @@ def lead_added(lead_id: int, title: str, stage: str, *, loc: Locale = ENGLISH) -
     return words(loc.lang)("Added lead #{id} {title} ({stage}).", id=lead_id, title=title, stage=loc.stage(stage))
 
 
-def task_changed(verb: str, task: dict[str, Any], *, loc: Locale = ENGLISH) -> str:
+def task_changed(verb: str, task: Mapping[str, Any], *, loc: Locale = ENGLISH) -> str:
     """``Added task #7 (lead #12): send offer, due 27.11.2026 14:00.``; ``verb`` is Added, Done,
     Snoozed or Updated."""
     tr = words(loc.lang)

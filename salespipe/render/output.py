@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from salespipe.domain.cells import neutralise
@@ -89,7 +89,7 @@ def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
+def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
     """Rows as CSV (formula cells neutralised); returns how many rows. Lines end in CRLF (RFC
     4180), which makes the csv module quote every cell holding a CR or LF: a bare CR can never
     start a row of its own in a reader that breaks lines on CR."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, assert_never
 
 from salespipe.render.terminal import Terminal, page
@@ -27,7 +27,7 @@ class Rows(NamedTuple):
     """What ``--csv`` prints: a header and one dict per row (keys as in the header)."""
 
     header: Sequence[str]
-    rows: Iterable[dict[str, Any]]
+    rows: Iterable[Mapping[str, Any]]
 
 
 class View(NamedTuple):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from salespipe.domain.money import to_major
 
 if TYPE_CHECKING:
     from salespipe.domain.models import Lead, StageEvent
+    from salespipe.domain.records import EventRecord, FieldChange, LeadRecord
 
 LEAD_KEYS = (
     "id",
@@ -37,8 +39,8 @@ LEAD_KEYS = (
 )
 
 
-def lead_record(lead: Lead, probability: int) -> dict[str, Any]:
-    record = {
+def lead_record(lead: Lead, probability: int) -> LeadRecord:
+    record: LeadRecord = {
         "id": lead.id,
         "title": lead.title,
         "contact_name": lead.contact_name,
@@ -70,7 +72,7 @@ def lead_record(lead: Lead, probability: int) -> dict[str, Any]:
     return record
 
 
-def event_record(event: StageEvent) -> dict[str, Any]:
+def event_record(event: StageEvent) -> EventRecord:
     return {
         "id": event.id,
         "lead_id": event.lead_id,
@@ -81,7 +83,7 @@ def event_record(event: StageEvent) -> dict[str, Any]:
     }
 
 
-def flatten_for_csv(record: dict[str, Any]) -> dict[str, Any]:
+def flatten_for_csv(record: Mapping[str, Any]) -> dict[str, Any]:
     """Lists become ``a;b``, dicts become ``key=value`` pairs joined by ``;``."""
     out = {}
     for key, value in record.items():
@@ -98,7 +100,7 @@ def flatten_for_csv(record: dict[str, Any]) -> dict[str, Any]:
 _NOT_EDITS = ("updated_at", "weighted_value")
 
 
-def lead_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+def lead_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldChange]:
     return [
         {"field": key, "from": before[key], "to": after[key]}
         for key in LEAD_KEYS

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salespipe.domain.locale import ENGLISH, Locale
 from salespipe.render.present import Rows, View
 from salespipe.render.table import Column, draw
 from salespipe.render.words import words
+
+if TYPE_CHECKING:
+    from salespipe.domain.records import TaskRecord
 
 TASK_KEYS = (
     "id",
@@ -33,9 +36,7 @@ _COLUMNS = (
 )
 
 
-def task_record(
-    task: Any, now: datetime, lead_title: str | None = None, lead_stage: str | None = None
-) -> dict[str, Any]:
+def task_record(task: Any, now: datetime, lead_title: str | None = None, lead_stage: str | None = None) -> TaskRecord:
     return {
         "id": task.id,
         "lead_id": task.lead_id,
@@ -51,13 +52,13 @@ def task_record(
     }
 
 
-def task_list_view(records: Sequence[dict[str, Any]], *, loc: Locale = ENGLISH) -> View:
+def task_list_view(records: Sequence[TaskRecord], *, loc: Locale = ENGLISH) -> View:
     """``task list``; a person reads it in the pipeline's language (``loc``)."""
     from salespipe.render.leads import said
 
     tr = words(loc.lang)
 
-    def status(r: dict[str, Any]) -> str:
+    def status(r: TaskRecord) -> str:
         return tr("done") if r["done_at"] else (tr("OVERDUE") if r["overdue"] else tr("open"))
 
     rows = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salespipe.domain import priority
 from salespipe.domain.dates import days_between
@@ -13,6 +13,9 @@ from salespipe.services.pipeline import get_lead
 from salespipe.services.work import is_overdue, list_tasks
 from salespipe.store import stages as stage_store
 from salespipe.store import work as work_store
+
+if TYPE_CHECKING:
+    from salespipe.domain.records import Today, TodayDeal, TodayTask, Why
 
 
 def _is_stale(deal: dict[str, Any], now: datetime) -> bool:
@@ -32,7 +35,7 @@ def _deals(conn: sqlite3.Connection, now: datetime) -> list[dict[str, Any]]:
     return deals
 
 
-def _deal_json(deal: dict[str, Any]) -> dict[str, Any]:
+def _deal_json(deal: dict[str, Any]) -> TodayDeal:
     return {
         "id": deal["id"],
         "title": deal["title"],
@@ -45,7 +48,7 @@ def _deal_json(deal: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _task_json(task: Any, title: str) -> dict[str, Any]:
+def _task_json(task: Any, title: str) -> TodayTask:
     return {
         "id": task.id,
         "lead_id": task.lead_id,
@@ -56,7 +59,7 @@ def _task_json(task: Any, title: str) -> dict[str, Any]:
     }
 
 
-def today(conn: sqlite3.Connection, *, now: datetime, limit: int = 10) -> dict[str, Any]:
+def today(conn: sqlite3.Connection, *, now: datetime, limit: int = 10) -> Today:
     """Overdue tasks, tasks due today, deals with no next step, stale deals, deals closing this
     week or past their expected close, and the open deals to work first, by priority."""
     tasks = list_tasks(conn, view="today", now=now)
@@ -83,7 +86,7 @@ def today(conn: sqlite3.Connection, *, now: datetime, limit: int = 10) -> dict[s
     }
 
 
-def why(conn: sqlite3.Connection, lead_id: int, *, now: datetime) -> dict[str, Any]:
+def why(conn: sqlite3.Connection, lead_id: int, *, now: datetime) -> Why:
     """Each term of a deal's priority score, its coefficient and its contribution."""
     lead = get_lead(conn, lead_id)
     deals = _deals(conn, now)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salespipe.domain.errors import NotFound
 from salespipe.store import journal
 
+if TYPE_CHECKING:
+    from salespipe.domain.records import Change
 
-def last_change(conn: sqlite3.Connection) -> dict[str, Any]:
+
+def last_change(conn: sqlite3.Connection) -> Change:
     change = journal.last(conn)
     if change is None:
         raise NotFound("nothing to undo: no change recorded yet")

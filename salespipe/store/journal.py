@@ -17,7 +17,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salespipe.domain.errors import SalespipeError
 
@@ -34,6 +34,9 @@ TABLES = (
     "rules",
     "rule_runs",
 )
+
+if TYPE_CHECKING:
+    from salespipe.domain.records import Change
 
 
 def begin(conn: sqlite3.Connection, command: str, at: str) -> int:
@@ -104,14 +107,14 @@ def summary(conn: sqlite3.Connection, change_id: int) -> dict[str, int]:
     return dict(counts)
 
 
-def history(conn: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
+def history(conn: sqlite3.Connection, limit: int) -> list[Change]:
     rows = conn.execute("SELECT id, command, at FROM changes ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-    return [{**dict(r), "rows": summary(conn, r["id"])} for r in rows]
+    return [{"id": r["id"], "at": r["at"], "command": r["command"], "rows": summary(conn, r["id"])} for r in rows]
 
 
-def last(conn: sqlite3.Connection) -> dict[str, Any] | None:
-    row = conn.execute("SELECT id, command, at FROM changes ORDER BY id DESC LIMIT 1").fetchone()
-    return {**dict(row), "rows": summary(conn, row["id"])} if row else None
+def last(conn: sqlite3.Connection) -> Change | None:
+    changes = history(conn, 1)
+    return changes[0] if changes else None
 
 
 def revert(conn: sqlite3.Connection, change_id: int) -> None:
