@@ -8,9 +8,22 @@ without a denominator is ``None`` (``null`` in JSON, "n/a" on screen), never 0.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salespipe.domain.money import minor_digits, to_major
+
+if TYPE_CHECKING:
+    from salespipe.domain.records import (
+        Bottlenecks,
+        BreakdownGroup,
+        ClosedFigures,
+        FunnelStep,
+        OpenFigures,
+        PeriodRecord,
+        StageFigures,
+        StageTime,
+        Velocity,
+    )
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -25,7 +38,7 @@ def _major(minor: float | None, currency: str) -> int | float | None:
     return value if value is not None else round(minor / 10**digits, digits)
 
 
-def period_json(since: date | None, until: date | None, label: str | None) -> dict[str, Any]:
+def period_json(since: date | None, until: date | None, label: str | None) -> PeriodRecord:
     return {
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
@@ -33,16 +46,16 @@ def period_json(since: date | None, until: date | None, label: str | None) -> di
     }
 
 
-def pipeline_by_stage(rows: list[dict[str, Any]], currency: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def pipeline_by_stage(rows: list[dict[str, Any]], currency: str) -> tuple[OpenFigures, list[StageFigures]]:
     """Open pipeline totals and one entry per open stage (with its share of the open value)."""
     open_rows = [r for r in rows if r["kind"] == "open"]
     total_value = sum(r["value_minor"] for r in open_rows)
-    total = {
+    total: OpenFigures = {
         "count": sum(r["count"] for r in open_rows),
         "value": _major(total_value, currency),
         "weighted_value": _major(sum(r["weighted_minor"] for r in open_rows), currency),
     }
-    stages = [
+    stages: list[StageFigures] = [
         {
             "key": r["key"],
             "label": r["label"],
@@ -57,7 +70,7 @@ def pipeline_by_stage(rows: list[dict[str, Any]], currency: str) -> tuple[dict[s
     return total, stages
 
 
-def closed_summary(closed: dict[str, int], currency: str) -> dict[str, Any]:
+def closed_summary(closed: dict[str, int], currency: str) -> ClosedFigures:
     return {
         "won": {"count": closed["won_count"], "value": _major(closed["won_minor"], currency)},
         "lost": {"count": closed["lost_count"], "value": _major(closed["lost_minor"], currency)},
@@ -67,7 +80,7 @@ def closed_summary(closed: dict[str, int], currency: str) -> dict[str, Any]:
     }
 
 
-def funnel(stage_rows: list[dict[str, Any]], reach: dict[int, int], won_rank: int) -> list[dict[str, Any]]:
+def funnel(stage_rows: list[dict[str, Any]], reach: dict[int, int], won_rank: int) -> list[FunnelStep]:
     """Deals of the cohort that reached each open stage (or a later one), then won.
 
     ``reach`` maps a rank (the furthest open-stage position, or ``won_rank``) to a count.
@@ -78,7 +91,7 @@ def funnel(stage_rows: list[dict[str, Any]], reach: dict[int, int], won_rank: in
         steps.append((won["key"], won["label"], won_rank, won["probability"]))
     reached = [sum(n for rank, n in reach.items() if rank >= position) for _, _, position, _ in steps]
     won_count = reach.get(won_rank, 0)
-    out = []
+    out: list[FunnelStep] = []
     for i, (key, label, _position, probability) in enumerate(steps):
         nxt = reached[i + 1] if i + 1 < len(steps) else None
         out.append(
@@ -116,7 +129,7 @@ def velocity(
     cycle_days: float | None,
     currency: str,
     exact_win_rate: float | None = None,
-) -> dict[str, Any]:
+) -> Velocity:
     """Sales velocity = open deals x average deal size x win rate / sales cycle (money per day).
 
     Open deals = every open deal; average deal size, win rate and cycle come from the rates
@@ -135,10 +148,10 @@ def velocity(
     }
 
 
-def funnel_flags(funnel_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def funnel_flags(funnel_rows: list[FunnelStep]) -> list[FunnelStep]:
     """Add ``gap_points`` (observed "won from here" minus configured probability, in points),
     ``sample_ok`` (enough deals to mean something) and ``flag`` (a gap worth a look)."""
-    out = []
+    out: list[FunnelStep] = []
     for row in funnel_rows:
         rate = row["eventual_win_rate"]
         gap = None if rate is None else round(rate * 100 - row["probability"], 1)
@@ -154,7 +167,7 @@ def funnel_flags(funnel_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def time_in_stage(stage_rows: list[dict[str, Any]], visits: list[tuple[str, int, float]]) -> list[dict[str, Any]]:
+def time_in_stage(stage_rows: list[dict[str, Any]], visits: list[tuple[str, int, float]]) -> list[StageTime]:
     """Per open stage in pipeline order, from visits (stage, deal, days): deals, how many are
     still there (the stage's open deals, counted with the time so far), mean and median days,
     where a deal's time in a stage is the sum of all its visits to it."""
@@ -166,7 +179,7 @@ def time_in_stage(stage_rows: list[dict[str, Any]], visits: list[tuple[str, int,
     days: defaultdict[str, list[float]] = defaultdict(list)
     for (stage, _), spent in per_deal.items():
         days[stage].append(spent)
-    out = []
+    out: list[StageTime] = []
     for s in stage_rows:
         if s["kind"] != "open":
             continue
@@ -184,13 +197,13 @@ def time_in_stage(stage_rows: list[dict[str, Any]], visits: list[tuple[str, int,
     return out
 
 
-def bottlenecks(tis: list[dict[str, Any]], funnel_rows: list[dict[str, Any]]) -> dict[str, Any]:
+def bottlenecks(tis: list[StageTime], funnel_rows: list[FunnelStep]) -> Bottlenecks:
     """The slowest stage (highest median days) and the weakest stage-to-stage conversion,
     each among stages with at least a few deals, with a sentence for people."""
     candidates = [t for t in tis if t["median_days"] is not None and t["deals"] >= 3]
-    slowest = max(candidates, key=lambda t: t["median_days"], default=None)
+    slowest = max(candidates, key=lambda t: t["median_days"] or 0.0, default=None)
     steps = [f for f in funnel_rows if f["conversion_to_next"] is not None and f["reached"] >= 5]
-    weakest = min(steps, key=lambda f: f["conversion_to_next"], default=None)
+    weakest = min(steps, key=lambda f: f["conversion_to_next"] or 0.0, default=None)
     following = {f["stage"]: funnel_rows[i + 1]["label"] for i, f in enumerate(funnel_rows[:-1])}
     words = []
     if slowest:
@@ -201,7 +214,7 @@ def bottlenecks(tis: list[dict[str, Any]], funnel_rows: list[dict[str, Any]]) ->
     if weakest:
         words.append(
             f"The weakest step is {weakest['label']} to {following[weakest['stage']]}: "
-            f"{weakest['conversion_to_next'] * 100:.0f}% of {weakest['reached']} deals get through."
+            f"{(weakest['conversion_to_next'] or 0) * 100:.0f}% of {weakest['reached']} deals get through."
         )
     return {
         "slowest_stage": slowest["stage"] if slowest else None,
@@ -228,8 +241,8 @@ def attention_rows(rows: list[dict[str, Any]], *, day_key: str) -> list[dict[str
     ]
 
 
-def breakdown_rows(rows: list[dict[str, Any]], currency: str) -> list[dict[str, Any]]:
-    out = [
+def breakdown_rows(rows: list[dict[str, Any]], currency: str) -> list[BreakdownGroup]:
+    out: list[BreakdownGroup] = [
         {
             "group": r["grp"] if r["grp"] not in (None, "") else "(none)",
             "deals": r["deals"],
@@ -240,7 +253,7 @@ def breakdown_rows(rows: list[dict[str, Any]], currency: str) -> list[dict[str, 
         }
         for r in rows
     ]
-    return sorted(out, key=lambda r: (-r["won_value"], -r["deals"], str(r["group"])))
+    return sorted(out, key=lambda r: (-(r["won_value"] or 0), -r["deals"], str(r["group"])))
 
 
 # Targets -------------------------------------------------------------------------------------

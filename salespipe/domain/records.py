@@ -118,3 +118,83 @@ class Change(TypedDict):
     at: str
     command: str
     rows: dict[str, int]
+
+
+# The report's parts (report --json) ------------------------------------------------------
+class PeriodRecord(TypedDict):
+    since: str | None
+    until: str | None
+    label: str | None
+
+
+class OpenFigures(TypedDict):
+    count: int
+    value: float | int | None
+    weighted_value: float | int | None
+
+
+class StageFigures(TypedDict):
+    key: str
+    label: str
+    probability: int
+    count: int
+    value: float | int | None
+    weighted_value: float | int | None
+    share: float | None
+
+
+class CountValue(TypedDict):
+    count: int
+    value: float | int | None
+
+
+class ClosedFigures(TypedDict):
+    won: CountValue
+    lost: CountValue
+    win_rate: float | None
+    win_rate_by_value: float | None
+    avg_deal_size: float | int | None
+
+
+class FunnelStep(TypedDict, total=False):
+    stage: str
+    label: str
+    probability: int
+    reached: int
+    conversion_to_next: float | None
+    eventual_win_rate: float | None
+    gap_points: float | None  # with funnel_flags
+    sample_ok: bool
+    flag: bool
+
+
+class Velocity(TypedDict):
+    per_day: float | int | None
+    open_deals: int
+    avg_deal_size: float | int | None
+    win_rate: float | None
+    cycle_days: float | None
+
+
+class StageTime(TypedDict):
+    stage: str
+    label: str
+    deals: int
+    open_deals: int
+    mean_days: float | None
+    median_days: float | None
+
+
+class Bottlenecks(TypedDict):
+    slowest_stage: str | None
+    weakest_conversion: str | None
+    summary: str
+
+
+class BreakdownGroup(TypedDict):
+    group: Any
+    deals: int
+    won: int
+    lost: int
+    win_rate: float | None
+    won_value: float | int | None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salespipe.domain import metrics
 from salespipe.domain.dates import parse_period, period_bounds, utc_iso
@@ -17,6 +17,16 @@ from salespipe.domain.errors import InvalidValue
 from salespipe.domain.money import normalize_currency
 from salespipe.services.pipeline import default_currency
 from salespipe.store import reports as report_store
+
+if TYPE_CHECKING:
+    from salespipe.domain.records import (
+        ClosedFigures,
+        FunnelStep,
+        OpenFigures,
+        StageFigures,
+        StageTime,
+        Velocity,
+    )
 
 
 def _utc_bounds(since: date | None, until: date | None, now: datetime) -> tuple[str | None, str | None]:
@@ -96,11 +106,11 @@ class _Report:
         return report_store.open_by_stage(self.conn, self.currency, self.as_of)
 
     @cached_property
-    def pipeline(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def pipeline(self) -> tuple[OpenFigures, list[StageFigures]]:
         return metrics.pipeline_by_stage(self.stage_rows, self.currency)
 
     @cached_property
-    def in_period(self) -> dict[str, Any]:
+    def in_period(self) -> ClosedFigures:
         closed = report_store.closed_between(self.conn, *self.p_bounds, self.currency, self.as_of)
         return metrics.closed_summary(closed, self.currency)
 
@@ -109,7 +119,7 @@ class _Report:
         return report_store.closed_between(self.conn, *self.r_bounds, self.currency, self.as_of)
 
     @cached_property
-    def in_rates(self) -> dict[str, Any]:
+    def in_rates(self) -> ClosedFigures:
         return metrics.closed_summary(self.rates_closed, self.currency)
 
     @cached_property
@@ -117,12 +127,12 @@ class _Report:
         return metrics.days_summary(report_store.won_cycle_days(self.conn, *self.r_bounds, self.currency, self.as_of))
 
     @cached_property
-    def funnel(self) -> list[dict[str, Any]]:
+    def funnel(self) -> list[FunnelStep]:
         reach = report_store.funnel_reach(self.conn, *self.r_bounds, self.as_of)
         return metrics.funnel_flags(metrics.funnel(self.stage_rows, reach, report_store.WON_RANK))
 
     @cached_property
-    def time_in_stage(self) -> list[dict[str, Any]]:
+    def time_in_stage(self) -> list[StageTime]:
         visits = report_store.time_in_stage(self.conn, *self.r_bounds, self.now_text, self.as_of)
         return metrics.time_in_stage(self.stage_rows, visits)
 
@@ -134,7 +144,7 @@ class _Report:
     def past_close(self) -> tuple[int, list[dict[str, Any]]]:
         return report_store.past_close(self.conn, self.now.date().isoformat(), self.as_of, self.limit)
 
-    def velocity(self) -> dict[str, Any]:
+    def velocity(self) -> Velocity:
         closed = self.rates_closed
         decided = closed["won_count"] + closed["lost_count"]
         return metrics.velocity(
