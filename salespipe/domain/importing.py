@@ -54,11 +54,8 @@ _UNQUOTE_RE = re.compile(r"^''?[=+\-@\t\r]")  # "'=x" and "''=x" (what "'=x" exp
 
 
 _GROUP_RE = re.compile(r"^[^:]{1,60}:\s.*\(\d[\d,.]*\)$")  # "Stage: Prospecting (2)"
-_TOTAL_RE = re.compile(
-    r"^(sub-?total|grand totals?|totals?|summe|zwischensumme|gesamt(summe)?|sous-total|"
-    r"total g[ée]n[ée]ral|total general)\s*(:|\(\d[\d,.]*\))?\s*$",
-    re.IGNORECASE,
-)
+_TOTAL_RE = re.compile(r"^(sub-?total|grand totals?|totals?|summe|zwischensumme|gesamt(summe)?|sous-total|"
+                       r"total g[ée]n[ée]ral|total general)\s*(:|\(\d[\d,.]*\))?\s*$", re.IGNORECASE)
 
 
 def is_report_summary(cells: list[str]) -> bool:
@@ -68,11 +65,8 @@ def is_report_summary(cells: list[str]) -> bool:
     if not filled:
         return False
     first = filled[0]
-    return (
-        bool(len(filled) == 1 and _GROUP_RE.match(first))
-        or bool(_TOTAL_RE.match(first))
-        or bool(len(filled) <= 3 and re.match(r"^grand totals? \(\d[\d,.]* records?\)$", first, re.IGNORECASE))
-    )
+    return bool(len(filled) == 1 and _GROUP_RE.match(first)) or bool(_TOTAL_RE.match(first)) or \
+        bool(len(filled) <= 3 and re.match(r"^grand totals? \(\d[\d,.]* records?\)$", first, re.IGNORECASE))
 
 
 def unquote(cell: str) -> str:
@@ -90,7 +84,7 @@ class ImportRow:
     events: list[tuple[str | None, str, datetime, str | None]]
     lost_reason: str | None
     external_id: str | None
-    email_key: str | None  # the e-mail, case-folded (keys.email_key): what duplicates compare
+    email_key: str | None      # the e-mail, case-folded (keys.email_key): what duplicates compare
     owner: str | None = None
     warning: str | None = None
     closed_known: bool = True  # False: a closed deal whose close date nobody knows
@@ -108,6 +102,7 @@ class RowContext:
     now: datetime
     nulls: frozenset[str]
     orders: dict[str, bool | None] = field(default_factory=dict)  # date field -> dayfirst
+    converter: RowConverter | None = None  # built at the first row
 
     def __post_init__(self) -> None:
         from salespipe.domain.import_plan import DATE_FIELDS
@@ -165,10 +160,8 @@ def _outcome(cell: Any, stage_value: str | None, ctx: RowContext) -> tuple[Stage
     if stage_value is not None:
         stage, _ = ctx.stages.lookup(stage_value)
         if stage is None and kind not in (StageKind.WON, StageKind.LOST):
-            raise InvalidValue(
-                f'unknown stage {stage_value!r} (map it with --stage-map "{stage_value}=STAGE"; '
-                f"stages: {', '.join(ctx.stages.pipeline.keys())})"
-            )
+            raise InvalidValue(f"unknown stage {stage_value!r} (map it with --stage-map \"{stage_value}=STAGE\"; "
+                               f"stages: {', '.join(ctx.stages.pipeline.keys())})")
     closed, won = _bool(cell("is_closed")), _bool(cell("is_won"))
     if kind is None and _bool(cell("active")) is False and (stage is None or not stage.is_closed):
         kind = StageKind.LOST  # Odoo archives the opportunities it marks lost
@@ -187,173 +180,219 @@ def _outcome(cell: Any, stage_value: str | None, ctx: RowContext) -> tuple[Stage
 
 
 def convert_row(cells: list[str], ctx: RowContext) -> ImportRow:
-    """One CSV row -> ``ImportRow``, or ``InvalidValue`` naming the offending value.
+    """One CSV row -> ``ImportRow``, or ``InvalidValue`` naming the offending value (through the
+    context's ``RowConverter``, built at the first call)."""
+    converter = ctx.converter
+    if converter is None:
+        converter = ctx.converter = RowConverter(ctx)
+    return converter(cells)
 
-    On the import's hot path: a 100,000-row file calls this 100,000 times.
-    """
-    plan = ctx.plan
-    width = len(plan.headers)
-    n = len(cells)
-    if n > width and any(c.strip() for c in cells[width:]):
-        raise InvalidValue(f"{n} cells but the header has {width} columns")
-    nulls = ctx.nulls
-    values: dict[str, str] = {}
-    for name, index in plan.columns.items():
-        if index < n:
-            value = cells[index].strip()
-            if value and value not in nulls:
-                if len(value) > MAX_CELL_CHARS:
-                    raise InvalidValue(f"the {name} cell holds {len(value):,} characters (at most {MAX_CELL_CHARS:,})")
-                values[name] = unquote(value) if value[0] == "'" else value
-    cell = values.get
 
-    tz = ctx.now.tzinfo
-    currency = cell("currency")
-    currency = _currency(currency) if currency else ctx.default_currency
-    data: dict[str, Any] = {
-        "contact_name": cell("contact_name"),
-        "company": cell("company"),
-        "email": cell("email"),
-        "phone": cell("phone"),
-        "source": cell("source"),
-        "external_id": cell("external_id"),
-        "currency": currency,
-    }
-    first, last = cell("first_name"), cell("last_name")
-    person = " ".join(p for p in (first, last) if p) or None
-    title = cell("title")
-    if title and first and not last and "last_name" not in plan.columns:
-        person, title = f"{first} {title}", None  # "name" beside "first name" is the surname
-    data["contact_name"] = data["contact_name"] or person
-    data["title"] = title or person or data["company"] or data["contact_name"] or data["email"]
-    if data["title"] and len(values) < 2 and data["title"].isdigit():
-        raise InvalidValue(f"no name: the row holds only the number {data['title']!r} (a junk line?)")
-    if not data["title"]:
-        # A deal known only by its id is still a deal when the row says more about it (a
-        # stage, a value, dates); a lone number on a junk line is not.
-        if data["external_id"] and len(values) >= 3:
-            data["title"] = data["external_id"]
-        else:
-            raise InvalidValue("no name: the row has no name, company, contact or e-mail")
-    amount = cell("value")
-    if amount is not None:
-        money = parse_money(_without_period(amount), default_currency=currency, decimal=plan.decimal)
-        data["value_minor"], data["currency"] = money.minor, money.currency
-    probability = cell("probability")
-    if probability is not None:
-        data["probability"] = parse_probability(probability)
-    tags = cell("tags")
-    if tags:
-        data["tags"] = _tags(tags)
-    custom = {}
-    exact = plan.is_export  # salespipe's own export: custom values as they were, spaces and all
-    for index, name in plan.extras:
-        if index < n:
-            extra = cells[index] if exact else cells[index].strip()
-            if extra.strip() and extra not in nulls:
-                if len(extra) > MAX_CELL_CHARS:
-                    raise InvalidValue(
-                        f"the {name!r} cell holds {len(extra):,} characters (at most {MAX_CELL_CHARS:,})"
-                    )
-                custom[name] = unquote(extra) if extra[0] == "'" else extra
-    if custom:
-        data["fields"] = custom
+DATE_CACHE_MAX = 50_000  # distinct values kept per date column (memory stays flat on 1M rows)
 
-    row_stage, kind = _outcome(cell, cell("stage"), ctx)
-    stages = ctx.stages
-    if kind is None:
-        stage = row_stage or stages.first
-    elif kind is StageKind.OPEN:
-        if row_stage is not None and row_stage.is_closed:
-            raise InvalidValue(f"the status says open but the stage {cell('stage')!r} is closed")
-        stage = row_stage or stages.first
-    else:
-        if row_stage is not None and row_stage.kind is kind:
-            stage = row_stage
+
+class RowConverter:
+    """The plan, turned once per file into what each row needs: the mapped columns as (field,
+    index) pairs, which of the optional columns exist at all, and a cache per date column so a
+    date is parsed once per distinct value (files repeat them).
+
+    On the import's hot path: a 100,000-row file calls it 100,000 times."""
+
+    def __init__(self, ctx: RowContext):
+        plan = ctx.plan
+        self.ctx = ctx
+        self.plan = plan
+        self.width = len(plan.headers)
+        self.columns = tuple(plan.columns.items())
+        self.extras = tuple(plan.extras)
+        self.nulls = ctx.nulls
+        self.tz = ctx.now.tzinfo
+        self.now = ctx.now
+        self.stages = ctx.stages
+        self.pipeline = ctx.stages.pipeline
+        mapped = plan.columns
+        # the status-like columns: without any, the stage column alone decides
+        self.has_outcome = any(f in mapped for f in ("status", "is_closed", "is_won", "active"))
+        self.has_names = "first_name" in mapped or "last_name" in mapped
+        self.last_name_mapped = "last_name" in mapped
+        self.orders = ctx.orders
+        self.date_cache: dict[str, dict[str, datetime | str]] = {name: {} for name in ctx.orders}
+
+    def date(self, name: str, text: str) -> datetime:
+        """``parse_import_datetime`` of a cell of date column ``name``, once per distinct text."""
+        cache = self.date_cache[name]
+        hit = cache.get(text)
+        if hit is None:
+            try:
+                hit = parse_import_datetime(text, self.orders[name], self.tz)
+            except InvalidValue as exc:
+                hit = str(exc)
+            if len(cache) >= DATE_CACHE_MAX:
+                cache.clear()
+            cache[text] = hit
+        if isinstance(hit, str):
+            raise InvalidValue(hit)
+        return hit
+
+    def __call__(self, cells: list[str]) -> ImportRow:
+        plan = self.plan
+        width = self.width
+        n = len(cells)
+        if n > width and any(c.strip() for c in cells[width:]):
+            raise InvalidValue(f"{n} cells but the header has {width} columns")
+        nulls = self.nulls
+        values: dict[str, str] = {}
+        for name, index in self.columns:
+            if index < n:
+                value = cells[index].strip()
+                if value and value not in nulls:
+                    if len(value) > MAX_CELL_CHARS:
+                        raise InvalidValue(f"the {name} cell holds {len(value):,} characters (at most {MAX_CELL_CHARS:,})")
+                    values[name] = unquote(value) if value[0] == "'" else value
+        cell = values.get
+
+        currency = cell("currency")
+        currency = _currency(currency) if currency else self.ctx.default_currency
+        company, email = cell("company"), cell("email")
+        contact = cell("contact_name")
+        external_id = cell("external_id")
+        title = cell("title")
+        if self.has_names:
+            first, last = cell("first_name"), cell("last_name")
+            person = " ".join(p for p in (first, last) if p) or None
+            if title and first and not last and not self.last_name_mapped:
+                person, title = f"{first} {title}", None  # "name" beside "first name" is the surname
+            contact = contact or person
         else:
-            closing = stages.won if kind is StageKind.WON else stages.lost
-            if closing is None:
-                raise InvalidValue(f"the pipeline has no {kind.value} stage")
-            stage = closing
-    is_closed = stage.kind is not StageKind.OPEN
-    before_close = row_stage if row_stage is not None and row_stage.kind is StageKind.OPEN else stages.first
-    orders = ctx.orders
-    text = cell("created")
-    created = parse_import_datetime(text, orders["created"], tz) if text else None
-    expected_text = cell("expected_close")
-    close_from = None
-    text = cell("close_date")
-    closed = parse_import_datetime(text, orders["close_date"], tz) if text else None
-    if closed is None and is_closed:
-        for fallback in ("won_time" if stage.kind is StageKind.WON else "lost_time", "modified"):
-            text = cell(fallback)
-            if text:
-                closed, close_from = parse_import_datetime(text, orders[fallback], tz), fallback
-                break
-    warning = None
-    if created and closed and is_closed and closed < created:
-        if closed.astimezone(tz).date() >= created.astimezone(tz).date() or closed.date() == created.date():
-            closed = created  # stamped at midnight of the same day
+            person = None
+        title = title or person or company or contact or email
+        if title and len(values) < 2 and title.isdigit():
+            raise InvalidValue("no name: the row holds only the number "
+                               f"{title!r} (a junk line?)")
+        if not title:
+            # A deal known only by its id is still a deal when the row says more about it (a
+            # stage, a value, dates); a lone number on a junk line is not.
+            if external_id and len(values) >= 3:
+                title = external_id
+            else:
+                raise InvalidValue("no name: the row has no name, company, contact or e-mail")
+        fields = RowFields(title, contact, company, email, cell("phone"), cell("source"), external_id, currency)
+        value = cell("value")
+        if value is not None:
+            money = parse_money(_without_period(value), default_currency=currency, decimal=plan.decimal)
+            fields.value_minor, fields.currency = money.minor, money.currency
+        probability = cell("probability")
+        if probability is not None:
+            fields.probability = parse_probability(probability)
+        tags = cell("tags")
+        if tags:
+            fields.tags = _tags(tags)
+        if self.extras:
+            custom = {}
+            exact = plan.is_export  # salespipe's own export: custom values as they were, spaces and all
+            for index, name in self.extras:
+                if index < n:
+                    extra = cells[index] if exact else cells[index].strip()
+                    if extra.strip() and extra not in nulls:
+                        if len(extra) > MAX_CELL_CHARS:
+                            raise InvalidValue(f"the {name!r} cell holds {len(extra):,} characters "
+                                               f"(at most {MAX_CELL_CHARS:,})")
+                        custom[name] = unquote(extra) if extra[0] == "'" else extra
+            if custom:
+                fields.fields = custom
+
+        stages = self.stages
+        stage_value = cell("stage")
+        if self.has_outcome:
+            row_stage, kind = _outcome(cell, stage_value, self.ctx)
         else:
-            # CRMs stamp records loaded in bulk with the load date; a deal cannot close
-            # before it was created, so the close date wins and the row says so.
-            warning = (
-                f"close date {closed.date().isoformat()} is before the created date "
-                f"{created.date().isoformat()}; created set to the close date"
-            )
-            created = closed
-    expected = None
-    if expected_text:
-        expected = parse_import_datetime(expected_text, orders["expected_close"], tz)
-    elif not is_closed and closed is not None:
-        expected = closed  # an open deal's close date is when it is expected to close
-    if expected is not None:
-        data["expected_close"] = expected.date()  # the calendar day as the file writes it
-    now = ctx.now
-    if created is not None and created > now:
-        created = _not_future(created, now)
-    if closed is not None and is_closed and closed > now:
-        closed = _not_future(closed, now)
-    created_estimated = False
-    closed_known = True
-    history = cell("history")
-    if history:
-        events = parse_history(history, stages.pipeline)
-        stage = stages.pipeline.get(events[-1][1])
-        # salespipe's export writes closed_at empty for a deal closed on an unknown date
-        at = plan.export_closed_at
-        closed_known = not (stage.is_closed and at is not None and at < n and not cells[at].strip())
-    elif is_closed:
-        if closed is None:
-            closed_known = False
-            created_estimated = created is None
-            events = [(None, stage.key, created or ctx.now, None)]
+            kind = None
+            row_stage = None
+            if stage_value is not None:
+                row_stage = stages.lookup(stage_value)[0]
+                if row_stage is None:
+                    raise InvalidValue(f"unknown stage {stage_value!r} (map it with --stage-map \"{stage_value}=STAGE\"; "
+                                       f"stages: {', '.join(self.pipeline.keys())})")
+        if kind is None:
+            stage = row_stage or stages.first
+        elif kind is StageKind.OPEN:
+            if row_stage is not None and row_stage.is_closed:
+                raise InvalidValue(f"the status says open but the stage {stage_value!r} is closed")
+            stage = row_stage or stages.first
         else:
-            created_estimated = created is None
-            events = [(None, before_close.key, created or closed, None), (before_close.key, stage.key, closed, None)]
-    else:
-        events = [(None, stage.key, created or ctx.now, None)]
-    fields = _lead_fields(data)
-    lost_reason = cell("lost_reason")
-    if lost_reason is not None and stage.kind is not StageKind.LOST:
-        # not lost (a Dynamics "Status Reason" of an open deal): kept, not dropped
-        fields.fields = {**(fields.fields or {}), plan.headers[plan.columns["lost_reason"]]: lost_reason}
-        lost_reason = None
-    return ImportRow(
-        fields,
-        stage,
-        events,
-        lost_reason,
-        fields.external_id,
-        email_key(fields.email),
-        cell("owner"),
-        warning,
-        closed_known,
-        created_estimated,
-        close_from,
-        created is not None,
-        cell("currency") is None and amount is None,
-    )
+            if row_stage is not None and row_stage.kind is kind:
+                stage = row_stage
+            else:
+                stage = stages.won if kind is StageKind.WON else stages.lost
+                if stage is None:
+                    raise InvalidValue(f"the pipeline has no {kind.value} stage")
+        is_closed = stage.kind is not StageKind.OPEN
+        before_close = row_stage if row_stage is not None and row_stage.kind is StageKind.OPEN else stages.first
+        text = cell("created")
+        created = self.date("created", text) if text else None
+        close_from = None
+        text = cell("close_date")
+        closed = self.date("close_date", text) if text else None
+        if closed is None and is_closed:
+            for fallback in ("won_time" if stage.kind is StageKind.WON else "lost_time", "modified"):
+                text = cell(fallback)
+                if text:
+                    closed, close_from = self.date(fallback, text), fallback
+                    break
+        warning = None
+        if created and closed and is_closed and closed < created:
+            tz = self.tz
+            if closed.astimezone(tz).date() >= created.astimezone(tz).date() or \
+                    closed.date() == created.date():
+                closed = created  # stamped at midnight of the same day
+            else:
+                # CRMs stamp records loaded in bulk with the load date; a deal cannot close
+                # before it was created, so the close date wins and the row says so.
+                warning = (f"close date {closed.date().isoformat()} is before the created date "
+                           f"{created.date().isoformat()}; created set to the close date")
+                created = closed
+        expected = None
+        expected_text = cell("expected_close")
+        if expected_text:
+            expected = self.date("expected_close", expected_text)
+        elif not is_closed and closed is not None:
+            expected = closed  # an open deal's close date is when it is expected to close
+        if expected is not None:
+            fields.expected_close = expected.date()  # the calendar day as the file writes it
+        now = self.now
+        if created is not None and created > now:
+            created = _not_future(created, now)
+        if closed is not None and is_closed and closed > now:
+            closed = _not_future(closed, now)
+        created_estimated = False
+        closed_known = True
+        history = cell("history")
+        if history:
+            events = parse_history(history, self.pipeline)
+            stage = self.pipeline.get(events[-1][1])
+            # salespipe's export writes closed_at empty for a deal closed on an unknown date
+            at = plan.export_closed_at
+            closed_known = not (stage.is_closed and at is not None and at < n and not cells[at].strip())
+        elif is_closed:
+            if closed is None:
+                closed_known = False
+                created_estimated = created is None
+                events = [(None, stage.key, created or now, None)]
+            else:
+                created_estimated = created is None
+                events = [(None, before_close.key, created or closed, None),
+                          (before_close.key, stage.key, closed, None)]
+        else:
+            events = [(None, stage.key, created or now, None)]
+        _check_fields(fields)
+        lost_reason = cell("lost_reason")
+        if lost_reason is not None and stage.kind is not StageKind.LOST:
+            # not lost (a Dynamics "Status Reason" of an open deal): kept, not dropped
+            fields.fields = {**(fields.fields or {}), plan.headers[plan.columns["lost_reason"]]: lost_reason}
+            lost_reason = None
+        return ImportRow(fields, stage, events, lost_reason, fields.external_id, email_key(fields.email),
+                         cell("owner"), warning, closed_known, created_estimated, close_from,
+                         created is not None, cell("currency") is None and value is None)
 
 
 def _not_future(moment: datetime | None, now: datetime) -> datetime | None:
@@ -388,26 +427,24 @@ class RowFields:
 
     def given(self) -> dict[str, Any]:
         """The scalar fields the row has (not tags and custom fields)."""
-        return {
-            k: getattr(self, k) for k in self.__slots__ if k not in ("tags", "fields") and getattr(self, k) is not None
-        }
+        return {k: getattr(self, k) for k in self.__slots__  # type: ignore[attr-defined]
+                if k not in ("tags", "fields") and getattr(self, k) is not None}
 
 
-def _lead_fields(data: dict[str, Any]) -> RowFields:
+def _check_fields(fields: RowFields) -> None:
     """The row's fields, checked as ``LeadFields`` would check them, without building a
     validated model per row (the import's hot path): cells are stripped and non-empty, amounts,
     currencies and probabilities come from their parsers, so lengths and the e-mail remain."""
     for key in _TEXT_KEYS:
-        value = data.get(key)
+        value = getattr(fields, key)
         if value is not None and len(value) > MAX_TEXT:
             raise InvalidValue(f"invalid {key} {value[:40]!r}...: at most {MAX_TEXT:,} characters")
-    email = data.get("email")
+    email = fields.email
     if email is not None and not EMAIL_RE.match(email):
         raise InvalidValue(f"invalid e-mail address {email!r}")
-    for name in data.get("fields") or {}:
+    for name in fields.fields or ():
         if len(name) > MAX_TEXT:
             raise InvalidValue(f"invalid field name {name[:40]!r}...: at most {MAX_TEXT:,} characters")
-    return RowFields(**data)
 
 
 def parse_probability(value: str) -> int:
