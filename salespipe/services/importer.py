@@ -243,6 +243,13 @@ def import_csv(
     # A big file into a small database: indexes are rebuilt once at the end (a sort) rather
     # than updated row by row in random order. Estimated at ~150 bytes a row.
     bulk = total / 150 > max(BULK_MIN_ROWS, lead_store.count(conn))
+    import gc
+
+    # What exists now (modules, the plan) lives to the end of the import: the collector stops
+    # rescanning it, and runs less often while rows stream through (freed by reference count).
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
     try:
         with transaction(conn, on_wait):
             from salespipe.store import journal
@@ -260,7 +267,7 @@ def import_csv(
                 for line, cells in iterate(reader(text, layout), layout, options.path):
                     if plan.footer_line and line >= plan.footer_line:
                         break
-                    if not any(c.strip() for c in cells):
+                    if not "".join(cells).strip():
                         summary.blank_lines += 1
                         continue
                     if is_report_summary(cells):
@@ -287,6 +294,8 @@ def import_csv(
     else:
         summary.committed = True
     finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
         rejects.close()
     assert summary.inserted + summary.updated + summary.skipped + summary.rejected == summary.rows
     return summary
