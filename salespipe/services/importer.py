@@ -259,7 +259,10 @@ def import_csv(
             # the duplicate look-ups this file makes keep their index; the rest are rebuilt
             keep = {"idx_leads_email_key"} if plan.rows_without_id else set()
             keep |= {"idx_leads_name_key"} if plan.rows_without_id_or_email else set()
-            deferred = lead_store.drop_bulk_indexes(conn, keep) if bulk else []
+            deferred = lead_store.drop_bulk_indexes(conn, keep) if bulk and options.on_duplicate != "update" else []
+            # New leads and their events are journaled as one range: no trigger per row. With
+            # --on-duplicate update, updated leads get events that must be journaled one by one.
+            untriggered = journal.drop_insert_triggers(conn) if bulk and options.on_duplicate != "update" else []
             writer = _Writer(conn, options, ctx, summary, now)
             text, raw = open_text(options.path, layout.encoding)
             with text:
@@ -282,6 +285,7 @@ def import_csv(
                 writer.write(chunk, rejects)
                 if progress:
                     progress(total, total)
+            journal.restore_insert_triggers(conn, untriggered)
             if not (options.dry_run or (options.strict and summary.rejected)):
                 lead_store.restore_indexes(conn, deferred)
             # undo removes the inserted leads (their events go with them) in one statement
