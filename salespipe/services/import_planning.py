@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from salespipe.domain.errors import InvalidValue
 from salespipe.domain.import_columns import (
@@ -42,19 +44,8 @@ SAMPLE_ROWS = 2000
 _COMMA_DECIMAL_RE = re.compile(r"\d,\d{1,2}(?!\d)(?:\s*\D*)$")
 _DOT_DECIMAL_RE = re.compile(r"\d\.\d{1,2}(?!\d)(?:\s*\D*)$")
 # Fields whose column must hold the right kind of values to be taken by its name alone.
-_CONTENT_CHECKED = (
-    "status",
-    "is_won",
-    "is_closed",
-    "active",
-    "value",
-    "created",
-    "close_date",
-    "won_time",
-    "lost_time",
-    "modified",
-    "expected_close",
-)
+_CONTENT_CHECKED = ("status", "is_won", "is_closed", "active", "value", "created", "close_date", "won_time",
+                    "lost_time", "modified", "expected_close")
 
 
 @dataclass
@@ -73,19 +64,15 @@ def _forced_columns(headers: list[str], options: PlanOptions) -> dict[int, str |
     for i, header in enumerate(headers):
         key = normalise_header(header) or f"#{i}"
         if key in seen:
-            raise InvalidValue(
-                f"the header names column {header!r} twice (columns {seen[key] + 1} and {i + 1}); "
-                "rename one, or for a file without a header pass --columns"
-            )
+            raise InvalidValue(f"the header names column {header!r} twice (columns {seen[key] + 1} and {i + 1}); "
+                               "rename one, or for a file without a header pass --columns")
         seen[key] = i
     forced: dict[int, str | None] = {}
-    items = [
-        (f"mapping file column {c!r}", c, t) for c, t in (options.mapping.columns.items() if options.mapping else [])
-    ]
+    items = [(f"mapping file column {c!r}", c, t) for c, t in (options.mapping.columns.items() if options.mapping else [])]
     for item in options.maps:
         column, sep, target = item.partition("=")
         if not sep:
-            raise InvalidValue(f'invalid --map {item!r}: use "CSV column=field" (or "CSV column=" to ignore)')
+            raise InvalidValue(f"invalid --map {item!r}: use \"CSV column=field\" (or \"CSV column=\" to ignore)")
         items.append((f"--map {item!r}", column, target))
     for where, column, target in items:
         index = seen.get(normalise_header(column))
@@ -149,27 +136,24 @@ def _assign(plan: Plan, profiles: list[ColumnProfile], forced: dict[int, str | N
     for i, header in enumerate(headers):
         if i in taken.values():
             continue
-        chosen = forced.get(i, "")
-        if i in forced and chosen is None:
+        target = forced.get(i, "")
+        if i in forced and target is None:
             plan.ignored.append(i)
-        elif chosen and chosen.startswith(CUSTOM_PREFIX):
-            plan.extras.append((i, chosen[len(CUSTOM_PREFIX) :]))
+        elif target and target.startswith(CUSTOM_PREFIX):
+            plan.extras.append((i, target[len(CUSTOM_PREFIX):]))
         elif is_export and normalise_header(header) in EXPORT_DERIVED | {"id"}:
             plan.ignored.append(i)
         elif drop_extra or not header.strip():
             plan.ignored.append(i)
         else:
             name = header.strip()
-            plan.extras.append((i, name[len(CUSTOM_PREFIX) :] if name.startswith(CUSTOM_PREFIX) else name))
+            plan.extras.append((i, name[len(CUSTOM_PREFIX):] if name.startswith(CUSTOM_PREFIX) else name))
 
 
 def _has(plan: Plan, name: str) -> bool:
-    groups = {
-        "stage": ("stage", "status", "is_won", "is_closed", "history"),
-        "close_date": ("close_date", "won_time", "lost_time", "history"),
-        "created": ("created", "history"),
-        "value": ("value",),
-    }
+    groups = {"stage": ("stage", "status", "is_won", "is_closed", "history"),
+              "close_date": ("close_date", "won_time", "lost_time", "history"),
+              "created": ("created", "history"), "value": ("value",)}
     return any(f in plan.columns for f in groups.get(name, (name,)))
 
 
@@ -186,23 +170,18 @@ def _column_questions(plan: Plan, profiles: list[ColumnProfile], forced: dict[in
         if guess in KEY_FIELDS:
             header = plan.headers[i]
             example = profile.values[0] if profile.values else ""
-            plan.questions.append(
-                Question(
-                    "column",
-                    header,
-                    len(profile.values),
-                    f"column {header!r} looks like the {guess} (e.g. {example!r}) but its name is not one "
-                    f"salespipe knows, and the file has no other {guess} column",
-                    guess,
-                    f"--map '{header}={guess}'  (or --map '{header}=' to ignore it)",
-                )
-            )
+            plan.questions.append(Question(
+                "column", header, len(profile.values),
+                f"column {header!r} looks like the {guess} (e.g. {example!r}) but its name is not one "
+                f"salespipe knows, and the file has no other {guess} column",
+                guess, f"--map '{header}={guess}'  (or --map '{header}=' to ignore it)"))
 
 
-def decide(
-    path: Path, layout: Layout, options: PlanOptions, resolver_for: dict[str, str], pipeline: object
-) -> tuple[Plan, StageResolver]:
-    """The plan for ``path``; ``resolver_for`` is the stage map (mapping file + --stage-map)."""
+def decide(path: Path, layout: Layout, options: PlanOptions, resolver_for: dict[str, str],
+           pipeline: object, stager_for: Callable[[Plan], Any] | None = None) -> tuple[Plan, StageResolver]:
+    """The plan for ``path``; ``resolver_for`` is the stage map (mapping file + --stage-map).
+    ``stager_for`` may return, once the columns are placed, a stager (``import_staged.Stager``)
+    that the full pass hands every row, so that the import need not read the file again."""
     mapping = options.mapping
     nulls = frozenset(NULL_MARKERS | {NULL_SENTINEL} | set(mapping.nulls if mapping and mapping.nulls else ()))
     plan = Plan(headers=list(layout.headers), escape=layout.escape, no_header=layout.header_line == 0)
@@ -212,7 +191,7 @@ def decide(
     _assign(plan, profiles, forced, options.drop_extra)
     _column_questions(plan, profiles, forced)
     stages = StageResolver(pipeline, resolver_for)  # type: ignore[arg-type]
-    seen = _full_pass(path, layout, plan, nulls)
+    seen = _full_pass(path, layout, plan, nulls, stager_for(plan) if stager_for else None)
     plan.nulls = {("\\N" if k == NULL_SENTINEL else k): v for k, v in sample_nulls.items()}
     _date_orders(plan, options, seen.evidence)
     _stage_questions(plan, stages, seen.closed_by_status)
@@ -257,7 +236,7 @@ def _closes(cell: str, cache: dict[str, bool]) -> bool:
     return hit
 
 
-def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) -> _Collect:
+def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str], stager: Any = None) -> _Collect:
     c = _Collect(plan)
     key_columns = {f: plan.columns[f] for f in ("stage", "value", "created", "close_date") if f in plan.columns}
     seen_dates: dict[str, set[str]] = {f: set() for f in c.dates}
@@ -267,18 +246,27 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
     closing: dict[str, bool] = {}
     wide = len(plan.headers) >= 3
     for line, cells in rows(path, layout):
-        if not "".join(cells).strip():
+        joined = "".join(cells)
+        if not joined.strip():
             after_blank = plan.rows > 0
+            if stager:
+                stager.blank()
             continue
         if after_blank and wide and sum(1 for cell in cells if cell.strip()) == 1:
             # A report footer ("Confidential Information - Do Not Distribute", a copyright
             # line) after the data; data rows after it would make it data again.
+            if stager and not plan.footer_line:
+                stager.footer_starts()
             plan.footer_line = plan.footer_line or line
             footer_rows += 1
+            if stager:
+                stager.take(line, cells, joined)  # as the import would, should data follow
             continue
         if plan.footer_line:
             plan.footer_line, footer_rows, after_blank = None, 0, False
-        if is_report_summary(cells):
+            if stager:
+                stager.footer_ends()
+        if stager.take(line, cells, joined) if stager else is_report_summary(cells):
             plan.summary_rows += 1
             continue
         plan.rows += 1
@@ -308,21 +296,20 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str]) ->
             elif last_dot > last_comma and _DOT_DECIMAL_RE.search(amount):
                 c.dot += 1
                 c.dot_example = c.dot_example or amount.strip()
-        for date_column, i in c.dates.items():
+        for name, i in c.dates.items():
             if i < n:
                 value = cells[i].strip()
-                if value and value not in seen_dates[date_column] and value not in nulls:
-                    seen_dates[date_column].add(value)
-                    if len(seen_dates[date_column]) > 50_000:
-                        seen_dates[date_column].clear()  # bounded memory; evidence already counted
-                    c.evidence[date_column].add(value)
+                if value and value not in seen_dates[name] and value not in nulls:
+                    seen_dates[name].add(value)
+                    if len(seen_dates[name]) > 50_000:
+                        seen_dates[name].clear()  # bounded memory; evidence already counted
+                    c.evidence[name].add(value)
     plan.footer_lines = footer_rows
+    if stager:
+        stager.finish(plan.footer_line)
     plan.missing = dict(c.missing)
     if c.comma and not c.dot:
-        plan.decimal, plan.decimal_evidence = (
-            ",",
-            f"{_amounts(c.comma)} with a decimal comma (e.g. {c.comma_example!r})",
-        )
+        plan.decimal, plan.decimal_evidence = ",", f"{_amounts(c.comma)} with a decimal comma (e.g. {c.comma_example!r})"
     elif c.dot and not c.comma:
         plan.decimal, plan.decimal_evidence = ".", f"{_amounts(c.dot)} with a decimal point (e.g. {c.dot_example!r})"
     plan.stage_values = {v: (None, n, "") for v, n in c.stage_counts.items()}
@@ -349,16 +336,10 @@ def _stage_questions(plan: Plan, stages: StageResolver, closed_by_status: Counte
             unknown.append((value, count, stages.closest(value).key))
     asking = bool(plan.questions) or plan.rows < SMALL_FILE_ROWS or any(n >= 2 for _, n, _ in unknown)
     for value, count, suggestion in sorted(unknown, key=lambda u: (-u[1], u[0])) if asking else ():
-        plan.questions.append(
-            Question(
-                "stage",
-                value,
-                count,
-                f"stage value {value!r} ({count} row{'s' if count != 1 else ''}) names no stage of this pipeline",
-                suggestion,
-                f"--stage-map '{value}={suggestion}'",
-            )
-        )
+        plan.questions.append(Question(
+            "stage", value, count,
+            f"stage value {value!r} ({count} row{'s' if count != 1 else ''}) names no stage of this pipeline",
+            suggestion, f"--stage-map '{value}={suggestion}'"))
 
 
 def _date_orders(plan: Plan, options: PlanOptions, evidence: dict[str, DateEvidence]) -> None:
@@ -377,31 +358,18 @@ def _date_orders(plan: Plan, options: PlanOptions, evidence: dict[str, DateEvide
             plan.date_orders[name] = order
         elif order == "mixed":
             plan.date_orders[name] = None
-            plan.questions.append(
-                Question(
-                    "dates",
-                    header,
-                    ev.dayfirst + ev.monthfirst,
-                    f"date column {header!r} mixes the orders: {ev.describe()}",
-                    None,
-                    "fix the file, or pass --dayfirst or --monthfirst and let the other rows be rejected",
-                )
-            )
+            plan.questions.append(Question(
+                "dates", header, ev.dayfirst + ev.monthfirst,
+                f"date column {header!r} mixes the orders: {ev.describe()}", None,
+                "fix the file, or pass --dayfirst or --monthfirst and let the other rows be rejected"))
         elif order == "ambiguous" and file_order:
             plan.date_orders[name] = file_order
             plan.date_evidence[name] = f"{ev.describe()}; the file's other date columns prove {file_order}"
         elif order == "ambiguous":
             plan.date_orders[name] = None
-            plan.questions.append(
-                Question(
-                    "dates",
-                    header,
-                    ev.ambiguous,
-                    f"date column {header!r}: every numeric date could be day/month or month/day "
-                    f"(e.g. {ev.examples.get('ambiguous')!r})",
-                    None,
-                    "--dayfirst or --monthfirst",
-                )
-            )
+            plan.questions.append(Question(
+                "dates", header, ev.ambiguous,
+                f"date column {header!r}: every numeric date could be day/month or month/day "
+                f"(e.g. {ev.examples.get('ambiguous')!r})", None, "--dayfirst or --monthfirst"))
         else:
             plan.date_orders[name] = None

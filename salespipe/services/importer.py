@@ -31,6 +31,7 @@ from salespipe.domain.import_plan import MappingFile, Plan, read_mapping
 from salespipe.domain.import_vocabulary import NULL_MARKERS
 from salespipe.domain.importing import ImportRow, RowContext, convert_row, is_report_summary
 from salespipe.domain.keys import name_key
+from salespipe.services import import_staged
 from salespipe.services.import_planning import PlanOptions, decide
 from salespipe.services.import_reading import NULL_SENTINEL, iterate, open_text, reader, sniff
 from salespipe.services.pipeline import default_currency, pipeline
@@ -107,34 +108,20 @@ class ImportSummary:
     def to_json(self) -> dict[str, Any]:
         plan = self.plan.to_json()
         return {
-            "file": self.file,
-            "encoding": self.encoding,
-            "delimiter": self.delimiter,
-            "header_line": self.header_line,
-            "day_order": self.day_order,
-            "rows": self.rows,
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "skipped": self.skipped,
-            "rejected": self.rejected,
-            "duplicates_in_file": self.duplicates_in_file,
-            "blank_lines": self.blank_lines,
-            "summary_rows": self.summary_rows,
-            "dry_run": self.dry_run,
-            "committed": self.committed,
-            "refused": self.refused,
-            "questions": plan["questions"],
-            "rejects_file": self.rejects_file,
-            "mapping_file": self.mapping_file,
+            "file": self.file, "encoding": self.encoding, "delimiter": self.delimiter,
+            "header_line": self.header_line, "day_order": self.day_order, "rows": self.rows,
+            "inserted": self.inserted, "updated": self.updated, "skipped": self.skipped,
+            "rejected": self.rejected, "duplicates_in_file": self.duplicates_in_file,
+            "blank_lines": self.blank_lines, "summary_rows": self.summary_rows, "dry_run": self.dry_run, "committed": self.committed,
+            "refused": self.refused, "questions": plan["questions"],
+            "rejects_file": self.rejects_file, "mapping_file": self.mapping_file,
             "rejects": [{"line": r.line, "error": r.error} for r in self.rejects],
             "duplicates": [{"line": line, "duplicate_of_line": first} for line, first in self.duplicates],
             "warned": self.warned,
             "warnings": [{"line": r.line, "warning": r.error} for r in self.warnings],
-            "missing": dict(self.missing),
-            "matched_by": dict(self.matched_by),
+            "missing": dict(self.missing), "matched_by": dict(self.matched_by),
             "currencies": dict(self.currencies),
-            "mapping": plan["columns"],
-            "plan": plan,
+            "mapping": plan["columns"], "plan": plan,
         }
 
 
@@ -153,9 +140,8 @@ def _mapping_file(options: ImportOptions) -> MappingFile | None:
     try:
         text = options.mapping_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SalespipeError(
-            f"cannot read mapping file {str(options.mapping_path)!r}: {getattr(exc, 'strerror', None) or exc}"
-        ) from None
+        raise SalespipeError(f"cannot read mapping file {str(options.mapping_path)!r}: "
+                             f"{getattr(exc, 'strerror', None) or exc}") from None
     return read_mapping(text, str(options.mapping_path))
 
 
@@ -164,30 +150,24 @@ def _stage_map(options: ImportOptions, mapping: MappingFile | None) -> dict[str,
     for item in options.stage_maps:
         value, sep, key = item.rpartition("=")
         if not sep or not value.strip():
-            raise InvalidValue(f'invalid --stage-map {item!r}: use "CSV value=stage"')
+            raise InvalidValue(f"invalid --stage-map {item!r}: use \"CSV value=stage\"")
         result[value.strip()] = key.strip()
     return result
 
 
-def plan_import(conn: sqlite3.Connection, options: ImportOptions) -> tuple[Any, Plan, Any]:
-    """(layout, plan, stage resolver) for ``options.path``, nothing written."""
+def plan_import(conn: sqlite3.Connection, options: ImportOptions,
+                stager_for: Callable[[Plan], Any] | None = None) -> tuple[Any, Plan, Any]:
+    """(layout, plan, stage resolver) for ``options.path``, nothing written (``stager_for``:
+    see ``import_planning.decide``)."""
     mapping = _mapping_file(options)
     columns = options.columns or (mapping.header_columns if mapping else None)
-    layout = sniff(
-        options.path,
-        encoding=options.encoding,
-        delimiter=options.delimiter,
-        escape=options.escape if options.escape is not None else (mapping.escape if mapping else None),
-        columns=columns,
-    )
-    plan_options = PlanOptions(
-        maps=options.maps,
-        dayfirst=options.dayfirst,
-        decimal=options.decimal,
-        drop_extra=options.drop_extra,
-        mapping=mapping,
-    )
-    plan, stages = decide(options.path, layout, plan_options, _stage_map(options, mapping), pipeline(conn))
+    layout = sniff(options.path, encoding=options.encoding, delimiter=options.delimiter,
+                   escape=options.escape if options.escape is not None else (mapping.escape if mapping else None),
+                   columns=columns)
+    plan_options = PlanOptions(maps=options.maps, dayfirst=options.dayfirst, decimal=options.decimal,
+                               drop_extra=options.drop_extra, mapping=mapping)
+    plan, stages = decide(options.path, layout, plan_options, _stage_map(options, mapping), pipeline(conn),
+                          stager_for)
     return layout, plan, stages
 
 
@@ -209,35 +189,53 @@ def import_csv(
     ``dry_run``, (``strict`` and a row was rejected), or the plan has open questions
     (``refused``, unless ``accept_partial``). ``on_wait`` is called when another salespipe
     holds the database (the import then waits for it)."""
-    from salespipe.store.db import database_file, prepare_bulk_write, transaction
-
     if options.on_duplicate not in ON_DUPLICATE:
         raise InvalidValue(f"invalid --on-duplicate {options.on_duplicate!r}; choose from: {', '.join(ON_DUPLICATE)}")
-    layout, plan, stages = plan_import(conn, options)
-    summary = ImportSummary(
-        file=str(options.path),
-        encoding=layout.encoding,
-        delimiter=layout.delimiter,
-        header_line=layout.header_line,
-        plan=plan,
-        dry_run=options.dry_run,
-    )
+    currency = (options.currency or default_currency(conn)).upper()
+    stagers: list[import_staged.Stager] = []
+
+    def stager_for(plan: Plan) -> import_staged.Stager | None:
+        """The full pass stages the rows of a file the staged import may take."""
+        if not import_staged.may_take(options, plan, currency):
+            return None
+        stagers.append(import_staged.Stager(conn, len(plan.headers)))
+        return stagers[0]
+
+    try:
+        layout, plan, stages = plan_import(conn, options, stager_for)
+    except BaseException:
+        for stager in stagers:
+            stager.drop()
+        raise
+    stager = stagers[0] if stagers else None
+    try:
+        return _import_planned(conn, options, now, progress, on_wait, layout, plan, stages, stager, currency)
+    finally:
+        if stager:  # the staging tables go, whatever happened
+            stager.drop()
+
+
+def _import_planned(conn: sqlite3.Connection, options: ImportOptions, now: datetime,
+                    progress: Callable[[int, int], None] | None, on_wait: Callable[[], None] | None,
+                    layout: Any, plan: Plan, stages: Any, stager: import_staged.Stager | None,
+                    currency: str) -> ImportSummary:
+    from salespipe.store.db import database_file, prepare_bulk_write, transaction
+
+    summary = ImportSummary(file=str(options.path), encoding=layout.encoding, delimiter=layout.delimiter,
+                            header_line=layout.header_line, plan=plan, dry_run=options.dry_run)
     db_file = database_file(conn)
     protect = [options.path] + ([db_file] if db_file else [])
     if options.save_mapping:
         save_mapping(plan, options.save_mapping, protect)
         summary.mapping_file = str(options.save_mapping)
+    summary.database_currency = default_currency(conn)
+    ctx = RowContext(plan=plan, stages=stages, default_currency=currency, now=now,
+                     nulls=frozenset(NULL_MARKERS | {NULL_SENTINEL}))
+    if stager and not import_staged.eligible(options, ctx):
+        stager = None
     if plan.questions and not options.accept_partial:
         summary.refused, summary.rows = True, plan.rows
         return summary
-    summary.database_currency = default_currency(conn)
-    ctx = RowContext(
-        plan=plan,
-        stages=stages,
-        default_currency=(options.currency or summary.database_currency).upper(),
-        now=now,
-        nulls=frozenset(NULL_MARKERS | {NULL_SENTINEL}),
-    )
     rejects = _RejectsWriter(options, layout.headers, summary, protect)
     total = options.path.stat().st_size
     # A big file into a small database: indexes are rebuilt once at the end (a sort) rather
@@ -256,40 +254,38 @@ def import_csv(
 
             prepare_bulk_write(conn)
             journal.begin(conn, f"salespipe import {options.path}", utc_iso(now))
-            # the duplicate look-ups this file makes keep their index; the rest are rebuilt
-            keep = {"idx_leads_email_key"} if plan.rows_without_id else set()
-            keep |= {"idx_leads_name_key"} if plan.rows_without_id_or_email else set()
-            deferred = lead_store.drop_bulk_indexes(conn, keep) if bulk and options.on_duplicate != "update" else []
-            # New leads and their events are journaled as one range: no trigger per row. With
-            # --on-duplicate update, updated leads get events that must be journaled one by one.
-            untriggered = journal.drop_insert_triggers(conn) if bulk and options.on_duplicate != "update" else []
-            writer = _Writer(conn, options, ctx, summary, now)
-            text, raw = open_text(options.path, layout.encoding)
-            with text:
-                chunk: list[tuple[int, list[str]]] = []
-                for line, cells in iterate(reader(text, layout), layout, options.path):
-                    if plan.footer_line and line >= plan.footer_line:
-                        break
-                    if not "".join(cells).strip():
-                        summary.blank_lines += 1
-                        continue
-                    if is_report_summary(cells):
-                        summary.summary_rows += 1
-                        continue
-                    chunk.append((line, cells))
-                    if len(chunk) >= CHUNK_ROWS:
-                        writer.write(chunk, rejects)
-                        chunk = []
-                        if progress:
-                            progress(raw.position, total)
-                writer.write(chunk, rejects)
-                if progress:
-                    progress(total, total)
+            recorded = utc_iso(now)
+            untriggered: list[str] = []
+            deferred: list[str] = []
+            if stager:
+                def for_bulk() -> None:  # once the duplicates are decided: no look-ups remain
+                    nonlocal untriggered, deferred
+                    if bulk:
+                        deferred = lead_store.drop_bulk_indexes(conn, set())
+                        untriggered = journal.drop_insert_triggers(conn)
+
+                with journal.paused(conn):  # the new leads are journaled as one range
+                    first_new_id, next_id = import_staged.run(conn, stager, ctx, summary, rejects, recorded,
+                                                              for_bulk)
+            else:
+                # the duplicate look-ups this file makes keep their index; the rest are rebuilt
+                keep = {"idx_leads_email_key"} if plan.rows_without_id else set()
+                keep |= {"idx_leads_name_key"} if plan.rows_without_id_or_email else set()
+                deferred = lead_store.drop_bulk_indexes(conn, keep) if bulk else []
+                # New leads and their events are journaled as one range: no trigger per row. With
+                # --on-duplicate update, updated leads get events that must be journaled one by one.
+                if bulk and options.on_duplicate != "update":
+                    untriggered = journal.drop_insert_triggers(conn)
+                writer = _Writer(conn, options, ctx, summary, now)
+                _write_rows(options, layout, plan, summary, writer, rejects, progress, total)
+                first_new_id, next_id = writer.first_new_id, writer.next_id
+            if progress:
+                progress(total, total)
             journal.restore_insert_triggers(conn, untriggered)
             if not (options.dry_run or (options.strict and summary.rejected)):
                 lead_store.restore_indexes(conn, deferred)
             # undo removes the inserted leads (their events go with them) in one statement
-            journal.record_inserted_range(conn, journal.current(conn), "leads", writer.first_new_id, writer.next_id)
+            journal.record_inserted_range(conn, journal.current(conn), "leads", first_new_id, next_id)
             journal.end(conn)
             if options.dry_run or (options.strict and summary.rejected):
                 raise _Rollback
@@ -305,6 +301,30 @@ def import_csv(
     return summary
 
 
+def _write_rows(options: ImportOptions, layout: Any, plan: Plan, summary: ImportSummary, writer: _Writer,
+                rejects: _RejectsWriter, progress: Callable[[int, int], None] | None, total: int) -> None:
+    """The row-by-row import: the file streamed in chunks through ``writer``."""
+    text, raw = open_text(options.path, layout.encoding)
+    with text:
+        chunk: list[tuple[int, list[str]]] = []
+        for line, cells in iterate(reader(text, layout), layout, options.path):
+            if plan.footer_line and line >= plan.footer_line:
+                break
+            if not "".join(cells).strip():
+                summary.blank_lines += 1
+                continue
+            if is_report_summary(cells):
+                summary.summary_rows += 1
+                continue
+            chunk.append((line, cells))
+            if len(chunk) >= CHUNK_ROWS:
+                writer.write(chunk, rejects)
+                chunk = []
+                if progress:
+                    progress(raw.position, total)
+        writer.write(chunk, rejects)
+
+
 class _RejectsWriter:
     """Rejected rows, as they were, with ``line`` and ``error`` columns (not in a dry run).
 
@@ -312,7 +332,8 @@ class _RejectsWriter:
     complete), opened at the first rejected row; never over the file being imported or the
     database."""
 
-    def __init__(self, options: ImportOptions, headers: list[str], summary: ImportSummary, protect: list[Path]):
+    def __init__(self, options: ImportOptions, headers: list[str], summary: ImportSummary,
+                 protect: list[Path]):
         from salespipe.services.files import check_output
 
         self.path = options.rejects_path or options.path.with_name(options.path.name + ".rejects.csv")
@@ -350,9 +371,8 @@ class _RejectsWriter:
 
 
 class _Writer:
-    def __init__(
-        self, conn: sqlite3.Connection, options: ImportOptions, ctx: RowContext, summary: ImportSummary, now: datetime
-    ):
+    def __init__(self, conn: sqlite3.Connection, options: ImportOptions, ctx: RowContext,
+                 summary: ImportSummary, now: datetime):
         self.conn = conn
         self.options = options
         self.ctx = ctx
@@ -413,12 +433,12 @@ class _Writer:
             self.next_id += 1
             self.lines.append(line)
             tuple_ = self._lead_tuple(lead_id, row)
-            if kind == "external_id":
-                by_id[key] = lead_id
-            elif kind == "email":
-                by_email[key] = lead_id
-            else:
-                by_name.setdefault(key, []).append((lead_id, tuple_[17]))
+            # every key of the new lead, as the database look-ups of later chunks will find it
+            if self.by_external and row.external_id:
+                by_id[row.external_id] = lead_id
+            if row.email_key:
+                by_email.setdefault(row.email_key, lead_id)
+            by_name.setdefault(tuple_[24], []).append((lead_id, tuple_[17]))
             if row.warning:
                 self.summary.warned += 1
                 if len(self.summary.warnings) < MAX_REPORTED_REJECTS:
@@ -453,34 +473,18 @@ class _Writer:
         created = utc_iso(row.events[0][2])
         entered = utc_iso(row.events[-1][2])
         return (
-            lead_id,
-            f.title,
-            f.contact_name,
-            f.company,
-            f.email,
-            f.phone,
-            f.source,
-            row.owner,
-            row.stage.key,
-            f.value_minor,
-            f.currency,
-            f.probability,
+            lead_id, f.title, f.contact_name, f.company, f.email, f.phone, f.source, row.owner,
+            row.stage.key, f.value_minor, f.currency, f.probability,
             f.expected_close.isoformat() if f.expected_close else None,
             json.dumps(f.tags, ensure_ascii=False) if f.tags else "[]",
             json.dumps(f.fields, ensure_ascii=False, sort_keys=True) if f.fields else "{}",
-            row.lost_reason,
-            f.external_id,
-            created,
-            int(row.created_estimated),
-            self.recorded,
-            entered if row.stage.is_closed and row.closed_known else None,
-            entered,
-            entered,
-            row.email_key,
-            name_key(f.title, f.company),
+            row.lost_reason, f.external_id, created, int(row.created_estimated), self.recorded,
+            entered if row.stage.is_closed and row.closed_known else None, entered, entered,
+            row.email_key, name_key(f.title, f.company),
         )
 
-    def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int, rejects: _RejectsWriter) -> None:
+    def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int,
+                   rejects: _RejectsWriter) -> None:
         earlier_match = self.matched_existing.get(lead_id) if lead_id < self.first_new_id else None
         if lead_id >= self.first_new_id or earlier_match is not None:
             earlier = earlier_match or self.lines[lead_id - self.first_new_id]
@@ -491,10 +495,8 @@ class _Writer:
             return
         self.matched_existing[lead_id] = line
         if self.options.on_duplicate == "fail":
-            raise Conflict(
-                f"line {line} matches existing lead #{lead_id}; nothing was imported "
-                "(--on-duplicate skip or update to go on)"
-            )
+            raise Conflict(f"line {line} matches existing lead #{lead_id}; nothing was imported "
+                           "(--on-duplicate skip or update to go on)")
         if self.options.on_duplicate != "update":
             self.summary.skipped += 1
             return
@@ -540,16 +542,9 @@ class _Writer:
             last = lead_store.last_event(self.conn, lead_id)
             if last and at < from_iso(last.at):
                 at = from_iso(last.at)
-            change_stage(
-                self.conn,
-                lead_id,
-                now=self.ctx.now,
-                to=row.stage.key,
-                at=When(min(at, self.ctx.now), False),
-                note="import",
-                fire_rules=False,
-                reason=row.lost_reason if row.stage.kind == "lost" else None,
-            )
+            change_stage(self.conn, lead_id, now=self.ctx.now, to=row.stage.key,
+                         at=When(min(at, self.ctx.now), False), note="import", fire_rules=False,
+                         reason=row.lost_reason if row.stage.kind == "lost" else None)
         if changes:
             changes["updated_at"] = self.recorded
             lead_store.update(self.conn, lead_id, changes)

@@ -1,0 +1,228 @@
+"""The staged import: the file's rows loaded into a TEMP table, mapped and checked in SQL,
+Python kept for the rows SQL cannot decide (``store.import_staging``).
+
+It makes the same leads, events, summary and rejects as the row-by-row import
+(``importer._Writer``), which stays for what this path leaves out: ``--on-duplicate update``
+and ``fail``, first and last name columns, status and won/closed columns, close-date fallbacks,
+salespipe's own export, rows with neither an id nor an e-mail (matched by name), and a
+database currency without two decimal places. Within a file it takes, a row is SQL's when its
+cells have the plain shapes (a stage the plan maps, an amount like 1234.50, a date parsed once
+per distinct value, an ASCII e-mail); every other row goes through ``convert_row``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from salespipe.domain.dates import utc_iso
+from salespipe.domain.errors import InvalidValue, SalespipeError
+from salespipe.domain.importing import ImportRow, RowContext, RowConverter, is_report_summary
+from salespipe.domain.keys import name_key
+from salespipe.domain.models import MAX_TEXT
+from salespipe.store import import_staging as staging
+
+if TYPE_CHECKING:
+    from salespipe.domain.import_plan import Plan
+    from salespipe.services.importer import ImportOptions, ImportSummary, _RejectsWriter
+
+LOAD_BATCH = 5000
+_FIELDS = frozenset({"title", "company", "contact_name", "email", "phone", "source", "owner", "external_id", "stage",
+                     "value", "created", "close_date", "expected_close", "currency", "probability", "tags",
+                     "lost_reason"})
+_TWO_DECIMALS = frozenset({"EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN"})
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def may_take(options: ImportOptions, plan: Plan, currency: str) -> bool:
+    """Whether the staged path can take a file with these placed columns (the full pass then
+    stages its rows); ``eligible`` has the last word."""
+    names = [name for _, name in plan.extras]
+    return (options.on_duplicate == "skip" and not plan.is_export and set(plan.columns) <= _FIELDS
+            and currency in _TWO_DECIMALS and len(set(names)) == len(names)
+            and all(len(n) <= MAX_TEXT for n in names))
+
+
+def eligible(options: ImportOptions, ctx: RowContext) -> bool:
+    """Whether the staged path makes exactly what the row-by-row import would: also, every row
+    has an id or an e-mail (matching by name and created day is the row-by-row import's)."""
+    return may_take(options, ctx.plan, ctx.default_currency) and ctx.plan.rows_without_id_or_email == 0
+
+
+class Stager:
+    """Takes the rows the plan's full pass reads into ``import_rows`` as the import would
+    take them: blank lines and grouping or total lines counted, the rest staged with their line,
+    as read; once the footer is known, the lines from it on are taken back."""
+
+    def __init__(self, conn: sqlite3.Connection, width: int):
+        self.conn = conn
+        self.width = width
+        self.batch: list[tuple[Any, ...]] = []
+        self.rows = self.blank_lines = self.summary_rows = 0
+        self.before_footer: tuple[int, int, int] | None = None
+        staging.create(conn, width)
+
+    def blank(self) -> None:
+        self.blank_lines += 1
+
+    def footer_starts(self) -> None:
+        self.before_footer = (self.rows, self.blank_lines, self.summary_rows)
+
+    def footer_ends(self) -> None:
+        self.before_footer = None
+
+    def take(self, line: int, cells: list[str], joined: str) -> bool:
+        """Stage a row; True (and nothing staged) for a grouping or total line."""
+        if is_report_summary(cells):
+            self.summary_rows += 1
+            return True
+        self.rows += 1
+        # a row with white space other than a space (tabs, line breaks in a cell, no-break
+        # spaces), a NUL or another control character is Python's: SQL's trim() strips spaces
+        hard = 0 if joined.isprintable() else 1
+        width = self.width
+        n = len(cells)
+        if n == width:
+            self.batch.append((line, hard, None, *cells))
+        elif n < width:
+            self.batch.append((line, hard, None, *cells, *([None] * (width - n))))
+        else:  # cells past the header: empty ones are kept for the rejects file, others rejected
+            hard = 1 if any(c.strip() for c in cells[width:]) else hard
+            self.batch.append((line, hard, json.dumps(cells[width:], ensure_ascii=False), *cells[:width]))
+        if len(self.batch) >= LOAD_BATCH:
+            staging.add_rows(self.conn, width, self.batch)
+            self.batch = []
+        return False
+
+    def finish(self, footer_line: int | None) -> None:
+        staging.add_rows(self.conn, self.width, self.batch)
+        self.batch = []
+        if footer_line and self.before_footer:
+            self.rows, self.blank_lines, self.summary_rows = self.before_footer
+            staging.forget_from(self.conn, footer_line)
+
+    def drop(self) -> None:
+        staging.drop(self.conn)
+
+
+def run(conn: sqlite3.Connection, stager: Stager, ctx: RowContext, summary: ImportSummary,
+        rejects: _RejectsWriter, recorded: str, bulk: Callable[[], Any]) -> tuple[int, int]:
+    """Import the staged rows inside the caller's transaction; returns the range of new lead
+    ids. ``bulk`` is called once the duplicates are decided, before the new leads are written
+    (to drop indexes and triggers)."""
+    from salespipe.store import leads as lead_store
+
+    plan = ctx.plan
+    width = len(plan.headers)
+    summary.rows, summary.blank_lines, summary.summary_rows = stager.rows, stager.blank_lines, stager.summary_rows
+    try:
+        converter = ctx.converter = ctx.converter or RowConverter(ctx)
+        _dates(conn, ctx, converter)
+        staging.add_stages(conn, ((value, stage.key, stage.kind.value) for value in plan.stage_values
+                                  for stage in [ctx.stages.lookup(value)[0]] if stage is not None))
+        extras = sorted(((i, name) for i, name in plan.extras), key=lambda e: e[1])
+        staging.convert(conn, staging.Spec(
+            columns=dict(plan.columns), extras=[(i, json.dumps(name, ensure_ascii=False)) for i, name in extras],
+            nulls=sorted(ctx.nulls), decimal=plan.decimal, by_external="external_id" in plan.columns,
+            currency=ctx.default_currency, first_stage=ctx.stages.first.key, now_iso=utc_iso(ctx.now),
+            recorded=recorded))
+        _convert_hard_rows(conn, ctx, rejects, width)
+        staging.decide(conn)
+        _summarise(conn, summary)
+        bulk()
+        first = lead_store.next_id(conn)
+        return first, staging.write(conn, first, recorded)
+    finally:
+        stager.drop()
+
+
+def _dates(conn: sqlite3.Connection, ctx: RowContext, converter: RowConverter) -> None:
+    """Each distinct date text of the file, parsed once; a text that does not parse, or lies in
+    the future where that matters, is left out (its rows go to Python, which says why)."""
+    tz = ctx.now.tzinfo
+    for name in ("created", "close_date", "expected_close"):
+        index = ctx.plan.columns.get(name)
+        if index is None:
+            continue
+        rows = []
+        for text in staging.distinct_cells(conn, index):
+            if text in ctx.nulls or text[0] == "'":
+                continue
+            try:
+                moment = converter.date(name, text)
+            except InvalidValue:
+                continue
+            future = moment > ctx.now
+            if future and name == "created":
+                continue  # Python clamps a later hour of today to now and refuses a later day
+            rows.append((index, text, utc_iso(moment), (moment - _EPOCH) // _MICROSECOND, moment.date().isoformat(),
+                         moment.astimezone(tz).date().isoformat(), int(future)))
+        staging.add_dates(conn, rows)
+
+
+def _convert_hard_rows(conn: sqlite3.Connection, ctx: RowContext, rejects: _RejectsWriter, width: int) -> None:
+    """The rows SQL left: converted by ``convert_row`` (or rejected with its reason)."""
+    converter = ctx.converter
+    assert converter is not None
+    by_external = "external_id" in ctx.plan.columns
+    batch: list[tuple[Any, ...]] = []
+    for line, cells in staging.hard_rows(conn, width):
+        try:
+            row = converter(cells)
+        except InvalidValue as exc:
+            rejects.add(line, cells, str(exc))
+            continue
+        batch.append(_new_row(line, row, by_external, ctx))
+        if len(batch) >= 1000:
+            staging.add_converted(conn, batch)
+            batch = []
+    staging.add_converted(conn, batch)
+
+
+def _new_row(line: int, row: ImportRow, by_external: bool, ctx: RowContext) -> tuple[Any, ...]:
+    f = row.fields
+    if by_external and row.external_id:
+        kind, key = staging.KIND_ID, row.external_id
+    elif row.email_key:
+        kind, key = staging.KIND_EMAIL, row.email_key
+    else:  # the plan said every row has an id or an e-mail
+        raise SalespipeError(f"line {line}: neither an id nor an e-mail, which the import plan did not expect")
+    created = utc_iso(row.events[0][2])
+    entered = utc_iso(row.events[-1][2])
+    closed = row.stage.is_closed
+    return (
+        line, kind, key, f.title, f.contact_name, f.company, f.email, f.phone, f.source, row.owner,
+        row.stage.key, f.value_minor, f.currency or ctx.default_currency, f.probability,
+        f.expected_close.isoformat() if f.expected_close else None,
+        json.dumps(f.tags, ensure_ascii=False) if f.tags else "[]",
+        json.dumps(f.fields, ensure_ascii=False, sort_keys=True) if f.fields else "{}",
+        row.lost_reason, f.external_id, created, int(row.created_estimated),
+        entered if closed and row.closed_known else None, entered, row.email_key, name_key(f.title, f.company),
+        row.events[0][1] if len(row.events) == 2 else None, int(row.created_given),
+        int(closed and not row.closed_known), row.warning,
+    )
+
+
+def _summarise(conn: sqlite3.Connection, summary: ImportSummary) -> None:
+    from salespipe.services.importer import MAX_REPORTED_REJECTS, Reject
+
+    got = staging.counts(conn)
+    summary.inserted = got["inserted"]
+    summary.duplicates_in_file = got["repeated"]
+    summary.skipped = got["skipped"] + got["repeated"]
+    summary.duplicates = staging.repeats(conn, MAX_REPORTED_REJECTS)
+    summary.matched_by.update(got["matched"])
+    summary.currencies.update(got["currencies"])
+    columns = summary.plan.columns
+    for key, count, asked in (("value", got["without_value"], "value" in columns),
+                              ("created", got["without_created"], "created" in columns),
+                              ("close_date_won", got["won_undated"], True),
+                              ("close_date_lost", got["lost_undated"], True)):
+        if count and asked:
+            summary.missing[key] += count
+    summary.warned, warned = staging.warnings(conn, MAX_REPORTED_REJECTS)
+    summary.warnings = [Reject(line, text) for line, text in warned]

@@ -1,0 +1,362 @@
+"""The staging tables of a bulk import: TEMP tables of this connection only, never in the file.
+
+The file's rows are loaded as they were read (``import_rows``: the line, the cells), then the
+rows whose every cell has a plain shape are turned into leads by one ``INSERT … SELECT``
+(``convert``) into ``import_new``; the others are converted in Python
+(``services.import_staged``) and added to the same table, or rejected. Duplicates are then
+decided for all of them at once (``decide``) and the new leads and their stage events are
+written with two more statements (``write``). The decisions are the row-by-row import's;
+what SQL cannot decide the same way (a name with non-ASCII letters, an amount in another form,
+a date nobody has parsed) is left to Python.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+TEMP_CACHE_KIB = -2000  # the staging tables' page cache: 32 MB (negative: KiB), then a temporary file
+MAX_EASY_CHARS = 2000  # longer cells go to Python (the text limit, models.MAX_TEXT)
+
+NEW_COLUMNS = ("line", "kind", "key", "title", "contact_name", "company", "email", "phone", "source", "owner",
+               "stage", "value_minor", "currency", "probability", "expected_close", "tags", "fields",
+               "lost_reason", "external_id", "created_at", "created_estimated", "closed_at", "entered",
+               "email_key", "name_key", "first_stage", "created_given", "closed_unknown", "warning")
+KIND_ID, KIND_EMAIL = 0, 1
+INSERTED, SKIPPED, REPEATED = 0, 1, 2  # a row's fate: new lead, matches a lead, repeats a line
+
+
+def _drop(conn: sqlite3.Connection) -> None:
+    for table in ("import_rows", "import_new", "import_fate", "import_dates", "import_stages", "import_ids",
+                  "import_nulls"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def create(conn: sqlite3.Connection, width: int) -> None:
+    """Empty staging tables for a file of ``width`` columns. Also registers the Python
+    name key for the rows SQL cannot fold (non-ASCII letters)."""
+    from salespipe.domain.keys import name_key
+
+    _drop(conn)
+    conn.execute(f"PRAGMA temp.cache_size = {TEMP_CACHE_KIB}")
+    cells = ", ".join(f"c{i}" for i in range(width))
+    conn.execute(f"CREATE TEMP TABLE import_rows (line INTEGER PRIMARY KEY, hard INTEGER NOT NULL, "
+                 f"more TEXT, {cells})")
+    conn.execute(f"CREATE TEMP TABLE import_new ({NEW_COLUMNS[0]} INTEGER PRIMARY KEY, "
+                 f"{', '.join(NEW_COLUMNS[1:])})")
+    conn.execute("CREATE TEMP TABLE import_dates (col INTEGER, text TEXT, iso TEXT, ts INTEGER, day TEXT, "
+                 "local_day TEXT, future INTEGER, PRIMARY KEY (col, text)) WITHOUT ROWID")
+    conn.execute("CREATE TEMP TABLE import_stages (value TEXT PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL) "
+                 "WITHOUT ROWID")
+    conn.execute("CREATE TEMP TABLE import_nulls (value TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.create_function("salespipe_name_key", 2, name_key, deterministic=True)
+
+
+def drop(conn: sqlite3.Connection) -> None:
+    _drop(conn)
+
+
+def add_rows(conn: sqlite3.Connection, width: int, rows: list[tuple[Any, ...]]) -> None:
+    """Rows as ``(line, hard, more, cell 0, ..., cell width-1)``."""
+    conn.executemany(f"INSERT INTO import_rows VALUES ({', '.join('?' * (width + 3))})", rows)
+
+
+def forget_from(conn: sqlite3.Connection, line: int) -> None:
+    """Take back the staged rows from ``line`` on (a report's footer)."""
+    conn.execute("DELETE FROM import_rows WHERE line >= ?", (line,))
+
+
+def trimmed(index: int) -> str:
+    """Cell ``index`` stripped. The rows loaded as plain are printable (``str.isprintable``),
+    so a space is the only white space they can hold, and trim() strips as str.strip() does."""
+    return f"trim(c{index})"
+
+
+def distinct_cells(conn: sqlite3.Connection, index: int) -> Iterator[str]:
+    """The distinct values of column ``index``, spaces stripped, empty ones left out."""
+    for (value,) in conn.execute(f"SELECT DISTINCT {trimmed(index)} FROM import_rows WHERE hard = 0"):
+        if value:
+            yield value
+
+
+def add_dates(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
+    """(column, text, stored ISO text, microseconds since 1970, its own day, its local day,
+    1 if in the future) of each date text that parsed."""
+    conn.executemany("INSERT INTO import_dates VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def add_stages(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> None:
+    """(stage value of the file, stage key, its kind) of each value that names a stage."""
+    conn.executemany("INSERT INTO import_stages VALUES (?, ?, ?)", rows)
+
+
+@dataclass
+class Spec:
+    """What the SQL conversion needs from the plan (column indexes, never text from the file)."""
+
+    columns: dict[str, int]
+    extras: list[tuple[int, str]]  # (column, JSON-encoded name), sorted by name
+    nulls: list[str]
+    decimal: str | None
+    by_external: bool
+    currency: str
+    first_stage: str
+    now_iso: str
+    recorded: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _value(spec: Spec, field_or_column: str | int) -> str:
+    """The cell of a field (or column): stripped, NULL when empty or a null marker."""
+    index = spec.columns.get(field_or_column) if isinstance(field_or_column, str) else field_or_column
+    if index is None:
+        return "NULL"
+    t = trimmed(index)
+    longest = max((len(n) for n in spec.nulls), default=0)
+    return f"(CASE WHEN length({t}) <= {longest} AND ({t} = '' OR {t} IN import_nulls) THEN NULL ELSE {t} END)"
+
+
+def _plain(expr: str) -> str:
+    """SQL true when a (non-NULL) value needs nothing Python does: no formula quote to undo,
+    not over the text limit (rows with a NUL byte are marked hard when they are loaded)."""
+    return f"(substr({expr}, 1, 1) != '''' AND length({expr}) <= {MAX_EASY_CHARS})"
+
+
+def _amount_ok(v: str, decimal: str | None) -> str:
+    """1 to 13 digits, then maybe the decimal separator and 1 or 2 digits (parse_money's plain
+    form); anything else (currency signs, thousands, k) is Python's."""
+    sep = "," if decimal == "," else "."
+    return (f"({v} GLOB '[0-9]*' AND {v} NOT GLOB '*[^0-9{sep}]*' AND "
+            f"((instr({v}, '{sep}') = 0 AND length({v}) <= 13) OR "
+            f"(instr({v}, '{sep}') BETWEEN 2 AND 14 AND length({v}) - instr({v}, '{sep}') BETWEEN 1 AND 2 "
+            f"AND substr({v}, instr({v}, '{sep}') + 1) NOT GLOB '*[^0-9]*')))")
+
+
+def _minor(v: str, decimal: str | None) -> str:
+    sep = "," if decimal == "," else "."
+    return (f"(CASE WHEN instr({v}, '{sep}') = 0 THEN CAST({v} AS INTEGER) * 100 ELSE "
+            f"CAST(substr({v}, 1, instr({v}, '{sep}') - 1) AS INTEGER) * 100 + "
+            f"CAST(substr(substr({v}, instr({v}, '{sep}') + 1) || '0', 1, 2) AS INTEGER) END)")
+
+
+def _ascii_words(v: str) -> str:
+    """Printable ASCII without a double space: lower() folds it as str.casefold() does and
+    there are no spaces to collapse."""
+    return f"({v} NOT GLOB '*[^ -~]*' AND {v} NOT GLOB '*  *')"
+
+
+_DATE_ALIASES = {"created": "dc", "close_date": "dx", "expected_close": "de"}
+_NO_ESCAPE = "'*[\"\\' || char(1) || '-' || char(31) || ']*'"  # GLOB: a quote, backslash or control character
+
+
+def convert(conn: sqlite3.Connection, spec: Spec) -> None:
+    """Every staged row with plain cells becomes a row of ``import_new``, as ``convert_row``
+    makes it; the other rows are marked hard, for Python (``hard_rows``).
+
+    Only values go in as parameters; the SQL text is made of column numbers and names of
+    this module."""
+    names = ("title", "company", "contact_name", "email", "phone", "source", "owner", "external_id", "stage",
+             "value", "created", "close_date", "expected_close", "currency", "probability", "tags", "lost_reason")
+    # each cell is stripped and checked against the null markers once, in a materialized table
+    cleaned = [f"{_value(spec, name)} AS f_{name}" for name in names if name in spec.columns]
+    cleaned += [f"{_value(spec, index)} AS x{i}" for i, (index, _) in enumerate(spec.extras)]
+    v = {name: f"r.f_{name}" if name in spec.columns else "NULL" for name in names}
+    conditions = ["r.hard = 0"]
+    conditions += [f"{v[n]} IS NULL" for n in ("currency", "probability", "tags", "lost_reason") if n in spec.columns]
+    conditions += [f"({v[n]} IS NULL OR {_plain(v[n])})" for n in (
+        "title", "company", "contact_name", "email", "phone", "source", "owner", "external_id", "stage", "value",
+        "created", "close_date", "expected_close") if n in spec.columns]
+    pieces = []
+    for i in range(len(spec.extras)):
+        e = f"r.x{i}"
+        # a value JSON writes as it is: no quote, backslash or control character
+        conditions.append(f"({e} IS NULL OR ({_plain(e)} AND {e} NOT GLOB {_NO_ESCAPE}))")
+        pieces.append(f"coalesce(', ' || :extra{i} || ': \"' || {e} || '\"', '')")  # as json.dumps
+        spec.params[f"extra{i}"] = spec.extras[i][1]
+    fields = f"('{{' || substr({' || '.join(pieces)}, 3) || '}}')" if pieces else "'{}'"
+    title = f"coalesce({v['title']}, {v['company']}, {v['contact_name']}, {v['email']})"
+    email, value = v["email"], v["value"]
+    conditions += [
+        f"{title} IS NOT NULL",
+        f"{title} GLOB '*[^0-9]*'",  # a lone number may be a junk line: Python decides
+        f"({email} IS NULL OR ({email} NOT GLOB '*[^!-~]*' AND {email} GLOB '?*@?*.?*' "
+        f"AND {email} NOT GLOB '*@*@*' AND {email} NOT GLOB '*.'))",
+        f"({value} IS NULL OR {_amount_ok(value, spec.decimal)})",
+        f"({v['stage']} IS NULL OR st.key IS NOT NULL)",
+    ]
+    joins = []
+    for name, alias in _DATE_ALIASES.items():
+        if name in spec.columns:
+            joins.append(f"LEFT JOIN import_dates {alias} ON {alias}.col = {spec.columns[name]} "
+                         f"AND {alias}.text = {v[name]}")
+            # a date that did not parse (or lies in the future) is Python's to reject or clamp
+            conditions.append(f"({v[name]} IS NULL OR {alias}.text IS NOT NULL)")
+    has = {name: name in spec.columns for name in _DATE_ALIASES}
+    is_closed = "(coalesce(st.kind, 'open') != 'open')"
+    c_iso = "dc.iso" if has["created"] else "NULL"
+    x_iso = "dx.iso" if has["close_date"] else "NULL"
+    if has["close_date"]:  # a deal closed in the future: Python clamps or refuses it
+        conditions.append(f"NOT ({is_closed} AND dx.future)")
+    if has["created"] and has["close_date"]:
+        # closed before created: on the same day (a midnight stamp) it closes at the creation;
+        # on an earlier day the row gets a warning, which Python words
+        conditions.append(f"NOT ({is_closed} AND dx.ts < dc.ts AND NOT (dx.local_day >= dc.local_day "
+                          "OR dx.day = dc.day))")
+        x_iso = "(CASE WHEN dx.ts < dc.ts THEN dc.iso ELSE dx.iso END)"
+    expected = "de.day" if has["expected_close"] else "NULL"
+    if has["close_date"]:  # an open deal's close date is when it is expected to close
+        expected = f"coalesce({expected}, CASE WHEN NOT {is_closed} THEN dx.day END)"
+    by_id = f"({1 if spec.by_external else 0} AND {v['external_id']} IS NOT NULL)"
+    sql = f"""
+        WITH r AS MATERIALIZED (SELECT line, hard, {', '.join(cleaned)} FROM import_rows)
+        INSERT INTO import_new ({', '.join(NEW_COLUMNS)})
+        SELECT line, kind, key, title, contact_name, company, email, phone, source, owner, stage, value_minor,
+            :currency, NULL, expected_close, '[]', fields, NULL, external_id,
+            coalesce(created_iso, CASE WHEN two THEN closed_iso END, :now),
+            is_closed AND created_iso IS NULL,
+            CASE WHEN two THEN closed_iso END,
+            CASE WHEN two THEN closed_iso ELSE coalesce(created_iso, :now) END,
+            email_key,
+            CASE WHEN {_ascii_words('title')} AND (company IS NULL OR {_ascii_words('company')})
+                 THEN lower(title) || char(31) || lower(coalesce(company, ''))
+                 ELSE salespipe_name_key(title, company) END,
+            CASE WHEN two THEN :first_stage END,
+            created_iso IS NOT NULL, is_closed AND NOT two, NULL
+        FROM (
+            SELECT r.line AS line,
+                {title} AS title, {v['contact_name']} AS contact_name, {v['company']} AS company,
+                {email} AS email, lower({email}) AS email_key, {v['phone']} AS phone, {v['source']} AS source,
+                {v['owner']} AS owner, {v['external_id']} AS external_id,
+                coalesce(st.key, :first_stage) AS stage,
+                CASE WHEN {value} IS NULL THEN NULL ELSE {_minor(value, spec.decimal)} END AS value_minor,
+                {fields} AS fields, {expected} AS expected_close,
+                {c_iso} AS created_iso, {x_iso} AS closed_iso,
+                ({is_closed} AND {x_iso} IS NOT NULL) AS two, {is_closed} AS is_closed,
+                CASE WHEN {by_id} THEN {KIND_ID} ELSE {KIND_EMAIL} END AS kind,
+                CASE WHEN {by_id} THEN {v['external_id']} ELSE lower({email}) END AS key
+            FROM r
+            LEFT JOIN import_stages st ON st.value = {v['stage']}
+            {' '.join(joins)}
+            WHERE {' AND '.join(conditions)}
+        )
+    """
+    conn.executemany("INSERT OR IGNORE INTO import_nulls VALUES (?)", [(n,) for n in spec.nulls])
+    params = {"currency": spec.currency, "now": spec.now_iso,
+              "first_stage": spec.first_stage, **spec.params}
+    conn.execute(sql, params)
+    conn.execute("UPDATE import_rows SET hard = 1 WHERE hard = 0 AND line NOT IN (SELECT line FROM import_new)")
+
+
+def hard_rows(conn: sqlite3.Connection, width: int) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells as read) of the staged rows left for Python, in line order."""
+    import json
+
+    cells = ", ".join(f"c{i}" for i in range(width))
+    cursor = conn.execute(f"SELECT line, more, {cells} FROM import_rows WHERE hard = 1 ORDER BY line")
+    while batch := cursor.fetchmany(1000):
+        for line, more, *values in batch:
+            row = [c for c in values if c is not None] if None in values else values
+            if more is not None:
+                row += json.loads(more)
+            yield line, row
+
+
+def add_converted(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Rows converted in Python, as tuples in ``NEW_COLUMNS`` order."""
+    conn.executemany(f"INSERT INTO import_new ({', '.join(NEW_COLUMNS)}) "
+                     f"VALUES ({', '.join('?' * len(NEW_COLUMNS))})", rows)
+
+
+def decide(conn: sqlite3.Connection) -> None:
+    """Each converted row's fate, as the row-by-row import decides it in file order: a row
+    matching an existing lead (by external id, else e-mail) is skipped, and every later row
+    matching the same lead repeats it; a row with the external id of an earlier new lead, or
+    (without an id) the e-mail of an earlier new lead or of an earlier row, repeats that line;
+    the rest are new leads."""
+    conn.execute("""
+        CREATE TEMP TABLE import_fate AS
+        WITH m AS (
+            SELECT line, kind, key, email_key,
+                CASE kind WHEN 0 THEN (SELECT id FROM main.leads l WHERE l.external_id = n.key)
+                          ELSE (SELECT min(id) FROM main.leads l WHERE l.email_key = n.key) END AS ex
+            FROM import_new n),
+        by_id AS (SELECT line, email_key, min(line) OVER (PARTITION BY key) AS first
+                  FROM m WHERE kind = 0 AND ex IS NULL),
+        new_by_id_email AS (SELECT email_key, min(line) AS line FROM by_id
+                            WHERE line = first AND email_key IS NOT NULL GROUP BY email_key),
+        by_email AS (SELECT line, key, min(line) OVER (PARTITION BY key) AS first
+                     FROM m WHERE kind = 1 AND ex IS NULL),
+        by_existing AS (SELECT line, min(line) OVER (PARTITION BY ex) AS first FROM m WHERE ex IS NOT NULL)
+        SELECT line, CASE WHEN line = first THEN 0 ELSE 2 END AS fate, first AS target FROM by_id
+        UNION ALL
+        SELECT e.line, CASE WHEN e.line = min(e.first, coalesce(i.line, e.first)) THEN 0 ELSE 2 END,
+               min(e.first, coalesce(i.line, e.first))
+        FROM by_email e LEFT JOIN new_by_id_email i ON i.email_key = e.key
+        UNION ALL
+        SELECT line, CASE WHEN line = first THEN 1 ELSE 2 END, first FROM by_existing
+    """)
+    conn.execute("CREATE UNIQUE INDEX temp.import_fate_line ON import_fate(line)")
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, Any]:
+    """What the summary says of the decided rows."""
+    fates = dict(conn.execute("SELECT fate, count(*) FROM import_fate GROUP BY fate").fetchall())
+    matched = dict(conn.execute("SELECT n.kind, count(*) FROM import_fate f JOIN import_new n USING (line) "
+                                "WHERE f.fate != 0 GROUP BY n.kind").fetchall())
+    new = ("FROM import_fate f JOIN import_new n USING (line) JOIN main.stages s ON s.key = n.stage "
+           "WHERE f.fate = 0")
+    row = conn.execute(f"SELECT sum(n.value_minor IS NULL), sum(NOT n.created_given), "
+                       f"sum(n.closed_unknown AND s.kind = 'won'), sum(n.closed_unknown AND s.kind = 'lost') "
+                       f"{new}").fetchone()
+    return {
+        "inserted": fates.get(INSERTED, 0), "skipped": fates.get(SKIPPED, 0), "repeated": fates.get(REPEATED, 0),
+        "matched": {("external_id" if k == KIND_ID else "email"): c for k, c in matched.items()},
+        "currencies": dict(conn.execute(f"SELECT n.currency, count(*) {new} GROUP BY n.currency").fetchall()),
+        "without_value": row[0] or 0, "without_created": row[1] or 0,
+        "won_undated": row[2] or 0, "lost_undated": row[3] or 0,
+    }
+
+
+def repeats(conn: sqlite3.Connection, limit: int) -> list[tuple[int, int]]:
+    """(line, line it repeats) of the first ``limit`` repeated rows."""
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT line, target FROM import_fate WHERE fate = 2 ORDER BY line LIMIT ?", (limit,))]
+
+
+def warnings(conn: sqlite3.Connection, limit: int) -> tuple[int, list[tuple[int, str]]]:
+    """How many new leads carry a warning, and the first ``limit`` (line, warning)."""
+    sql = "FROM import_fate f JOIN import_new n USING (line) WHERE f.fate = 0 AND n.warning IS NOT NULL"
+    total = conn.execute(f"SELECT count(*) {sql}").fetchone()[0]
+    return total, [(r[0], r[1]) for r in conn.execute(f"SELECT n.line, n.warning {sql} ORDER BY n.line LIMIT ?",
+                                                      (limit,))]
+
+
+def write(conn: sqlite3.Connection, first_id: int, recorded: str) -> int:
+    """Insert the new leads (ids from ``first_id`` in line order) and their stage events, in
+    the order the row-by-row import writes them; returns one past the last id."""
+    from salespipe.store.leads import LEAD_COLUMNS
+
+    conn.execute("CREATE TEMP TABLE import_ids AS SELECT line, :first - 1 + row_number() OVER (ORDER BY line) AS id "
+                 "FROM import_fate WHERE fate = 0", {"first": first_id})
+    source = ("i.id, n.title, n.contact_name, n.company, n.email, n.phone, n.source, n.owner, n.stage, "
+              "n.value_minor, n.currency, n.probability, n.expected_close, n.tags, n.fields, n.lost_reason, "
+              "n.external_id, n.created_at, n.created_estimated, :recorded, n.closed_at, n.entered, n.entered, "
+              "n.email_key, n.name_key")
+    conn.execute(f"INSERT INTO main.leads ({', '.join(LEAD_COLUMNS)}) SELECT {source} "
+                 "FROM import_ids i JOIN import_new n USING (line) ORDER BY i.id", {"recorded": recorded})
+    # one event per lead; two for a deal closed on a known date (created in the first stage)
+    conn.execute("""
+        INSERT INTO main.stage_events (lead_id, from_stage, to_stage, at, prev_at, note, recorded_at)
+        SELECT id, from_stage, to_stage, at, prev_at, NULL, :recorded FROM (
+            SELECT i.id, 0 AS seq, NULL AS from_stage, coalesce(n.first_stage, n.stage) AS to_stage,
+                   n.created_at AS at, NULL AS prev_at
+            FROM import_ids i JOIN import_new n USING (line)
+            UNION ALL
+            SELECT i.id, 1, n.first_stage, n.stage, n.closed_at, n.created_at
+            FROM import_ids i JOIN import_new n USING (line) WHERE n.first_stage IS NOT NULL)
+        ORDER BY id, seq""", {"recorded": recorded})
+    end = conn.execute("SELECT coalesce(max(id), :first - 1) + 1 FROM import_ids", {"first": first_id}).fetchone()[0]
+    conn.execute("DROP TABLE temp.import_ids")
+    return int(end)
