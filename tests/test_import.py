@@ -267,3 +267,62 @@ def test_bulk_import_rebuilds_the_indexes(cli, tmp_path, db_path, monkeypatch):
     g = write(tmp_path / "g.csv", "id,name,amount\nY1,A,1\nY2,B,oops\n")
     cli("import", str(g), "--strict", code=1)
     assert schema() == before
+
+
+def _journal_mode(db_path):
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_bulk_import_into_an_empty_database_keeps_it_in_wal(cli, tmp_path, db_path, monkeypatch):
+    """Into an empty database a bulk import writes through the rollback journal (each page
+    once) and puts WAL back when it is done, committed or not."""
+    from salespipe.services import importer
+
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 0)
+    f = write(tmp_path / "l.csv", "id,name,email\n" + "".join(f"X{i},Lead {i},l{i}@x.de\n" for i in range(50)))
+    assert json.loads(cli("import", str(f), "--json").stdout)["inserted"] == 50
+    assert _journal_mode(db_path) == "wal"
+    cli("undo", "--yes")
+    g = write(tmp_path / "g.csv", "id,name,amount\nY1,A,1\nY2,B,oops\n")
+    cli("import", str(g), "--strict", code=1)
+    assert _journal_mode(db_path) == "wal"
+
+
+def test_a_crash_during_a_bulk_import_leaves_nothing_and_wal_comes_back(tmp_path, db_path):
+    """The process dies after the new leads are written, before the commit: the next open rolls
+    the hot journal back (nothing of the import remains) and puts the database back in WAL."""
+    import os
+    import subprocess
+    import sys
+
+    f = write(tmp_path / "l.csv", "id,name,email,stage\n" + "".join(
+        f"X{i},Lead {i},l{i}@x.de,won\n" for i in range(3000)))
+    before = dump(db_path)
+    script = (
+        "import os, sys\n"
+        "from salespipe.services import importer\n"
+        "from salespipe.store import import_staging\n"
+        "importer.BULK_MIN_ROWS = 0\n"
+        "real = import_staging.write\n"
+        "def crash(conn, first, recorded):\n"
+        "    real(conn, first, recorded)\n"
+        "    os._exit(3)\n"
+        "import_staging.write = crash\n"
+        "from salespipe.cli import main\n"
+        f"sys.argv = ['salespipe', '--db', {str(db_path)!r}, 'import', {str(f)!r}, '--quiet']\n"
+        "main()\n")
+    result = subprocess.run([sys.executable, "-c", script], env=os.environ.copy(), capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 3, result.stderr
+    assert os.path.exists(str(db_path) + "-journal")  # hot: the crash came mid-transaction
+    from salespipe.store.db import connect
+
+    connect(db_path).close()  # any salespipe command opens the database so
+    assert _journal_mode(db_path) == "wal"
+    assert dump(db_path) == before

@@ -81,9 +81,11 @@ class Stager:
             self.summary_rows += 1
             return True
         self.rows += 1
-        # a row with white space other than a space (tabs, line breaks in a cell, no-break
-        # spaces), a NUL or another control character is Python's: SQL's trim() strips spaces
-        hard = 0 if joined.isprintable() else 1
+        # Python's: a row with white space other than a space (tabs, line breaks in a cell,
+        # no-break spaces; SQL's trim() strips spaces only), a NUL or another control
+        # character, a long cell, or a cell starting with a quote (to be unquoted)
+        hard = 0 if joined.isprintable() and len(joined) <= staging.MAX_EASY_CHARS and (
+            "'" not in joined or not any(c.lstrip()[:1] == "'" for c in cells)) else 1
         width = self.width
         n = len(cells)
         if n == width:

@@ -219,7 +219,7 @@ def _import_planned(conn: sqlite3.Connection, options: ImportOptions, now: datet
                     progress: Callable[[int, int], None] | None, on_wait: Callable[[], None] | None,
                     layout: Any, plan: Plan, stages: Any, stager: import_staged.Stager | None,
                     currency: str) -> ImportSummary:
-    from salespipe.store.db import database_file, prepare_bulk_write, transaction
+    from salespipe.store.db import database_file, prepare_bulk_write, rollback_journal, transaction
 
     summary = ImportSummary(file=str(options.path), encoding=layout.encoding, delimiter=layout.delimiter,
                             header_line=layout.header_line, plan=plan, dry_run=options.dry_run)
@@ -248,8 +248,10 @@ def _import_planned(conn: sqlite3.Connection, options: ImportOptions, now: datet
     thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+    # into an empty database: the rollback journal writes each page once (store.db.rollback_journal)
+    empty = bulk and lead_store.count(conn) == 0
     try:
-        with transaction(conn, on_wait):
+        with rollback_journal(conn, empty), transaction(conn, on_wait):
             from salespipe.store import journal
 
             prepare_bulk_write(conn)

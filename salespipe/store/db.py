@@ -98,6 +98,37 @@ def prepare_bulk_write(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA cache_size = -32768")
 
 
+@contextmanager
+def rollback_journal(conn: sqlite3.Connection, wanted: bool) -> Iterator[None]:
+    """For a bulk write into an empty database: the rollback journal instead of WAL while it
+    runs, so that each page is written once (WAL writes it twice: to the log, then back into
+    the file), with ``synchronous = FULL`` as the rollback journal needs. WAL comes back after.
+    A crash in between leaves a hot journal, which SQLite rolls back at the next open, and
+    ``connect`` puts WAL back. When another connection has the file open, WAL stays."""
+    if not wanted or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        yield
+        return
+    switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    if switched:
+        conn.execute("PRAGMA synchronous = FULL")
+    try:
+        yield
+    finally:
+        if switched:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _keep_wal(conn: sqlite3.Connection) -> None:
+    """A database left in rollback-journal mode by an import that did not finish (see
+    ``rollback_journal``) goes back to WAL; if another connection holds it, later."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            pass  # an import is running: it puts WAL back itself
+
+
 def _refuse_side_file(path: Path) -> None:
     """``p.db-wal`` is part of ``p.db``: never a database of its own."""
     for side in ("-wal", "-shm", "-journal"):
@@ -164,6 +195,8 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
             f"database {str(path)!r} has schema version {version}, newer than this salespipe "
             f"knows ({SCHEMA_VERSION}); upgrade salespipe"
         )
+    else:
+        _keep_wal(conn)
     return conn
 
 

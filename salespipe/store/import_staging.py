@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TEMP_CACHE_KIB = -2000  # the staging tables' page cache: 32 MB (negative: KiB), then a temporary file
-MAX_EASY_CHARS = 2000  # longer cells go to Python (the text limit, models.MAX_TEXT)
+MAX_EASY_CHARS = 2000  # a longer row goes to Python (the text limit of a cell, models.MAX_TEXT)
 
 NEW_COLUMNS = ("line", "kind", "key", "title", "contact_name", "company", "email", "phone", "source", "owner",
                "stage", "value_minor", "currency", "probability", "expected_close", "tags", "fields",
@@ -36,7 +36,10 @@ def _drop(conn: sqlite3.Connection) -> None:
 
 def create(conn: sqlite3.Connection, width: int) -> None:
     """Empty staging tables for a file of ``width`` columns. Also registers the Python
-    name key for the rows SQL cannot fold (non-ASCII letters)."""
+    name key for the rows SQL cannot fold (non-ASCII letters).
+
+    A row is loaded as hard (Python's) unless it is printable, at most ``MAX_EASY_CHARS``
+    long and no cell starts with a quote (the formula neutralising of salespipe's export)."""
     from salespipe.domain.keys import name_key
 
     _drop(conn)
@@ -118,12 +121,6 @@ def _value(spec: Spec, field_or_column: str | int) -> str:
     return f"(CASE WHEN length({t}) <= {longest} AND ({t} = '' OR {t} IN import_nulls) THEN NULL ELSE {t} END)"
 
 
-def _plain(expr: str) -> str:
-    """SQL true when a (non-NULL) value needs nothing Python does: no formula quote to undo,
-    not over the text limit (rows with a NUL byte are marked hard when they are loaded)."""
-    return f"(substr({expr}, 1, 1) != '''' AND length({expr}) <= {MAX_EASY_CHARS})"
-
-
 def _amount_ok(v: str, decimal: str | None) -> str:
     """1 to 13 digits, then maybe the decimal separator and 1 or 2 digits (parse_money's plain
     form); anything else (currency signs, thousands, k) is Python's."""
@@ -165,14 +162,11 @@ def convert(conn: sqlite3.Connection, spec: Spec) -> None:
     v = {name: f"r.f_{name}" if name in spec.columns else "NULL" for name in names}
     conditions = ["r.hard = 0"]
     conditions += [f"{v[n]} IS NULL" for n in ("currency", "probability", "tags", "lost_reason") if n in spec.columns]
-    conditions += [f"({v[n]} IS NULL OR {_plain(v[n])})" for n in (
-        "title", "company", "contact_name", "email", "phone", "source", "owner", "external_id", "stage", "value",
-        "created", "close_date", "expected_close") if n in spec.columns]
     pieces = []
     for i in range(len(spec.extras)):
         e = f"r.x{i}"
         # a value JSON writes as it is: no quote, backslash or control character
-        conditions.append(f"({e} IS NULL OR ({_plain(e)} AND {e} NOT GLOB {_NO_ESCAPE}))")
+        conditions.append(f"({e} IS NULL OR {e} NOT GLOB {_NO_ESCAPE})")
         pieces.append(f"coalesce(', ' || :extra{i} || ': \"' || {e} || '\"', '')")  # as json.dumps
         spec.params[f"extra{i}"] = spec.extras[i][1]
     fields = f"('{{' || substr({' || '.join(pieces)}, 3) || '}}')" if pieces else "'{}'"
