@@ -108,6 +108,8 @@ class Stager:
             staging.forget_from(self.conn, footer_line)
 
     def drop(self) -> None:
+        """The staging tables, dropped (after a successful import they are left to go with
+        the connection: dropping them costs as much as a small import)."""
         staging.drop(self.conn)
 
 
@@ -121,25 +123,23 @@ def run(conn: sqlite3.Connection, stager: Stager, ctx: RowContext, summary: Impo
     plan = ctx.plan
     width = len(plan.headers)
     summary.rows, summary.blank_lines, summary.summary_rows = stager.rows, stager.blank_lines, stager.summary_rows
-    try:
-        converter = ctx.converter = ctx.converter or RowConverter(ctx)
-        _dates(conn, ctx, converter)
-        staging.add_stages(conn, ((value, stage.key, stage.kind.value) for value in plan.stage_values
-                                  for stage in [ctx.stages.lookup(value)[0]] if stage is not None))
-        extras = sorted(((i, name) for i, name in plan.extras), key=lambda e: e[1])
-        staging.convert(conn, staging.Spec(
-            columns=dict(plan.columns), extras=[(i, json.dumps(name, ensure_ascii=False)) for i, name in extras],
-            nulls=sorted(ctx.nulls), decimal=plan.decimal, by_external="external_id" in plan.columns,
-            currency=ctx.default_currency, first_stage=ctx.stages.first.key, now_iso=utc_iso(ctx.now),
-            recorded=recorded))
-        _convert_hard_rows(conn, ctx, rejects, width)
-        staging.decide(conn)
-        _summarise(conn, summary)
-        bulk()
-        first = lead_store.next_id(conn)
-        return first, staging.write(conn, first, recorded)
-    finally:
-        stager.drop()
+    converter = ctx.converter = ctx.converter or RowConverter(ctx)
+    _dates(conn, ctx, converter)
+    staging.add_stages(conn, ((value, stage.key, stage.kind.value) for value in plan.stage_values
+                              for stage in [ctx.stages.lookup(value)[0]] if stage is not None))
+    extras = sorted(((i, name) for i, name in plan.extras), key=lambda e: e[1])
+    staging.convert(conn, staging.Spec(
+        columns=dict(plan.columns), extras=[(i, json.dumps(name, ensure_ascii=False)) for i, name in extras],
+        nulls=sorted(ctx.nulls), decimal=plan.decimal, by_external="external_id" in plan.columns,
+        currency=ctx.default_currency, first_stage=ctx.stages.first.key, now_iso=utc_iso(ctx.now),
+        recorded=recorded))
+    _convert_hard_rows(conn, ctx, rejects, width)
+    first = lead_store.next_id(conn)
+    staging.decide(conn, first)
+    _summarise(conn, summary)
+    bulk()
+    staging.write(conn, recorded)
+    return first, first + summary.inserted
 
 
 def _dates(conn: sqlite3.Connection, ctx: RowContext, converter: RowConverter) -> None:
@@ -216,7 +216,7 @@ def _summarise(conn: sqlite3.Connection, summary: ImportSummary) -> None:
     summary.inserted = got["inserted"]
     summary.duplicates_in_file = got["repeated"]
     summary.skipped = got["skipped"] + got["repeated"]
-    summary.duplicates = staging.repeats(conn, MAX_REPORTED_REJECTS)
+    summary.duplicates = staging.repeats(conn, MAX_REPORTED_REJECTS) if got["repeated"] else []
     summary.matched_by.update(got["matched"])
     summary.currencies.update(got["currencies"])
     columns = summary.plan.columns
@@ -226,5 +226,6 @@ def _summarise(conn: sqlite3.Connection, summary: ImportSummary) -> None:
                               ("close_date_lost", got["lost_undated"], True)):
         if count and asked:
             summary.missing[key] += count
-    summary.warned, warned = staging.warnings(conn, MAX_REPORTED_REJECTS)
-    summary.warnings = [Reject(line, text) for line, text in warned]
+    summary.warned = got["warned"]
+    if got["warned"]:
+        summary.warnings = [Reject(line, text) for line, text in staging.warnings(conn, MAX_REPORTED_REJECTS)]

@@ -210,9 +210,10 @@ def import_csv(
     stager = stagers[0] if stagers else None
     try:
         return _import_planned(conn, options, now, progress, on_wait, layout, plan, stages, stager, currency)
-    finally:
-        if stager:  # the staging tables go, whatever happened
+    except BaseException:
+        if stager:
             stager.drop()
+        raise
 
 
 def _import_planned(conn: sqlite3.Connection, options: ImportOptions, now: datetime,

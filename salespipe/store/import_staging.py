@@ -29,8 +29,7 @@ INSERTED, SKIPPED, REPEATED = 0, 1, 2  # a row's fate: new lead, matches a lead,
 
 
 def _drop(conn: sqlite3.Connection) -> None:
-    for table in ("import_rows", "import_new", "import_fate", "import_dates", "import_stages", "import_ids",
-                  "import_nulls"):
+    for table in ("import_rows", "import_new", "import_fate", "import_dates", "import_stages", "import_nulls"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -263,54 +262,58 @@ def add_converted(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None
                      f"VALUES ({', '.join('?' * len(NEW_COLUMNS))})", rows)
 
 
-def decide(conn: sqlite3.Connection) -> None:
+def decide(conn: sqlite3.Connection, first_id: int) -> None:
     """Each converted row's fate, as the row-by-row import decides it in file order: a row
     matching an existing lead (by external id, else e-mail) is skipped, and every later row
     matching the same lead repeats it; a row with the external id of an earlier new lead, or
     (without an id) the e-mail of an earlier new lead or of an earlier row, repeats that line;
-    the rest are new leads."""
-    conn.execute("""
-        CREATE TEMP TABLE import_fate AS
-        WITH m AS (
-            SELECT line, kind, key, email_key,
-                CASE kind WHEN 0 THEN (SELECT id FROM main.leads l WHERE l.external_id = n.key)
-                          ELSE (SELECT min(id) FROM main.leads l WHERE l.email_key = n.key) END AS ex
-            FROM import_new n),
+    the rest are new leads, numbered from ``first_id`` in line order."""
+    existing = first_id > 1  # else the database has no lead to match
+    match = ("CASE kind WHEN 0 THEN (SELECT id FROM main.leads l WHERE l.external_id = n.key) "
+             "ELSE (SELECT min(id) FROM main.leads l WHERE l.email_key = n.key) END" if existing else "NULL")
+    conn.execute("CREATE TEMP TABLE import_fate (line INTEGER PRIMARY KEY, fate INTEGER, target INTEGER, id INTEGER)")
+    conn.execute(f"""
+        INSERT INTO import_fate (line, fate, target, id)
+        WITH m AS (SELECT line, kind, key, email_key, {match} AS ex FROM import_new n),
         by_id AS (SELECT line, email_key, min(line) OVER (PARTITION BY key) AS first
                   FROM m WHERE kind = 0 AND ex IS NULL),
         new_by_id_email AS (SELECT email_key, min(line) AS line FROM by_id
                             WHERE line = first AND email_key IS NOT NULL GROUP BY email_key),
         by_email AS (SELECT line, key, min(line) OVER (PARTITION BY key) AS first
                      FROM m WHERE kind = 1 AND ex IS NULL),
-        by_existing AS (SELECT line, min(line) OVER (PARTITION BY ex) AS first FROM m WHERE ex IS NOT NULL)
-        SELECT line, CASE WHEN line = first THEN 0 ELSE 2 END AS fate, first AS target FROM by_id
-        UNION ALL
-        SELECT e.line, CASE WHEN e.line = min(e.first, coalesce(i.line, e.first)) THEN 0 ELSE 2 END,
-               min(e.first, coalesce(i.line, e.first))
-        FROM by_email e LEFT JOIN new_by_id_email i ON i.email_key = e.key
-        UNION ALL
-        SELECT line, CASE WHEN line = first THEN 1 ELSE 2 END, first FROM by_existing
-    """)
-    conn.execute("CREATE UNIQUE INDEX temp.import_fate_line ON import_fate(line)")
+        by_existing AS (SELECT line, min(line) OVER (PARTITION BY ex) AS first FROM m WHERE ex IS NOT NULL),
+        fates AS (
+            SELECT line, CASE WHEN line = first THEN 0 ELSE 2 END AS fate, first AS target FROM by_id
+            UNION ALL
+            SELECT e.line, CASE WHEN e.line = min(e.first, coalesce(i.line, e.first)) THEN 0 ELSE 2 END,
+                   min(e.first, coalesce(i.line, e.first))
+            FROM by_email e LEFT JOIN new_by_id_email i ON i.email_key = e.key
+            UNION ALL
+            SELECT line, CASE WHEN line = first THEN 1 ELSE 2 END, first FROM by_existing)
+        SELECT line, fate, target,
+               CASE WHEN fate = 0 THEN :first - 1 + sum(fate = 0) OVER (ORDER BY line ROWS UNBOUNDED PRECEDING) END
+        FROM fates ORDER BY line""", {"first": first_id})
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, Any]:
-    """What the summary says of the decided rows."""
-    fates = dict(conn.execute("SELECT fate, count(*) FROM import_fate GROUP BY fate").fetchall())
-    matched = dict(conn.execute("SELECT n.kind, count(*) FROM import_fate f JOIN import_new n USING (line) "
-                                "WHERE f.fate != 0 GROUP BY n.kind").fetchall())
-    new = ("FROM import_fate f JOIN import_new n USING (line) JOIN main.stages s ON s.key = n.stage "
-           "WHERE f.fate = 0")
-    row = conn.execute(f"SELECT sum(n.value_minor IS NULL), sum(NOT n.created_given), "
-                       f"sum(n.closed_unknown AND s.kind = 'won'), sum(n.closed_unknown AND s.kind = 'lost') "
-                       f"{new}").fetchone()
-    return {
-        "inserted": fates.get(INSERTED, 0), "skipped": fates.get(SKIPPED, 0), "repeated": fates.get(REPEATED, 0),
-        "matched": {("external_id" if k == KIND_ID else "email"): c for k, c in matched.items()},
-        "currencies": dict(conn.execute(f"SELECT n.currency, count(*) {new} GROUP BY n.currency").fetchall()),
-        "without_value": row[0] or 0, "without_created": row[1] or 0,
-        "won_undated": row[2] or 0, "lost_undated": row[3] or 0,
-    }
+    """What the summary says of the decided rows (one pass over them)."""
+    got: dict[str, Any] = {"currencies": {}}
+    names = ("inserted", "skipped", "repeated", "by_id", "by_email", "without_value", "without_created",
+             "won_undated", "lost_undated", "warned")
+    for currency, *sums in conn.execute("""
+            SELECT n.currency, sum(f.fate = 0), sum(f.fate = 1), sum(f.fate = 2), sum(f.fate != 0 AND n.kind = 0),
+                sum(f.fate != 0 AND n.kind = 1), sum(f.fate = 0 AND n.value_minor IS NULL),
+                sum(f.fate = 0 AND NOT n.created_given), sum(f.fate = 0 AND n.closed_unknown AND s.kind = 'won'),
+                sum(f.fate = 0 AND n.closed_unknown AND s.kind = 'lost'), sum(f.fate = 0 AND n.warning IS NOT NULL)
+            FROM import_fate f JOIN import_new n USING (line) JOIN main.stages s ON s.key = n.stage
+            GROUP BY n.currency"""):
+        for name, value in zip(names, sums):
+            got[name] = got.get(name, 0) + value
+        if sums[0]:
+            got["currencies"][currency] = sums[0]
+    got["matched"] = {k: got.pop(n, 0) for k, n in (("external_id", "by_id"), ("email", "by_email"))}
+    got["matched"] = {k: v for k, v in got["matched"].items() if v}
+    return {**{n: 0 for n in names}, **got}
 
 
 def repeats(conn: sqlite3.Connection, limit: int) -> list[tuple[int, int]]:
@@ -319,38 +322,33 @@ def repeats(conn: sqlite3.Connection, limit: int) -> list[tuple[int, int]]:
         "SELECT line, target FROM import_fate WHERE fate = 2 ORDER BY line LIMIT ?", (limit,))]
 
 
-def warnings(conn: sqlite3.Connection, limit: int) -> tuple[int, list[tuple[int, str]]]:
-    """How many new leads carry a warning, and the first ``limit`` (line, warning)."""
-    sql = "FROM import_fate f JOIN import_new n USING (line) WHERE f.fate = 0 AND n.warning IS NOT NULL"
-    total = conn.execute(f"SELECT count(*) {sql}").fetchone()[0]
-    return total, [(r[0], r[1]) for r in conn.execute(f"SELECT n.line, n.warning {sql} ORDER BY n.line LIMIT ?",
-                                                      (limit,))]
+def warnings(conn: sqlite3.Connection, limit: int) -> list[tuple[int, str]]:
+    """(line, warning) of the first ``limit`` new leads with a warning."""
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT n.line, n.warning FROM import_fate f JOIN import_new n USING (line) "
+        "WHERE f.fate = 0 AND n.warning IS NOT NULL ORDER BY n.line LIMIT ?", (limit,))]
 
 
-def write(conn: sqlite3.Connection, first_id: int, recorded: str) -> int:
-    """Insert the new leads (ids from ``first_id`` in line order) and their stage events, in
-    the order the row-by-row import writes them; returns one past the last id."""
+def write(conn: sqlite3.Connection, recorded: str) -> None:
+    """Insert the new leads (numbered by ``decide``) and their stage events, in the order the
+    row-by-row import writes them."""
     from salespipe.store.leads import LEAD_COLUMNS
 
-    conn.execute("CREATE TEMP TABLE import_ids AS SELECT line, :first - 1 + row_number() OVER (ORDER BY line) AS id "
-                 "FROM import_fate WHERE fate = 0", {"first": first_id})
-    source = ("i.id, n.title, n.contact_name, n.company, n.email, n.phone, n.source, n.owner, n.stage, "
+    source = ("f.id, n.title, n.contact_name, n.company, n.email, n.phone, n.source, n.owner, n.stage, "
               "n.value_minor, n.currency, n.probability, n.expected_close, n.tags, n.fields, n.lost_reason, "
               "n.external_id, n.created_at, n.created_estimated, :recorded, n.closed_at, n.entered, n.entered, "
               "n.email_key, n.name_key")
-    conn.execute(f"INSERT INTO main.leads ({', '.join(LEAD_COLUMNS)}) SELECT {source} "
-                 "FROM import_ids i JOIN import_new n USING (line) ORDER BY i.id", {"recorded": recorded})
+    new = "import_fate f JOIN import_new n USING (line) WHERE f.fate = 0"
+    conn.execute(f"INSERT INTO main.leads ({', '.join(LEAD_COLUMNS)}) SELECT {source} FROM {new} ORDER BY f.line",
+                 {"recorded": recorded})
     # one event per lead; two for a deal closed on a known date (created in the first stage)
-    conn.execute("""
+    conn.execute(f"""
         INSERT INTO main.stage_events (lead_id, from_stage, to_stage, at, prev_at, note, recorded_at)
         SELECT id, from_stage, to_stage, at, prev_at, NULL, :recorded FROM (
-            SELECT i.id, 0 AS seq, NULL AS from_stage, coalesce(n.first_stage, n.stage) AS to_stage,
+            SELECT f.id, 0 AS seq, NULL AS from_stage, coalesce(n.first_stage, n.stage) AS to_stage,
                    n.created_at AS at, NULL AS prev_at
-            FROM import_ids i JOIN import_new n USING (line)
+            FROM {new}
             UNION ALL
-            SELECT i.id, 1, n.first_stage, n.stage, n.closed_at, n.created_at
-            FROM import_ids i JOIN import_new n USING (line) WHERE n.first_stage IS NOT NULL)
+            SELECT f.id, 1, n.first_stage, n.stage, n.closed_at, n.created_at
+            FROM {new} AND n.first_stage IS NOT NULL)
         ORDER BY id, seq""", {"recorded": recorded})
-    end = conn.execute("SELECT coalesce(max(id), :first - 1) + 1 FROM import_ids", {"first": first_id}).fetchone()[0]
-    conn.execute("DROP TABLE temp.import_ids")
-    return int(end)
