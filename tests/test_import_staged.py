@@ -155,3 +155,18 @@ def test_a_plain_file_takes_the_staged_path_and_a_second_import_changes_nothing(
     conn.close()
     assert (again.inserted, again.skipped) == (0, 4)
     assert json.dumps(list(sqlite3.connect(tmp_path / "x.db").iterdump())) == json.dumps(before)
+
+
+def test_the_staged_import_reports_progress_while_it_reads_and_writes(tmp_path):
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_text("Deal ID,Name,E-Mail\n" + "".join(f"D{i},Lead {i},l{i}@x.de\n" for i in range(12_000)),
+                        encoding="utf-8")
+    size = csv_path.stat().st_size
+    seen: list[tuple[int, int]] = []
+    conn = connect(tmp_path / "x.db")
+    summary = import_csv(conn, ImportOptions(path=csv_path), now=NOW.replace(tzinfo=timezone.utc),
+                         progress=lambda done, total: seen.append((done, total)))
+    assert summary.inserted == 12_000
+    done = [d for d, _ in seen]
+    assert {t for _, t in seen} == {size} and done == sorted(done) and done[-1] == size
+    assert any(0 < d < size // 2 for d in done)  # while reading the file, before any SQL

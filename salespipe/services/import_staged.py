@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from salespipe.services.importer import ImportOptions, ImportSummary, _RejectsWriter
 
 LOAD_BATCH = 5000
+LOADED = 0.5  # the share of the progress bar for reading the file; SQL does the rest
 _FIELDS = frozenset({"title", "company", "contact_name", "email", "phone", "source", "owner", "external_id", "stage",
                      "value", "created", "close_date", "expected_close", "currency", "probability", "tags",
                      "lost_reason"})
@@ -58,12 +59,14 @@ class Stager:
     take them: blank lines and grouping or total lines counted, the rest staged with their line,
     as read; once the footer is known, the lines from it on are taken back."""
 
-    def __init__(self, conn: sqlite3.Connection, width: int):
+    def __init__(self, conn: sqlite3.Connection, width: int,
+                 progress: Callable[[float], None] | None = None, size: int = 0):
         self.conn = conn
         self.width = width
         self.batch: list[tuple[Any, ...]] = []
         self.rows = self.blank_lines = self.summary_rows = 0
         self.before_footer: tuple[int, int, int] | None = None
+        self.progress, self.size, self.read = progress, max(size, 1), 0  # characters read, about bytes
         staging.create(conn, width)
 
     def blank(self) -> None:
@@ -95,9 +98,12 @@ class Stager:
         else:  # cells past the header: empty ones are kept for the rejects file, others rejected
             hard = 1 if any(c.strip() for c in cells[width:]) else hard
             self.batch.append((line, hard, json.dumps(cells[width:], ensure_ascii=False), *cells[:width]))
+        self.read += len(joined) + n
         if len(self.batch) >= LOAD_BATCH:
             staging.add_rows(self.conn, width, self.batch)
             self.batch = []
+            if self.progress:
+                self.progress(LOADED * min(self.read / self.size, 1.0))
         return False
 
     def finish(self, footer_line: int | None) -> None:
@@ -120,6 +126,10 @@ def run(conn: sqlite3.Connection, stager: Stager, ctx: RowContext, summary: Impo
     (to drop indexes and triggers)."""
     from salespipe.store import leads as lead_store
 
+    def done(share: float) -> None:
+        if stager.progress:
+            stager.progress(share)
+
     plan = ctx.plan
     width = len(plan.headers)
     summary.rows, summary.blank_lines, summary.summary_rows = stager.rows, stager.blank_lines, stager.summary_rows
@@ -133,12 +143,15 @@ def run(conn: sqlite3.Connection, stager: Stager, ctx: RowContext, summary: Impo
         nulls=sorted(ctx.nulls), decimal=plan.decimal, by_external="external_id" in plan.columns,
         currency=ctx.default_currency, first_stage=ctx.stages.first.key, now_iso=utc_iso(ctx.now),
         recorded=recorded))
+    done(0.65)
     _convert_hard_rows(conn, ctx, rejects, width)
     first = lead_store.next_id(conn)
     staging.decide(conn, first)
     _summarise(conn, summary)
+    done(0.75)
     bulk()
     staging.write(conn, recorded)
+    done(0.85)  # the indexes and the commit remain
     return first, first + summary.inserted
 
 

@@ -2,8 +2,10 @@
 
 First the plan is decided from the whole file (``import_planning``); when it has open questions
 (a key column or stage values it cannot place) the import writes nothing and says what would
-fix it. Then the file is streamed: rows are converted and written in chunks inside one
-transaction, so memory stays flat however long the file is.
+fix it. Then, in one transaction, either the staged import (``import_staged``: the plan's pass
+loaded the rows into a TEMP table; SQL maps and checks the plain ones, Python the rest) or, for
+what it leaves out, the row-by-row import: the file streamed again, rows converted and written
+in chunks. Memory stays flat however long the file is either way.
 
 Duplicates: a row matches a lead by its external id when the file has an id column and the row
 an id; else by e-mail (Unicode case-folded); else by title and company (case-folded) and, when
@@ -198,7 +200,9 @@ def import_csv(
         """The full pass stages the rows of a file the staged import may take."""
         if not import_staged.may_take(options, plan, currency):
             return None
-        stagers.append(import_staged.Stager(conn, len(plan.headers)))
+        size = options.path.stat().st_size
+        share = (lambda part: progress(round(part * size), size)) if progress else None
+        stagers.append(import_staged.Stager(conn, len(plan.headers), share, size))
         return stagers[0]
 
     try:
