@@ -82,6 +82,17 @@ def unquote(cell: str) -> str:
     return cell[1:] if _UNQUOTE_RE.match(cell) else cell
 
 
+MAX_REPORTED_REJECTS = 1000  # rejects, warnings and repeats listed in an import's summary
+
+
+@dataclass
+class Reject:
+    """A line of the file and what is wrong with it (or the warning it gets)."""
+
+    line: int
+    error: str
+
+
 @dataclass
 class ImportRow:
     """One valid row: the lead's fields and its stage events ``(from, to, at, note)``."""

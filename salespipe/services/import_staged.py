@@ -16,18 +16,22 @@ import json
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from salespipe.domain.dates import utc_iso
 from salespipe.domain.errors import InvalidValue, SalespipeError
-from salespipe.domain.importing import ImportRow, RowContext, RowConverter, is_report_summary
+from salespipe.domain.import_plan import Plan
+from salespipe.domain.importing import (
+    MAX_REPORTED_REJECTS,
+    ImportRow,
+    Reject,
+    RowContext,
+    RowConverter,
+    is_report_summary,
+)
 from salespipe.domain.keys import name_key
 from salespipe.domain.models import MAX_TEXT
 from salespipe.store import import_staging as staging
-
-if TYPE_CHECKING:
-    from salespipe.domain.import_plan import Plan
-    from salespipe.services.importer import ImportOptions, ImportSummary, _RejectsWriter
 
 LOAD_BATCH = 5000
 LOADED = 0.5  # the share of the progress bar for reading the file; SQL does the rest
@@ -39,7 +43,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-def may_take(options: ImportOptions, plan: Plan, currency: str) -> bool:
+def may_take(options: Any, plan: Plan, currency: str) -> bool:
     """Whether the staged path can take a file with these placed columns (the full pass then
     stages its rows); ``eligible`` has the last word."""
     names = [name for _, name in plan.extras]
@@ -48,7 +52,7 @@ def may_take(options: ImportOptions, plan: Plan, currency: str) -> bool:
             and all(len(n) <= MAX_TEXT for n in names))
 
 
-def eligible(options: ImportOptions, ctx: RowContext) -> bool:
+def eligible(options: Any, ctx: RowContext) -> bool:
     """Whether the staged path makes exactly what the row-by-row import would: also, every row
     has an id or an e-mail (matching by name and created day is the row-by-row import's)."""
     return may_take(options, ctx.plan, ctx.default_currency) and ctx.plan.rows_without_id_or_email == 0
@@ -119,10 +123,11 @@ class Stager:
         staging.drop(self.conn)
 
 
-def run(conn: sqlite3.Connection, stager: Stager, ctx: RowContext, summary: ImportSummary,
-        rejects: _RejectsWriter, recorded: str, bulk: Callable[[], Any]) -> tuple[int, int]:
-    """Import the staged rows inside the caller's transaction; returns the range of new lead
-    ids. ``bulk`` is called once the duplicates are decided, before the new leads are written
+def run(conn: sqlite3.Connection, stager: Stager, ctx: RowContext, summary: Any,
+        rejects: Any, recorded: str, bulk: Callable[[], Any]) -> tuple[int, int]:
+    """Import the staged rows inside the caller's transaction (``summary`` and ``rejects``
+    are the importer's ``ImportSummary`` and rejects writer: this module does not import the
+    importer, which imports it); returns the range of new lead ids. ``bulk`` is called once the duplicates are decided, before the new leads are written
     (to drop indexes and triggers)."""
     from salespipe.store import leads as lead_store
 
@@ -179,7 +184,7 @@ def _dates(conn: sqlite3.Connection, ctx: RowContext, converter: RowConverter) -
         staging.add_dates(conn, rows)
 
 
-def _convert_hard_rows(conn: sqlite3.Connection, ctx: RowContext, rejects: _RejectsWriter, width: int) -> None:
+def _convert_hard_rows(conn: sqlite3.Connection, ctx: RowContext, rejects: Any, width: int) -> None:
     """The rows SQL left: converted by ``convert_row`` (or rejected with its reason)."""
     converter = ctx.converter
     assert converter is not None
@@ -222,9 +227,7 @@ def _new_row(line: int, row: ImportRow, by_external: bool, ctx: RowContext) -> t
     )
 
 
-def _summarise(conn: sqlite3.Connection, summary: ImportSummary) -> None:
-    from salespipe.services.importer import MAX_REPORTED_REJECTS, Reject
-
+def _summarise(conn: sqlite3.Connection, summary: Any) -> None:
     got = staging.counts(conn)
     summary.inserted = got["inserted"]
     summary.duplicates_in_file = got["repeated"]

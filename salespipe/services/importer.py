@@ -31,7 +31,14 @@ from salespipe.domain.dates import utc_iso
 from salespipe.domain.errors import Conflict, InvalidValue, SalespipeError
 from salespipe.domain.import_plan import MappingFile, Plan, read_mapping
 from salespipe.domain.import_vocabulary import NULL_MARKERS
-from salespipe.domain.importing import ImportRow, RowContext, convert_row, is_report_summary
+from salespipe.domain.importing import (
+    MAX_REPORTED_REJECTS,
+    ImportRow,
+    Reject,
+    RowContext,
+    convert_row,
+    is_report_summary,
+)
 from salespipe.domain.keys import name_key
 from salespipe.services import import_staged
 from salespipe.services.import_planning import PlanOptions, decide
@@ -40,7 +47,6 @@ from salespipe.services.pipeline import default_currency, pipeline
 from salespipe.store import leads as lead_store
 
 CHUNK_ROWS = 1000
-MAX_REPORTED_REJECTS = 1000
 ON_DUPLICATE = ("skip", "update", "fail")
 BULK_MIN_ROWS = 20_000
 
@@ -65,12 +71,6 @@ class ImportOptions:
     accept_partial: bool = False
     columns: list[str] | None = None
     escape: str | None = None
-
-
-@dataclass
-class Reject:
-    line: int
-    error: str
 
 
 @dataclass
