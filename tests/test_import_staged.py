@@ -170,3 +170,18 @@ def test_the_staged_import_reports_progress_while_it_reads_and_writes(tmp_path):
     done = [d for d, _ in seen]
     assert {t for _, t in seen} == {size} and done == sorted(done) and done[-1] == size
     assert any(0 < d < size // 2 for d in done)  # while reading the file, before any SQL
+
+
+def test_a_file_that_fails_half_way_through_the_plan_leaves_the_connection_usable(tmp_path):
+    import pytest
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"Deal ID,Name,E-Mail\n" + b"".join(b"D%d,Lead %d,l%d@x.de\n" % (i, i, i) for i in range(20000))
+                    + b"D9,\xff\xfe broken,x@y.de\n")
+    good = tmp_path / "good.csv"
+    good.write_text("Deal ID,Name,E-Mail\nD1,Anna,anna@x.de\n", encoding="utf-8")
+    conn = connect(tmp_path / "x.db")
+    with pytest.raises(SalespipeError, match="not utf-8 on line 20002"):
+        import_csv(conn, ImportOptions(path=bad), now=NOW.replace(tzinfo=timezone.utc))
+    assert not conn.in_transaction
+    assert import_csv(conn, ImportOptions(path=good), now=NOW.replace(tzinfo=timezone.utc)).inserted == 1
