@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-TEMP_CACHE_KIB = -2000  # the staging tables' page cache: 32 MB (negative: KiB), then a temporary file
 MAX_EASY_CHARS = 2000  # a longer row goes to Python (the text limit of a cell, models.MAX_TEXT)
 
 NEW_COLUMNS = ("line", "kind", "key", "title", "contact_name", "company", "email", "phone", "source", "owner",
@@ -42,7 +41,6 @@ def create(conn: sqlite3.Connection, width: int) -> None:
     from salespipe.domain.keys import name_key
 
     _drop(conn)
-    conn.execute(f"PRAGMA temp.cache_size = {TEMP_CACHE_KIB}")
     cells = ", ".join(f"c{i}" for i in range(width))
     conn.execute(f"CREATE TEMP TABLE import_rows (line INTEGER PRIMARY KEY, hard INTEGER NOT NULL, "
                  f"more TEXT, {cells})")
