@@ -270,6 +270,12 @@ def decide(conn: sqlite3.Connection, first_id: int) -> None:
     match = ("CASE kind WHEN 0 THEN (SELECT id FROM main.leads l WHERE l.external_id = n.key) "
              "ELSE (SELECT min(id) FROM main.leads l WHERE l.email_key = n.key) END" if existing else "NULL")
     conn.execute("CREATE TEMP TABLE import_fate (line INTEGER PRIMARY KEY, fate INTEGER, target INTEGER, id INTEGER)")
+    rows, keys, kinds = conn.execute("SELECT count(*), count(DISTINCT key), count(DISTINCT kind) FROM import_new").fetchone()
+    if not existing and keys == rows and kinds <= 1:
+        # nothing to match and no key twice (the keys all of one kind): every row is a new lead
+        conn.execute("INSERT INTO import_fate (line, fate, target, id) SELECT line, 0, line, "
+                     ":first - 1 + row_number() OVER (ORDER BY line) FROM import_new", {"first": first_id})
+        return
     conn.execute(f"""
         INSERT INTO import_fate (line, fate, target, id)
         WITH m AS (SELECT line, kind, key, email_key, {match} AS ex FROM import_new n),
