@@ -301,8 +301,9 @@ def test_a_crash_during_a_bulk_import_leaves_nothing_and_wal_comes_back(tmp_path
     import subprocess
     import sys
 
-    f = write(tmp_path / "l.csv", "id,name,email,stage\n" + "".join(
-        f"X{i},Lead {i},l{i}@x.de,won\n" for i in range(3000)))
+    f = write(
+        tmp_path / "l.csv", "id,name,email,stage\n" + "".join(f"X{i},Lead {i},l{i}@x.de,won\n" for i in range(3000))
+    )
     before = dump(db_path)
     script = (
         "import os, sys\n"
@@ -316,9 +317,11 @@ def test_a_crash_during_a_bulk_import_leaves_nothing_and_wal_comes_back(tmp_path
         "import_staging.write = crash\n"
         "from salespipe.cli import main\n"
         f"sys.argv = ['salespipe', '--db', {str(db_path)!r}, 'import', {str(f)!r}, '--quiet']\n"
-        "main()\n")
-    result = subprocess.run([sys.executable, "-c", script], env=os.environ.copy(), capture_output=True, text=True,
-                            timeout=120)
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=os.environ.copy(), capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 3, result.stderr
     assert os.path.exists(str(db_path) + "-journal")  # hot: the crash came mid-transaction
     from salespipe.store.db import connect

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -20,20 +20,104 @@ from salespipe.store.db import connect
 NOW = datetime(2026, 11, 20, 9, 30)
 
 IDS = st.sampled_from(["", "", "D1", "D2", "D3", "d1", " D2 ", "-", "NULL", "42", "X-9"])
-EMAILS = st.sampled_from(["", "a@x.de", "A@X.DE", "b@x.de", " b@x.de ", "c@y.com", "bad", "a@b", "x@@y.de",
-                          "jörg@x.de", "JÖRG@x.de", "n/a", "d@x.de.", "e.f@g.h.io", "'=x@y.de"])
-NAMES = st.sampled_from(["", "Anna", "anna", "Ben  Bauer", "Jörg Müller", "ÅSA", "12345", "Straße", "'=cmd",
-                         "Ann\u00a0Lee", "Tab\tName", "Zoë", "x" * 2001, "Line\nbreak", "Émile", "O'Brien"])
+EMAILS = st.sampled_from(
+    [
+        "",
+        "a@x.de",
+        "A@X.DE",
+        "b@x.de",
+        " b@x.de ",
+        "c@y.com",
+        "bad",
+        "a@b",
+        "x@@y.de",
+        "jörg@x.de",
+        "JÖRG@x.de",
+        "n/a",
+        "d@x.de.",
+        "e.f@g.h.io",
+        "'=x@y.de",
+    ]
+)
+NAMES = st.sampled_from(
+    [
+        "",
+        "Anna",
+        "anna",
+        "Ben  Bauer",
+        "Jörg Müller",
+        "ÅSA",
+        "12345",
+        "Straße",
+        "'=cmd",
+        "Ann\u00a0Lee",
+        "Tab\tName",
+        "Zoë",
+        "x" * 2001,
+        "Line\nbreak",
+        "Émile",
+        "O'Brien",
+    ]
+)
 COMPANIES = st.sampled_from(["", "Acme", "ACME", "Acme GmbH", "Müller AG", "-", "  Spaced  Co ", "BigCo"])
-AMOUNTS = st.sampled_from(["", "1200", "1200.5", "1200.50", "0012.05", "1.234,50", "1,5", "12k", "€ 300",
-                           "300 EUR", "-5", "abc", "99999999999999", "1.999", "7.", ".5", "12.000,-", "N/A",
-                           "1 200"])
-STAGES = st.sampled_from(["", "new", "proposal", "won", "lost", "Won", "Closed Won", "negotiation", "Fantasy",
-                          "-", " qualified ", "verified"])
-DATES = st.sampled_from(["", "2026-03-01", "2026-03-01 08:15:00", "2026-11-20", "2026-11-20 23:00",
-                         "2026-12-24", "2027-01-01", "01.02.2026", "2026-13-01", "2025-12-31T23:30:00Z",
-                         "2026-02-30", "n/a", "2026-03-01T00:00:00+02:00", "2026-02-28 12:00:00.250"])
-EXTRAS = st.sampled_from(["", "GTX", "say \"hi\"", "back\\slash", "ü", "-", "'=1", " pad ", "a;b"])
+AMOUNTS = st.sampled_from(
+    [
+        "",
+        "1200",
+        "1200.5",
+        "1200.50",
+        "0012.05",
+        "1.234,50",
+        "1,5",
+        "12k",
+        "€ 300",
+        "300 EUR",
+        "-5",
+        "abc",
+        "99999999999999",
+        "1.999",
+        "7.",
+        ".5",
+        "12.000,-",
+        "N/A",
+        "1 200",
+    ]
+)
+STAGES = st.sampled_from(
+    [
+        "",
+        "new",
+        "proposal",
+        "won",
+        "lost",
+        "Won",
+        "Closed Won",
+        "negotiation",
+        "Fantasy",
+        "-",
+        " qualified ",
+        "verified",
+    ]
+)
+DATES = st.sampled_from(
+    [
+        "",
+        "2026-03-01",
+        "2026-03-01 08:15:00",
+        "2026-11-20",
+        "2026-11-20 23:00",
+        "2026-12-24",
+        "2027-01-01",
+        "01.02.2026",
+        "2026-13-01",
+        "2025-12-31T23:30:00Z",
+        "2026-02-30",
+        "n/a",
+        "2026-03-01T00:00:00+02:00",
+        "2026-02-28 12:00:00.250",
+    ]
+)
+EXTRAS = st.sampled_from(["", "GTX", 'say "hi"', "back\\slash", "ü", "-", "'=1", " pad ", "a;b"])
 
 
 @st.composite
@@ -46,11 +130,23 @@ def files(draw: st.DrawFn) -> tuple[str, list[list[str]]]:
     keyed = draw(st.integers(0, 4)) > 0  # mostly files whose rows all have an id or an e-mail
     rows = []
     for _ in range(draw(st.integers(1, 25))):
-        cell = {"Deal ID": draw(IDS), "Name": draw(NAMES), "Company": draw(COMPANIES), "E-Mail": draw(EMAILS),
-                "Amount": draw(AMOUNTS), "Stage": draw(STAGES), "Created Date": draw(DATES),
-                "Close Date": draw(DATES), "Product": draw(EXTRAS)}
-        if keyed and "E-Mail" in keep and cell["E-Mail"].strip() in ("", "n/a") and (
-                "Deal ID" not in keep or cell["Deal ID"].strip() in ("", "-", "NULL")):
+        cell = {
+            "Deal ID": draw(IDS),
+            "Name": draw(NAMES),
+            "Company": draw(COMPANIES),
+            "E-Mail": draw(EMAILS),
+            "Amount": draw(AMOUNTS),
+            "Stage": draw(STAGES),
+            "Created Date": draw(DATES),
+            "Close Date": draw(DATES),
+            "Product": draw(EXTRAS),
+        }
+        if (
+            keyed
+            and "E-Mail" in keep
+            and cell["E-Mail"].strip() in ("", "n/a")
+            and ("Deal ID" not in keep or cell["Deal ID"].strip() in ("", "-", "NULL"))
+        ):
             cell["E-Mail"] = draw(st.sampled_from(["k1@x.de", "K1@x.de", "k2@x.de", "bad mail"]))
         row = [cell[h] for h in keep]
         if draw(st.integers(0, 9)) == 0:
@@ -67,24 +163,28 @@ def _write(path: Path, header: str, rows: list[list[str]]) -> None:
         csv.writer(f).writerows(rows)
 
 
-def _import(tmp: Path, name: str, csv_path: Path, staged: bool, now: datetime, existing: bool,
-            monkeypatch) -> tuple[list[str], dict, str]:
+def _import(
+    tmp: Path, name: str, csv_path: Path, staged: bool, now: datetime, existing: bool, monkeypatch
+) -> tuple[list[str], dict, str]:
     db = tmp / f"{name}.db"
     conn = connect(db)
     if existing:  # leads the file may match: by external id, by e-mail (any case)
         from salespipe.services.importer import ImportOptions as Options
 
         seed = tmp / "seed.csv"
-        seed.write_text("Deal ID,Name,E-Mail,Stage\nD2,Seed two,s2@x.de,new\n,Seed b,B@x.de,proposal\n"
-                        "D9,Seed jörg,jörg@x.de,won\n", encoding="utf-8")
+        seed.write_text(
+            "Deal ID,Name,E-Mail,Stage\nD2,Seed two,s2@x.de,new\n,Seed b,B@x.de,proposal\nD9,Seed jörg,jörg@x.de,won\n",
+            encoding="utf-8",
+        )
         import_csv(conn, Options(path=seed, rejects_path=tmp / f"{name}.seed.rejects.csv"), now=now)
     with monkeypatch.context() as m:
         if not staged:
             m.setattr(import_staged, "eligible", lambda *a: False)
         rejects = tmp / f"{name}.rejects.csv"
         try:
-            summary = import_csv(conn, ImportOptions(path=csv_path, rejects_path=rejects, accept_partial=True),
-                                 now=now).to_json()
+            summary = import_csv(
+                conn, ImportOptions(path=csv_path, rejects_path=rejects, accept_partial=True), now=now
+            ).to_json()
         except SalespipeError as exc:  # a file refused as a whole is refused the same way
             summary = {"error": str(exc), "rejects_file": None}
     conn.close()
@@ -95,14 +195,14 @@ def _import(tmp: Path, name: str, csv_path: Path, staged: bool, now: datetime, e
 
 def _same(a: list[str], b: list[str]) -> bool:
     movable = ("CREATE INDEX", "CREATE TRIGGER")
-    return ([x for x in a if not x.startswith(movable)] == [x for x in b if not x.startswith(movable)]
-            and sorted(x for x in a if x.startswith(movable)) == sorted(x for x in b if x.startswith(movable)))
+    return [x for x in a if not x.startswith(movable)] == [x for x in b if not x.startswith(movable)] and sorted(
+        x for x in a if x.startswith(movable)
+    ) == sorted(x for x in b if x.startswith(movable))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files(), st.sampled_from([0, 2, -5, 14]), st.booleans())
-def test_staged_import_makes_what_the_row_by_row_import_makes(tmp_path_factory, monkeypatch, file, hours,
-                                                               existing):
+def test_staged_import_makes_what_the_row_by_row_import_makes(tmp_path_factory, monkeypatch, file, hours, existing):
     header, rows = file
     tmp = tmp_path_factory.mktemp("staged")
     csv_path = tmp / "deals.csv"
@@ -120,26 +220,41 @@ def test_a_plain_file_takes_the_staged_path_and_a_second_import_changes_nothing(
     two events (created in the first stage, then won), the open one's close date is its
     expected close. Importing again skips every row and leaves the dump as it was."""
     csv_path = tmp_path / "d.csv"
-    csv_path.write_text("Deal ID,Name,E-Mail,Amount,Stage,Created Date,Close Date,Product\n"
-                        "D1,Anna,anna@x.de,1200.50,won,2026-03-01,2026-04-01,GTX\n"
-                        "D2,Ben,ben@x.de,99,proposal,2026-03-02,2026-12-24,\n"
-                        ",Anna again,ANNA@x.de,5,new,2026-03-03,,\n"
-                        "D2,Ben twice,other@x.de,7,new,2026-03-04,,\n", encoding="utf-8")
+    csv_path.write_text(
+        "Deal ID,Name,E-Mail,Amount,Stage,Created Date,Close Date,Product\n"
+        "D1,Anna,anna@x.de,1200.50,won,2026-03-01,2026-04-01,GTX\n"
+        "D2,Ben,ben@x.de,99,proposal,2026-03-02,2026-12-24,\n"
+        ",Anna again,ANNA@x.de,5,new,2026-03-03,,\n"
+        "D2,Ben twice,other@x.de,7,new,2026-03-04,,\n",
+        encoding="utf-8",
+    )
     taken = []
     real_run = import_staged.run
     monkeypatch.setattr(import_staged, "run", lambda *a, **k: taken.append(1) or real_run(*a, **k))
-    now = NOW.replace(tzinfo=timezone.utc)
+    now = NOW.replace(tzinfo=UTC)
     conn = connect(tmp_path / "x.db")
     summary = import_csv(conn, ImportOptions(path=csv_path), now=now)
     assert taken == [1]
     assert (summary.rows, summary.inserted, summary.skipped, summary.duplicates_in_file) == (4, 2, 2, 2)
     assert summary.duplicates == [(4, 2), (5, 3)]
     assert dict(summary.matched_by) == {"email": 1, "external_id": 1}
-    leads = conn.execute("SELECT id, title, value_minor, stage, created_at, closed_at, expected_close, fields, "
-                         "email_key, name_key FROM leads ORDER BY id").fetchall()
+    leads = conn.execute(
+        "SELECT id, title, value_minor, stage, created_at, closed_at, expected_close, fields, "
+        "email_key, name_key FROM leads ORDER BY id"
+    ).fetchall()
     assert [tuple(r) for r in leads] == [
-        (1, "Anna", 120050, "won", "2026-03-01T12:00:00Z", "2026-04-01T12:00:00Z", None, '{"Product": "GTX"}',
-         "anna@x.de", "anna\x1f"),
+        (
+            1,
+            "Anna",
+            120050,
+            "won",
+            "2026-03-01T12:00:00Z",
+            "2026-04-01T12:00:00Z",
+            None,
+            '{"Product": "GTX"}',
+            "anna@x.de",
+            "anna\x1f",
+        ),
         (2, "Ben", 9900, "proposal", "2026-03-02T12:00:00Z", None, "2026-12-24", "{}", "ben@x.de", "ben\x1f"),
     ]
     events = conn.execute("SELECT lead_id, from_stage, to_stage, at, prev_at FROM stage_events ORDER BY id").fetchall()
@@ -159,13 +274,18 @@ def test_a_plain_file_takes_the_staged_path_and_a_second_import_changes_nothing(
 
 def test_the_staged_import_reports_progress_while_it_reads_and_writes(tmp_path):
     csv_path = tmp_path / "d.csv"
-    csv_path.write_text("Deal ID,Name,E-Mail\n" + "".join(f"D{i},Lead {i},l{i}@x.de\n" for i in range(12_000)),
-                        encoding="utf-8")
+    csv_path.write_text(
+        "Deal ID,Name,E-Mail\n" + "".join(f"D{i},Lead {i},l{i}@x.de\n" for i in range(12_000)), encoding="utf-8"
+    )
     size = csv_path.stat().st_size
     seen: list[tuple[int, int]] = []
     conn = connect(tmp_path / "x.db")
-    summary = import_csv(conn, ImportOptions(path=csv_path), now=NOW.replace(tzinfo=timezone.utc),
-                         progress=lambda done, total: seen.append((done, total)))
+    summary = import_csv(
+        conn,
+        ImportOptions(path=csv_path),
+        now=NOW.replace(tzinfo=UTC),
+        progress=lambda done, total: seen.append((done, total)),
+    )
     assert summary.inserted == 12_000
     done = [d for d, _ in seen]
     assert {t for _, t in seen} == {size} and done == sorted(done) and done[-1] == size
@@ -176,12 +296,15 @@ def test_a_file_that_fails_half_way_through_the_plan_leaves_the_connection_usabl
     import pytest
 
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(b"Deal ID,Name,E-Mail\n" + b"".join(b"D%d,Lead %d,l%d@x.de\n" % (i, i, i) for i in range(20000))
-                    + b"D9,\xff\xfe broken,x@y.de\n")
+    bad.write_bytes(
+        b"Deal ID,Name,E-Mail\n"
+        + b"".join(b"D%d,Lead %d,l%d@x.de\n" % (i, i, i) for i in range(20000))
+        + b"D9,\xff\xfe broken,x@y.de\n"
+    )
     good = tmp_path / "good.csv"
     good.write_text("Deal ID,Name,E-Mail\nD1,Anna,anna@x.de\n", encoding="utf-8")
     conn = connect(tmp_path / "x.db")
     with pytest.raises(SalespipeError, match="not utf-8 on line 20002"):
-        import_csv(conn, ImportOptions(path=bad), now=NOW.replace(tzinfo=timezone.utc))
+        import_csv(conn, ImportOptions(path=bad), now=NOW.replace(tzinfo=UTC))
     assert not conn.in_transaction
-    assert import_csv(conn, ImportOptions(path=good), now=NOW.replace(tzinfo=timezone.utc)).inserted == 1
+    assert import_csv(conn, ImportOptions(path=good), now=NOW.replace(tzinfo=UTC)).inserted == 1

@@ -17,10 +17,10 @@ def test_undo_each_kind_of_change(cli, add_lead, db_path, tmp_path):
     cli("task", "add", str(lead_id), "call", "--due", "friday")
     for args in (
         ["lead", "add", "Ben", "--value", "5k"],
-        ["propose", str(lead_id), "--value", "12k"],          # with the task its rule creates
-        ["close", str(lead_id), "--won", "--yes"],           # with its tasks closed and a new one
+        ["propose", str(lead_id), "--value", "12k"],  # with the task its rule creates
+        ["close", str(lead_id), "--won", "--yes"],  # with its tasks closed and a new one
         ["lead", "edit", str(lead_id), "--company", "X", "--untag", "hot"],
-        ["lead", "delete", str(lead_id), "--yes"],           # cascades to events and tasks
+        ["lead", "delete", str(lead_id), "--yes"],  # cascades to events and tasks
         ["log", str(lead_id), "--call", "hello"],
         ["task", "done", "1"],
         ["qualify", str(lead_id), "--check", "budget"],
@@ -54,8 +54,10 @@ def test_history_and_asking(cli, add_lead, db_path):
     cli("verify", str(lead_id), "--note", "called")
     history = cli.json("history")
     # as it could be typed again
-    assert [h["command"] for h in history] == [f"salespipe verify {lead_id} --note called",
-                                               "salespipe lead add Anna --json"]
+    assert [h["command"] for h in history] == [
+        f"salespipe verify {lead_id} --note called",
+        "salespipe lead add Anna --json",
+    ]
     assert history[0]["rows"] == {"leads": 1, "stage_events": 1}
     before = dump(db_path)
     result = cli("undo", input="n\n", code=1)
@@ -70,16 +72,21 @@ def test_history_and_asking(cli, add_lead, db_path):
     text = cli("history").stdout.splitlines()
     assert text[0].split() == ["ID", "When", "Command", "Changed"]
     assert text[1].endswith("salespipe lead add Anna --json  1 leads, 1 stage_events")
-    assert cli("history", "--csv").stdout.splitlines()[1].endswith(
-        ",salespipe lead add Anna --json,leads=1;stage_events=1")
+    assert (
+        cli("history", "--csv")
+        .stdout.splitlines()[1]
+        .endswith(",salespipe lead add Anna --json,leads=1;stage_events=1")
+    )
 
 
 def same_database(a: list[str], b: list[str]) -> bool:
     """Equal dumps; the CREATE INDEX and CREATE TRIGGER lines may come in another order (a bulk
     import drops and makes them again, which moves them to the end of sqlite_master)."""
+
     def split(d: list[str]) -> tuple[list[str], list[str]]:
         movable = ("CREATE INDEX", "CREATE TRIGGER")
         return [x for x in d if not x.startswith(movable)], sorted(x for x in d if x.startswith(movable))
+
     return split(a) == split(b)
 
 
@@ -92,9 +99,15 @@ def test_undo_a_bulk_import(cli, add_lead, db_path, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "BULK_MIN_ROWS", 0)
     old = add_lead("Old", "--email", "old@x.de", "--value", "1")
     f = tmp_path / "l.csv"
-    f.write_text("id,name,email,amount,stage,created,closed\n" + "".join(
-        f"X{i},Lead {i},l{i}@x.de,{i}.5,{('won', 'lost', 'new', 'proposal')[i % 4]},2026-0{1 + i % 9}-15,"
-        f"2026-10-0{1 + i % 9}\n" for i in range(200)) + ",Again,old@x.de,3,new,,\nX5,Twice,,1,new,,\n")
+    f.write_text(
+        "id,name,email,amount,stage,created,closed\n"
+        + "".join(
+            f"X{i},Lead {i},l{i}@x.de,{i}.5,{('won', 'lost', 'new', 'proposal')[i % 4]},2026-0{1 + i % 9}-15,"
+            f"2026-10-0{1 + i % 9}\n"
+            for i in range(200)
+        )
+        + ",Again,old@x.de,3,new,,\nX5,Twice,,1,new,,\n"
+    )
     before = dump(db_path)
     summary = json.loads(cli("import", str(f), "--json").stdout)
     assert (summary["inserted"], summary["skipped"], summary["duplicates_in_file"]) == (200, 2, 1)
@@ -116,8 +129,10 @@ def test_undo_a_bulk_import_that_updates(cli, add_lead, db_path, tmp_path, monke
     monkeypatch.setattr(importer, "BULK_MIN_ROWS", 0)
     add_lead("Old", "--email", "old@x.de", "--value", "1")
     f = tmp_path / "l.csv"
-    f.write_text("name,email,amount,stage\nOld,old@x.de,2,proposal\n" + "".join(
-        f"Lead {i},l{i}@x.de,{i},won\n" for i in range(50)))
+    f.write_text(
+        "name,email,amount,stage\nOld,old@x.de,2,proposal\n"
+        + "".join(f"Lead {i},l{i}@x.de,{i},won\n" for i in range(50))
+    )
     before = dump(db_path)
     summary = json.loads(cli("import", str(f), "--on-duplicate", "update", "--json").stdout)
     assert (summary["inserted"], summary["updated"]) == (50, 1)

@@ -54,8 +54,11 @@ _UNQUOTE_RE = re.compile(r"^''?[=+\-@\t\r]")  # "'=x" and "''=x" (what "'=x" exp
 
 
 _GROUP_RE = re.compile(r"^[^:]{1,60}:\s.*\(\d[\d,.]*\)$")  # "Stage: Prospecting (2)"
-_TOTAL_RE = re.compile(r"^(sub-?total|grand totals?|totals?|summe|zwischensumme|gesamt(summe)?|sous-total|"
-                       r"total g[ée]n[ée]ral|total general)\s*(:|\(\d[\d,.]*\))?\s*$", re.IGNORECASE)
+_TOTAL_RE = re.compile(
+    r"^(sub-?total|grand totals?|totals?|summe|zwischensumme|gesamt(summe)?|sous-total|"
+    r"total g[ée]n[ée]ral|total general)\s*(:|\(\d[\d,.]*\))?\s*$",
+    re.IGNORECASE,
+)
 _GRAND_TOTAL_RE = re.compile(r"^grand totals? \(\d[\d,.]* records?\)$", re.IGNORECASE)
 
 
@@ -102,7 +105,7 @@ class ImportRow:
     events: list[tuple[str | None, str, datetime, str | None]]
     lost_reason: str | None
     external_id: str | None
-    email_key: str | None      # the e-mail, case-folded (keys.email_key): what duplicates compare
+    email_key: str | None  # the e-mail, case-folded (keys.email_key): what duplicates compare
     owner: str | None = None
     warning: str | None = None
     closed_known: bool = True  # False: a closed deal whose close date nobody knows
@@ -178,8 +181,10 @@ def _outcome(cell: Any, stage_value: str | None, ctx: RowContext) -> tuple[Stage
     if stage_value is not None:
         stage, _ = ctx.stages.lookup(stage_value)
         if stage is None and kind not in (StageKind.WON, StageKind.LOST):
-            raise InvalidValue(f"unknown stage {stage_value!r} (map it with --stage-map \"{stage_value}=STAGE\"; "
-                               f"stages: {', '.join(ctx.stages.pipeline.keys())})")
+            raise InvalidValue(
+                f'unknown stage {stage_value!r} (map it with --stage-map "{stage_value}=STAGE"; '
+                f"stages: {', '.join(ctx.stages.pipeline.keys())})"
+            )
     closed, won = _bool(cell("is_closed")), _bool(cell("is_won"))
     if kind is None and _bool(cell("active")) is False and (stage is None or not stage.is_closed):
         kind = StageKind.LOST  # Odoo archives the opportunities it marks lost
@@ -265,7 +270,9 @@ class RowConverter:
                 value = cells[index].strip()
                 if value and value not in nulls:
                     if len(value) > MAX_CELL_CHARS:
-                        raise InvalidValue(f"the {name} cell holds {len(value):,} characters (at most {MAX_CELL_CHARS:,})")
+                        raise InvalidValue(
+                            f"the {name} cell holds {len(value):,} characters (at most {MAX_CELL_CHARS:,})"
+                        )
                     values[name] = unquote(value) if value[0] == "'" else value
         cell = values.get
 
@@ -285,8 +292,7 @@ class RowConverter:
             person = None
         title = title or person or company or contact or email
         if title and len(values) < 2 and title.isdigit():
-            raise InvalidValue("no name: the row holds only the number "
-                               f"{title!r} (a junk line?)")
+            raise InvalidValue(f"no name: the row holds only the number {title!r} (a junk line?)")
         if not title:
             # A deal known only by its id is still a deal when the row says more about it (a
             # stage, a value, dates); a lone number on a junk line is not.
@@ -295,9 +301,9 @@ class RowConverter:
             else:
                 raise InvalidValue("no name: the row has no name, company, contact or e-mail")
         fields = RowFields(title, contact, company, email, cell("phone"), cell("source"), external_id, currency)
-        value = cell("value")
-        if value is not None:
-            money = parse_money(_without_period(value), default_currency=currency, decimal=plan.decimal)
+        amount = cell("value")
+        if amount is not None:
+            money = parse_money(_without_period(amount), default_currency=currency, decimal=plan.decimal)
             fields.value_minor, fields.currency = money.minor, money.currency
         probability = cell("probability")
         if probability is not None:
@@ -313,8 +319,9 @@ class RowConverter:
                     extra = cells[index] if exact else cells[index].strip()
                     if extra.strip() and extra not in nulls:
                         if len(extra) > MAX_CELL_CHARS:
-                            raise InvalidValue(f"the {name!r} cell holds {len(extra):,} characters "
-                                               f"(at most {MAX_CELL_CHARS:,})")
+                            raise InvalidValue(
+                                f"the {name!r} cell holds {len(extra):,} characters (at most {MAX_CELL_CHARS:,})"
+                            )
                         custom[name] = unquote(extra) if extra[0] == "'" else extra
             if custom:
                 fields.fields = custom
@@ -329,8 +336,10 @@ class RowConverter:
             if stage_value is not None:
                 row_stage = stages.lookup(stage_value)[0]
                 if row_stage is None:
-                    raise InvalidValue(f"unknown stage {stage_value!r} (map it with --stage-map \"{stage_value}=STAGE\"; "
-                                       f"stages: {', '.join(self.pipeline.keys())})")
+                    raise InvalidValue(
+                        f'unknown stage {stage_value!r} (map it with --stage-map "{stage_value}=STAGE"; '
+                        f"stages: {', '.join(self.pipeline.keys())})"
+                    )
         if kind is None:
             stage = row_stage or stages.first
         elif kind is StageKind.OPEN:
@@ -341,9 +350,10 @@ class RowConverter:
             if row_stage is not None and row_stage.kind is kind:
                 stage = row_stage
             else:
-                stage = stages.won if kind is StageKind.WON else stages.lost
-                if stage is None:
+                closing = stages.won if kind is StageKind.WON else stages.lost
+                if closing is None:
                     raise InvalidValue(f"the pipeline has no {kind.value} stage")
+                stage = closing
         is_closed = stage.kind is not StageKind.OPEN
         before_close = row_stage if row_stage is not None and row_stage.kind is StageKind.OPEN else stages.first
         text = cell("created")
@@ -360,14 +370,15 @@ class RowConverter:
         warning = None
         if created and closed and is_closed and closed < created:
             tz = self.tz
-            if closed.astimezone(tz).date() >= created.astimezone(tz).date() or \
-                    closed.date() == created.date():
+            if closed.astimezone(tz).date() >= created.astimezone(tz).date() or closed.date() == created.date():
                 closed = created  # stamped at midnight of the same day
             else:
                 # CRMs stamp records loaded in bulk with the load date; a deal cannot close
                 # before it was created, so the close date wins and the row says so.
-                warning = (f"close date {closed.date().isoformat()} is before the created date "
-                           f"{created.date().isoformat()}; created set to the close date")
+                warning = (
+                    f"close date {closed.date().isoformat()} is before the created date "
+                    f"{created.date().isoformat()}; created set to the close date"
+                )
                 created = closed
         expected = None
         expected_text = cell("expected_close")
@@ -398,8 +409,10 @@ class RowConverter:
                 events = [(None, stage.key, created or now, None)]
             else:
                 created_estimated = created is None
-                events = [(None, before_close.key, created or closed, None),
-                          (before_close.key, stage.key, closed, None)]
+                events = [
+                    (None, before_close.key, created or closed, None),
+                    (before_close.key, stage.key, closed, None),
+                ]
         else:
             events = [(None, stage.key, created or now, None)]
         _check_fields(fields)
@@ -408,9 +421,21 @@ class RowConverter:
             # not lost (a Dynamics "Status Reason" of an open deal): kept, not dropped
             fields.fields = {**(fields.fields or {}), plan.headers[plan.columns["lost_reason"]]: lost_reason}
             lost_reason = None
-        return ImportRow(fields, stage, events, lost_reason, fields.external_id, email_key(fields.email),
-                         cell("owner"), warning, closed_known, created_estimated, close_from,
-                         created is not None, cell("currency") is None and value is None)
+        return ImportRow(
+            fields,
+            stage,
+            events,
+            lost_reason,
+            fields.external_id,
+            email_key(fields.email),
+            cell("owner"),
+            warning,
+            closed_known,
+            created_estimated,
+            close_from,
+            created is not None,
+            cell("currency") is None and amount is None,
+        )
 
 
 def _not_future(moment: datetime | None, now: datetime) -> datetime | None:
@@ -445,8 +470,9 @@ class RowFields:
 
     def given(self) -> dict[str, Any]:
         """The scalar fields the row has (not tags and custom fields)."""
-        return {k: getattr(self, k) for k in self.__slots__  # type: ignore[attr-defined]
-                if k not in ("tags", "fields") and getattr(self, k) is not None}
+        return {
+            k: getattr(self, k) for k in self.__slots__ if k not in ("tags", "fields") and getattr(self, k) is not None
+        }
 
 
 def _check_fields(fields: RowFields) -> None:

@@ -44,8 +44,19 @@ SAMPLE_ROWS = 2000
 _COMMA_DECIMAL_RE = re.compile(r"\d,\d{1,2}(?!\d)(?:\s*\D*)$")
 _DOT_DECIMAL_RE = re.compile(r"\d\.\d{1,2}(?!\d)(?:\s*\D*)$")
 # Fields whose column must hold the right kind of values to be taken by its name alone.
-_CONTENT_CHECKED = ("status", "is_won", "is_closed", "active", "value", "created", "close_date", "won_time",
-                    "lost_time", "modified", "expected_close")
+_CONTENT_CHECKED = (
+    "status",
+    "is_won",
+    "is_closed",
+    "active",
+    "value",
+    "created",
+    "close_date",
+    "won_time",
+    "lost_time",
+    "modified",
+    "expected_close",
+)
 
 
 @dataclass
@@ -64,15 +75,19 @@ def _forced_columns(headers: list[str], options: PlanOptions) -> dict[int, str |
     for i, header in enumerate(headers):
         key = normalise_header(header) or f"#{i}"
         if key in seen:
-            raise InvalidValue(f"the header names column {header!r} twice (columns {seen[key] + 1} and {i + 1}); "
-                               "rename one, or for a file without a header pass --columns")
+            raise InvalidValue(
+                f"the header names column {header!r} twice (columns {seen[key] + 1} and {i + 1}); "
+                "rename one, or for a file without a header pass --columns"
+            )
         seen[key] = i
     forced: dict[int, str | None] = {}
-    items = [(f"mapping file column {c!r}", c, t) for c, t in (options.mapping.columns.items() if options.mapping else [])]
+    items = [
+        (f"mapping file column {c!r}", c, t) for c, t in (options.mapping.columns.items() if options.mapping else [])
+    ]
     for item in options.maps:
         column, sep, target = item.partition("=")
         if not sep:
-            raise InvalidValue(f"invalid --map {item!r}: use \"CSV column=field\" (or \"CSV column=\" to ignore)")
+            raise InvalidValue(f'invalid --map {item!r}: use "CSV column=field" (or "CSV column=" to ignore)')
         items.append((f"--map {item!r}", column, target))
     for where, column, target in items:
         index = seen.get(normalise_header(column))
@@ -136,24 +151,27 @@ def _assign(plan: Plan, profiles: list[ColumnProfile], forced: dict[int, str | N
     for i, header in enumerate(headers):
         if i in taken.values():
             continue
-        target = forced.get(i, "")
-        if i in forced and target is None:
+        chosen = forced.get(i, "")
+        if i in forced and chosen is None:
             plan.ignored.append(i)
-        elif target and target.startswith(CUSTOM_PREFIX):
-            plan.extras.append((i, target[len(CUSTOM_PREFIX):]))
+        elif chosen and chosen.startswith(CUSTOM_PREFIX):
+            plan.extras.append((i, chosen[len(CUSTOM_PREFIX) :]))
         elif is_export and normalise_header(header) in EXPORT_DERIVED | {"id"}:
             plan.ignored.append(i)
         elif drop_extra or not header.strip():
             plan.ignored.append(i)
         else:
             name = header.strip()
-            plan.extras.append((i, name[len(CUSTOM_PREFIX):] if name.startswith(CUSTOM_PREFIX) else name))
+            plan.extras.append((i, name[len(CUSTOM_PREFIX) :] if name.startswith(CUSTOM_PREFIX) else name))
 
 
 def _has(plan: Plan, name: str) -> bool:
-    groups = {"stage": ("stage", "status", "is_won", "is_closed", "history"),
-              "close_date": ("close_date", "won_time", "lost_time", "history"),
-              "created": ("created", "history"), "value": ("value",)}
+    groups = {
+        "stage": ("stage", "status", "is_won", "is_closed", "history"),
+        "close_date": ("close_date", "won_time", "lost_time", "history"),
+        "created": ("created", "history"),
+        "value": ("value",),
+    }
     return any(f in plan.columns for f in groups.get(name, (name,)))
 
 
@@ -170,15 +188,27 @@ def _column_questions(plan: Plan, profiles: list[ColumnProfile], forced: dict[in
         if guess in KEY_FIELDS:
             header = plan.headers[i]
             example = profile.values[0] if profile.values else ""
-            plan.questions.append(Question(
-                "column", header, len(profile.values),
-                f"column {header!r} looks like the {guess} (e.g. {example!r}) but its name is not one "
-                f"salespipe knows, and the file has no other {guess} column",
-                guess, f"--map '{header}={guess}'  (or --map '{header}=' to ignore it)"))
+            plan.questions.append(
+                Question(
+                    "column",
+                    header,
+                    len(profile.values),
+                    f"column {header!r} looks like the {guess} (e.g. {example!r}) but its name is not one "
+                    f"salespipe knows, and the file has no other {guess} column",
+                    guess,
+                    f"--map '{header}={guess}'  (or --map '{header}=' to ignore it)",
+                )
+            )
 
 
-def decide(path: Path, layout: Layout, options: PlanOptions, resolver_for: dict[str, str],
-           pipeline: object, stager_for: Callable[[Plan], Any] | None = None) -> tuple[Plan, StageResolver]:
+def decide(
+    path: Path,
+    layout: Layout,
+    options: PlanOptions,
+    resolver_for: dict[str, str],
+    pipeline: object,
+    stager_for: Callable[[Plan], Any] | None = None,
+) -> tuple[Plan, StageResolver]:
     """The plan for ``path``; ``resolver_for`` is the stage map (mapping file + --stage-map).
     ``stager_for`` may return, once the columns are placed, a stager (``import_staged.Stager``)
     that the full pass hands every row, so that the import need not read the file again."""
@@ -296,20 +326,23 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str], st
             elif last_dot > last_comma and _DOT_DECIMAL_RE.search(amount):
                 c.dot += 1
                 c.dot_example = c.dot_example or amount.strip()
-        for name, i in c.dates.items():
+        for date_column, i in c.dates.items():
             if i < n:
                 value = cells[i].strip()
-                if value and value not in seen_dates[name] and value not in nulls:
-                    seen_dates[name].add(value)
-                    if len(seen_dates[name]) > 50_000:
-                        seen_dates[name].clear()  # bounded memory; evidence already counted
-                    c.evidence[name].add(value)
+                if value and value not in seen_dates[date_column] and value not in nulls:
+                    seen_dates[date_column].add(value)
+                    if len(seen_dates[date_column]) > 50_000:
+                        seen_dates[date_column].clear()  # bounded memory; evidence already counted
+                    c.evidence[date_column].add(value)
     plan.footer_lines = footer_rows
     if stager:
         stager.finish(plan.footer_line)
     plan.missing = dict(c.missing)
     if c.comma and not c.dot:
-        plan.decimal, plan.decimal_evidence = ",", f"{_amounts(c.comma)} with a decimal comma (e.g. {c.comma_example!r})"
+        plan.decimal, plan.decimal_evidence = (
+            ",",
+            f"{_amounts(c.comma)} with a decimal comma (e.g. {c.comma_example!r})",
+        )
     elif c.dot and not c.comma:
         plan.decimal, plan.decimal_evidence = ".", f"{_amounts(c.dot)} with a decimal point (e.g. {c.dot_example!r})"
     plan.stage_values = {v: (None, n, "") for v, n in c.stage_counts.items()}
@@ -336,10 +369,16 @@ def _stage_questions(plan: Plan, stages: StageResolver, closed_by_status: Counte
             unknown.append((value, count, stages.closest(value).key))
     asking = bool(plan.questions) or plan.rows < SMALL_FILE_ROWS or any(n >= 2 for _, n, _ in unknown)
     for value, count, suggestion in sorted(unknown, key=lambda u: (-u[1], u[0])) if asking else ():
-        plan.questions.append(Question(
-            "stage", value, count,
-            f"stage value {value!r} ({count} row{'s' if count != 1 else ''}) names no stage of this pipeline",
-            suggestion, f"--stage-map '{value}={suggestion}'"))
+        plan.questions.append(
+            Question(
+                "stage",
+                value,
+                count,
+                f"stage value {value!r} ({count} row{'s' if count != 1 else ''}) names no stage of this pipeline",
+                suggestion,
+                f"--stage-map '{value}={suggestion}'",
+            )
+        )
 
 
 def _date_orders(plan: Plan, options: PlanOptions, evidence: dict[str, DateEvidence]) -> None:
@@ -358,18 +397,31 @@ def _date_orders(plan: Plan, options: PlanOptions, evidence: dict[str, DateEvide
             plan.date_orders[name] = order
         elif order == "mixed":
             plan.date_orders[name] = None
-            plan.questions.append(Question(
-                "dates", header, ev.dayfirst + ev.monthfirst,
-                f"date column {header!r} mixes the orders: {ev.describe()}", None,
-                "fix the file, or pass --dayfirst or --monthfirst and let the other rows be rejected"))
+            plan.questions.append(
+                Question(
+                    "dates",
+                    header,
+                    ev.dayfirst + ev.monthfirst,
+                    f"date column {header!r} mixes the orders: {ev.describe()}",
+                    None,
+                    "fix the file, or pass --dayfirst or --monthfirst and let the other rows be rejected",
+                )
+            )
         elif order == "ambiguous" and file_order:
             plan.date_orders[name] = file_order
             plan.date_evidence[name] = f"{ev.describe()}; the file's other date columns prove {file_order}"
         elif order == "ambiguous":
             plan.date_orders[name] = None
-            plan.questions.append(Question(
-                "dates", header, ev.ambiguous,
-                f"date column {header!r}: every numeric date could be day/month or month/day "
-                f"(e.g. {ev.examples.get('ambiguous')!r})", None, "--dayfirst or --monthfirst"))
+            plan.questions.append(
+                Question(
+                    "dates",
+                    header,
+                    ev.ambiguous,
+                    f"date column {header!r}: every numeric date could be day/month or month/day "
+                    f"(e.g. {ev.examples.get('ambiguous')!r})",
+                    None,
+                    "--dayfirst or --monthfirst",
+                )
+            )
         else:
             plan.date_orders[name] = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from salespipe.domain.dates import utc_iso
@@ -35,11 +35,29 @@ from salespipe.store import import_staging as staging
 
 LOAD_BATCH = 5000
 LOADED = 0.5  # the share of the progress bar for reading the file; SQL does the rest
-_FIELDS = frozenset({"title", "company", "contact_name", "email", "phone", "source", "owner", "external_id", "stage",
-                     "value", "created", "close_date", "expected_close", "currency", "probability", "tags",
-                     "lost_reason"})
+_FIELDS = frozenset(
+    {
+        "title",
+        "company",
+        "contact_name",
+        "email",
+        "phone",
+        "source",
+        "owner",
+        "external_id",
+        "stage",
+        "value",
+        "created",
+        "close_date",
+        "expected_close",
+        "currency",
+        "probability",
+        "tags",
+        "lost_reason",
+    }
+)
 _TWO_DECIMALS = frozenset({"EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN"})
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
@@ -47,9 +65,14 @@ def may_take(options: Any, plan: Plan, currency: str) -> bool:
     """Whether the staged path can take a file with these placed columns (the full pass then
     stages its rows); ``eligible`` has the last word."""
     names = [name for _, name in plan.extras]
-    return (options.on_duplicate == "skip" and not plan.is_export and set(plan.columns) <= _FIELDS
-            and currency in _TWO_DECIMALS and len(set(names)) == len(names)
-            and all(len(n) <= MAX_TEXT for n in names))
+    return (
+        options.on_duplicate == "skip"
+        and not plan.is_export
+        and set(plan.columns) <= _FIELDS
+        and currency in _TWO_DECIMALS
+        and len(set(names)) == len(names)
+        and all(len(n) <= MAX_TEXT for n in names)
+    )
 
 
 def eligible(options: Any, ctx: RowContext) -> bool:
@@ -63,8 +86,9 @@ class Stager:
     take them: blank lines and grouping or total lines counted, the rest staged with their line,
     as read; once the footer is known, the lines from it on are taken back."""
 
-    def __init__(self, conn: sqlite3.Connection, width: int,
-                 progress: Callable[[float], None] | None = None, size: int = 0):
+    def __init__(
+        self, conn: sqlite3.Connection, width: int, progress: Callable[[float], None] | None = None, size: int = 0
+    ):
         self.conn = conn
         self.width = width
         self.batch: list[tuple[Any, ...]] = []
@@ -97,8 +121,13 @@ class Stager:
         # Python's: a row with white space other than a space (tabs, line breaks in a cell,
         # no-break spaces; SQL's trim() strips spaces only), a NUL or another control
         # character, a long cell, or a cell starting with a quote (to be unquoted)
-        hard = 0 if joined.isprintable() and len(joined) <= staging.MAX_EASY_CHARS and (
-            "'" not in joined or not any(c.lstrip()[:1] == "'" for c in cells)) else 1
+        hard = (
+            0
+            if joined.isprintable()
+            and len(joined) <= staging.MAX_EASY_CHARS
+            and ("'" not in joined or not any(c.lstrip()[:1] == "'" for c in cells))
+            else 1
+        )
         width = self.width
         n = len(cells)
         if n == width:
@@ -135,8 +164,15 @@ class Stager:
         staging.drop(self.conn)
 
 
-def run(conn: sqlite3.Connection, stager: Stager, ctx: RowContext, summary: Any,
-        rejects: Any, recorded: str, bulk: Callable[[], Any]) -> tuple[int, int]:
+def run(
+    conn: sqlite3.Connection,
+    stager: Stager,
+    ctx: RowContext,
+    summary: Any,
+    rejects: Any,
+    recorded: str,
+    bulk: Callable[[], Any],
+) -> tuple[int, int]:
     """Import the staged rows inside the caller's transaction (``summary`` and ``rejects``
     are the importer's ``ImportSummary`` and rejects writer: this module does not import the
     importer, which imports it); returns the range of new lead ids. ``bulk`` is called once the duplicates are decided, before the new leads are written
@@ -152,14 +188,30 @@ def run(conn: sqlite3.Connection, stager: Stager, ctx: RowContext, summary: Any,
     summary.rows, summary.blank_lines, summary.summary_rows = stager.rows, stager.blank_lines, stager.summary_rows
     converter = ctx.converter = ctx.converter or RowConverter(ctx)
     _dates(conn, ctx, converter)
-    staging.add_stages(conn, ((value, stage.key, stage.kind.value) for value in plan.stage_values
-                              for stage in [ctx.stages.lookup(value)[0]] if stage is not None))
+    staging.add_stages(
+        conn,
+        (
+            (value, stage.key, stage.kind.value)
+            for value in plan.stage_values
+            for stage in [ctx.stages.lookup(value)[0]]
+            if stage is not None
+        ),
+    )
     extras = sorted(((i, name) for i, name in plan.extras), key=lambda e: e[1])
-    staging.convert(conn, staging.Spec(
-        columns=dict(plan.columns), extras=[(i, json.dumps(name, ensure_ascii=False)) for i, name in extras],
-        nulls=sorted(ctx.nulls), decimal=plan.decimal, by_external="external_id" in plan.columns,
-        currency=ctx.default_currency, first_stage=ctx.stages.first.key, now_iso=utc_iso(ctx.now),
-        recorded=recorded))
+    staging.convert(
+        conn,
+        staging.Spec(
+            columns=dict(plan.columns),
+            extras=[(i, json.dumps(name, ensure_ascii=False)) for i, name in extras],
+            nulls=sorted(ctx.nulls),
+            decimal=plan.decimal,
+            by_external="external_id" in plan.columns,
+            currency=ctx.default_currency,
+            first_stage=ctx.stages.first.key,
+            now_iso=utc_iso(ctx.now),
+            recorded=recorded,
+        ),
+    )
     done(0.65)
     _convert_hard_rows(conn, ctx, rejects, width)
     first = lead_store.next_id(conn)
@@ -191,8 +243,17 @@ def _dates(conn: sqlite3.Connection, ctx: RowContext, converter: RowConverter) -
             future = moment > ctx.now
             if future and name == "created":
                 continue  # Python clamps a later hour of today to now and refuses a later day
-            rows.append((index, text, utc_iso(moment), (moment - _EPOCH) // _MICROSECOND, moment.date().isoformat(),
-                         moment.astimezone(tz).date().isoformat(), int(future)))
+            rows.append(
+                (
+                    index,
+                    text,
+                    utc_iso(moment),
+                    (moment - _EPOCH) // _MICROSECOND,
+                    moment.date().isoformat(),
+                    moment.astimezone(tz).date().isoformat(),
+                    int(future),
+                )
+            )
         staging.add_dates(conn, rows)
 
 
@@ -227,15 +288,35 @@ def _new_row(line: int, row: ImportRow, by_external: bool, ctx: RowContext) -> t
     entered = utc_iso(row.events[-1][2])
     closed = row.stage.is_closed
     return (
-        line, kind, key, f.title, f.contact_name, f.company, f.email, f.phone, f.source, row.owner,
-        row.stage.key, f.value_minor, f.currency or ctx.default_currency, f.probability,
+        line,
+        kind,
+        key,
+        f.title,
+        f.contact_name,
+        f.company,
+        f.email,
+        f.phone,
+        f.source,
+        row.owner,
+        row.stage.key,
+        f.value_minor,
+        f.currency or ctx.default_currency,
+        f.probability,
         f.expected_close.isoformat() if f.expected_close else None,
         json.dumps(f.tags, ensure_ascii=False) if f.tags else "[]",
         json.dumps(f.fields, ensure_ascii=False, sort_keys=True) if f.fields else "{}",
-        row.lost_reason, f.external_id, created, int(row.created_estimated),
-        entered if closed and row.closed_known else None, entered, row.email_key, name_key(f.title, f.company),
-        row.events[0][1] if len(row.events) == 2 else None, int(row.created_given),
-        int(closed and not row.closed_known), row.warning,
+        row.lost_reason,
+        f.external_id,
+        created,
+        int(row.created_estimated),
+        entered if closed and row.closed_known else None,
+        entered,
+        row.email_key,
+        name_key(f.title, f.company),
+        row.events[0][1] if len(row.events) == 2 else None,
+        int(row.created_given),
+        int(closed and not row.closed_known),
+        row.warning,
     )
 
 
@@ -248,10 +329,12 @@ def _summarise(conn: sqlite3.Connection, summary: Any) -> None:
     summary.matched_by.update(got["matched"])
     summary.currencies.update(got["currencies"])
     columns = summary.plan.columns
-    for key, count, asked in (("value", got["without_value"], "value" in columns),
-                              ("created", got["without_created"], "created" in columns),
-                              ("close_date_won", got["won_undated"], True),
-                              ("close_date_lost", got["lost_undated"], True)):
+    for key, count, asked in (
+        ("value", got["without_value"], "value" in columns),
+        ("created", got["without_created"], "created" in columns),
+        ("close_date_won", got["won_undated"], True),
+        ("close_date_lost", got["lost_undated"], True),
+    ):
         if count and asked:
             summary.missing[key] += count
     summary.warned = got["warned"]

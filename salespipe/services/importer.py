@@ -110,20 +110,34 @@ class ImportSummary:
     def to_json(self) -> dict[str, Any]:
         plan = self.plan.to_json()
         return {
-            "file": self.file, "encoding": self.encoding, "delimiter": self.delimiter,
-            "header_line": self.header_line, "day_order": self.day_order, "rows": self.rows,
-            "inserted": self.inserted, "updated": self.updated, "skipped": self.skipped,
-            "rejected": self.rejected, "duplicates_in_file": self.duplicates_in_file,
-            "blank_lines": self.blank_lines, "summary_rows": self.summary_rows, "dry_run": self.dry_run, "committed": self.committed,
-            "refused": self.refused, "questions": plan["questions"],
-            "rejects_file": self.rejects_file, "mapping_file": self.mapping_file,
+            "file": self.file,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "header_line": self.header_line,
+            "day_order": self.day_order,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+            "duplicates_in_file": self.duplicates_in_file,
+            "blank_lines": self.blank_lines,
+            "summary_rows": self.summary_rows,
+            "dry_run": self.dry_run,
+            "committed": self.committed,
+            "refused": self.refused,
+            "questions": plan["questions"],
+            "rejects_file": self.rejects_file,
+            "mapping_file": self.mapping_file,
             "rejects": [{"line": r.line, "error": r.error} for r in self.rejects],
             "duplicates": [{"line": line, "duplicate_of_line": first} for line, first in self.duplicates],
             "warned": self.warned,
             "warnings": [{"line": r.line, "warning": r.error} for r in self.warnings],
-            "missing": dict(self.missing), "matched_by": dict(self.matched_by),
+            "missing": dict(self.missing),
+            "matched_by": dict(self.matched_by),
             "currencies": dict(self.currencies),
-            "mapping": plan["columns"], "plan": plan,
+            "mapping": plan["columns"],
+            "plan": plan,
         }
 
 
@@ -142,8 +156,9 @@ def _mapping_file(options: ImportOptions) -> MappingFile | None:
     try:
         text = options.mapping_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SalespipeError(f"cannot read mapping file {str(options.mapping_path)!r}: "
-                             f"{getattr(exc, 'strerror', None) or exc}") from None
+        raise SalespipeError(
+            f"cannot read mapping file {str(options.mapping_path)!r}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     return read_mapping(text, str(options.mapping_path))
 
 
@@ -152,24 +167,33 @@ def _stage_map(options: ImportOptions, mapping: MappingFile | None) -> dict[str,
     for item in options.stage_maps:
         value, sep, key = item.rpartition("=")
         if not sep or not value.strip():
-            raise InvalidValue(f"invalid --stage-map {item!r}: use \"CSV value=stage\"")
+            raise InvalidValue(f'invalid --stage-map {item!r}: use "CSV value=stage"')
         result[value.strip()] = key.strip()
     return result
 
 
-def plan_import(conn: sqlite3.Connection, options: ImportOptions,
-                stager_for: Callable[[Plan], Any] | None = None) -> tuple[Any, Plan, Any]:
+def plan_import(
+    conn: sqlite3.Connection, options: ImportOptions, stager_for: Callable[[Plan], Any] | None = None
+) -> tuple[Any, Plan, Any]:
     """(layout, plan, stage resolver) for ``options.path``, nothing written (``stager_for``:
     see ``import_planning.decide``)."""
     mapping = _mapping_file(options)
     columns = options.columns or (mapping.header_columns if mapping else None)
-    layout = sniff(options.path, encoding=options.encoding, delimiter=options.delimiter,
-                   escape=options.escape if options.escape is not None else (mapping.escape if mapping else None),
-                   columns=columns)
-    plan_options = PlanOptions(maps=options.maps, dayfirst=options.dayfirst, decimal=options.decimal,
-                               drop_extra=options.drop_extra, mapping=mapping)
-    plan, stages = decide(options.path, layout, plan_options, _stage_map(options, mapping), pipeline(conn),
-                          stager_for)
+    layout = sniff(
+        options.path,
+        encoding=options.encoding,
+        delimiter=options.delimiter,
+        escape=options.escape if options.escape is not None else (mapping.escape if mapping else None),
+        columns=columns,
+    )
+    plan_options = PlanOptions(
+        maps=options.maps,
+        dayfirst=options.dayfirst,
+        decimal=options.decimal,
+        drop_extra=options.drop_extra,
+        mapping=mapping,
+    )
+    plan, stages = decide(options.path, layout, plan_options, _stage_map(options, mapping), pipeline(conn), stager_for)
     return layout, plan, stages
 
 
@@ -208,8 +232,8 @@ def import_csv(
     try:
         layout, plan, stages = plan_import(conn, options, stager_for)
     except BaseException:
-        for stager in stagers:
-            stager.drop()
+        for made in stagers:
+            made.drop()
         raise
     stager = stagers[0] if stagers else None
     try:
@@ -220,22 +244,37 @@ def import_csv(
         raise
 
 
-def _import_planned(conn: sqlite3.Connection, options: ImportOptions, now: datetime,
-                    progress: Callable[[int, int], None] | None, on_wait: Callable[[], None] | None,
-                    layout: Any, plan: Plan, stages: Any, stager: import_staged.Stager | None,
-                    currency: str) -> ImportSummary:
+def _import_planned(
+    conn: sqlite3.Connection,
+    options: ImportOptions,
+    now: datetime,
+    progress: Callable[[int, int], None] | None,
+    on_wait: Callable[[], None] | None,
+    layout: Any,
+    plan: Plan,
+    stages: Any,
+    stager: import_staged.Stager | None,
+    currency: str,
+) -> ImportSummary:
     from salespipe.store.db import database_file, prepare_bulk_write, rollback_journal, transaction
 
-    summary = ImportSummary(file=str(options.path), encoding=layout.encoding, delimiter=layout.delimiter,
-                            header_line=layout.header_line, plan=plan, dry_run=options.dry_run)
+    summary = ImportSummary(
+        file=str(options.path),
+        encoding=layout.encoding,
+        delimiter=layout.delimiter,
+        header_line=layout.header_line,
+        plan=plan,
+        dry_run=options.dry_run,
+    )
     db_file = database_file(conn)
     protect = [options.path] + ([db_file] if db_file else [])
     if options.save_mapping:
         save_mapping(plan, options.save_mapping, protect)
         summary.mapping_file = str(options.save_mapping)
     summary.database_currency = default_currency(conn)
-    ctx = RowContext(plan=plan, stages=stages, default_currency=currency, now=now,
-                     nulls=frozenset(NULL_MARKERS | {NULL_SENTINEL}))
+    ctx = RowContext(
+        plan=plan, stages=stages, default_currency=currency, now=now, nulls=frozenset(NULL_MARKERS | {NULL_SENTINEL})
+    )
     if stager and not import_staged.eligible(options, ctx):
         stager = None
     if plan.questions and not options.accept_partial:
@@ -265,6 +304,7 @@ def _import_planned(conn: sqlite3.Connection, options: ImportOptions, now: datet
             untriggered: list[str] = []
             deferred: list[str] = []
             if stager:
+
                 def for_bulk() -> None:  # once the duplicates are decided: no look-ups remain
                     nonlocal untriggered, deferred
                     if bulk:
@@ -272,8 +312,7 @@ def _import_planned(conn: sqlite3.Connection, options: ImportOptions, now: datet
                         untriggered = journal.drop_insert_triggers(conn)
 
                 with journal.paused(conn):  # the new leads are journaled as one range
-                    first_new_id, next_id = import_staged.run(conn, stager, ctx, summary, rejects, recorded,
-                                                              for_bulk)
+                    first_new_id, next_id = import_staged.run(conn, stager, ctx, summary, rejects, recorded, for_bulk)
             else:
                 # the duplicate look-ups this file makes keep their index; the rest are rebuilt
                 keep = {"idx_leads_email_key"} if plan.rows_without_id else set()
@@ -308,8 +347,16 @@ def _import_planned(conn: sqlite3.Connection, options: ImportOptions, now: datet
     return summary
 
 
-def _write_rows(options: ImportOptions, layout: Any, plan: Plan, summary: ImportSummary, writer: _Writer,
-                rejects: _RejectsWriter, progress: Callable[[int, int], None] | None, total: int) -> None:
+def _write_rows(
+    options: ImportOptions,
+    layout: Any,
+    plan: Plan,
+    summary: ImportSummary,
+    writer: _Writer,
+    rejects: _RejectsWriter,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> None:
     """The row-by-row import: the file streamed in chunks through ``writer``."""
     text, raw = open_text(options.path, layout.encoding)
     with text:
@@ -339,8 +386,7 @@ class _RejectsWriter:
     complete), opened at the first rejected row; never over the file being imported or the
     database."""
 
-    def __init__(self, options: ImportOptions, headers: list[str], summary: ImportSummary,
-                 protect: list[Path]):
+    def __init__(self, options: ImportOptions, headers: list[str], summary: ImportSummary, protect: list[Path]):
         from salespipe.services.files import check_output
 
         self.path = options.rejects_path or options.path.with_name(options.path.name + ".rejects.csv")
@@ -378,8 +424,9 @@ class _RejectsWriter:
 
 
 class _Writer:
-    def __init__(self, conn: sqlite3.Connection, options: ImportOptions, ctx: RowContext,
-                 summary: ImportSummary, now: datetime):
+    def __init__(
+        self, conn: sqlite3.Connection, options: ImportOptions, ctx: RowContext, summary: ImportSummary, now: datetime
+    ):
         self.conn = conn
         self.options = options
         self.ctx = ctx
@@ -480,18 +527,34 @@ class _Writer:
         created = utc_iso(row.events[0][2])
         entered = utc_iso(row.events[-1][2])
         return (
-            lead_id, f.title, f.contact_name, f.company, f.email, f.phone, f.source, row.owner,
-            row.stage.key, f.value_minor, f.currency, f.probability,
+            lead_id,
+            f.title,
+            f.contact_name,
+            f.company,
+            f.email,
+            f.phone,
+            f.source,
+            row.owner,
+            row.stage.key,
+            f.value_minor,
+            f.currency,
+            f.probability,
             f.expected_close.isoformat() if f.expected_close else None,
             json.dumps(f.tags, ensure_ascii=False) if f.tags else "[]",
             json.dumps(f.fields, ensure_ascii=False, sort_keys=True) if f.fields else "{}",
-            row.lost_reason, f.external_id, created, int(row.created_estimated), self.recorded,
-            entered if row.stage.is_closed and row.closed_known else None, entered, entered,
-            row.email_key, name_key(f.title, f.company),
+            row.lost_reason,
+            f.external_id,
+            created,
+            int(row.created_estimated),
+            self.recorded,
+            entered if row.stage.is_closed and row.closed_known else None,
+            entered,
+            entered,
+            row.email_key,
+            name_key(f.title, f.company),
         )
 
-    def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int,
-                   rejects: _RejectsWriter) -> None:
+    def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int, rejects: _RejectsWriter) -> None:
         earlier_match = self.matched_existing.get(lead_id) if lead_id < self.first_new_id else None
         if lead_id >= self.first_new_id or earlier_match is not None:
             earlier = earlier_match or self.lines[lead_id - self.first_new_id]
@@ -502,8 +565,10 @@ class _Writer:
             return
         self.matched_existing[lead_id] = line
         if self.options.on_duplicate == "fail":
-            raise Conflict(f"line {line} matches existing lead #{lead_id}; nothing was imported "
-                           "(--on-duplicate skip or update to go on)")
+            raise Conflict(
+                f"line {line} matches existing lead #{lead_id}; nothing was imported "
+                "(--on-duplicate skip or update to go on)"
+            )
         if self.options.on_duplicate != "update":
             self.summary.skipped += 1
             return
@@ -549,9 +614,16 @@ class _Writer:
             last = lead_store.last_event(self.conn, lead_id)
             if last and at < from_iso(last.at):
                 at = from_iso(last.at)
-            change_stage(self.conn, lead_id, now=self.ctx.now, to=row.stage.key,
-                         at=When(min(at, self.ctx.now), False), note="import", fire_rules=False,
-                         reason=row.lost_reason if row.stage.kind == "lost" else None)
+            change_stage(
+                self.conn,
+                lead_id,
+                now=self.ctx.now,
+                to=row.stage.key,
+                at=When(min(at, self.ctx.now), False),
+                note="import",
+                fire_rules=False,
+                reason=row.lost_reason if row.stage.kind == "lost" else None,
+            )
         if changes:
             changes["updated_at"] = self.recorded
             lead_store.update(self.conn, lead_id, changes)

@@ -19,10 +19,37 @@ from typing import Any
 
 MAX_EASY_CHARS = 2000  # a longer row goes to Python (the text limit of a cell, models.MAX_TEXT)
 
-NEW_COLUMNS = ("line", "kind", "key", "title", "contact_name", "company", "email", "phone", "source", "owner",
-               "stage", "value_minor", "currency", "probability", "expected_close", "tags", "fields",
-               "lost_reason", "external_id", "created_at", "created_estimated", "closed_at", "entered",
-               "email_key", "name_key", "first_stage", "created_given", "closed_unknown", "warning")
+NEW_COLUMNS = (
+    "line",
+    "kind",
+    "key",
+    "title",
+    "contact_name",
+    "company",
+    "email",
+    "phone",
+    "source",
+    "owner",
+    "stage",
+    "value_minor",
+    "currency",
+    "probability",
+    "expected_close",
+    "tags",
+    "fields",
+    "lost_reason",
+    "external_id",
+    "created_at",
+    "created_estimated",
+    "closed_at",
+    "entered",
+    "email_key",
+    "name_key",
+    "first_stage",
+    "created_given",
+    "closed_unknown",
+    "warning",
+)
 KIND_ID, KIND_EMAIL = 0, 1
 INSERTED, SKIPPED, REPEATED = 0, 1, 2  # a row's fate: new lead, matches a lead, repeats a line
 
@@ -42,14 +69,15 @@ def create(conn: sqlite3.Connection, width: int) -> None:
 
     _drop(conn)
     cells = ", ".join(f"c{i}" for i in range(width))
-    conn.execute(f"CREATE TEMP TABLE import_rows (line INTEGER PRIMARY KEY, hard INTEGER NOT NULL, "
-                 f"more TEXT, {cells})")
-    conn.execute(f"CREATE TEMP TABLE import_new ({NEW_COLUMNS[0]} INTEGER PRIMARY KEY, "
-                 f"{', '.join(NEW_COLUMNS[1:])})")
-    conn.execute("CREATE TEMP TABLE import_dates (col INTEGER, text TEXT, iso TEXT, ts INTEGER, day TEXT, "
-                 "local_day TEXT, future INTEGER, PRIMARY KEY (col, text)) WITHOUT ROWID")
-    conn.execute("CREATE TEMP TABLE import_stages (value TEXT PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL) "
-                 "WITHOUT ROWID")
+    conn.execute(f"CREATE TEMP TABLE import_rows (line INTEGER PRIMARY KEY, hard INTEGER NOT NULL, more TEXT, {cells})")
+    conn.execute(f"CREATE TEMP TABLE import_new ({NEW_COLUMNS[0]} INTEGER PRIMARY KEY, {', '.join(NEW_COLUMNS[1:])})")
+    conn.execute(
+        "CREATE TEMP TABLE import_dates (col INTEGER, text TEXT, iso TEXT, ts INTEGER, day TEXT, "
+        "local_day TEXT, future INTEGER, PRIMARY KEY (col, text)) WITHOUT ROWID"
+    )
+    conn.execute(
+        "CREATE TEMP TABLE import_stages (value TEXT PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL) WITHOUT ROWID"
+    )
     conn.execute("CREATE TEMP TABLE import_nulls (value TEXT PRIMARY KEY) WITHOUT ROWID")
     conn.create_function("salespipe_name_key", 2, name_key, deterministic=True)
 
@@ -122,17 +150,21 @@ def _amount_ok(v: str, decimal: str | None) -> str:
     """1 to 13 digits, then maybe the decimal separator and 1 or 2 digits (parse_money's plain
     form); anything else (currency signs, thousands, k) is Python's."""
     sep = "," if decimal == "," else "."
-    return (f"({v} GLOB '[0-9]*' AND {v} NOT GLOB '*[^0-9{sep}]*' AND "
-            f"((instr({v}, '{sep}') = 0 AND length({v}) <= 13) OR "
-            f"(instr({v}, '{sep}') BETWEEN 2 AND 14 AND length({v}) - instr({v}, '{sep}') BETWEEN 1 AND 2 "
-            f"AND substr({v}, instr({v}, '{sep}') + 1) NOT GLOB '*[^0-9]*')))")
+    return (
+        f"({v} GLOB '[0-9]*' AND {v} NOT GLOB '*[^0-9{sep}]*' AND "
+        f"((instr({v}, '{sep}') = 0 AND length({v}) <= 13) OR "
+        f"(instr({v}, '{sep}') BETWEEN 2 AND 14 AND length({v}) - instr({v}, '{sep}') BETWEEN 1 AND 2 "
+        f"AND substr({v}, instr({v}, '{sep}') + 1) NOT GLOB '*[^0-9]*')))"
+    )
 
 
 def _minor(v: str, decimal: str | None) -> str:
     sep = "," if decimal == "," else "."
-    return (f"(CASE WHEN instr({v}, '{sep}') = 0 THEN CAST({v} AS INTEGER) * 100 ELSE "
-            f"CAST(substr({v}, 1, instr({v}, '{sep}') - 1) AS INTEGER) * 100 + "
-            f"CAST(substr(substr({v}, instr({v}, '{sep}') + 1) || '0', 1, 2) AS INTEGER) END)")
+    return (
+        f"(CASE WHEN instr({v}, '{sep}') = 0 THEN CAST({v} AS INTEGER) * 100 ELSE "
+        f"CAST(substr({v}, 1, instr({v}, '{sep}') - 1) AS INTEGER) * 100 + "
+        f"CAST(substr(substr({v}, instr({v}, '{sep}') + 1) || '0', 1, 2) AS INTEGER) END)"
+    )
 
 
 def _ascii_words(v: str) -> str:
@@ -151,8 +183,25 @@ def convert(conn: sqlite3.Connection, spec: Spec) -> None:
 
     Only values go in as parameters; the SQL text is made of column numbers and names of
     this module."""
-    names = ("title", "company", "contact_name", "email", "phone", "source", "owner", "external_id", "stage",
-             "value", "created", "close_date", "expected_close", "currency", "probability", "tags", "lost_reason")
+    names = (
+        "title",
+        "company",
+        "contact_name",
+        "email",
+        "phone",
+        "source",
+        "owner",
+        "external_id",
+        "stage",
+        "value",
+        "created",
+        "close_date",
+        "expected_close",
+        "currency",
+        "probability",
+        "tags",
+        "lost_reason",
+    )
     # each cell is stripped and checked against the null markers once, in a materialized table
     cleaned = [f"{_value(spec, name)} AS f_{name}" for name in names if name in spec.columns]
     cleaned += [f"{_value(spec, index)} AS x{i}" for i, (index, _) in enumerate(spec.extras)]
@@ -180,8 +229,9 @@ def convert(conn: sqlite3.Connection, spec: Spec) -> None:
     joins = []
     for name, alias in _DATE_ALIASES.items():
         if name in spec.columns:
-            joins.append(f"LEFT JOIN import_dates {alias} ON {alias}.col = {spec.columns[name]} "
-                         f"AND {alias}.text = {v[name]}")
+            joins.append(
+                f"LEFT JOIN import_dates {alias} ON {alias}.col = {spec.columns[name]} AND {alias}.text = {v[name]}"
+            )
             # a date that did not parse (or lies in the future) is Python's to reject or clamp
             conditions.append(f"({v[name]} IS NULL OR {alias}.text IS NOT NULL)")
     has = {name: name in spec.columns for name in _DATE_ALIASES}
@@ -193,16 +243,17 @@ def convert(conn: sqlite3.Connection, spec: Spec) -> None:
     if has["created"] and has["close_date"]:
         # closed before created: on the same day (a midnight stamp) it closes at the creation;
         # on an earlier day the row gets a warning, which Python words
-        conditions.append(f"NOT ({is_closed} AND dx.ts < dc.ts AND NOT (dx.local_day >= dc.local_day "
-                          "OR dx.day = dc.day))")
+        conditions.append(
+            f"NOT ({is_closed} AND dx.ts < dc.ts AND NOT (dx.local_day >= dc.local_day OR dx.day = dc.day))"
+        )
         x_iso = "(CASE WHEN dx.ts < dc.ts THEN dc.iso ELSE dx.iso END)"
     expected = "de.day" if has["expected_close"] else "NULL"
     if has["close_date"]:  # an open deal's close date is when it is expected to close
         expected = f"coalesce({expected}, CASE WHEN NOT {is_closed} THEN dx.day END)"
     by_id = f"({1 if spec.by_external else 0} AND {v['external_id']} IS NOT NULL)"
     sql = f"""
-        WITH r AS MATERIALIZED (SELECT line, hard, {', '.join(cleaned)} FROM import_rows)
-        INSERT INTO import_new ({', '.join(NEW_COLUMNS)})
+        WITH r AS MATERIALIZED (SELECT line, hard, {", ".join(cleaned)} FROM import_rows)
+        INSERT INTO import_new ({", ".join(NEW_COLUMNS)})
         SELECT line, kind, key, title, contact_name, company, email, phone, source, owner, stage, value_minor,
             :currency, NULL, expected_close, '[]', fields, NULL, external_id,
             coalesce(created_iso, CASE WHEN two THEN closed_iso END, :now),
@@ -210,32 +261,31 @@ def convert(conn: sqlite3.Connection, spec: Spec) -> None:
             CASE WHEN two THEN closed_iso END,
             CASE WHEN two THEN closed_iso ELSE coalesce(created_iso, :now) END,
             email_key,
-            CASE WHEN {_ascii_words('title')} AND (company IS NULL OR {_ascii_words('company')})
+            CASE WHEN {_ascii_words("title")} AND (company IS NULL OR {_ascii_words("company")})
                  THEN lower(title) || char(31) || lower(coalesce(company, ''))
                  ELSE salespipe_name_key(title, company) END,
             CASE WHEN two THEN :first_stage END,
             created_iso IS NOT NULL, is_closed AND NOT two, NULL
         FROM (
             SELECT r.line AS line,
-                {title} AS title, {v['contact_name']} AS contact_name, {v['company']} AS company,
-                {email} AS email, lower({email}) AS email_key, {v['phone']} AS phone, {v['source']} AS source,
-                {v['owner']} AS owner, {v['external_id']} AS external_id,
+                {title} AS title, {v["contact_name"]} AS contact_name, {v["company"]} AS company,
+                {email} AS email, lower({email}) AS email_key, {v["phone"]} AS phone, {v["source"]} AS source,
+                {v["owner"]} AS owner, {v["external_id"]} AS external_id,
                 coalesce(st.key, :first_stage) AS stage,
                 CASE WHEN {value} IS NULL THEN NULL ELSE {_minor(value, spec.decimal)} END AS value_minor,
                 {fields} AS fields, {expected} AS expected_close,
                 {c_iso} AS created_iso, {x_iso} AS closed_iso,
                 ({is_closed} AND {x_iso} IS NOT NULL) AS two, {is_closed} AS is_closed,
                 CASE WHEN {by_id} THEN {KIND_ID} ELSE {KIND_EMAIL} END AS kind,
-                CASE WHEN {by_id} THEN {v['external_id']} ELSE lower({email}) END AS key
+                CASE WHEN {by_id} THEN {v["external_id"]} ELSE lower({email}) END AS key
             FROM r
-            LEFT JOIN import_stages st ON st.value = {v['stage']}
-            {' '.join(joins)}
-            WHERE {' AND '.join(conditions)}
+            LEFT JOIN import_stages st ON st.value = {v["stage"]}
+            {" ".join(joins)}
+            WHERE {" AND ".join(conditions)}
         )
     """
     conn.executemany("INSERT OR IGNORE INTO import_nulls VALUES (?)", [(n,) for n in spec.nulls])
-    params = {"currency": spec.currency, "now": spec.now_iso,
-              "first_stage": spec.first_stage, **spec.params}
+    params = {"currency": spec.currency, "now": spec.now_iso, "first_stage": spec.first_stage, **spec.params}
     conn.execute(sql, params)
     conn.execute("UPDATE import_rows SET hard = 1 WHERE hard = 0 AND line NOT IN (SELECT line FROM import_new)")
 
@@ -256,8 +306,9 @@ def hard_rows(conn: sqlite3.Connection, width: int) -> Iterator[tuple[int, list[
 
 def add_converted(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
     """Rows converted in Python, as tuples in ``NEW_COLUMNS`` order."""
-    conn.executemany(f"INSERT INTO import_new ({', '.join(NEW_COLUMNS)}) "
-                     f"VALUES ({', '.join('?' * len(NEW_COLUMNS))})", rows)
+    conn.executemany(
+        f"INSERT INTO import_new ({', '.join(NEW_COLUMNS)}) VALUES ({', '.join('?' * len(NEW_COLUMNS))})", rows
+    )
 
 
 def decide(conn: sqlite3.Connection, first_id: int) -> None:
@@ -267,16 +318,26 @@ def decide(conn: sqlite3.Connection, first_id: int) -> None:
     (without an id) the e-mail of an earlier new lead or of an earlier row, repeats that line;
     the rest are new leads, numbered from ``first_id`` in line order."""
     existing = first_id > 1  # else the database has no lead to match
-    match = ("CASE kind WHEN 0 THEN (SELECT id FROM main.leads l WHERE l.external_id = n.key) "
-             "ELSE (SELECT min(id) FROM main.leads l WHERE l.email_key = n.key) END" if existing else "NULL")
+    match = (
+        "CASE kind WHEN 0 THEN (SELECT id FROM main.leads l WHERE l.external_id = n.key) "
+        "ELSE (SELECT min(id) FROM main.leads l WHERE l.email_key = n.key) END"
+        if existing
+        else "NULL"
+    )
     conn.execute("CREATE TEMP TABLE import_fate (line INTEGER PRIMARY KEY, fate INTEGER, target INTEGER, id INTEGER)")
-    rows, keys, kinds = conn.execute("SELECT count(*), count(DISTINCT key), count(DISTINCT kind) FROM import_new").fetchone()
+    rows, keys, kinds = conn.execute(
+        "SELECT count(*), count(DISTINCT key), count(DISTINCT kind) FROM import_new"
+    ).fetchone()
     if not existing and keys == rows and kinds <= 1:
         # nothing to match and no key twice (the keys all of one kind): every row is a new lead
-        conn.execute("INSERT INTO import_fate (line, fate, target, id) SELECT line, 0, line, "
-                     ":first - 1 + row_number() OVER (ORDER BY line) FROM import_new", {"first": first_id})
+        conn.execute(
+            "INSERT INTO import_fate (line, fate, target, id) SELECT line, 0, line, "
+            ":first - 1 + row_number() OVER (ORDER BY line) FROM import_new",
+            {"first": first_id},
+        )
         return
-    conn.execute(f"""
+    conn.execute(
+        f"""
         INSERT INTO import_fate (line, fate, target, id)
         WITH m AS (SELECT line, kind, key, email_key, {match} AS ex FROM import_new n),
         by_id AS (SELECT line, email_key, min(line) OVER (PARTITION BY key) AS first
@@ -296,14 +357,26 @@ def decide(conn: sqlite3.Connection, first_id: int) -> None:
             SELECT line, CASE WHEN line = first THEN 1 ELSE 2 END, first FROM by_existing)
         SELECT line, fate, target,
                CASE WHEN fate = 0 THEN :first - 1 + sum(fate = 0) OVER (ORDER BY line ROWS UNBOUNDED PRECEDING) END
-        FROM fates ORDER BY line""", {"first": first_id})
+        FROM fates ORDER BY line""",
+        {"first": first_id},
+    )
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, Any]:
     """What the summary says of the decided rows (one pass over them)."""
     got: dict[str, Any] = {"currencies": {}}
-    names = ("inserted", "skipped", "repeated", "by_id", "by_email", "without_value", "without_created",
-             "won_undated", "lost_undated", "warned")
+    names = (
+        "inserted",
+        "skipped",
+        "repeated",
+        "by_id",
+        "by_email",
+        "without_value",
+        "without_created",
+        "won_undated",
+        "lost_undated",
+        "warned",
+    )
     for currency, *sums in conn.execute("""
             SELECT n.currency, sum(f.fate = 0), sum(f.fate = 1), sum(f.fate = 2), sum(f.fate != 0 AND n.kind = 0),
                 sum(f.fate != 0 AND n.kind = 1), sum(f.fate = 0 AND n.value_minor IS NULL),
@@ -311,7 +384,7 @@ def counts(conn: sqlite3.Connection) -> dict[str, Any]:
                 sum(f.fate = 0 AND n.closed_unknown AND s.kind = 'lost'), sum(f.fate = 0 AND n.warning IS NOT NULL)
             FROM import_fate f JOIN import_new n USING (line) JOIN main.stages s ON s.key = n.stage
             GROUP BY n.currency"""):
-        for name, value in zip(names, sums):
+        for name, value in zip(names, sums, strict=True):
             got[name] = got.get(name, 0) + value
         if sums[0]:
             got["currencies"][currency] = sums[0]
@@ -322,15 +395,22 @@ def counts(conn: sqlite3.Connection) -> dict[str, Any]:
 
 def repeats(conn: sqlite3.Connection, limit: int) -> list[tuple[int, int]]:
     """(line, line it repeats) of the first ``limit`` repeated rows."""
-    return [(r[0], r[1]) for r in conn.execute(
-        "SELECT line, target FROM import_fate WHERE fate = 2 ORDER BY line LIMIT ?", (limit,))]
+    return [
+        (r[0], r[1])
+        for r in conn.execute("SELECT line, target FROM import_fate WHERE fate = 2 ORDER BY line LIMIT ?", (limit,))
+    ]
 
 
 def warnings(conn: sqlite3.Connection, limit: int) -> list[tuple[int, str]]:
     """(line, warning) of the first ``limit`` new leads with a warning."""
-    return [(r[0], r[1]) for r in conn.execute(
-        "SELECT n.line, n.warning FROM import_fate f JOIN import_new n USING (line) "
-        "WHERE f.fate = 0 AND n.warning IS NOT NULL ORDER BY n.line LIMIT ?", (limit,))]
+    return [
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT n.line, n.warning FROM import_fate f JOIN import_new n USING (line) "
+            "WHERE f.fate = 0 AND n.warning IS NOT NULL ORDER BY n.line LIMIT ?",
+            (limit,),
+        )
+    ]
 
 
 def write(conn: sqlite3.Connection, recorded: str) -> None:
@@ -338,15 +418,20 @@ def write(conn: sqlite3.Connection, recorded: str) -> None:
     row-by-row import writes them."""
     from salespipe.store.leads import LEAD_COLUMNS
 
-    source = ("f.id, n.title, n.contact_name, n.company, n.email, n.phone, n.source, n.owner, n.stage, "
-              "n.value_minor, n.currency, n.probability, n.expected_close, n.tags, n.fields, n.lost_reason, "
-              "n.external_id, n.created_at, n.created_estimated, :recorded, n.closed_at, n.entered, n.entered, "
-              "n.email_key, n.name_key")
+    source = (
+        "f.id, n.title, n.contact_name, n.company, n.email, n.phone, n.source, n.owner, n.stage, "
+        "n.value_minor, n.currency, n.probability, n.expected_close, n.tags, n.fields, n.lost_reason, "
+        "n.external_id, n.created_at, n.created_estimated, :recorded, n.closed_at, n.entered, n.entered, "
+        "n.email_key, n.name_key"
+    )
     new = "import_fate f JOIN import_new n USING (line) WHERE f.fate = 0"
-    conn.execute(f"INSERT INTO main.leads ({', '.join(LEAD_COLUMNS)}) SELECT {source} FROM {new} ORDER BY f.line",
-                 {"recorded": recorded})
+    conn.execute(
+        f"INSERT INTO main.leads ({', '.join(LEAD_COLUMNS)}) SELECT {source} FROM {new} ORDER BY f.line",
+        {"recorded": recorded},
+    )
     # one event per lead; two for a deal closed on a known date (created in the first stage)
-    conn.execute(f"""
+    conn.execute(
+        f"""
         INSERT INTO main.stage_events (lead_id, from_stage, to_stage, at, prev_at, note, recorded_at)
         SELECT id, from_stage, to_stage, at, prev_at, NULL, :recorded FROM (
             SELECT f.id, 0 AS seq, NULL AS from_stage, coalesce(n.first_stage, n.stage) AS to_stage,
@@ -355,4 +440,6 @@ def write(conn: sqlite3.Connection, recorded: str) -> None:
             UNION ALL
             SELECT f.id, 1, n.first_stage, n.stage, n.closed_at, n.created_at
             FROM {new} AND n.first_stage IS NOT NULL)
-        ORDER BY id, seq""", {"recorded": recorded})
+        ORDER BY id, seq""",
+        {"recorded": recorded},
+    )

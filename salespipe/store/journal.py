@@ -17,13 +17,27 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salespipe.domain.errors import SalespipeError
 
 # The tables undo may touch (the journaled ones; migrations.JOURNALED).
-TABLES = ("leads", "stage_events", "activities", "tasks", "lead_criteria", "stages", "settings",
-          "targets", "rules", "rule_runs")
+TABLES = (
+    "leads",
+    "stage_events",
+    "activities",
+    "tasks",
+    "lead_criteria",
+    "stages",
+    "settings",
+    "targets",
+    "rules",
+    "rule_runs",
+)
+
+
+if TYPE_CHECKING:
+    from salespipe.domain.records import Change
 
 
 def begin(conn: sqlite3.Connection, command: str, at: str) -> int:
@@ -57,8 +71,10 @@ def end(conn: sqlite3.Connection) -> None:
     """Stop recording; a command that changed nothing leaves no entry."""
     change_id = current(conn)
     conn.execute("UPDATE journal_state SET change_id = NULL")
-    if change_id is not None and not conn.execute(
-            "SELECT 1 FROM undo_log WHERE change_id = ? LIMIT 1", (change_id,)).fetchone():
+    if (
+        change_id is not None
+        and not conn.execute("SELECT 1 FROM undo_log WHERE change_id = ? LIMIT 1", (change_id,)).fetchone()
+    ):
         conn.execute("DELETE FROM changes WHERE id = ?", (change_id,))
 
 
@@ -78,9 +94,11 @@ RECORDING = "(SELECT change_id FROM journal_state) IS NOT NULL"
 
 def insert_trigger_sql(table: str) -> str:
     """The journal's INSERT trigger on ``table`` (one of TABLES), as the migrations create it."""
-    return (f"CREATE TRIGGER journal_{table}_insert AFTER INSERT ON {table} WHEN {RECORDING} BEGIN "
-            "INSERT INTO undo_log (change_id, tbl, op, row_id) "
-            f"VALUES ((SELECT change_id FROM journal_state), '{table}', 'insert', new.rowid); END")
+    return (
+        f"CREATE TRIGGER journal_{table}_insert AFTER INSERT ON {table} WHEN {RECORDING} BEGIN "
+        "INSERT INTO undo_log (change_id, tbl, op, row_id) "
+        f"VALUES ((SELECT change_id FROM journal_state), '{table}', 'insert', new.rowid); END"
+    )
 
 
 def drop_insert_triggers(conn: sqlite3.Connection, tables: tuple[str, ...] = ("leads", "stage_events")) -> list[str]:
@@ -98,31 +116,33 @@ def restore_insert_triggers(conn: sqlite3.Connection, tables: list[str]) -> None
         conn.execute(insert_trigger_sql(table))
 
 
-def record_inserted_range(conn: sqlite3.Connection, change_id: int | None, table: str,
-                          first: int, end: int) -> None:
+def record_inserted_range(conn: sqlite3.Connection, change_id: int | None, table: str, first: int, end: int) -> None:
     """A bulk insert of rowids ``first`` .. ``end - 1`` (undo deletes them in one statement)."""
     if change_id is not None and end > first:
-        conn.execute("INSERT INTO undo_log (change_id, tbl, op, row_id, row_id_end) "
-                     "VALUES (?, ?, 'insert_range', ?, ?)", (change_id, table, first, end))
+        conn.execute(
+            "INSERT INTO undo_log (change_id, tbl, op, row_id, row_id_end) VALUES (?, ?, 'insert_range', ?, ?)",
+            (change_id, table, first, end),
+        )
 
 
 def summary(conn: sqlite3.Connection, change_id: int) -> dict[str, int]:
     """How many row changes per table the change made (what undoing it will revert)."""
     counts: Counter[str] = Counter()
     for table, op, first, end in conn.execute(
-            "SELECT tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ?", (change_id,)):
+        "SELECT tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ?", (change_id,)
+    ):
         counts[str(table)] += (int(end) - int(first)) if op == "insert_range" else 1
     return dict(counts)
 
 
-def history(conn: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
+def history(conn: sqlite3.Connection, limit: int) -> list[Change]:
     rows = conn.execute("SELECT id, command, at FROM changes ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-    return [{**dict(r), "rows": summary(conn, r["id"])} for r in rows]
+    return [{"id": r["id"], "at": r["at"], "command": r["command"], "rows": summary(conn, r["id"])} for r in rows]
 
 
-def last(conn: sqlite3.Connection) -> dict[str, Any] | None:
-    row = conn.execute("SELECT id, command, at FROM changes ORDER BY id DESC LIMIT 1").fetchone()
-    return {**dict(row), "rows": summary(conn, row["id"])} if row else None
+def last(conn: sqlite3.Connection) -> Change | None:
+    changes = history(conn, 1)
+    return changes[0] if changes else None
 
 
 def revert(conn: sqlite3.Connection, change_id: int) -> None:
@@ -130,8 +150,9 @@ def revert(conn: sqlite3.Connection, change_id: int) -> None:
     checked at commit, after every row is back. Undo data that names another table, a column
     the table does not have or an unknown operation is refused, and nothing is reverted."""
     conn.execute("PRAGMA defer_foreign_keys = ON")
-    entries = conn.execute("SELECT id, tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ? "
-                           "ORDER BY id DESC", (change_id,)).fetchall()
+    entries = conn.execute(
+        "SELECT id, tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ? ORDER BY id DESC", (change_id,)
+    ).fetchall()
     columns = {t: [r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')] for t in TABLES}
     statements = [_statement(conn, columns, *entry) for entry in entries]
     with paused(conn):
@@ -140,11 +161,20 @@ def revert(conn: sqlite3.Connection, change_id: int) -> None:
     conn.execute("DELETE FROM changes WHERE id = ?", (change_id,))
 
 
-def _statement(conn: sqlite3.Connection, columns: dict[str, list[str]], entry_id: int, table: Any,
-               op: Any, row_id: Any, row_id_end: Any) -> tuple[str, tuple[Any, ...]]:
+def _statement(
+    conn: sqlite3.Connection,
+    columns: dict[str, list[str]],
+    entry_id: int,
+    table: Any,
+    op: Any,
+    row_id: Any,
+    row_id_end: Any,
+) -> tuple[str, tuple[Any, ...]]:
     if table not in columns or not isinstance(row_id, int):
-        raise SalespipeError(f"the undo data of this change names {table!r}, which is not a salespipe "
-                             "table; nothing was undone (the database file may have been tampered with)")
+        raise SalespipeError(
+            f"the undo data of this change names {table!r}, which is not a salespipe "
+            "table; nothing was undone (the database file may have been tampered with)"
+        )
     name = f'"{table}"'  # one of TABLES: no quoting problem
     if op == "insert":
         return f"DELETE FROM {name} WHERE rowid = ?", (row_id,)
@@ -155,12 +185,17 @@ def _statement(conn: sqlite3.Connection, columns: dict[str, list[str]], entry_id
     image = dict(conn.execute("SELECT col, value FROM undo_values WHERE entry_id = ?", (entry_id,)).fetchall())
     known = columns[table]
     if not image or set(image) - set(known):
-        raise SalespipeError(f"the undo data of this change names columns that {table} does not have; "
-                             "nothing was undone (the database file may have been tampered with)")
+        raise SalespipeError(
+            f"the undo data of this change names columns that {table} does not have; "
+            "nothing was undone (the database file may have been tampered with)"
+        )
     cols = [c for c in known if c in image]  # the real column names, in the table's order
     values = tuple(image[c] for c in cols)
     if op == "update":
         assignments = ", ".join(f'"{c}" = ?' for c in cols)
         return f"UPDATE {name} SET {assignments} WHERE rowid = ?", (*values, row_id)
-    return (f"INSERT INTO {name} (rowid, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
-            f"VALUES (?, {', '.join('?' for _ in cols)})", (row_id, *values))
+    return (
+        f"INSERT INTO {name} (rowid, {', '.join(chr(34) + c + chr(34) for c in cols)}) "
+        f"VALUES (?, {', '.join('?' for _ in cols)})",
+        (row_id, *values),
+    )

@@ -115,8 +115,10 @@ def m004_add_report_indexes(db: Database) -> None:
     # ... and the open pipeline, stale and late deals by stage: covering, so those reports
     # read only this index.
     db.execute("DROP INDEX idx_leads_stage")
-    db.execute("CREATE INDEX idx_leads_stage ON leads(stage, stage_entered_at, currency, "
-               "value_minor, probability, expected_close)")
+    db.execute(
+        "CREATE INDEX idx_leads_stage ON leads(stage, stage_entered_at, currency, "
+        "value_minor, probability, expected_close)"
+    )
     # ... and stage visits by when they ended: covering, so time in stage reads only the index.
     db.execute("DROP INDEX idx_stage_events_at")
     db.execute("CREATE INDEX idx_stage_events_at ON stage_events(at, from_stage, prev_at, lead_id)")
@@ -228,18 +230,22 @@ def create_journal_triggers(db: Database) -> None:
             db.execute(f"DROP TRIGGER IF EXISTS journal_{table}_{event}")
         db.execute(
             f"CREATE TRIGGER journal_{table}_insert AFTER INSERT ON {table} WHEN {recording} BEGIN "
-            + log.format(f"'DELETE FROM {table} WHERE rowid = ' || new.rowid") + "; END"
+            + log.format(f"'DELETE FROM {table} WHERE rowid = ' || new.rowid")
+            + "; END"
         )
         assignments = " || ', ' || ".join(f"'{c} = ' || quote(old.{c})" for c in columns)
         db.execute(
             f"CREATE TRIGGER journal_{table}_update AFTER UPDATE ON {table} WHEN {recording} BEGIN "
-            + log.format(f"'UPDATE {table} SET ' || {assignments} || ' WHERE rowid = ' || old.rowid") + "; END"
+            + log.format(f"'UPDATE {table} SET ' || {assignments} || ' WHERE rowid = ' || old.rowid")
+            + "; END"
         )
         values = " || ', ' || ".join(f"quote(old.{c})" for c in columns)
         db.execute(
             f"CREATE TRIGGER journal_{table}_delete BEFORE DELETE ON {table} WHEN {recording} BEGIN "
-            + log.format(f"'INSERT INTO {table} (rowid, {', '.join(columns)}) VALUES (' || old.rowid || ', ' || "
-                         f"{values} || ')'") + "; END"
+            + log.format(
+                f"'INSERT INTO {table} (rowid, {', '.join(columns)}) VALUES (' || old.rowid || ', ' || {values} || ')'"
+            )
+            + "; END"
         )
 
 
@@ -331,8 +337,10 @@ def m010_rebuild_leads_for_imports(db: Database) -> None:
     from salespipe.domain.keys import email_key, name_key
 
     rows = db.execute("SELECT id, email, title, company FROM leads").fetchall()
-    db.conn.executemany("UPDATE leads SET email_key = ?, name_key = ? WHERE id = ?",
-                        [(email_key(e), name_key(t, c), i) for i, e, t, c in rows])
+    db.conn.executemany(
+        "UPDATE leads SET email_key = ?, name_key = ? WHERE id = ?",
+        [(email_key(e), name_key(t, c), i) for i, e, t, c in rows],
+    )
     create_journal_triggers(db)
 
 
@@ -342,20 +350,27 @@ def create_row_image_triggers(db: Database) -> None:
     all) in ``undo_values``, under the command being run (``journal_state.change_id``; NULL =
     not recording). ``salespipe undo`` builds the statements in code; no SQL text is stored."""
     recording = "(SELECT change_id FROM journal_state) IS NOT NULL"
-    entry = ("INSERT INTO undo_log (change_id, tbl, op, row_id) "
-             "VALUES ((SELECT change_id FROM journal_state), '{table}', '{op}', {row})")
+    entry = (
+        "INSERT INTO undo_log (change_id, tbl, op, row_id) "
+        "VALUES ((SELECT change_id FROM journal_state), '{table}', '{op}', {row})"
+    )
     newest = "(SELECT max(id) FROM undo_log)"
     for table in JOURNALED:
         columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
         for event in ("insert", "update", "delete"):
             db.execute(f"DROP TRIGGER IF EXISTS journal_{table}_{event}")
-        image = ("INSERT INTO undo_values (entry_id, col, value) VALUES "
-                 + ", ".join(f"({newest}, '{c}', old.\"{c}\")" for c in columns))
+        image = "INSERT INTO undo_values (entry_id, col, value) VALUES " + ", ".join(
+            f"({newest}, '{c}', old.\"{c}\")" for c in columns
+        )
         db.execute(insert_trigger_sql(table))  # the same statement a bulk import makes again
-        db.execute(f"CREATE TRIGGER journal_{table}_update AFTER UPDATE ON {table} WHEN {recording} BEGIN "
-                   f"{entry.format(table=table, op='update', row='old.rowid')}; {image}; END")
-        db.execute(f"CREATE TRIGGER journal_{table}_delete BEFORE DELETE ON {table} WHEN {recording} BEGIN "
-                   f"{entry.format(table=table, op='delete', row='old.rowid')}; {image}; END")
+        db.execute(
+            f"CREATE TRIGGER journal_{table}_update AFTER UPDATE ON {table} WHEN {recording} BEGIN "
+            f"{entry.format(table=table, op='update', row='old.rowid')}; {image}; END"
+        )
+        db.execute(
+            f"CREATE TRIGGER journal_{table}_delete BEFORE DELETE ON {table} WHEN {recording} BEGIN "
+            f"{entry.format(table=table, op='delete', row='old.rowid')}; {image}; END"
+        )
 
 
 @migrations()
