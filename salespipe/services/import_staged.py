@@ -209,7 +209,6 @@ def run(
             currency=ctx.default_currency,
             first_stage=ctx.stages.first.key,
             now_iso=utc_iso(ctx.now),
-            recorded=recorded,
         ),
     )
     done(0.65)

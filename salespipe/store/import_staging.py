@@ -6,8 +6,10 @@ rows whose every cell has a plain shape are turned into leads by one ``INSERT â€
 (``services.import_staged``) and added to the same table, or rejected. Duplicates are then
 decided for all of them at once (``decide``) and the new leads and their stage events are
 written with two more statements (``write``). The decisions are the row-by-row import's;
-what SQL cannot decide the same way (a name with non-ASCII letters, an amount in another form,
-a date nobody has parsed) is left to Python.
+what SQL cannot decide the same way (an e-mail with non-ASCII letters, an amount in another
+form, a date that does not parse, a cell with a tab or a line break) is left to Python. Names
+with non-ASCII letters stay in SQL: their duplicate key comes from ``keys.name_key``,
+registered as an SQL function.
 """
 
 from __future__ import annotations
@@ -132,7 +134,6 @@ class Spec:
     currency: str
     first_stage: str
     now_iso: str
-    recorded: str
     params: dict[str, Any] = field(default_factory=dict)
 
 
