@@ -353,3 +353,13 @@ def test_backdated_events_out_of_insertion_order(cli, add_lead):
     assert october["sales_cycle_days"] == {"mean": 9.0, "median": 9.0}
     assert cli.json("report", "--as-of", "2026-10-05")["open"]["count"] == 1
     assert cli.json("report", "--as-of", "2026-09-30")["open"]["count"] == 0
+
+
+def test_as_of_takes_the_newest_of_events_at_the_same_moment(cli, add_lead):
+    """Date-only moves on one day share the day's first moment; the state as of that day is the
+    last of them (the newest event), not any event of that moment."""
+    lead = add_lead("Tie", "--value", "1000", "--at", "2026-11-20")
+    cli("verify", str(lead), "--at", "2026-11-20")
+    cli("propose", str(lead), "--at", "2026-11-20")
+    stages = cli.json("report", "pipeline", "--as-of", "2026-11-21")["stages"]
+    assert {s["key"]: s["count"] for s in stages if s["count"]} == {"proposal": 1}

@@ -259,6 +259,7 @@ def pipeline_report(
 ) -> dict[str, Any]:
     """The report as one JSON-ready dict (the documented ``report --json`` contract), or just
     ``keys`` of it. ``limit`` caps the stale and past-close lists (their counts are complete)."""
+    report_store.prepare(conn)
     report = _Report(
         conn, now=now, period=period, since=since, until=until, currency=currency, as_of=as_of, limit=limit
     )
@@ -294,6 +295,7 @@ def breakdown(
             f"no deal has a field {by!r}; choose from: {', '.join(report_store.BREAKDOWN_COLUMNS)}"
             + (f", or a custom field: {', '.join(fields[:20])}" if fields else "")
         )
+    report_store.prepare(conn)
     currency = normalize_currency(currency) if currency else default_currency(conn)
     now, as_of_text = resolve_as_of(as_of, now)
     _, (r_since, r_until, r_label) = resolve_periods(now=now, period=period, since=since, until=until)

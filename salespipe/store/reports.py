@@ -32,6 +32,14 @@ def _range(column: str, since: str | None, until: str | None) -> tuple[str, list
     return (" AND ".join(parts) or "1"), params
 
 
+def prepare(conn: sqlite3.Connection) -> None:
+    """Before a report: read the file through a memory map (a report on a big pipeline reads
+    most of it, and copying each page into SQLite's cache costs more than the queries: a third
+    of ``report --as-of`` on 100k deals), and keep scratch tables in memory."""
+    conn.execute("PRAGMA mmap_size = 1073741824")
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
 def _state(conn: sqlite3.Connection, as_of: str | None) -> tuple[str, list[Any]]:
     """SQL for the leads with ``stage``, ``stage_entered_at`` and ``closed_at`` as of a moment.
 
@@ -46,15 +54,18 @@ def _state(conn: sqlite3.Connection, as_of: str | None) -> tuple[str, list[Any]]
         prefixed = ", ".join(f"l.{c.strip()}" for c in _COLUMNS.split(","))
         conn.execute("DROP TABLE IF EXISTS temp.leads_as_of")
         conn.execute(
+            # each lead's last event by then: the latest moment in one pass over the (lead,
+            # moment) index, then the newest of the events at that moment
             f"""CREATE TEMP TABLE leads_as_of AS
+                WITH latest AS (SELECT lead_id, max(at) AS at FROM stage_events WHERE at <= ? GROUP BY lead_id)
                 SELECT {prefixed}, e.to_stage AS stage, e.at AS stage_entered_at,
                        max(e.at, coalesce((SELECT max(a.at) FROM activities a
                                            WHERE a.lead_id = l.id AND a.at <= ?), '')) AS last_touch_at,
                        CASE WHEN st.kind != 'open' THEN e.at END AS closed_at
-                FROM leads l
+                FROM latest
                 JOIN stage_events e ON e.id = (
-                    SELECT x.id FROM stage_events x WHERE x.lead_id = l.id AND x.at <= ?
-                    ORDER BY x.at DESC, x.id DESC LIMIT 1)
+                    SELECT max(x.id) FROM stage_events x WHERE x.lead_id = latest.lead_id AND x.at = latest.at)
+                JOIN leads l ON l.id = latest.lead_id
                 JOIN stages st ON st.key = e.to_stage
                 WHERE l.created_at <= ?""",
             [as_of, as_of, as_of],
