@@ -289,7 +289,8 @@ def test_a_multi_line_custom_field_stays_under_its_value(cli, add_lead):
     lines = cli("lead", "show", str(lead_id)).stdout.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("notes"))
     column = lines[first].index("line one")
-    assert column == lines[first - 1].index("unknown (EUR)")  # under the value above it
+    value = next(line for line in lines if line.startswith("Value"))
+    assert column == value.index("unknown (EUR)")  # under the values above it
     assert lines[first + 1] == " " * column + "line two"
     assert lines[first + 2] == " " * column + "  indented"
     assert lines[first + 3].startswith("Qualification ")  # the next field starts at the edge again

@@ -97,6 +97,7 @@ lead_data = st.fixed_dictionaries(
         "tags": tag_lists,
         "fields": field_dicts,
         "external_id": values,
+        "forecast_category": st.one_of(values, st.sampled_from(["commit", "best-case", "pipeline", "omit", "Commit"])),
         "stage": values,  # not a field of LeadFields: pydantic rejects it (extra="forbid")
     },
 )
@@ -140,6 +141,9 @@ stage_data = st.one_of(
             ),
             "rotting_days": numbers,
             "colour": texts,
+            "forecast_category": st.one_of(
+                values, st.sampled_from(["commit", "best-case", "pipeline", "omit", "best case"])
+            ),
         },
     ),
     st.fixed_dictionaries(
@@ -152,6 +156,7 @@ stage_data = st.one_of(
         optional={
             "kind": st.sampled_from([*StageKind, "open", "won", "lost"]),
             "rotting_days": st.one_of(st.none(), st.integers(1, 400)),
+            "forecast_category": st.sampled_from([None, "commit", "best-case", "pipeline", "omit"]),
         },
     ),
 )
@@ -204,7 +209,12 @@ def test_everyday_input_takes_the_plain_path():
         "kind": "open",
         "rotting_days": None,
     }
-    assert agree("Stage", _check_stage, Stage, stage) == {**stage, "label": "Demo call", "kind": StageKind.OPEN}
+    assert agree("Stage", _check_stage, Stage, stage) == {
+        **stage,
+        "label": "Demo call",
+        "kind": StageKind.OPEN,
+        "forecast_category": None,
+    }
 
 
 @pytest.mark.parametrize(

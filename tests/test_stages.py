@@ -16,7 +16,8 @@ def test_default_pipeline_is_the_six_phases(cli):
         ("won", 100, "won"),
         ("lost", 0, "lost"),
     ]
-    assert cli("stage", "list", "--csv").stdout.splitlines()[0] == "key,label,position,probability,kind,rotting_days"
+    header = cli("stage", "list", "--csv").stdout.splitlines()[0]
+    assert header == "key,label,position,probability,kind,rotting_days,forecast_category"
 
 
 def test_add_rename_set_move_remove(cli):

@@ -125,6 +125,7 @@ COMMANDS: dict[str, Register] = {
     "task": _add_group("task", "app", "task"),
     "report": _add_group("report", "app", "report"),
     "target": _add_group("target", "app", "target"),
+    "forecast": _add_group("forecast", "app", "forecast"),
     "why": _add_command("why", "why", "why"),
     "priority": _add_group("priority", "app", "priority"),
     "criteria": _add_group("criteria", "app", "criteria"),

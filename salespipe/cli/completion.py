@@ -35,7 +35,8 @@ HELP_WIDTH = 60
 
 # Fixed choices (tests check them against the lists the commands accept).
 SORTS = ("stage", "value", "weighted", "age", "created", "updated", "close-date", "name", "company", "priority")
-CLEARABLE = ("company", "contact", "email", "phone", "source", "probability", "close-date", "external-id")
+CLEARABLE = ("company", "contact", "email", "phone", "source", "probability", "close-date", "external-id", "forecast")
+FORECAST_CATEGORIES = ("commit", "best-case", "pipeline", "omit")  # domain.forecast.CATEGORIES
 BREAKDOWN_BY = ("source", "tag", "lost-reason", "stage", "company")
 PRESETS = ("six-phase", "seven-step", "hubspot")
 PERIODS = (
@@ -49,6 +50,7 @@ PERIODS = (
     "last-90-days",
     "all",
 )
+FORECAST_PERIODS = ("this-month", "next-month", "this-quarter", "next-quarter", "this-year", "next-year")
 
 Suggestions = list[tuple[str, str] | str]
 

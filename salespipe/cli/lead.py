@@ -53,6 +53,16 @@ FieldOpt = Annotated[
     ),
 ]
 ExtOpt = Annotated[str | None, typer.Option("--external-id", help="Id in another system (for imports).")]
+ForecastOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--forecast",
+        metavar="CATEGORY",
+        help="Forecast category: commit, best-case, pipeline or omit, overriding the "
+        "stage's (stage moves keep it; --clear forecast removes it).",
+        autocompletion=completion.choices(*completion.FORECAST_CATEGORIES),
+    ),
+]
 
 
 def locale(conn: Any) -> Any:
@@ -79,6 +89,7 @@ def add(
     ] = None,
     probability: ProbOpt = None,
     close_date: CloseOpt = None,
+    forecast: ForecastOpt = None,
     tag: TagOpt = None,
     field: FieldOpt = None,
     external_id: ExtOpt = None,
@@ -126,6 +137,7 @@ def add(
             tags=tag,
             fields=field,
             external_id=external_id,
+            forecast=forecast,
         )
         loc = locale(conn)
     lead, added, duplicate = result.lead, result.added, result.duplicate
@@ -258,6 +270,7 @@ def edit(
     currency: CurrencyOpt = None,
     probability: ProbOpt = None,
     close_date: CloseOpt = None,
+    forecast: ForecastOpt = None,
     tag: TagOpt = None,
     untag: Annotated[
         list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).", autocompletion=completion.tags)
@@ -276,7 +289,8 @@ def edit(
         typer.Option(
             "--clear",
             metavar="FIELD",
-            help="Empty a field: company, contact, email, phone, source, probability, close-date.",
+            help="Empty a field: company, contact, email, phone, source, probability, close-date, external-id, "
+            "forecast.",
             autocompletion=completion.choices(*completion.CLEARABLE),
         ),
     ] = None,
@@ -285,7 +299,7 @@ def edit(
 ) -> None:
     """Change a lead's details (stage changes go through the stage verbs).
 
-    Example: salespipe lead edit 12 --value 15k --close-date "end of month" --tag hot
+    Example: salespipe lead edit 12 --value 15k --close-date "end of month" --forecast commit
     """
     from salespipe.render.records import edited_message, edited_record
     from salespipe.services import leads
@@ -311,6 +325,7 @@ def edit(
             close_date=close_date,
             tags=tag,
             external_id=external_id,
+            forecast=forecast,
         )
     if json_:
         emit_json(edited_record(edited))

@@ -121,16 +121,40 @@ def set_(
     label: Annotated[str | None, typer.Option("--label", help="New label.")] = None,
     probability: ProbOpt = None,
     rotting_days: RotOpt = None,
+    forecast: Annotated[
+        str | None,
+        typer.Option(
+            "--forecast",
+            metavar="CATEGORY",
+            help="Forecast category of its deals: commit, best-case, pipeline, omit, or auto (by the probability: "
+            "commit from 80%, best case from 60%).",
+            autocompletion=completion.choices(*completion.FORECAST_CATEGORIES, "auto"),
+        ),
+    ] = None,
 ) -> None:
-    """Change a stage's label, default probability or rotting days.
+    """Change a stage's label, default probability, rotting days or forecast category.
 
-    Example: salespipe stage set negotiation --probability 75 --rotting-days 10
+    Example: salespipe stage set negotiation --probability 75 --rotting-days 10 --forecast commit
     """
+    from salespipe.domain.forecast import stage_category
     from salespipe.services import stages
 
     with database(ctx) as conn:
-        stage = stages.update(conn, key, label=label, probability=probability, rotting_days=rotting_days)
-    info(f"Stage {stage.key!r}: {stage.label}, {stage.probability}%, stale after {stage.rotting_threshold} days.")
+        stage = stages.update(
+            conn, key, label=label, probability=probability, rotting_days=rotting_days, forecast=forecast
+        )
+    category = (
+        ""
+        if stage.is_closed
+        else (
+            f", forecast {stage_category(stage.probability, stage.forecast_category).replace('-', ' ')}"
+            + ("" if stage.forecast_category else " (by its probability)")
+        )
+    )
+    info(
+        f"Stage {stage.key!r}: {stage.label}, {stage.probability}%, stale after {stage.rotting_threshold} days"
+        f"{category}."
+    )
 
 
 @app.command("move")

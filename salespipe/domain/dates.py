@@ -111,12 +111,12 @@ PERIODS = (
     "all",
 )
 PERIOD_FORMS = (
-    "this-month, last-month, this-quarter, last-quarter, this-year, last-year, last-N-days "
-    "(last-30-days), all, a month (2026-11), a quarter (2026-Q4) or a year (2026)"
+    "this-month, last-month, next-month, this-quarter, last-quarter, next-quarter, this-year, last-year, "
+    "next-year, last-N-days (last-30-days), all, a month (2026-11), a quarter (2026-Q4) or a year (2026)"
 )
 TARGET_FORMS = (
     "use a month (2026-11), a quarter (2026-Q4), a year (2026), this-month, this-quarter, "
-    "this-year, last-month, last-quarter or last-year"
+    "this-year, last-month, last-quarter, last-year, next-month, next-quarter or next-year"
 )
 _YEARS = (1900, 9998)
 
@@ -152,13 +152,13 @@ def _calendar_period(unit: str, first: date) -> Period:
 
 
 def parse_period(text: str, today: date) -> Period:
-    """``this-quarter``, ``last-month``, ``last-30-days``, ``all``, ``2026-11``, ``2026-Q4``,
+    """``this-quarter``, ``last-month``, ``next-month``, ``last-30-days``, ``all``, ``2026-11``, ``2026-Q4``,
     ``2026`` -> a ``Period`` with inclusive bounds (``all``: none). The words keep their name
     (``this-quarter``); calendar forms are normalised (``2026-q4`` -> ``2026-Q4``)."""
     value = re.sub(r"[\s_]+", "-", text.strip().lower())
     if value == "all":
         return Period("all", None, None, None)
-    m = re.fullmatch(r"(this|last)-(month|quarter|year)", value)
+    m = re.fullmatch(r"(this|last|next)-(month|quarter|year)", value)
     if m:
         unit = m.group(2)
         first = {
@@ -166,10 +166,9 @@ def parse_period(text: str, today: date) -> Period:
             "quarter": date(today.year, (today.month - 1) // 3 * 3 + 1, 1),
             "year": date(today.year, 1, 1),
         }[unit]
-        if m.group(1) == "last":
-            first = add(
-                first, {"month": "months", "quarter": "months", "year": "years"}[unit], -3 if unit == "quarter" else -1
-            )
+        if m.group(1) != "this":
+            step = (3 if unit == "quarter" else 1) * (-1 if m.group(1) == "last" else 1)
+            first = add(first, {"month": "months", "quarter": "months", "year": "years"}[unit], step)
         return Period(value, first, end_of(unit, first), _calendar_period(unit, first).name)
     m = re.fullmatch(r"last-([0-9]{1,5})-days?", value)
     if m:

@@ -53,6 +53,7 @@ class Stage(NamedTuple):
     probability: int
     kind: StageKind = StageKind.OPEN
     rotting_days: int | None = None
+    forecast_category: str | None = None  # commit, best-case, pipeline, omit; None: by its probability
 
     @property
     def is_closed(self) -> bool:
@@ -79,6 +80,7 @@ class LeadFields(NamedTuple):
     tags: list[str] | None = None
     fields: dict[str, str] | None = None
     external_id: str | None = None
+    forecast_category: str | None = None  # the deal's own, overriding its stage's
 
     def given(self, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
         """The fields given (not None), in declaration order."""
@@ -115,6 +117,7 @@ class Lead(NamedTuple):
     closed_at: str | None
     stage_entered_at: str
     last_touch_at: str | None
+    forecast_category: str | None = None  # the deal's own (commit, best-case, pipeline, omit)
 
 
 class ActivityKind(StrEnum):
@@ -232,6 +235,7 @@ def _whole(value: Any, low: int | None = None, high: int | None = None) -> bool:
     return type(value) is int and (low is None or value >= low) and (high is None or value <= high)
 
 
+FORECAST_CATEGORIES = ("commit", "best-case", "pipeline", "omit")  # domain.forecast.CATEGORIES
 _TEXT_FIELDS = frozenset(("title", "contact_name", "company", "email", "phone", "source", "external_id"))
 
 
@@ -257,6 +261,10 @@ def _check_lead_fields(data: dict[str, Any]) -> dict[str, Any] | None:
             out[name] = value
         elif name == "currency":
             if not _plain_str(value) or not _CURRENCY_RE.fullmatch(value):
+                return None
+            out[name] = value
+        elif name == "forecast_category":
+            if value not in FORECAST_CATEGORIES:
                 return None
             out[name] = value
         elif name == "expected_close":
@@ -289,11 +297,12 @@ def _check_lead_fields(data: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _check_stage(data: dict[str, Any]) -> dict[str, Any] | None:
-    if not data.keys() <= {"key", "label", "position", "probability", "kind", "rotting_days"}:
+    if not data.keys() <= {"key", "label", "position", "probability", "kind", "rotting_days", "forecast_category"}:
         return None  # pydantic ignores other keys; it is the one to decide
     key, label = data.get("key"), _text(data.get("label"))
     kind = data.get("kind", StageKind.OPEN)
     rotting = data.get("rotting_days")
+    category = data.get("forecast_category")
     if (
         not _plain_str(key)
         or not _STAGE_KEY_RE.fullmatch(str(key))
@@ -301,6 +310,7 @@ def _check_stage(data: dict[str, Any]) -> dict[str, Any] | None:
         or not _whole(data.get("position"))
         or not _whole(data.get("probability"), 0, 100)
         or not (rotting is None or _whole(rotting, 1))
+        or not (category is None or category in FORECAST_CATEGORIES)
     ):
         return None
     if not isinstance(kind, StageKind):
@@ -314,6 +324,7 @@ def _check_stage(data: dict[str, Any]) -> dict[str, Any] | None:
         "probability": data["probability"],
         "kind": kind,
         "rotting_days": rotting,
+        "forecast_category": category,
     }
 
 

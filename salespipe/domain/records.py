@@ -35,6 +35,7 @@ class LeadRecord(TypedDict):
     updated_at: str
     closed_at: str | None
     stage_entered_at: str
+    forecast_override: str | None  # the deal's own forecast category; None: its stage's
 
 
 class EventRecord(TypedDict):

@@ -8,7 +8,7 @@ wrong, or unusual): an everyday command never loads pydantic. See ``domain.model
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -23,6 +23,7 @@ from salespipe.domain.models import EMAIL_RE, MAX_TEXT, StageKind
 
 StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+Category = Literal["commit", "best-case", "pipeline", "omit"]  # models.FORECAST_CATEGORIES
 
 
 class StageSchema(BaseModel):
@@ -36,6 +37,7 @@ class StageSchema(BaseModel):
     probability: int = Field(ge=0, le=100)
     kind: StageKind = StageKind.OPEN
     rotting_days: int | None = Field(default=None, ge=1)
+    forecast_category: Category | None = None
 
 
 class LeadFieldsSchema(BaseModel):
@@ -56,6 +58,7 @@ class LeadFieldsSchema(BaseModel):
     tags: list[Text] | None = None
     fields: dict[Text, str] | None = None
     external_id: Text | None = None
+    forecast_category: Category | None = None
 
     @field_validator("email")
     @classmethod

@@ -88,6 +88,12 @@ def lead_card_view(
         "next_step": next_step,
         "qualification": qualification,
     }
+    stage = card.pipeline.by_key.get(record["stage"])
+    forecast = None
+    if stage is not None and not stage.is_closed:
+        from salespipe.domain.forecast import stage_category
+
+        forecast = record["forecast_override"] or stage_category(stage.probability, stage.forecast_category)
     return View(
         data,
         lambda terminal: lead_card(
@@ -101,6 +107,7 @@ def lead_card_view(
             qualification=qualification,
             closed=closed,
             loc=loc,
+            forecast=forecast,
         ),
     )
 
@@ -185,6 +192,7 @@ def lead_card(
     qualification: dict[str, bool] | None = None,
     closed: bool | None = None,
     loc: Locale | None = None,
+    forecast: str | None = None,
 ) -> str:
     """The lead card: the title, the fields (a long or multi-line value wraps under itself),
     then one timeline, newest first; in the pipeline's language (``loc`` wins over ``labels``)."""
@@ -217,6 +225,9 @@ def lead_card(
             else tr("unknown ({currency}), at {prob}", currency=cur, prob=prob),
         ),
     ]
+    if forecast:
+        own = tr(" (the deal's own)") if record.get("forecast_override") else tr(" (the stage's)")
+        fields.append((tr("Forecast"), category_words(forecast, loc) + own))
     for label, key in (
         ("Contact", "contact_name"),
         ("Company", "company"),
@@ -307,6 +318,16 @@ def lead_card(
     )
     lines += ["  " + line if line else line for line in table.rstrip("\n").split("\n")]
     return "\n".join(lines) + "\n"
+
+
+def category_words(category: str, loc: Locale = ENGLISH) -> str:
+    tr = words(loc.lang)
+    return {
+        "commit": tr("commit"),
+        "best-case": tr("best case"),
+        "pipeline": tr("pipeline"),
+        "omit": tr("omitted"),
+    }.get(category, category)
 
 
 def _local(iso: str, loc: Locale = ENGLISH) -> str:

@@ -36,6 +36,7 @@ LEAD_KEYS = (
     "updated_at",
     "closed_at",
     "stage_entered_at",
+    "forecast_override",
 )
 
 
@@ -67,6 +68,7 @@ def lead_record(lead: Lead, probability: int) -> LeadRecord:
         "updated_at": lead.updated_at,
         "closed_at": lead.closed_at,
         "stage_entered_at": lead.stage_entered_at,
+        "forecast_override": lead.forecast_category,
     }
     assert tuple(record) == LEAD_KEYS
     return record
@@ -124,6 +126,7 @@ _FIELD_WORDS = {
     "external_id": "external id",
     "lost_reason": "lost reason",
     "value": "value",
+    "forecast_override": "forecast category",
 }
 
 

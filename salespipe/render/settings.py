@@ -10,12 +10,16 @@ from salespipe.domain.locale import ENGLISH, Locale
 from salespipe.render.present import Rows, View
 from salespipe.render.table import Column, draw
 
-STAGE_KEYS = ("key", "label", "position", "probability", "kind", "rotting_days")
+STAGE_KEYS = ("key", "label", "position", "probability", "kind", "rotting_days", "forecast_category")
 RULE_KEYS = ("id", "trigger", "stage", "task_text", "due")
 TARGET_KEYS = ("period", "since", "until", "currency", "goal", "won_value", "won_count", "progress", "gap")
 
 
 def stages_view(records: Sequence[dict[str, Any]]) -> View:
+    """``stage list``: a stage's forecast category is its own, else (JSON ``null``) the one its
+    probability gives, shown with a ``*``."""
+    from salespipe.domain.forecast import stage_category
+
     columns = (
         Column("#", align="right"),
         Column("Key"),
@@ -23,6 +27,7 @@ def stages_view(records: Sequence[dict[str, Any]]) -> View:
         Column("Prob", align="right"),
         Column("Kind"),
         Column("Rots after", align="right"),
+        Column("Forecast", drop=1),
     )
     rows = [
         [
@@ -32,12 +37,23 @@ def stages_view(records: Sequence[dict[str, Any]]) -> View:
             f"{r['probability']}%",
             r["kind"],
             str(r["rotting_days"] or 14) if r["kind"] == "open" else "–",
+            (stage_category(r["probability"], r["forecast_category"]) + ("" if r["forecast_category"] else "*"))
+            if r["kind"] == "open"
+            else "–",
         ]
         for r in records
     ]
-    return View(
-        list(records), lambda t: draw(columns, rows, width=t.width, colour=t.colour), csv=Rows(STAGE_KEYS, records)
-    )
+    note = "* by its probability; stage set KEY --forecast CATEGORY chooses one"
+
+    def human(t: Any) -> str:
+        from salespipe.render.output import fit
+
+        table = draw(columns, rows, width=t.width, colour=t.colour)
+        shown = "Forecast" in table.split("\n", 1)[0]  # the column may have given way
+        starred = any(r["kind"] == "open" and not r["forecast_category"] for r in records)
+        return table + ((fit([note], t.width) if t.width else note) + "\n" if shown and starred else "")
+
+    return View(list(records), human, csv=Rows(STAGE_KEYS, records))
 
 
 def rules_view(records: Sequence[dict[str, Any]]) -> View:

@@ -46,6 +46,13 @@ GERMAN: dict[str, str] = {
     "on a date nobody recorded (left out of dated figures)": "an einem nicht erfassten Tag (fehlt in datierten Kennzahlen)",
     "{text} (task #{id}, due {due})": "{text} (Aufgabe #{id}, fällig {due})",
     "none: salespipe task add {id} TEXT --due DATE": "keiner: salespipe task add {id} TEXT --due DATUM",
+    "Forecast": "Prognose",
+    " (the deal's own)": " (eigene des Deals)",
+    " (the stage's)": " (der Phase)",
+    "commit": "Festgelegt",
+    "best case": "Bester Fall",
+    "pipeline": "Pipeline",
+    "omitted": "Ausgelassen",
     "Timeline (newest first)": "Verlauf (neueste zuerst)",
     "When": "Wann",
     "What": "Was",
@@ -215,6 +222,45 @@ GERMAN: dict[str, str] = {
     "lost-reason": "Verlustgrund",
     "stage": "Phase",
     "company": "Firma",
+    # Forecast
+    "Forecast, {period}, {currency}": "Prognose, {period}, {currency}",
+    "Target reached: {won} won of the {goal} target.": "Ziel erreicht: {won} gewonnen vom Ziel {goal}.",
+    "Nothing open is expected to close in this period; won so far {won}.": "Kein offener Deal wird in diesem Zeitraum erwartet; bisher gewonnen {won}.",
+    "{chance} chance to reach the {goal} target (most likely {p50}).": "{chance} Chance, das Ziel von {goal} zu erreichen (am wahrscheinlichsten {p50}).",
+    "Most likely {p50}; 8 in 10 runs end between {p10} and {p90}.": "Am wahrscheinlichsten {p50}; 8 von 10 Läufen enden zwischen {p10} und {p90}.",
+    "Open": "Offen",
+    "{deals}, {value}; weighted {weighted} in the period": "{deals}, {value}; gewichtet {weighted} im Zeitraum",
+    "{p50} most likely (P50); P10 {p10}, P90 {p90}": "{p50} am wahrscheinlichsten (P50); P10 {p10}, P90 {p90}",
+    "Target": "Ziel",
+    "{goal} ({period}), {gap} to go; reached in {chance} of the runs": "{goal} ({period}), noch {gap}; erreicht in {chance} der Läufe",
+    "Probabilities": "Wahrscheinlichkeiten",
+    "learned from the {n} most recently closed deals ({won} won)": "gelernt aus den {n} zuletzt abgeschlossenen Deals ({won} gewonnen)",
+    "configured (as asked; --probabilities learned uses the history)": "eingestellt (wie verlangt; --probabilities learned nutzt den Verlauf)",
+    "configured: {n} closed deal(s) ({won} won) are too few to learn from": "eingestellt: {n} abgeschlossene(r) Deal(s) ({won} gewonnen) sind zu wenige zum Lernen",
+    "Close dates": "Abschlusstermine",
+    "no slip history: no slip assumed": "keine Verschiebungen im Verlauf: keine Verschiebung angenommen",
+    "Month": "Monat",
+    "Week": "Woche",
+    "Commit": "Festgelegt",
+    "Best case": "Bester Fall",
+    "Pipeline": "Pipeline",
+    "Commit and best case: their deals' values; pipeline: weighted; forecast: won plus what the open deals are "
+    "expected to add, close dates as above.": "Festgelegt und bester Fall: die Werte ihrer Deals; Pipeline: gewichtet; Prognose: Gewonnenes plus was die "
+    "offenen Deals erwartungsgemäß beitragen, Abschlusstermine wie oben.",
+    "{n} deal(s) in the omit category are left out.": "{n} Deal(s) der Kategorie Ausgelassen fehlen.",
+    "{n} open deal(s) without a value are left out.": "{n} offene(r) Deal(s) ohne Wert fehlen.",
+    "{n} open deal(s) without an expected close date are left out: no deal won from their stage shows how long "
+    "they take.": "{n} offene(r) Deal(s) ohne erwarteten Abschluss fehlen: kein aus ihrer Phase gewonnener Deal "
+    "zeigt, wie lange sie brauchen.",
+    "{runs} runs, seed {seed} (--seed {seed} repeats them).": "{runs} Läufe, Startwert {seed} (--seed {seed} wiederholt sie).",
+    "The {exact} deals that move the total most are drawn one by one, the other {rest} (each at most {share} of "
+    "their sum's spread) as the normal distribution of their sum.": "Die {exact} Deals, die die Summe am meisten bewegen, werden einzeln gezogen, die übrigen {rest} (jeder "
+    "höchstens {share} der Streuung ihrer Summe) als Normalverteilung ihrer Summe.",
+    "{p50} likely (P50)": "{p50} wahrscheinlich (P50)",
+    "{chance} to reach {goal}": "{chance} für das Ziel {goal}",
+    "{p10} to {p90}": "{p10} bis {p90}",
+    "(P10 to P90)": "(P10 bis P90)",
+    "Forecast: {runs} runs seeded by the date; salespipe forecast has more.": "Prognose: {runs} Läufe, mit dem Datum als Startwert; salespipe forecast rechnet mehr.",
 }
 
 Words = Callable[..., str]

@@ -159,6 +159,7 @@ CLEARABLE = {
     "probability": "probability",
     "close-date": "expected_close",
     "external-id": "external_id",
+    "forecast": "forecast_category",
 }
 
 
@@ -401,6 +402,7 @@ def fields_from_input(
     tags: list[str] | None = None,
     fields: list[str] | None = None,
     external_id: str | None = None,
+    forecast: str | None = None,
     decimal: str | None = None,
     dayfirst: bool | None = None,
 ) -> LeadFields:
@@ -428,6 +430,10 @@ def fields_from_input(
         data["value_minor"], data["currency"] = money.minor, money.currency
     if close_date is not None:
         data["expected_close"] = parse_date(close_date, now=now, dayfirst=dayfirst)
+    if forecast is not None:
+        from salespipe.domain.forecast import parse_category
+
+        data["forecast_category"] = parse_category(forecast)
     if tags:
         data["tags"] = [t for tag in tags for t in [tag.strip()] if t]
     if fields:

@@ -75,6 +75,10 @@ def resolve_as_of(as_of: date | None, now: datetime) -> tuple[datetime, str | No
     return moment, utc_iso(moment)
 
 
+REPORT_RUNS = 2_000  # the headline's forecast: fewer runs than `forecast` (10,000), so the report stays fast
+REPORT_BUDGET = 100_000  # and fewer deals drawn one by one
+
+
 class _Report:
     """The report's figures, each computed on first use, so a section pays only for its own."""
 
@@ -156,6 +160,38 @@ class _Report:
             exact_win_rate=closed["won_count"] / decided if decided else None,
         )
 
+    def forecast(self) -> dict[str, Any] | None:
+        """The headline's forecast of the won/lost period: P10, P50, P90 and the chance to reach
+        its target, from ``REPORT_RUNS`` runs seeded by the date (the same all day); none for a
+        past pipeline (``--as-of``) or a period without an end."""
+        if self.as_of is not None or self.p_since is None or self.p_until is None:
+            return None
+        from salespipe.services.forecast import forecast
+
+        named = self.p_label != "custom"
+        data = forecast(
+            self.conn,
+            now=self.now,
+            period=self.p_label if named else None,
+            since=None if named else self.p_since,
+            until=None if named else self.p_until,
+            runs=REPORT_RUNS,
+            seed=int(self.now.strftime("%Y%m%d")),
+            currency=self.currency,
+            budget=REPORT_BUDGET,
+        )
+        target = data["target"]
+        return {
+            "p10": data["p10"],
+            "p50": data["p50"],
+            "p90": data["p90"],
+            "goal": target["goal"] if target else None,
+            "p_hit_target": data["p_hit_target"],
+            "probabilities": data["probabilities"],
+            "runs": data["runs"],
+            "seed": data["seed"],
+        }
+
     def value(self, key: str) -> Any:
         c = self.currency
         getters = {
@@ -175,6 +211,7 @@ class _Report:
             },
             "sales_cycle_days": lambda: self.cycle,
             "sales_velocity": self.velocity,
+            "forecast": self.forecast,
             "stages": lambda: self.pipeline[1],
             "funnel": lambda: self.funnel,
             "time_in_stage": lambda: self.time_in_stage,
@@ -205,6 +242,7 @@ REPORT_KEYS = (
     "closed_in_rates_period",
     "sales_cycle_days",
     "sales_velocity",
+    "forecast",
     "stages",
     "funnel",
     "time_in_stage",

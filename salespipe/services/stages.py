@@ -74,15 +74,27 @@ def update(
     label: str | None = None,
     probability: int | None = None,
     rotting_days: int | None = None,
+    forecast: str | None = None,
 ) -> Stage:
+    """Change a stage; ``forecast`` is its forecast category as typed (``auto``: back to the
+    default by its probability)."""
     stage = pipeline(conn).get(key)
-    changes = {
+    changes: dict[str, object] = {
         k: v
         for k, v in {"label": label, "probability": probability, "rotting_days": rotting_days}.items()
         if v is not None
     }
+    if forecast is not None:
+        from salespipe.domain.forecast import parse_category
+
+        if stage.is_closed:
+            raise InvalidValue(
+                f"stage {stage.key!r} is a {stage.kind.value} stage: its deals are {stage.kind.value}, "
+                "not forecast; forecast categories are for open stages"
+            )
+        changes["forecast_category"] = parse_category(forecast, auto=True)
     if not changes:
-        raise InvalidValue("nothing to change: give --label, --probability or --rotting-days")
+        raise InvalidValue("nothing to change: give --label, --probability, --rotting-days or --forecast")
     validate(Stage, {**as_record(stage), **changes})
     stage_store.update(conn, stage.key, **changes)
     return pipeline(conn).by_key[stage.key]

@@ -89,7 +89,8 @@ def m002_seed_six_phase_pipeline(db: Database) -> None:
     from salespipe.domain.models import as_record
     from salespipe.domain.stages import preset
 
-    db.table("stages").insert_all(as_record(stage) for stage in preset("six-phase"))
+    # the columns stages had then (later ones came with their own migrations)
+    db.table("stages").insert_all(as_record(stage, exclude=("forecast_category",)) for stage in preset("six-phase"))
 
 
 @migrations()
@@ -402,6 +403,21 @@ def m011_journal_row_images(db: Database) -> None:
     ):
         db.execute(statement)
     create_row_image_triggers(db)
+
+
+_CATEGORY = "CHECK (forecast_category IS NULL OR forecast_category IN ('commit', 'best-case', 'pipeline', 'omit'))"
+
+
+@migrations()
+def m012_add_forecast_categories(db: Database) -> None:
+    """Forecast categories (issue 12): a stage's default (NULL: by its probability) and a
+    deal's own, which overrides its stage's and survives stage moves (NULL: its stage's)."""
+    for statement in (
+        f"ALTER TABLE stages ADD COLUMN forecast_category TEXT {_CATEGORY}",
+        f"ALTER TABLE leads ADD COLUMN forecast_category TEXT {_CATEGORY}",
+    ):
+        db.execute(statement)
+    create_row_image_triggers(db)  # the journal's row images name every column
 
 
 def migrate(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,87 @@
+"""`salespipe forecast`: how much will be won in a period, and how sure that is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from salespipe.cli import completion
+from salespipe.cli.common import CsvOpt, JsonOpt, database, now, output_format, show
+
+app = typer.Typer(invoke_without_command=True)  # help: the callback's docstring
+
+
+@app.callback(invoke_without_command=True)
+def forecast(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="this-month (default), next-month, this-quarter, next-quarter, this-year, next-year, or "
+            "2026-11, 2026-Q4, 2026.",
+            autocompletion=completion.choices(*completion.FORECAST_PERIODS),
+        ),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="First day (default today).")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="DATE", help="Last day (inclusive).")] = None,
+    by: Annotated[
+        str, typer.Option("--by", help="Rows per month or week.", autocompletion=completion.choices("month", "week"))
+    ] = "month",
+    runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000, help="Monte Carlo runs.")] = 10_000,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", min=0, max=2**63 - 1, help="Repeat the same runs (default: a new seed, shown)."),
+    ] = None,
+    probabilities: Annotated[
+        str | None,
+        typer.Option(
+            "--probabilities",
+            metavar="WHICH",
+            help="configured (the stages' and deals' own) or learned (from the "
+            "pipeline's closed deals); default learned once there are 20 closed deals with 5 won.",
+            autocompletion=completion.choices("configured", "learned"),
+        ),
+    ] = None,
+    currency: Annotated[str | None, typer.Option("--currency", help="Forecast deals in this currency.")] = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """Forecast the won value of a period: P10, P50 and P90 from a Monte Carlo of the open
+    deals, the chance to reach the period's target, and each month's won, commit, best case,
+    weighted pipeline and forecast.
+
+    Example: salespipe forecast --period this-quarter --seed 7
+    """
+    if ctx.invoked_subcommand:
+        return
+    fmt = output_format(json_, csv_)
+    if by not in ("month", "week"):
+        raise typer.BadParameter(f"{by!r}; choose month or week", param_hint="--by")
+    if probabilities is not None and probabilities not in ("configured", "learned"):
+        raise typer.BadParameter(f"{probabilities!r}; choose configured or learned", param_hint="--probabilities")
+    from salespipe.domain.dates import parse_date
+    from salespipe.render.forecast import forecast_view
+    from salespipe.services.forecast import forecast as run_forecast
+    from salespipe.services.pipeline import locale
+
+    moment = now()
+    for name, value in (("--period", period), ("--since", since), ("--until", until), ("--currency", currency)):
+        if value is not None and not value.strip():
+            raise typer.BadParameter("empty value", param_hint=name)
+    with database(ctx, write=False) as conn:
+        data = run_forecast(
+            conn,
+            now=moment,
+            period=period,
+            by=by,
+            runs=runs,
+            seed=seed,
+            probabilities=probabilities,
+            currency=currency,
+            since=parse_date(since, now=moment) if since else None,
+            until=parse_date(until, now=moment) if until else None,
+        )
+        loc = locale(conn)
+    show(ctx, forecast_view(data, loc=loc), fmt)

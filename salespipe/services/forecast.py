@@ -1,0 +1,327 @@
+"""`salespipe forecast`: how much will be won in a period, how sure that is, and how it splits
+by close month and forecast category.
+
+Each open deal is won with its probability (its own, else its stage's: configured, or learned
+from the pipeline's history); its close date is its expected close plus a slip drawn from the
+history of how far won deals closed from the date they were expected (none yet: no slip), and
+a deal without an expected close date draws its time to close from how long won deals took
+from entering its stage. The Monte Carlo (``domain.forecast``) gives P10 / P50 / P90 of the
+period's won value and the chance to reach its target.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+from salespipe.domain import forecast as rules
+from salespipe.domain.dates import utc_iso
+from salespipe.domain.errors import InvalidValue
+from salespipe.domain.money import normalize_currency, to_major
+from salespipe.services.pipeline import default_currency, pipeline
+from salespipe.store import forecast as store
+
+HISTORY_DEALS = 2000  # the most recent closed deals the probabilities and times to close are learned from
+MAX_DAYS = 3660  # a forecast looks at most ten years ahead
+NO_SLIP_NOTE = "no slip history: no slip assumed"
+PROBABILITY_MODES = ("configured", "learned")
+
+
+class History(NamedTuple):
+    """What the pipeline's closed deals teach: P(won | stage) and the days from entering a stage
+    to winning."""
+
+    closed: int  # closed deals learned from (the most recent HISTORY_DEALS)
+    won: int
+    learned: list[rules.Learned]
+    to_close: dict[str, rules.Offsets]  # per stage: days from entering it to the win
+
+
+def history(conn: sqlite3.Connection, *, now: datetime) -> History:
+    """Learn from the ``HISTORY_DEALS`` deals closed most recently before ``now``."""
+    stages = pipeline(conn).stages
+    kinds = {s.key: s.kind.value for s in stages}
+    transitions: Counter[tuple[str | None, str]] = Counter()
+    visits: Counter[str] = Counter()
+    to_close: dict[str, list[tuple[int, float]]] = {}
+    closed = won = 0
+    current: int | None = None
+    events: list[tuple[Any, ...]] = []
+
+    def take(deal: list[tuple[Any, ...]]) -> None:
+        nonlocal closed, won
+        if not deal or kinds.get(deal[-1][2]) not in ("won", "lost"):
+            return  # not closed by its last event (a stage that is gone): nothing sure to learn
+        closed += 1
+        for _lead, source, target, _at in deal:
+            transitions[(source, target)] += 1
+        visits.update({target for _lead, _source, target, _at in deal})
+        if kinds[deal[-1][2]] == "won":
+            won += 1
+            won_day = date.fromisoformat(deal[-1][3][:10])
+            entered: dict[str, str] = {}
+            for _lead, _source, target, at in deal[:-1]:
+                if kinds.get(target) == "open":
+                    entered[target] = at  # the last entry before the win
+            for stage, at in entered.items():
+                to_close.setdefault(stage, []).append(((won_day - date.fromisoformat(at[:10])).days, 1.0))
+
+    for row in store.closed_history(conn, utc_iso(now), HISTORY_DEALS):
+        if row[0] != current:
+            take(events)
+            current, events = row[0], []
+        events.append(row)
+    take(events)
+    infos = [rules.StageInfo(s.key, s.kind.value, s.probability) for s in stages]
+    return History(
+        closed,
+        won,
+        rules.learn(transitions, visits, infos),
+        {stage: rules.offsets(pairs) for stage, pairs in to_close.items()},
+    )
+
+
+def forecast_period(
+    *, now: datetime, period: str | None, since: date | None, until: date | None
+) -> tuple[date, date, str, str | None]:
+    """(first day, last day, label, calendar name or None): ``--period`` (default this month)
+    or ``--since``/``--until``."""
+    from salespipe.domain.dates import parse_period
+
+    today = now.date()
+    if period and (since or until):
+        raise InvalidValue("give either --period or --since/--until, not both")
+    if since or until:
+        if until is None:
+            raise InvalidValue("--since needs --until: a forecast needs the period's last day")
+        first = since or today
+        if first > until:
+            raise InvalidValue(f"--since {first} is after --until {until}")
+        label, calendar = "custom", None
+    else:
+        named = parse_period(period or "this-month", today)
+        if named.since is None or named.until is None:
+            raise InvalidValue(
+                f"--period {period}: a forecast is for a period with a first and a last day "
+                "(this-month, next-quarter, 2026-Q4 ...)"
+            )
+        first, until, label, calendar = named.since, named.until, named.name, named.calendar
+    if not (1900 <= first.year and until.year <= 9998) or (until - first).days >= MAX_DAYS:
+        raise InvalidValue(
+            f"a forecast looks at most {MAX_DAYS // 366} years ahead, within the years 1900 to 9998 "
+            f"({first} to {until} is not)"
+        )
+    return first, until, label, calendar
+
+
+def forecast(
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    period: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    by: str = "month",
+    runs: int = rules.DEFAULT_RUNS,
+    seed: int | None = None,
+    probabilities: str | None = None,
+    currency: str | None = None,
+    budget: int = rules.EXACT_BUDGET,
+) -> dict[str, Any]:
+    """The forecast as one JSON-ready dict (the documented ``forecast --json`` contract)."""
+    import random
+    from bisect import bisect_right
+
+    if not 1 <= runs <= rules.MAX_RUNS:
+        raise InvalidValue(f"--runs {runs}: give 1 to {rules.MAX_RUNS:,}")
+    if probabilities is not None and probabilities not in PROBABILITY_MODES:
+        raise InvalidValue(f"--probabilities {probabilities!r}: choose configured or learned")
+    currency = normalize_currency(currency) if currency else default_currency(conn)
+    first, last, label, calendar = forecast_period(now=now, period=period, since=since, until=until)
+    buckets = rules.buckets(first, last, by)
+    starts = [b.first.isoformat() for b in buckets]
+    first_text, last_text = first.isoformat(), last.isoformat()
+    today = now.date()
+    today_text = today.isoformat()
+    pipe = pipeline(conn)
+    learned_from = history(conn, now=now)
+    enough = rules.enough_history(learned_from.closed, learned_from.won)
+    mode = probabilities or ("learned" if enough else "configured")
+    learned = {item.stage: item.learned for item in learned_from.learned}
+    stage_probability = {
+        s.key: (learned.get(s.key, s.probability / 100) if mode == "learned" else s.probability / 100)
+        for s in pipe.stages
+    }
+    stage_category = {s.key: rules.stage_category(s.probability, s.forecast_category) for s in pipe.stages}
+    slip = rules.NO_SLIP
+    nb = len(buckets)
+    # per bucket and category: deals, value, weighted value (by where the deal is expected to close)
+    shown = {key: [[0, 0, 0.0] for _ in range(nb)] for key in rules.CATEGORIES}
+    expected = [0.0] * nb  # per bucket: what the open deals are expected to add (value x probability x chance)
+    chances: list[float] = []  # the Monte Carlo's deals: chance to be won in the period, and value
+    values: list[int] = []
+    omitted = without_value = unplaced = 0
+    placed: dict[tuple[str, str | None], tuple[int, list[float]]] = {}  # (base day, stage) -> (shown bucket, chances)
+
+    def place(base: str, stage: str | None) -> tuple[int, list[float]]:
+        """The bucket a deal is shown in (-1: outside the period) and its chance to close in
+        each bucket, for a deal expected to close on ``base`` (``stage`` None), or in its stage
+        since ``base`` (no expected close date: time to close from the stage's history)."""
+        key = (base, stage)
+        if key in placed:
+            return placed[key]
+        if stage is None:
+            day = base if base >= today_text else today_text
+            where = bisect_right(starts, day) - 1 if first_text <= day <= last_text else -1
+            offsets = slip
+        else:
+            where, offsets = -1, learned_from.to_close[stage]
+        if offsets is rules.NO_SLIP:
+            odds = [0.0] * nb
+            if where >= 0:
+                odds[where] = 1.0
+        else:
+            day0 = date.fromisoformat(base)
+            odds = [offsets.chance(day0, today, b.first, b.last) for b in buckets]
+        placed[key] = (where, odds)
+        return where, odds
+
+    for value, own, stage, expected_close, entered, own_category in store.open_deals(conn, currency):
+        if value is None:
+            without_value += 1
+            continue
+        probability = own / 100 if own is not None else stage_probability.get(stage, 0.0)
+        category = own_category or stage_category.get(stage, "pipeline")
+        if expected_close is not None:
+            where, odds = place(expected_close, None)
+        elif stage in learned_from.to_close:
+            where, odds = place(entered[:10], stage)
+        else:
+            unplaced += 1
+            continue
+        if where >= 0:
+            cell = shown[category][where]
+            cell[0] += 1
+            cell[1] += value
+            cell[2] += value * probability
+        if category == "omit":
+            omitted += any(odds)
+            continue
+        weight = value * probability
+        for i, odd in enumerate(odds):
+            if odd:
+                expected[i] += weight * odd
+        chance = probability * sum(odds)
+        if chance > 0:
+            chances.append(chance)
+            values.append(value)
+    won_by_bucket = [0] * nb
+    won_count = won_minor = 0
+    for closed_at, value in store.won_between(conn, *_bounds(first, last, now), currency):
+        won_count += 1
+        if value is None:
+            continue
+        won_minor += value
+        day = datetime.fromisoformat(closed_at.replace("Z", "+00:00")).astimezone(now.tzinfo).date().isoformat()
+        won_by_bucket[bisect_right(starts, day) - 1] += value
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**32)
+    simulation = rules.simulate(random.Random(seed), chances, values, runs, budget=budget)
+    target = _target(conn, calendar, currency)
+    goal = target["amount_minor"] if target else None
+
+    def major(minor: float | None) -> int | float | None:
+        return None if minor is None else to_major(round(minor), currency)
+
+    quantiles = {
+        f"p{round(level * 100)}": won_minor + rules.quantile(simulation.totals, level) for level in rules.LEVELS
+    }
+    categories = {
+        name: {
+            "count": sum(c[0] for c in shown[key]),
+            "value": major(sum(c[1] for c in shown[key])),
+            "weighted": major(sum(c[2] for c in shown[key])),
+        }
+        for key, name in rules.CATEGORY_KEYS.items()
+    }
+    months = []
+    for i, bucket in enumerate(buckets):
+        whole_month = by == "month" and bucket.first.day == 1 and (bucket.last + timedelta(days=1)).day == 1
+        month_target = (
+            target
+            if target and calendar == bucket.label
+            else (_target(conn, bucket.label, currency) if whole_month else None)
+        )
+        forecast_minor = won_by_bucket[i] + expected[i]
+        months.append(
+            {
+                "label": bucket.label,
+                "start": bucket.first.isoformat(),
+                "end": bucket.last.isoformat(),
+                "won": major(won_by_bucket[i]),
+                "commit": major(shown["commit"][i][1]),
+                "best_case": major(shown["best-case"][i][1]),
+                "pipeline": major(shown["pipeline"][i][2]),
+                "forecast": major(forecast_minor),
+                "target": major(month_target["amount_minor"]) if month_target else None,
+                "gap": major(month_target["amount_minor"] - forecast_minor) if month_target else None,
+            }
+        )
+    return {
+        "as_of": utc_iso(now),
+        "currency": currency,
+        "period": {"start": first_text, "end": last_text, "label": label},
+        "by": by,
+        "probabilities": mode,
+        "history": {
+            "closed_deals": learned_from.closed,
+            "won_deals": learned_from.won,
+            "enough": enough,
+            "most_recent": HISTORY_DEALS,
+        },
+        "runs": runs,
+        "seed": seed,
+        "won": {"count": won_count, "value": major(won_minor)},
+        "open": {"count": len(values), "value": major(sum(values))},
+        "weighted": major(sum(expected)),
+        "mean": major(won_minor + sum(simulation.totals) / runs),
+        **{key: major(value) for key, value in quantiles.items()},
+        "target": (
+            {"period": target["period"], "goal": major(goal), "gap": major(max(goal - won_minor, 0))}
+            if target and goal is not None
+            else None
+        ),
+        "p_hit_target": (
+            round(rules.share_reaching(simulation.totals, goal - won_minor), 4) if goal is not None else None
+        ),
+        "slip": {"deals": 0, "note": NO_SLIP_NOTE},
+        "months": months,
+        "categories": categories,
+        "simulation": {
+            "exact_deals": simulation.exact,
+            "approximated_deals": simulation.approximated,
+            "largest_approximated_share": round(simulation.largest_approximated, 4),
+        },
+        "left_out": {"without_value": without_value, "without_close_date": unplaced, "omitted": omitted},
+    }
+
+
+def _bounds(first: date, last: date, now: datetime) -> tuple[str, str]:
+    """Inclusive local days -> half-open UTC text bounds."""
+    tz = now.tzinfo
+    return (
+        utc_iso(datetime.combine(first, time(), tzinfo=tz)),
+        utc_iso(datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)),
+    )
+
+
+def _target(conn: sqlite3.Connection, name: str | None, currency: str) -> dict[str, Any] | None:
+    """The target set for a month, quarter or year (``target set``), in ``currency``."""
+    if name is None:
+        return None
+    from salespipe.store import targets as target_store
+
+    target = target_store.get(conn, name)
+    return target if target and target["currency"] == currency else None
