@@ -447,3 +447,163 @@ def test_next_periods():
     assert parse_period("next-month", day)[1:] == (date(2027, 1, 1), date(2027, 1, 31), "2027-01")
     assert parse_period("next-quarter", day)[1:] == (date(2027, 1, 1), date(2027, 3, 31), "2027-Q1")
     assert parse_period("next-year", day)[1:] == (date(2027, 1, 1), date(2027, 12, 31), "2027")
+
+
+# Probabilities learned from the stage events (part 2) -------------------------------------------
+
+STAGES = [
+    rules.StageInfo("new", "open", 10),
+    rules.StageInfo("qualified", "open", 40),
+    rules.StageInfo("proposal", "open", 60),
+    rules.StageInfo("won", "won", 100),
+    rules.StageInfo("lost", "lost", 0),
+]
+
+
+def learned(transitions, visits=None, pseudo=0):
+    return {item.stage: item for item in rules.learn(transitions, visits or {}, STAGES, pseudo=pseudo)}
+
+
+def test_a_straight_pipeline_is_the_product_of_its_advance_rates():
+    moves = {
+        ("new", "qualified"): 6,
+        ("new", "lost"): 4,
+        ("qualified", "proposal"): 4,
+        ("qualified", "lost"): 2,
+        ("proposal", "won"): 3,
+        ("proposal", "lost"): 1,
+        (None, "new"): 10,
+    }
+    result = learned(moves)
+    assert result["proposal"].observed == pytest.approx(3 / 4)
+    assert result["qualified"].observed == pytest.approx(4 / 6 * 3 / 4)  # 0.5
+    assert result["new"].observed == pytest.approx(6 / 10 * 4 / 6 * 3 / 4)  # 0.3
+    assert list(result) == ["new", "qualified", "proposal"]  # open stages only
+
+
+def test_a_deal_sent_back_is_a_step_of_the_chain():
+    # proposal: 3 won, 1 lost, 1 back to qualified; qualified: 4 on to proposal, 2 lost
+    # x_p = 3/5 + 1/5 x_q, x_q = 4/6 x_p  =>  x_p = 9/13, x_q = 6/13
+    moves = {
+        ("qualified", "proposal"): 4,
+        ("qualified", "lost"): 2,
+        ("proposal", "won"): 3,
+        ("proposal", "lost"): 1,
+        ("proposal", "qualified"): 1,
+    }
+    result = learned(moves)
+    assert result["proposal"].observed == pytest.approx(9 / 13)
+    assert result["qualified"].observed == pytest.approx(6 / 13)
+    # new: no deal left it, so it keeps its configured value
+    assert result["new"].observed is None and result["new"].learned == pytest.approx(0.1)
+
+
+def test_the_prior_pulls_toward_the_configured_value_by_the_number_of_deals():
+    moves = {("proposal", "won"): 3, ("proposal", "lost"): 1}
+    item = learned(moves, {"proposal": 4}, pseudo=10)["proposal"]
+    # (4 x 0.75 + 10 x 0.6) / 14
+    assert item.learned == pytest.approx(9 / 14) and item.deals == 4
+    # the interval is that of Beta(4 x 0.75 + 6, 4 x 0.25 + 4) = Beta(9, 5)
+    assert rules.beta_cdf(item.low, 9, 5) == pytest.approx(0.1) and rules.beta_cdf(item.high, 9, 5) == pytest.approx(
+        0.9
+    )
+    many = learned({("proposal", "won"): 750, ("proposal", "lost"): 250}, {"proposal": 1000}, pseudo=10)["proposal"]
+    assert many.learned == pytest.approx((750 + 6) / 1010) and many.high - many.low < 0.04
+    assert learned({}, {}, pseudo=10)["proposal"].learned == pytest.approx(0.6)
+
+
+def test_the_beta_distribution_by_hand():
+    assert rules.beta_cdf(0.3, 1, 1) == pytest.approx(0.3)  # uniform
+    assert rules.beta_cdf(0.3, 2, 2) == pytest.approx(3 * 0.3**2 - 2 * 0.3**3)
+    assert rules.beta_quantile(0.5, 2, 2) == pytest.approx(0.5)
+    assert rules.beta_quantile(0.9, 1, 1) == pytest.approx(0.9)
+    assert rules.beta_quantile(0.5, 0, 5) == 0.0 and rules.beta_quantile(0.5, 5, 0) == 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.3, 3000), st.floats(0.3, 3000), st.floats(0.02, 0.98))
+def test_the_beta_quantile_inverts_the_distribution(a, b, level):
+    x = rules.beta_quantile(level, a, b)
+    assert 0 <= x <= 1
+    assert rules.beta_cdf(x, a, b) == pytest.approx(level, abs=1e-6)
+
+
+@pytest.fixture
+def history(cli, add_lead):
+    """20 closed deals: 6 won from proposal, 2 lost there, 4 lost in qualified, 8 in new. By
+    hand: proposal 6/8 = 0.75, qualified 8/12 x 0.75 = 0.5, new 12/20 x 0.5 = 0.3."""
+
+    def deal(name, *moves):
+        lead = add_lead(name, "--value", "1000", "--at", "2026-09-01")
+        for day, move in enumerate(moves, start=2):
+            cli(*move(str(lead)), "--at", f"2026-09-{day:02d}")
+
+    for i in range(6):
+        deal(f"W{i}", lambda d: ("qualify", d), lambda d: ("propose", d), lambda d: ("close", d, "--won"))
+    for i in range(2):
+        deal(f"P{i}", lambda d: ("qualify", d), lambda d: ("propose", d), lambda d: ("close", d, "--lost"))
+    for i in range(4):
+        deal(f"Q{i}", lambda d: ("qualify", d), lambda d: ("close", d, "--lost"))
+    for i in range(8):
+        deal(f"N{i}", lambda d: ("disqualify", d, "--reason", "no budget"))
+
+
+def test_stage_probabilities_by_hand(cli, history):
+    r = cli.json("stage", "probabilities")
+    assert r["history"] == {"closed_deals": 20, "won_deals": 6, "enough": True, "most_recent": 2000}
+    stages = {s["key"]: s for s in r["stages"]}
+    assert list(stages) == ["new", "verified", "qualified", "proposal", "negotiation"]
+    assert (stages["new"]["observed"], stages["new"]["deals"], stages["new"]["learned"]) == (0.3, 20, 0.2333)
+    assert (stages["qualified"]["observed"], stages["qualified"]["deals"]) == (0.5, 12)
+    assert stages["qualified"]["learned"] == 0.4545  # (12 x 0.5 + 10 x 0.4) / 22
+    assert (stages["proposal"]["observed"], stages["proposal"]["learned"]) == (0.75, 0.6667)  # (6 + 6) / 18
+    assert stages["verified"] == {
+        "key": "verified",
+        "label": "Verified",
+        "configured": 0.2,
+        "observed": None,
+        "learned": 0.2,
+        "deals": 0,
+        "low": stages["verified"]["low"],
+        "high": stages["verified"]["high"],
+    }
+    assert stages["proposal"]["low"] < 0.6667 < stages["proposal"]["high"]
+    out = cli("stage", "probabilities").stdout
+    assert "Proposal                 60%      67%" in out
+    assert cli("stage", "probabilities", "--csv").stdout.splitlines()[0] == (
+        "key,label,configured,observed,learned,deals,low,high"
+    )
+
+
+def test_the_forecast_uses_learned_probabilities_once_there_is_history(cli, history, add_lead):
+    lead = add_lead("Open", "--value", "9000", "--close-date", "2026-11-28")
+    cli("propose", str(lead))
+    r = cli.json("forecast", "--seed", "1")
+    assert r["probabilities"] == "learned" and r["weighted"] == 6000  # 9,000 x 0.6667
+    assert "learned from the 20 most recently closed deals (6 won)" in cli("forecast", "--seed", "1").stdout
+    assert cli.json("forecast", "--seed", "1", "--probabilities", "configured")["weighted"] == 5400
+
+
+def test_applying_the_learned_probabilities_and_undoing_it(cli, history, db_path):
+    before = dump(db_path)
+    said = cli("stage", "probabilities", "--apply").stderr
+    assert said == (
+        "Set the learned probabilities:\n  New (identified): 10% -> 23%\n  Qualified: 40% -> 45%\n"
+        "  Proposal: 60% -> 67%\n"
+    )
+    assert [s["probability"] for s in cli.json("stage", "list")][:5] == [23, 20, 45, 67, 80]
+    cli("undo", "--yes")
+    assert [s["probability"] for s in cli.json("stage", "list")][:5] == [10, 20, 40, 60, 80]
+    assert dump(db_path) == before
+
+
+def test_apply_refuses_a_thin_history(cli, add_lead, db_path):
+    lead = add_lead("A", "--value", "10")
+    cli("close", str(lead), "--won")
+    before = dump(db_path)
+    result = cli("stage", "probabilities", "--apply", code=1)
+    assert result.stderr == (
+        "Error: 1 closed deal(s), 1 won, are too few to learn from (at least 20 with 5 won); nothing changed\n"
+    )
+    assert dump(db_path) == before
+    assert "Too few closed deals to rely on" in cli("stage", "probabilities").stdout

@@ -16,7 +16,10 @@ from salespipe.cli.common import (
     show,
 )
 
-app = typer.Typer(help="Shape the pipeline: list, add, rename, set, move and remove stages.", no_args_is_help=True)
+app = typer.Typer(
+    help="Shape the pipeline: list, add, rename, set, move and remove stages; their learned probabilities.",
+    no_args_is_help=True,
+)
 
 StageArg = Annotated[
     str, typer.Argument(metavar="STAGE", help="Stage key (salespipe stage list).", autocompletion=completion.stage_keys)
@@ -186,3 +189,41 @@ def remove(ctx: typer.Context, key: StageArg) -> None:
     with database(ctx) as conn:
         stage = stages.remove(conn, key)
     info(f"Removed stage {stage.key!r}.")
+
+
+@app.command("probabilities")
+def probabilities(
+    ctx: typer.Context,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Make the learned probabilities the stages' own (undo reverts it).")
+    ] = False,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """Each open stage's configured win probability beside the one learned from the pipeline's
+    closed deals (an absorbing Markov chain over their stage moves, shrunk toward the
+    configured value), with the number of deals and an 80% interval.
+
+    Example: salespipe stage probabilities --apply
+    """
+    from salespipe.cli.common import now
+    from salespipe.render.forecast import probabilities_view
+    from salespipe.services import forecast
+    from salespipe.services.pipeline import locale
+
+    fmt = output_format(json_, csv_)
+    if apply:
+        with database(ctx) as conn:
+            data = forecast.apply_learned(conn, now=now())
+            loc = locale(conn)
+        changed = [f"  {c['label']}: {c['from']}% -> {c['to']}%" for c in data["applied"]]
+        info(
+            "\n".join(["Set the learned probabilities:", *changed])
+            if changed
+            else "The stages have their learned probabilities already: nothing changed."
+        )
+    else:
+        with database(ctx, write=False) as conn:
+            data = forecast.stage_probabilities(conn, now=now())
+            loc = locale(conn)
+    show(ctx, probabilities_view(data, loc=loc), fmt)

@@ -212,3 +212,60 @@ def forecast_view(data: dict[str, Any], *, loc: Locale = ENGLISH) -> View:
         lambda t: forecast_text(data, width=t.width, colour=t.colour, loc=loc),
         csv=Rows(MONTH_KEYS, data["months"]),
     )
+
+
+PROBABILITY_KEYS = ("key", "label", "configured", "observed", "learned", "deals", "low", "high")
+
+
+def probabilities_view(data: dict[str, Any], *, loc: Locale = ENGLISH) -> View:
+    """``stage probabilities``: configured beside learned, per open stage."""
+    tr = words(loc.lang)
+
+    def pct(value: float | None) -> str:
+        return "–" if value is None else loc.percent(round(value * 100))
+
+    columns = [
+        Column(tr("Stage"), flex="cut", minimum=10),
+        Column(tr("Configured"), align="right"),
+        Column(tr("Learned"), align="right"),
+        Column(tr("Interval"), align="right", drop=2),
+        Column(tr("History"), align="right", drop=1),
+        Column(tr("Deals"), align="right"),
+    ]
+    rows = [
+        [
+            s["label"],
+            pct(s["configured"]),
+            pct(s["learned"]),
+            f"{pct(s['low'])}–{pct(s['high'])}",
+            pct(s["observed"]),
+            loc.number(s["deals"]),
+        ]
+        for s in data["stages"]
+    ]
+    h = data["history"]
+
+    def human(t: Any) -> str:
+        from salespipe.render.output import fit
+
+        notes = [
+            tr(
+                "Learned from the {n} most recently closed deals ({won} won): a stage's chance to end won, from "
+                "the moves deals made from it (History), shrunk toward the configured value as if that were {k} "
+                "more deals; the interval holds 8 in 10 of the likely values.",
+                n=loc.number(h["closed_deals"]),
+                won=loc.number(h["won_deals"]),
+                k=loc.number(data["pseudo_count"]),
+            )
+        ]
+        if not h["enough"]:
+            notes.append(tr("Too few closed deals to rely on: salespipe forecast uses the configured ones."))
+        text = "\n".join(notes)
+        return (
+            draw(columns, rows, width=t.width, colour=t.colour)
+            + "\n"
+            + (fit(notes, t.width) if t.width else text)
+            + "\n"
+        )
+
+    return View(data, human, csv=Rows(PROBABILITY_KEYS, data["stages"]))

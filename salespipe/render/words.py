@@ -261,6 +261,17 @@ GERMAN: dict[str, str] = {
     "{p10} to {p90}": "{p10} bis {p90}",
     "(P10 to P90)": "(P10 bis P90)",
     "Forecast: {runs} runs seeded by the date; salespipe forecast has more.": "Prognose: {runs} Läufe, mit dem Datum als Startwert; salespipe forecast rechnet mehr.",
+    # Stage probabilities
+    "Configured": "Eingestellt",
+    "Learned": "Gelernt",
+    "Interval": "Intervall",
+    "History": "Verlauf",
+    "Learned from the {n} most recently closed deals ({won} won): a stage's chance to end won, from the moves "
+    "deals made from it (History), shrunk toward the configured value as if that were {k} more deals; the "
+    "interval holds 8 in 10 of the likely values.": "Gelernt aus den {n} zuletzt abgeschlossenen Deals ({won} gewonnen): die Chance einer Phase, gewonnen zu "
+    "enden, aus den Schritten der Deals von dort (Verlauf), zum eingestellten Wert hin gezogen, als wäre er "
+    "{k} weitere Deals; das Intervall enthält 8 von 10 der wahrscheinlichen Werte.",
+    "Too few closed deals to rely on: salespipe forecast uses the configured ones.": "Zu wenige abgeschlossene Deals, um sich darauf zu verlassen: salespipe forecast nimmt die eingestellten.",
 }
 
 Words = Callable[..., str]

@@ -83,6 +83,59 @@ def history(conn: sqlite3.Connection, *, now: datetime) -> History:
     )
 
 
+def stage_probabilities(conn: sqlite3.Connection, *, now: datetime) -> dict[str, Any]:
+    """``stage probabilities``: each open stage's configured probability beside the one learned
+    from the pipeline's closed deals, with the deals behind it and its interval (fractions)."""
+    learned_from = history(conn, now=now)
+    labels = {s.key: s.label for s in pipeline(conn).stages}
+    return {
+        "as_of": utc_iso(now),
+        "history": {
+            "closed_deals": learned_from.closed,
+            "won_deals": learned_from.won,
+            "enough": rules.enough_history(learned_from.closed, learned_from.won),
+            "most_recent": HISTORY_DEALS,
+        },
+        "pseudo_count": rules.PSEUDO_COUNT,
+        "interval": rules.INTERVAL,
+        "stages": [
+            {
+                "key": item.stage,
+                "label": labels[item.stage],
+                "configured": round(item.configured, 4),
+                "observed": None if item.observed is None else round(item.observed, 4),
+                "learned": round(item.learned, 4),
+                "deals": item.deals,
+                "low": round(item.low, 4),
+                "high": round(item.high, 4),
+            }
+            for item in learned_from.learned
+        ],
+    }
+
+
+def apply_learned(conn: sqlite3.Connection, *, now: datetime) -> dict[str, Any]:
+    """``stage probabilities --apply``: the learned probabilities (whole percentages) become
+    the stages' configured ones. Refused while the history is too thin to learn from."""
+    from salespipe.store import stages as stage_store
+
+    data = stage_probabilities(conn, now=now)
+    h = data["history"]
+    if not h["enough"]:
+        raise InvalidValue(
+            f"{h['closed_deals']} closed deal(s), {h['won_deals']} won, are too few to learn from "
+            f"(at least {rules.MIN_CLOSED} with {rules.MIN_WON} won); nothing changed"
+        )
+    changes = []
+    for stage in data["stages"]:
+        new = round(stage["learned"] * 100)
+        old = round(stage["configured"] * 100)
+        if new != old:
+            stage_store.update(conn, stage["key"], probability=new)
+            changes.append({"key": stage["key"], "label": stage["label"], "from": old, "to": new})
+    return {**data, "applied": changes}
+
+
 def forecast_period(
     *, now: datetime, period: str | None, since: date | None, until: date | None
 ) -> tuple[date, date, str, str | None]:

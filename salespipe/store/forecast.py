@@ -32,12 +32,12 @@ def won_between(
 
 
 def closed_history(conn: sqlite3.Connection, before: str, limit: int) -> list[tuple[Any, ...]]:
-    """The stage events of the ``limit`` deals closed most recently before ``before`` (deals
+    """The stage events of the ``limit`` deals closed most recently up to ``before`` (deals
     closed on a date nobody recorded are left out: when they closed is not known), by deal
     and time: (lead_id, from_stage, to_stage, at). A deal is closed while ``closed_at`` is set."""
     return conn.execute(
         """SELECT e.lead_id, e.from_stage, e.to_stage, e.at
-           FROM (SELECT id FROM leads WHERE closed_at IS NOT NULL AND closed_at < ?
+           FROM (SELECT id FROM leads WHERE closed_at IS NOT NULL AND closed_at <= ?
                  ORDER BY closed_at DESC LIMIT ?) c
            JOIN stage_events e ON e.lead_id = c.id
            ORDER BY e.lead_id, e.at, e.id""",
