@@ -257,7 +257,7 @@ def test_forecast_json_by_hand(cli, pipeline):
             "gap": 1500,
         }
     ]
-    assert r["slip"] == {"deals": 0, "note": "no slip history: no slip assumed"}
+    assert r["slip"] == {"deals": 0, "used": False, "median_days": None, "note": "no slip history: no slip assumed"}
     assert r["left_out"] == {"without_value": 1, "without_close_date": 1, "omitted": 1}
     assert (
         r["verdict"] == f"{round(r['p_hit_target'] * 100)}% chance to reach the €15,000 target (most likely €17,000)."

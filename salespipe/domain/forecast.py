@@ -101,6 +101,10 @@ class Offsets(NamedTuple):
         mass = self.cumulative[j - 1] - (self.cumulative[i - 1] if i else 0.0)
         return min(mass / total, 1.0)
 
+    def median(self) -> int:
+        """The middle of the distribution (by weight)."""
+        return self.days[bisect_left(self.cumulative, self.cumulative[-1] / 2)]
+
 
 NO_SLIP = Offsets((0,), (1.0,))
 
@@ -147,6 +151,29 @@ def buckets(first: date, last: date, by: str) -> list[Bucket]:
         out.append(Bucket(label, day, min(nxt - timedelta(days=1), last)))
         day = nxt
     return out
+
+
+class Slip(NamedTuple):
+    pushes: int  # times the expected close date was moved later
+    days: int  # how much later it is now than first expected
+    first: str  # the first expected close date recorded (ISO)
+
+
+def close_date_slip(history: Sequence[Mapping[str, object]], current: str | None) -> Slip | None:
+    """How a deal's expected close date slipped, from its history of estimates (oldest first):
+    None when it was never moved later."""
+    rows = [r for r in history if r["field"] == "expected_close"]
+    pushes = sum(
+        1
+        for r in rows
+        if r["kind"] == "change" and r["old_value"] and r["new_value"] and str(r["new_value"]) > str(r["old_value"])
+    )
+    if not pushes:
+        return None
+    head = rows[0]
+    first = str(head["old_value"] if head["kind"] == "change" and head["old_value"] else head["new_value"])
+    days = (date.fromisoformat(current) - date.fromisoformat(first)).days if current else 0
+    return Slip(pushes, days, first)
 
 
 # The Monte Carlo --------------------------------------------------------------------------------

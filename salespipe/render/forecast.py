@@ -26,6 +26,18 @@ def chance(value: float, loc: Locale = ENGLISH) -> str:
 def slip_text(slip: dict[str, Any], loc: Locale = ENGLISH) -> str:
     """Where the close dates come from."""
     tr = words(loc.lang)
+    if slip["used"]:
+        return tr(
+            "slip drawn from the recorded close dates of {n} won deals (median {days} days)",
+            n=loc.number(slip["deals"]),
+            days=("+" if slip["median_days"] > 0 else "") + loc.number(slip["median_days"]),
+        )
+    if slip["deals"]:
+        return tr(
+            "too little slip history ({n} won deal(s) with recorded close dates, {needed} needed): no slip assumed",
+            n=loc.number(slip["deals"]),
+            needed=loc.number(5),
+        )
     return tr("no slip history: no slip assumed")
 
 

@@ -44,6 +44,8 @@ class LeadCard(Protocol):
     def activities(self) -> list[Activity]: ...
     @property
     def tasks(self) -> list[Task]: ...
+    @property
+    def estimates(self) -> list[dict[str, Any]]: ...
 
 
 def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = False, loc: Locale = ENGLISH) -> View:
@@ -70,7 +72,7 @@ def lead_card_view(
     """``lead show``: the lead's record with its events, activities, tasks and next step."""
     from salespipe.domain.models import as_record
     from salespipe.render.present import View
-    from salespipe.render.records import event_record, lead_record
+    from salespipe.render.records import estimate_record, event_record, lead_record
 
     record = lead_record(card.lead, card.probability)
     events = [event_record(e) for e in card.events]
@@ -80,6 +82,10 @@ def lead_card_view(
     next_step = open_tasks[0] if open_tasks else None
     loc = loc or Locale(stage_labels={s.key: s.label for s in card.pipeline.stages})
     closed = card.pipeline.by_key[record["stage"]].is_closed if record["stage"] in card.pipeline.by_key else None
+    from salespipe.domain.forecast import close_date_slip
+
+    slip = close_date_slip(card.estimates, record["expected_close"])
+    slip_record = None if slip is None else {"pushes": slip.pushes, "days": slip.days, "first_expected": slip.first}
     data = {
         **record,
         "events": events,
@@ -87,6 +93,8 @@ def lead_card_view(
         "tasks": tasks,
         "next_step": next_step,
         "qualification": qualification,
+        "estimates": [estimate_record(e, record["currency"]) for e in card.estimates],
+        "slip": slip_record,
     }
     stage = card.pipeline.by_key.get(record["stage"])
     forecast = None
@@ -108,6 +116,7 @@ def lead_card_view(
             closed=closed,
             loc=loc,
             forecast=forecast,
+            slip=slip_record,
         ),
     )
 
@@ -193,6 +202,7 @@ def lead_card(
     closed: bool | None = None,
     loc: Locale | None = None,
     forecast: str | None = None,
+    slip: Mapping[str, Any] | None = None,
 ) -> str:
     """The lead card: the title, the fields (a long or multi-line value wraps under itself),
     then one timeline, newest first; in the pipeline's language (``loc`` wins over ``labels``)."""
@@ -241,6 +251,8 @@ def lead_card(
     ):
         if record[key]:
             fields.append((tr(label), loc.date(record[key]) if key == "expected_close" else str(record[key])))
+    if slip:
+        fields.append((tr("Slip"), slip_words(slip, loc)))
     if record["tags"]:
         fields.append((tr("Tags"), ", ".join(record["tags"])))
     for key, value in record["fields"].items():
@@ -318,6 +330,21 @@ def lead_card(
     )
     lines += ["  " + line if line else line for line in table.rstrip("\n").split("\n")]
     return "\n".join(lines) + "\n"
+
+
+def slip_words(slip: Mapping[str, Any], loc: Locale = ENGLISH) -> str:
+    """ "close date pushed 3 times, 74 days later than first expected (2026-09-15)"."""
+    tr = words(loc.lang)
+    first = loc.date(slip["first_expected"])
+    n = tr("once") if slip["pushes"] == 1 else tr("{n} times", n=loc.number(slip["pushes"]))
+    if slip["days"] > 0:
+        return tr(
+            "close date pushed {n}, {days} days later than first expected ({first})",
+            n=n,
+            days=loc.number(slip["days"]),
+            first=first,
+        )
+    return tr("close date pushed {n}, now no later than first expected ({first})", n=n, first=first)
 
 
 def category_words(category: str, loc: Locale = ENGLISH) -> str:

@@ -74,6 +74,23 @@ def lead_record(lead: Lead, probability: int) -> LeadRecord:
     return record
 
 
+def estimate_record(row: Mapping[str, Any], currency: str) -> dict[str, Any]:
+    """A row of the history of estimates as `lead show --json` prints it: ``from`` and ``to``
+    (a value in major units, a date, a probability, a category; ``from`` null for the value as
+    first known), ``at`` and ``source`` (add, edit, move, import, start)."""
+
+    def shown(value: Any) -> Any:
+        return to_major(value, currency) if row["field"] == "value" and value is not None else value
+
+    return {
+        "field": row["field"],
+        "from": shown(row["old_value"]),
+        "to": shown(row["new_value"]),
+        "at": row["at"],
+        "source": row["source"],
+    }
+
+
 def event_record(event: StageEvent) -> EventRecord:
     return {
         "id": event.id,

@@ -561,6 +561,34 @@ def _stale(data: dict[str, Any], view: _View) -> Any:
                 view,
             )
         )
+    if data.get("slipping_count"):
+        shown = len(data["slipping"])
+        more = tr(", the {n} biggest", n=view.count(shown)) if shown < data["slipping_count"] else ""
+        columns = [
+            Column("ID", align="right"),
+            Column("Name", flex="cut", minimum=12),
+            Column("Stage", flex="cut", minimum=8, drop=1),
+            Column("Pushed", align="right"),
+            Column("Days", align="right"),
+            Column("Value", align="right"),
+        ]
+        rows = [
+            [
+                str(r["id"]),
+                r["title"],
+                view.loc.stage(r["stage"]),
+                tr("{n}x", n=view.count(r["pushes"])),
+                view.count(r["days_pushed"]),
+                view.money(r["value"]),
+            ]
+            for r in data["slipping"]
+        ]
+        title = tr(
+            "Slipping: {n} open deals whose close date was pushed later{more}",
+            n=view.count(data["slipping_count"]),
+            more=more,
+        )
+        parts.append(view.table(title, columns, rows))
     if len(parts) == 1:
         parts.append(Text(tr("Nothing: no stale deals, none past its expected close date.")))
     return Group(*parts)

@@ -30,13 +30,15 @@ PROBABILITY_MODES = ("configured", "learned")
 
 
 class History(NamedTuple):
-    """What the pipeline's closed deals teach: P(won | stage) and the days from entering a stage
-    to winning."""
+    """What the pipeline's closed deals teach: P(won | stage), the days from entering a stage
+    to winning, and how far won deals closed from the dates they were expected on."""
 
     closed: int  # closed deals learned from (the most recent HISTORY_DEALS)
     won: int
     learned: list[rules.Learned]
     to_close: dict[str, rules.Offsets]  # per stage: days from entering it to the win
+    slips: rules.Offsets  # days from an expected close date to the win (NO_SLIP: too few)
+    slip_deals: int  # won deals with expected close dates recorded before they closed
 
 
 def history(conn: sqlite3.Connection, *, now: datetime) -> History:
@@ -46,6 +48,7 @@ def history(conn: sqlite3.Connection, *, now: datetime) -> History:
     transitions: Counter[tuple[str | None, str]] = Counter()
     visits: Counter[str] = Counter()
     to_close: dict[str, list[tuple[int, float]]] = {}
+    won_ids: set[int] = set()
     closed = won = 0
     current: int | None = None
     events: list[tuple[Any, ...]] = []
@@ -60,6 +63,7 @@ def history(conn: sqlite3.Connection, *, now: datetime) -> History:
         visits.update({target for _lead, _source, target, _at in deal})
         if kinds[deal[-1][2]] == "won":
             won += 1
+            won_ids.add(deal[-1][0])
             won_day = date.fromisoformat(deal[-1][3][:10])
             entered: dict[str, str] = {}
             for _lead, _source, target, at in deal[:-1]:
@@ -75,12 +79,37 @@ def history(conn: sqlite3.Connection, *, now: datetime) -> History:
         events.append(row)
     take(events)
     infos = [rules.StageInfo(s.key, s.kind.value, s.probability) for s in stages]
+    slips, slip_deals = _slips(conn, now=now, won=won_ids)
     return History(
         closed,
         won,
         rules.learn(transitions, visits, infos),
         {stage: rules.offsets(pairs) for stage, pairs in to_close.items()},
+        slips,
+        slip_deals,
     )
+
+
+def _slips(conn: sqlite3.Connection, *, now: datetime, won: set[int]) -> tuple[rules.Offsets, int]:
+    """The slips of the won deals among the ``HISTORY_DEALS`` most recently closed: each date
+    a deal was expected to close on while it was open (recorded before its close), against the
+    day it was won; each deal weighs the same. Too few such deals (MIN_WON): no slip."""
+    from salespipe.store import estimates
+
+    dates: dict[int, set[str]] = {}
+    closed_on: dict[int, str] = {}
+    for lead_id, closed_at, kind, old, new in estimates.close_dates_of_closed(conn, utc_iso(now), HISTORY_DEALS):
+        if lead_id not in won:
+            continue
+        held = dates.setdefault(lead_id, set())
+        held.update(d for d in (new, old if kind == "change" else None) if d)
+        closed_on[lead_id] = closed_at[:10]
+    pairs = []
+    for lead_id, held in dates.items():
+        day = date.fromisoformat(closed_on[lead_id])
+        pairs += [((day - date.fromisoformat(d)).days, 1 / len(held)) for d in held]
+    deals = sum(1 for held in dates.values() if held)
+    return (rules.offsets(pairs) if deals >= rules.MIN_WON else rules.NO_SLIP), deals
 
 
 def stage_probabilities(conn: sqlite3.Connection, *, now: datetime) -> dict[str, Any]:
@@ -208,7 +237,7 @@ def forecast(
         for s in pipe.stages
     }
     stage_category = {s.key: rules.stage_category(s.probability, s.forecast_category) for s in pipe.stages}
-    slip = rules.NO_SLIP
+    slip = learned_from.slips
     nb = len(buckets)
     # per bucket and category: deals, value, weighted value (by where the deal is expected to close)
     shown = {key: [[0, 0, 0.0] for _ in range(nb)] for key in rules.CATEGORIES}
@@ -349,7 +378,7 @@ def forecast(
         "p_hit_target": (
             round(rules.share_reaching(simulation.totals, goal - won_minor), 4) if goal is not None else None
         ),
-        "slip": {"deals": 0, "note": NO_SLIP_NOTE},
+        "slip": _slip_record(learned_from),
         "months": months,
         "categories": categories,
         "simulation": {
@@ -359,6 +388,23 @@ def forecast(
         },
         "left_out": {"without_value": without_value, "without_close_date": unplaced, "omitted": omitted},
     }
+
+
+def _slip_record(learned_from: History) -> dict[str, Any]:
+    """Where the close dates' slips come from (``slip`` in JSON)."""
+    used = learned_from.slips is not rules.NO_SLIP
+    deals = learned_from.slip_deals
+    if used:
+        median = learned_from.slips.median()
+        note = f"slip drawn from the recorded close dates of {deals} won deals (median {median:+d} days)"
+    elif deals:
+        note = (
+            f"too little slip history ({deals} won deal(s) with recorded close dates, {rules.MIN_WON} needed): "
+            "no slip assumed"
+        )
+    else:
+        note = NO_SLIP_NOTE
+    return {"deals": deals, "used": used, "median_days": learned_from.slips.median() if used else None, "note": note}
 
 
 def _bounds(first: date, last: date, now: datetime) -> tuple[str, str]:

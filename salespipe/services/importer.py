@@ -330,7 +330,12 @@ def _import_planned(
             journal.restore_insert_triggers(conn, untriggered)
             if not (options.dry_run or (options.strict and summary.rejected)):
                 lead_store.restore_indexes(conn, deferred)
-            # undo removes the inserted leads (their events go with them) in one statement
+            # the new open deals' expected close dates, as known now (what their closes are measured against)
+            from salespipe.store import estimates
+
+            with journal.paused(conn):
+                estimates.record_close_dates(conn, first_new_id, next_id, at=recorded, source="import")
+            # undo removes the inserted leads (their events and estimates go with them) in one statement
             journal.record_inserted_range(conn, journal.current(conn), "leads", first_new_id, next_id)
             journal.end(conn)
             if options.dry_run or (options.strict and summary.rejected):
@@ -626,7 +631,7 @@ class _Writer:
             )
         if changes:
             changes["updated_at"] = self.recorded
-            lead_store.update(self.conn, lead_id, changes)
+            lead_store.update(self.conn, lead_id, changes, source="import")
         return bool(changes) or moved
 
     def _is_closed(self, key: str) -> bool:

@@ -50,7 +50,7 @@ def add_lead(
     )
     if fields.external_id and lead_store.find_duplicate(conn, email=None, external_id=fields.external_id):
         raise InvalidValue(f"a lead with external id {fields.external_id!r} exists already")
-    lead_id = lead_store.insert(conn, record)
+    lead_id = lead_store.insert(conn, record, is_open=not target.is_closed)
     lead_store.add_event(
         conn,
         lead_id=lead_id,
@@ -284,7 +284,7 @@ def change_stage(
         changes["value_minor"] = value_minor
     if currency is not None:
         changes["currency"] = currency
-    lead_store.update(conn, lead_id, changes)
+    lead_store.update(conn, lead_id, changes, source="move")
     lead_store.add_event(
         conn,
         lead_id=lead_id,
@@ -369,9 +369,11 @@ class LeadCard(NamedTuple):
     pipeline: Pipeline
     activities: list[Activity]
     tasks: list[Task]
+    estimates: list[dict[str, Any]] = []  # the history of its value, close date, probability, category
 
 
 def show_lead(conn: sqlite3.Connection, lead_id: int) -> LeadCard:
+    from salespipe.store import estimates as estimates_store
     from salespipe.store import work as work_store
 
     lead = get_lead(conn, lead_id)
@@ -382,6 +384,7 @@ def show_lead(conn: sqlite3.Connection, lead_id: int) -> LeadCard:
         pipeline(conn),
         work_store.activities(conn, lead_id),
         work_store.tasks_of(conn, lead_id),
+        estimates_store.of_lead(conn, lead_id),
     )
 
 

@@ -148,6 +148,10 @@ class _Report:
     def past_close(self) -> tuple[int, list[dict[str, Any]]]:
         return report_store.past_close(self.conn, self.now.date().isoformat(), self.as_of, self.limit)
 
+    @cached_property
+    def slipping(self) -> tuple[int, list[dict[str, Any]]]:
+        return report_store.slipping(self.conn, self.as_of, self.limit)
+
     def velocity(self) -> Velocity:
         closed = self.rates_closed
         decided = closed["won_count"] + closed["lost_count"]
@@ -220,6 +224,13 @@ class _Report:
             "stale": lambda: metrics.attention_rows(self.stale[1], day_key="days_idle"),
             "past_close_count": lambda: self.past_close[0],
             "past_close": lambda: metrics.attention_rows(self.past_close[1], day_key="days_late"),
+            "slipping_count": lambda: self.slipping[0],
+            "slipping": lambda: [
+                {**row, "pushes": raw["pushes"], "first_expected": raw["first_expected"]}
+                for row, raw in zip(
+                    metrics.attention_rows(self.slipping[1], day_key="days_pushed"), self.slipping[1], strict=True
+                )
+            ],
             "target": lambda: current_target(self.conn, now=self.now, currency=c) if self.as_of is None else None,
             "other_currency_leads": lambda: report_store.count_other_currency(self.conn, c),
             "data_gaps": lambda: report_store.data_gaps(self.conn, c),
@@ -251,6 +262,8 @@ REPORT_KEYS = (
     "stale",
     "past_close_count",
     "past_close",
+    "slipping_count",
+    "slipping",
     "target",
     "other_currency_leads",
     "data_gaps",
@@ -263,7 +276,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "conversion": ("won", "lost", "win_rate", "win_rate_by_value", "closed_in_rates_period", "funnel"),
     "cycle": ("sales_cycle_days", "time_in_stage", "bottlenecks", "data_gaps"),
     "velocity": ("sales_velocity", "data_gaps"),
-    "stale": ("stale_count", "stale", "past_close_count", "past_close"),
+    "stale": ("stale_count", "stale", "past_close_count", "past_close", "slipping_count", "slipping"),
 }
 # What the screen version of a section draws needs a little more.
 SECTION_SCREEN_KEYS: dict[str, tuple[str, ...]] = {

@@ -19,6 +19,7 @@ TABLES = (
     "tasks",
     "lead_criteria",
     "rule_runs",
+    "estimate_history",
 )
 assert set(TABLES) == set(JOURNALED)
 MAX_ROWID = 2**63 - 1

@@ -33,6 +33,7 @@ TABLES = (
     "targets",
     "rules",
     "rule_runs",
+    "estimate_history",
 )
 
 

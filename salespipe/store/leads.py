@@ -65,15 +65,25 @@ def get(conn: sqlite3.Connection, lead_id: int) -> Lead | None:
     return _lead(row) if row else None
 
 
-def insert(conn: sqlite3.Connection, record: dict[str, Any]) -> int:
+def insert(conn: sqlite3.Connection, record: dict[str, Any], *, is_open: bool = True) -> int:
+    """A new lead; an open one's expected close date goes into the history of estimates, as
+    known when it was recorded (``updated_at``)."""
     record = _encode(record)
     columns = ", ".join(record)
     placeholders = ", ".join(f":{c}" for c in record)
     cursor = conn.execute(f"INSERT INTO leads ({columns}) VALUES ({placeholders})", record)
-    return int(cursor.lastrowid or 0)
+    lead_id = int(cursor.lastrowid or 0)
+    if is_open and record.get("expected_close"):
+        from salespipe.store import estimates
+
+        estimates.record_close_date(conn, lead_id, record["expected_close"], at=record["updated_at"], source="add")
+    return lead_id
 
 
-def update(conn: sqlite3.Connection, lead_id: int, changes: dict[str, Any]) -> None:
+def update(conn: sqlite3.Connection, lead_id: int, changes: dict[str, Any], *, source: str = "edit") -> None:
+    """Change a lead's columns. A change of its value, expected close date, probability or
+    forecast category goes into the history of estimates, at the time of the stage move it came
+    with (``stage_entered_at``), else of the change (``updated_at``), from ``source``."""
     if not changes:
         return
     if ("title" in changes) != ("company" in changes):  # the duplicate key needs both
@@ -81,8 +91,17 @@ def update(conn: sqlite3.Connection, lead_id: int, changes: dict[str, Any]) -> N
         if row:
             changes = {"title": row["title"], "company": row["company"], **changes}
     changes = _encode(changes)
+    from salespipe.store import estimates
+
+    tracked = [column for column in estimates.FIELDS if column in changes]
+    before = None
+    if tracked:
+        before = conn.execute(f"SELECT {', '.join(tracked)} FROM leads WHERE id = ?", (lead_id,)).fetchone()
     assignments = ", ".join(f"{column} = :{column}" for column in changes)
     conn.execute(f"UPDATE leads SET {assignments} WHERE id = :_id", {**changes, "_id": lead_id})
+    if before is not None:
+        at = changes.get("stage_entered_at") or changes["updated_at"]
+        estimates.record_changes(conn, lead_id, dict(zip(tracked, before, strict=True)), changes, at=at, source=source)
 
 
 def delete(conn: sqlite3.Connection, lead_id: int) -> None:

@@ -227,6 +227,8 @@ def create_journal_triggers(db: Database) -> None:
     log = "INSERT INTO undo_log (change_id, sql) VALUES ((SELECT change_id FROM journal_state), {})"
     for table in JOURNALED:
         columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+        if not columns:  # a table a later migration creates (and triggers then)
+            continue
         for event in ("insert", "update", "delete"):
             db.execute(f"DROP TRIGGER IF EXISTS journal_{table}_{event}")
         db.execute(
@@ -358,6 +360,8 @@ def create_row_image_triggers(db: Database) -> None:
     newest = "(SELECT max(id) FROM undo_log)"
     for table in JOURNALED:
         columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+        if not columns:  # a table a later migration creates (and triggers then)
+            continue
         for event in ("insert", "update", "delete"):
             db.execute(f"DROP TRIGGER IF EXISTS journal_{table}_{event}")
         image = "INSERT INTO undo_values (entry_id, col, value) VALUES " + ", ".join(
@@ -409,15 +413,43 @@ _CATEGORY = "CHECK (forecast_category IS NULL OR forecast_category IN ('commit',
 
 
 @migrations()
-def m012_add_forecast_categories(db: Database) -> None:
+def m012_add_forecast_and_estimate_history(db: Database) -> None:
     """Forecast categories (issue 12): a stage's default (NULL: by its probability) and a
-    deal's own, which overrides its stage's and survives stage moves (NULL: its stage's)."""
+    deal's own, which overrides its stage's and survives stage moves (NULL: its stage's). And
+    the history of estimates: every change of a deal's value, expected close date, probability
+    override and forecast category, so that past figures use the values of their time and a
+    pushed close date shows. The open deals' expected close dates are recorded as known now."""
+    from datetime import UTC, datetime
+
     for statement in (
         f"ALTER TABLE stages ADD COLUMN forecast_category TEXT {_CATEGORY}",
         f"ALTER TABLE leads ADD COLUMN forecast_category TEXT {_CATEGORY}",
+        """
+        CREATE TABLE estimate_history (   -- append-only: how a deal's estimates changed
+            id        INTEGER PRIMARY KEY,
+            lead_id   INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+            field     TEXT NOT NULL CHECK (field IN ('value', 'expected_close', 'probability',
+                                                     'forecast_category')),
+            kind      TEXT NOT NULL CHECK (kind IN ('set', 'change')),
+                                          -- set: the value as first known; change: from old_value
+            old_value,                    -- as stored before a change (NULL: none)
+            new_value,                    -- as stored after (NULL: emptied): value_minor in cents,
+                                          -- expected_close an ISO date, probability 0-100
+            at        TEXT NOT NULL,      -- when (ISO 8601 UTC): the command's, or its stage move's
+            source    TEXT NOT NULL CHECK (source IN ('add', 'edit', 'move', 'import', 'start'))
+        )
+        """,
+        "CREATE INDEX idx_estimate_history_lead ON estimate_history(lead_id, field, at)",
     ):
         db.execute(statement)
-    create_row_image_triggers(db)  # the journal's row images name every column
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    db.execute(
+        "INSERT INTO estimate_history (lead_id, field, kind, new_value, at, source) "
+        "SELECT l.id, 'expected_close', 'set', l.expected_close, ?, 'start' FROM leads l "
+        "JOIN stages s ON s.key = l.stage WHERE s.kind = 'open' AND l.expected_close IS NOT NULL",
+        [now],
+    )
+    create_row_image_triggers(db)  # the journal's row images name every column, and a new table
 
 
 def migrate(conn: sqlite3.Connection) -> None:

@@ -16,7 +16,7 @@ from salespipe.store.db import marks, parts
 DEFAULT_KEEP = 1000  # changes the journal keeps (setting journal.keep)
 DEFAULT_DAYS = 365  # and for how many days (setting journal.days)
 # Tables whose rows belong to a lead through ``lead_id``.
-CHILD_TABLES = ("stage_events", "activities", "tasks", "lead_criteria", "rule_runs")
+CHILD_TABLES = ("stage_events", "activities", "tasks", "lead_criteria", "rule_runs", "estimate_history")
 ERASED = "[erased]"
 
 
@@ -130,6 +130,7 @@ def person(conn: sqlite3.Connection, email_key: str) -> list[dict[str, Any]]:
             ("activities", "at, id"),
             ("tasks", "id"),
             ("lead_criteria", "criterion"),
+            ("estimate_history", "at, id"),
         ):
             lead[table] = [
                 dict(r)

@@ -41,7 +41,9 @@ def prepare(conn: sqlite3.Connection) -> None:
 
 
 def _state(conn: sqlite3.Connection, as_of: str | None) -> tuple[str, list[Any]]:
-    """SQL for the leads with ``stage``, ``stage_entered_at`` and ``closed_at`` as of a moment.
+    """SQL for the leads with ``stage``, ``stage_entered_at`` and ``closed_at`` as of a moment,
+    and their value, expected close date and probability as the history of estimates says they
+    were then.
 
     As of a past moment, each lead's state is rebuilt from its events once per report, into a
     temporary table (in memory, never in the database file) that every section then reads:
@@ -70,6 +72,9 @@ def _state(conn: sqlite3.Connection, as_of: str | None) -> tuple[str, list[Any]]
                 WHERE l.created_at <= ?""",
             [as_of, as_of, as_of],
         )
+        from salespipe.store.estimates import apply_as_of
+
+        apply_as_of(conn, "temp.leads_as_of", as_of)  # values, close dates, probabilities as they were
         conn.execute("CREATE INDEX temp.leads_as_of_stage ON leads_as_of (stage, last_touch_at)")
         conn.execute("DELETE FROM temp.as_of_moment")
         conn.execute("INSERT INTO temp.as_of_moment VALUES (?)", [as_of])
@@ -247,6 +252,34 @@ def stale(
         f"julianday(?) - julianday(l.last_touch_at) AS days_idle, "
         f"coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days",
         [now],
+        limit,
+    )
+
+
+def slipping(
+    conn: sqlite3.Connection, as_of: str | None = None, limit: int | None = None
+) -> tuple[int, list[dict[str, Any]]]:
+    """Open deals whose expected close date was moved later (as the history of estimates says,
+    up to ``as_of``) and is now later than first expected, by value: how many times, and the
+    first date expected."""
+    state, params = _state(conn, as_of)
+    pushed = """(SELECT h.lead_id,
+                   sum(h.kind = 'change' AND h.old_value IS NOT NULL AND h.new_value > h.old_value) AS pushes,
+                   (SELECT CASE WHEN f.kind = 'change' AND f.old_value IS NOT NULL THEN f.old_value
+                                ELSE f.new_value END
+                    FROM estimate_history f WHERE f.lead_id = h.lead_id AND f.field = 'expected_close'
+                    ORDER BY f.at, f.id LIMIT 1) AS first
+            FROM estimate_history h WHERE h.field = 'expected_close' AND (? IS NULL OR h.at <= ?)
+            GROUP BY h.lead_id HAVING pushes > 0)"""
+    where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage JOIN {pushed} p ON p.lead_id = l.id
+        WHERE s.kind = 'open' AND l.expected_close > p.first"""
+    return _top(
+        conn,
+        where,
+        [*params, as_of, as_of],
+        "l.expected_close, p.pushes, p.first AS first_expected, "
+        "julianday(l.expected_close) - julianday(p.first) AS days_pushed",
+        [],
         limit,
     )
 

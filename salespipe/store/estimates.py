@@ -1,0 +1,125 @@
+"""The history of estimates (``estimate_history``): every change of a deal's value, expected
+close date, probability override and forecast category, with its time. Append-only: rows are
+written as the leads change (``store.leads``), and go only with their lead (delete, erase) or
+with the change that wrote them (undo).
+
+A row is a ``change`` (from ``old_value`` to ``new_value``) or a ``set`` (the value as first
+known, no old one: a new deal's expected close date, an imported open deal's, and the open
+deals' when the history began). So the value of a field at a moment is the newest row's new
+value up to then; before the first row, a change's old value (a set's new value is all that
+is known); without rows, the lead's value now.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+# leads column -> field name in the history
+FIELDS = {
+    "value_minor": "value",
+    "expected_close": "expected_close",
+    "probability": "probability",
+    "forecast_category": "forecast_category",
+}
+
+
+def record_changes(
+    conn: sqlite3.Connection, lead_id: int, before: dict[str, Any], after: dict[str, Any], *, at: str, source: str
+) -> None:
+    """A ``change`` row for each tracked column whose stored value differs (values as stored)."""
+    rows = [
+        (lead_id, FIELDS[column], before[column], after[column], at, source)
+        for column in FIELDS
+        if column in after and column in before and before[column] != after[column]
+    ]
+    conn.executemany(
+        "INSERT INTO estimate_history (lead_id, field, kind, old_value, new_value, at, source) "
+        "VALUES (?, ?, 'change', ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def record_close_date(conn: sqlite3.Connection, lead_id: int, expected_close: str, *, at: str, source: str) -> None:
+    """A new deal's expected close date, as first known (what its close is measured against)."""
+    conn.execute(
+        "INSERT INTO estimate_history (lead_id, field, kind, new_value, at, source) "
+        "VALUES (?, 'expected_close', 'set', ?, ?, ?)",
+        (lead_id, expected_close, at, source),
+    )
+
+
+def record_close_dates(conn: sqlite3.Connection, first_id: int, end_id: int, *, at: str, source: str) -> None:
+    """The expected close dates of the open deals with ids in [first_id, end_id) (an import's
+    new leads), as first known, in one statement."""
+    conn.execute(
+        "INSERT INTO estimate_history (lead_id, field, kind, new_value, at, source) "
+        "SELECT l.id, 'expected_close', 'set', l.expected_close, ?, ? FROM leads l JOIN stages s ON s.key = l.stage "
+        "WHERE l.id >= ? AND l.id < ? AND s.kind = 'open' AND l.expected_close IS NOT NULL",
+        (at, source, first_id, end_id),
+    )
+
+
+def of_lead(conn: sqlite3.Connection, lead_id: int) -> list[dict[str, Any]]:
+    """A lead's history, oldest first."""
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT field, kind, old_value, new_value, at, source FROM estimate_history WHERE lead_id = ? "
+            "ORDER BY at, id",
+            (lead_id,),
+        )
+    ]
+
+
+def close_dates_of_closed(conn: sqlite3.Connection, before: str, limit: int) -> list[tuple[Any, ...]]:
+    """For the ``limit`` deals closed most recently up to ``before`` (those ``forecast.closed_history``
+    reads): their expected close date rows written up to their close, by deal and time:
+    (lead_id, closed_at, kind, old_value, new_value)."""
+    return conn.execute(
+        """SELECT h.lead_id, c.closed_at, h.kind, h.old_value, h.new_value
+           FROM (SELECT id, closed_at FROM leads WHERE closed_at IS NOT NULL AND closed_at <= ?
+                 ORDER BY closed_at DESC LIMIT ?) c
+           JOIN estimate_history h ON h.lead_id = c.id AND h.field = 'expected_close' AND h.at <= c.closed_at
+           ORDER BY h.lead_id, h.at, h.id""",
+        (before, limit),
+    ).fetchall()
+
+
+def apply_as_of(conn: sqlite3.Connection, table: str, as_of: str) -> None:
+    """Set the value, expected close date and probability of the leads in ``table`` (a
+    temporary copy, ``id`` per lead) to what they were at ``as_of``: the newest row up to then,
+    else the first row's old value (a set row's new value); leads without rows keep theirs."""
+    for column, field in (
+        ("value_minor", "value"),
+        ("expected_close", "expected_close"),
+        ("probability", "probability"),
+    ):
+        conn.execute(
+            f"""UPDATE {table} SET {column} = (
+                    SELECT CASE WHEN h.at <= :m OR h.kind = 'set' THEN h.new_value ELSE h.old_value END
+                    FROM estimate_history h WHERE h.lead_id = {table}.id AND h.field = :f
+                    ORDER BY h.at <= :m DESC, CASE WHEN h.at <= :m THEN h.at END DESC, h.at,
+                             CASE WHEN h.at <= :m THEN -h.id ELSE h.id END
+                    LIMIT 1)
+                WHERE id IN (SELECT lead_id FROM estimate_history WHERE field = :f)""",
+            {"m": as_of, "f": field},
+        )
+
+
+def close_date_pushes(conn: sqlite3.Connection, lead_ids: list[int] | None = None) -> dict[int, tuple[int, str]]:
+    """Per lead with its expected close date changed to a later one: (how many times, the first
+    date recorded)."""
+    where = "" if lead_ids is None else f"AND lead_id IN ({', '.join('?' for _ in lead_ids)})"
+    rows = conn.execute(
+        f"""SELECT lead_id,
+                   sum(kind = 'change' AND old_value IS NOT NULL AND new_value > old_value) AS pushes,
+                   (SELECT CASE WHEN f.kind = 'change' AND f.old_value IS NOT NULL THEN f.old_value
+                                ELSE f.new_value END
+                    FROM estimate_history f WHERE f.lead_id = h.lead_id AND f.field = 'expected_close'
+                    ORDER BY f.at, f.id LIMIT 1) AS first
+            FROM estimate_history h WHERE field = 'expected_close' {where}
+            GROUP BY lead_id HAVING pushes > 0""",
+        lead_ids or [],
+    ).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
