@@ -258,7 +258,7 @@ def test_forecast_json_by_hand(cli, pipeline):
         }
     ]
     assert r["slip"] == {"deals": 0, "used": False, "median_days": None, "note": "no slip history: no slip assumed"}
-    assert r["left_out"] == {"without_value": 1, "without_close_date": 1, "omitted": 1}
+    assert r["left_out"] == {"without_value": 1, "without_close_date": 1, "omitted": 1, "other_currency": 0}
     assert (
         r["verdict"] == f"{round(r['p_hit_target'] * 100)}% chance to reach the €15,000 target (most likely €17,000)."
     )
@@ -438,6 +438,7 @@ def test_the_report_headline_has_the_forecast(cli, pipeline):
     assert "Forecast: 2,000 runs seeded by the date; salespipe forecast has more." in text
     assert cli.json("report", "--as-of", "2026-11-20")["forecast"] is None
     assert cli.json("report", "--period", "all")["forecast"] is None
+    assert cli.json("report", "--since", "2000-01-01", "--until", "2026-11-26")["forecast"] is None  # > 10 years
 
 
 def test_next_periods():
@@ -607,3 +608,14 @@ def test_apply_refuses_a_thin_history(cli, add_lead, db_path):
     )
     assert dump(db_path) == before
     assert "Too few closed deals to rely on" in cli("stage", "probabilities").stdout
+
+
+def test_deals_in_other_currencies_are_counted_not_converted(cli, add_lead):
+    add_lead("EUR deal", "--value", "1000", "--close-date", "2026-11-28")
+    add_lead("CHF deal", "--value", "CHF 5000", "--close-date", "2026-11-28")
+    r = cli.json("forecast", "--seed", "1", "--probabilities", "configured")
+    assert r["open"]["value"] == 1000 and r["left_out"]["other_currency"] == 1
+    said = " ".join(cli("forecast", "--seed", "1").stdout.split())
+    assert "1 open deal(s) in other currencies are left out (--currency CODE forecasts them)." in said
+    chf = cli.json("forecast", "--seed", "1", "--currency", "chf", "--probabilities", "configured")
+    assert chf["currency"] == "CHF" and chf["open"]["value"] == 5000 and chf["left_out"]["other_currency"] == 1

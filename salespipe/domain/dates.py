@@ -18,7 +18,7 @@ UTC text (``2026-11-26T11:00:00Z``), which sorts chronologically as text.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -68,6 +68,14 @@ def days_between(earlier: str | datetime, later: str | datetime) -> float:
     a = from_iso(earlier) if isinstance(earlier, str) else earlier
     b = from_iso(later) if isinstance(later, str) else later
     return (b - a).total_seconds() / 86400
+
+
+def utc_day_bounds(since: date | None, until: date | None, tz: tzinfo | None) -> tuple[str | None, str | None]:
+    """Inclusive local days -> half-open UTC text bounds [since 00:00, until + 1 00:00) (None:
+    open)."""
+    lo = utc_iso(datetime.combine(since, time(), tzinfo=tz)) if since else None
+    hi = utc_iso(datetime.combine(until + timedelta(days=1), time(), tzinfo=tz)) if until else None
+    return lo, hi
 
 
 def parse_when(text: str, *, now: datetime, dayfirst: bool | None = None, past: bool = False) -> When:

@@ -193,6 +193,13 @@ def forecast_text(data: dict[str, Any], *, width: int | None, colour: bool, loc:
         notes.append(tr("{n} deal(s) in the omit category are left out.", n=loc.number(left["omitted"])))
     if left["without_value"]:
         notes.append(tr("{n} open deal(s) without a value are left out.", n=loc.number(left["without_value"])))
+    if left["other_currency"]:
+        notes.append(
+            tr(
+                "{n} open deal(s) in other currencies are left out (--currency CODE forecasts them).",
+                n=loc.number(left["other_currency"]),
+            )
+        )
     if left["without_close_date"]:
         notes.append(
             tr(

@@ -260,6 +260,7 @@ GERMAN: dict[str, str] = {
     "offenen Deals erwartungsgemäß beitragen, Abschlusstermine wie oben.",
     "{n} deal(s) in the omit category are left out.": "{n} Deal(s) der Kategorie Ausgelassen fehlen.",
     "{n} open deal(s) without a value are left out.": "{n} offene(r) Deal(s) ohne Wert fehlen.",
+    "{n} open deal(s) in other currencies are left out (--currency CODE forecasts them).": "{n} offene(r) Deal(s) in anderen Währungen fehlen (--currency CODE rechnet mit ihnen).",
     "{n} open deal(s) without an expected close date are left out: no deal won from their stage shows how long "
     "they take.": "{n} offene(r) Deal(s) ohne erwarteten Abschluss fehlen: kein aus ihrer Phase gewonnener Deal "
     "zeigt, wie lange sie brauchen.",

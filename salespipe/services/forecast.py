@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from salespipe.domain import forecast as rules
-from salespipe.domain.dates import utc_iso
+from salespipe.domain.dates import utc_day_bounds, utc_iso
 from salespipe.domain.errors import InvalidValue
 from salespipe.domain.money import normalize_currency, to_major
 from salespipe.services.pipeline import default_currency, pipeline
@@ -301,7 +301,7 @@ def forecast(
             values.append(value)
     won_by_bucket = [0] * nb
     won_count = won_minor = 0
-    for closed_at, value in store.won_between(conn, *_bounds(first, last, now), currency):
+    for closed_at, value in store.won_between(conn, *utc_day_bounds(first, last, now.tzinfo), currency):
         won_count += 1
         if value is None:
             continue
@@ -386,7 +386,12 @@ def forecast(
             "approximated_deals": simulation.approximated,
             "largest_approximated_share": round(simulation.largest_approximated, 4),
         },
-        "left_out": {"without_value": without_value, "without_close_date": unplaced, "omitted": omitted},
+        "left_out": {
+            "without_value": without_value,
+            "without_close_date": unplaced,
+            "omitted": omitted,
+            "other_currency": store.open_in_other_currencies(conn, currency),
+        },
     }
 
 
@@ -405,15 +410,6 @@ def _slip_record(learned_from: History) -> dict[str, Any]:
     else:
         note = NO_SLIP_NOTE
     return {"deals": deals, "used": used, "median_days": learned_from.slips.median() if used else None, "note": note}
-
-
-def _bounds(first: date, last: date, now: datetime) -> tuple[str, str]:
-    """Inclusive local days -> half-open UTC text bounds."""
-    tz = now.tzinfo
-    return (
-        utc_iso(datetime.combine(first, time(), tzinfo=tz)),
-        utc_iso(datetime.combine(last + timedelta(days=1), time(), tzinfo=tz)),
-    )
 
 
 def _target(conn: sqlite3.Connection, name: str | None, currency: str) -> dict[str, Any] | None:

@@ -31,10 +31,9 @@ if TYPE_CHECKING:
 
 def _utc_bounds(since: date | None, until: date | None, now: datetime) -> tuple[str | None, str | None]:
     """Inclusive local dates -> half-open UTC text bounds [since 00:00, until+1 00:00)."""
-    tz = now.tzinfo
-    lo = utc_iso(datetime.combine(since, time(), tzinfo=tz)) if since else None
-    hi = utc_iso(datetime.combine(until + timedelta(days=1), time(), tzinfo=tz)) if until else None
-    return lo, hi
+    from salespipe.domain.dates import utc_day_bounds
+
+    return utc_day_bounds(since, until, now.tzinfo)
 
 
 def _check_years(**days: date | None) -> None:
@@ -167,10 +166,13 @@ class _Report:
     def forecast(self) -> dict[str, Any] | None:
         """The headline's forecast of the won/lost period: P10, P50, P90 and the chance to reach
         its target, from ``REPORT_RUNS`` runs seeded by the date (the same all day); none for a
-        past pipeline (``--as-of``) or a period without an end."""
+        past pipeline (``--as-of``), a period without an end or one longer than a forecast's."""
         if self.as_of is not None or self.p_since is None or self.p_until is None:
             return None
-        from salespipe.services.forecast import forecast
+        from salespipe.services.forecast import MAX_DAYS, forecast
+
+        if (self.p_until - self.p_since).days >= MAX_DAYS:
+            return None
 
         named = self.p_label != "custom"
         data = forecast(

@@ -20,6 +20,16 @@ def open_deals(conn: sqlite3.Connection, currency: str) -> list[tuple[Any, ...]]
     ).fetchall()
 
 
+def open_in_other_currencies(conn: sqlite3.Connection, currency: str) -> int:
+    """How many open deals are in another currency than ``currency`` (not converted)."""
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM stages s JOIN leads l ON l.stage = s.key WHERE s.kind = 'open' AND l.currency != ?",
+            (currency,),
+        ).fetchone()[0]
+    )
+
+
 def won_between(
     conn: sqlite3.Connection, since: str | None, until: str | None, currency: str
 ) -> list[tuple[str, int | None]]:
