@@ -21,6 +21,7 @@ which is what hundreds of small independent deals add up to. ``Simulation`` says
 from __future__ import annotations
 
 import math
+import operator
 import random
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
@@ -194,25 +195,27 @@ def simulate(
     (if any) as one normal sum. Same ``rng`` state, same result."""
     if runs < 1:
         raise InvalidValue("--runs must be at least 1")
-    deals = [(c, v) for c, v in zip(chances, values, strict=True) if 0 < c < 1 and v > 0]
+    drawn = [i for i, (c, v) in enumerate(zip(chances, values, strict=True)) if 0 < c < 1 and v > 0]
     base = sum(v for c, v in zip(chances, values, strict=True) if c >= 1 and v > 0)  # won in every run
+    cs, vs = [chances[i] for i in drawn], [values[i] for i in drawn]
+    spreads = [c * (1 - c) * v * v for c, v in zip(cs, vs, strict=True)]
     # biggest spread first (stable: ties keep the given order, so a seed repeats exactly)
-    deals.sort(key=lambda d: d[1] * d[1] * d[0] * (1 - d[0]), reverse=True)
+    order = sorted(range(len(drawn)), key=spreads.__getitem__, reverse=True)
     # the deals to draw one by one: all, unless the budget runs out while what is left is a sum
     # the normal distribution describes well (many deals, none of them a big part of it)
-    spreads = [c * (1 - c) * v * v for c, v in deals]
-    left = [0.0] * (len(deals) + 1)
-    for i in range(len(deals) - 1, -1, -1):
-        left[i] = left[i + 1] + spreads[i]
+    left = sum(spreads)  # the variance of the deals not yet taken
     cost, exact = 0.0, 0
-    for i, (c, _v) in enumerate(deals):
-        if cost > budget and len(deals) - i >= MIN_NORMAL and spreads[i] <= (MAX_NORMAL_SHARE**2) * left[i]:
+    for position, k in enumerate(order):
+        if cost > budget and len(order) - position >= MIN_NORMAL and spreads[k] <= MAX_NORMAL_SHARE**2 * left:
             break
-        cost += _cost(c, runs)
+        cost += _cost(cs[k], runs)
+        left -= spreads[k]
         exact += 1
+    deals = [(cs[k], vs[k]) for k in order[:exact]]
+    rest = len(order) - exact
     totals = [0] * runs
     rand, log = rng.random, math.log
-    for c, v in deals[:exact]:
+    for c, v in deals:
         if min(c, 1 - c) >= SKIP_BELOW:  # a draw in every run
             for r in range(runs):
                 if rand() < c:
@@ -230,18 +233,16 @@ def simulate(
                 totals[pos] += delta
                 pos += 1
                 gap = log(1.0 - rand()) / rate
-    rest = deals[exact:]
     largest = 0.0
-    if rest:
-        mean = sum(c * v for c, v in rest)
-        variance = sum(c * (1 - c) * v * v for c, v in rest)
-        spread = math.sqrt(variance)
-        ceiling = sum(v for _, v in rest)
-        largest = max(math.sqrt(c * (1 - c)) * v for c, v in rest) / spread if spread else 0.0
+    if rest:  # their sum's mean, spread and most: all deals' less those drawn one by one
+        mean = sum(map(operator.mul, cs, vs)) - sum(c * v for c, v in deals)
+        spread = math.sqrt(max(left, 0.0))
+        ceiling = sum(vs) - sum(v for _, v in deals)
+        largest = math.sqrt(spreads[order[exact]]) / spread if spread else 0.0
         gauss = rng.gauss
         totals = [t + min(max(round(gauss(mean, spread)), 0), ceiling) for t in totals]
     totals = sorted(t + base for t in totals)
-    return Simulation(totals, exact, len(rest), largest)
+    return Simulation(totals, exact, rest, largest)
 
 
 def _cost(chance: float, runs: int) -> float:

@@ -245,9 +245,10 @@ def forecast(
     chances: list[float] = []  # the Monte Carlo's deals: chance to be won in the period, and value
     values: list[int] = []
     omitted = without_value = unplaced = 0
-    placed: dict[tuple[str, str | None], tuple[int, list[float]]] = {}  # (base day, stage) -> (shown bucket, chances)
+    # (base day, stage) -> (shown bucket, chance per bucket as (bucket, chance), chance in the period)
+    placed: dict[tuple[str, str | None], tuple[int, list[tuple[int, float]], float]] = {}
 
-    def place(base: str, stage: str | None) -> tuple[int, list[float]]:
+    def place(base: str, stage: str | None) -> tuple[int, list[tuple[int, float]], float]:
         """The bucket a deal is shown in (-1: outside the period) and its chance to close in
         each bucket, for a deal expected to close on ``base`` (``stage`` None), or in its stage
         since ``base`` (no expected close date: time to close from the stage's history)."""
@@ -261,25 +262,24 @@ def forecast(
         else:
             where, offsets = -1, learned_from.to_close[stage]
         if offsets is rules.NO_SLIP:
-            odds = [0.0] * nb
-            if where >= 0:
-                odds[where] = 1.0
+            odds = [(where, 1.0)] if where >= 0 else []
         else:
             day0 = date.fromisoformat(base)
-            odds = [offsets.chance(day0, today, b.first, b.last) for b in buckets]
-        placed[key] = (where, odds)
-        return where, odds
+            odds = [(i, odd) for i, b in enumerate(buckets) if (odd := offsets.chance(day0, today, b.first, b.last))]
+        placed[key] = (where, odds, sum(odd for _, odd in odds))
+        return placed[key]
 
-    for value, own, stage, expected_close, entered, own_category in store.open_deals(conn, currency):
+    own_categories = store.own_categories(conn)
+    for lead_id, value, own, stage, expected_close, entered in store.open_deals(conn, currency):
         if value is None:
             without_value += 1
             continue
         probability = own / 100 if own is not None else stage_probability.get(stage, 0.0)
-        category = own_category or stage_category.get(stage, "pipeline")
+        category = own_categories.get(lead_id) or stage_category.get(stage, "pipeline")
         if expected_close is not None:
-            where, odds = place(expected_close, None)
+            where, odds, in_period = placed.get((expected_close, None)) or place(expected_close, None)
         elif stage in learned_from.to_close:
-            where, odds = place(entered[:10], stage)
+            where, odds, in_period = place(entered[:10], stage)
         else:
             unplaced += 1
             continue
@@ -289,13 +289,12 @@ def forecast(
             cell[1] += value
             cell[2] += value * probability
         if category == "omit":
-            omitted += any(odds)
+            omitted += in_period > 0
             continue
         weight = value * probability
-        for i, odd in enumerate(odds):
-            if odd:
-                expected[i] += weight * odd
-        chance = probability * sum(odds)
+        for i, odd in odds:
+            expected[i] += weight * odd
+        chance = probability * in_period
         if chance > 0:
             chances.append(chance)
             values.append(value)

@@ -89,7 +89,8 @@ def close_dates_of_closed(conn: sqlite3.Connection, before: str, limit: int) -> 
 def apply_as_of(conn: sqlite3.Connection, table: str, as_of: str) -> None:
     """Set the value, expected close date and probability of the leads in ``table`` (a
     temporary copy, ``id`` per lead) to what they were at ``as_of``: the newest row up to then,
-    else the first row's old value (a set row's new value); leads without rows keep theirs."""
+    else the first row's old value (a set row's new value). Only leads with a change of that
+    field are touched: the others have the value they were first known with."""
     for column, field in (
         ("value_minor", "value"),
         ("expected_close", "expected_close"),
@@ -102,24 +103,6 @@ def apply_as_of(conn: sqlite3.Connection, table: str, as_of: str) -> None:
                     ORDER BY h.at <= :m DESC, CASE WHEN h.at <= :m THEN h.at END DESC, h.at,
                              CASE WHEN h.at <= :m THEN -h.id ELSE h.id END
                     LIMIT 1)
-                WHERE id IN (SELECT lead_id FROM estimate_history WHERE field = :f)""",
+                WHERE id IN (SELECT lead_id FROM estimate_history WHERE kind = 'change' AND field = :f)""",
             {"m": as_of, "f": field},
         )
-
-
-def close_date_pushes(conn: sqlite3.Connection, lead_ids: list[int] | None = None) -> dict[int, tuple[int, str]]:
-    """Per lead with its expected close date changed to a later one: (how many times, the first
-    date recorded)."""
-    where = "" if lead_ids is None else f"AND lead_id IN ({', '.join('?' for _ in lead_ids)})"
-    rows = conn.execute(
-        f"""SELECT lead_id,
-                   sum(kind = 'change' AND old_value IS NOT NULL AND new_value > old_value) AS pushes,
-                   (SELECT CASE WHEN f.kind = 'change' AND f.old_value IS NOT NULL THEN f.old_value
-                                ELSE f.new_value END
-                    FROM estimate_history f WHERE f.lead_id = h.lead_id AND f.field = 'expected_close'
-                    ORDER BY f.at, f.id LIMIT 1) AS first
-            FROM estimate_history h WHERE field = 'expected_close' {where}
-            GROUP BY lead_id HAVING pushes > 0""",
-        lead_ids or [],
-    ).fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows}

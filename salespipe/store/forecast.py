@@ -8,16 +8,20 @@ from typing import Any
 
 
 def open_deals(conn: sqlite3.Connection, currency: str) -> list[tuple[Any, ...]]:
-    """Every open deal in ``currency``, by id: (value_minor, probability override, stage,
-    expected_close, stage_entered_at, forecast_category override)."""
+    """Every open deal in ``currency``: (id, value_minor, probability override, stage,
+    expected_close, stage_entered_at), from the covering stage index alone (in its order: by
+    stage, then last touch)."""
     return conn.execute(
-        """SELECT l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at,
-                  l.forecast_category
+        """SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at
            FROM stages s JOIN leads l ON l.stage = s.key
-           WHERE s.kind = 'open' AND l.currency = ?
-           ORDER BY l.id""",
+           WHERE s.kind = 'open' AND l.currency = ?""",
         (currency,),
     ).fetchall()
+
+
+def own_categories(conn: sqlite3.Connection) -> dict[int, str]:
+    """The deals with a forecast category of their own (a partial index holds just them)."""
+    return dict(conn.execute("SELECT id, forecast_category FROM leads WHERE forecast_category IS NOT NULL"))
 
 
 def open_in_other_currencies(conn: sqlite3.Connection, currency: str) -> int:

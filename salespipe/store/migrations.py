@@ -418,9 +418,7 @@ def m012_add_forecast_and_estimate_history(db: Database) -> None:
     deal's own, which overrides its stage's and survives stage moves (NULL: its stage's). And
     the history of estimates: every change of a deal's value, expected close date, probability
     override and forecast category, so that past figures use the values of their time and a
-    pushed close date shows. The open deals' expected close dates are recorded as known now."""
-    from datetime import UTC, datetime
-
+    pushed close date shows. The open deals' expected close dates are recorded as first known."""
     for statement in (
         f"ALTER TABLE stages ADD COLUMN forecast_category TEXT {_CATEGORY}",
         f"ALTER TABLE leads ADD COLUMN forecast_category TEXT {_CATEGORY}",
@@ -440,14 +438,18 @@ def m012_add_forecast_and_estimate_history(db: Database) -> None:
         )
         """,
         "CREATE INDEX idx_estimate_history_lead ON estimate_history(lead_id, field, at)",
+        # the deals whose estimates changed (as-of figures, slipping deals): usually few
+        "CREATE INDEX idx_estimate_history_changes ON estimate_history(kind, field, lead_id)",
+        # the deals with a forecast category of their own: usually few (the forecast reads the
+        # open deals from the covering stage index, and these apart)
+        "CREATE INDEX idx_leads_forecast_category ON leads(forecast_category) WHERE forecast_category IS NOT NULL",
     ):
         db.execute(statement)
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # known at the latest when the deal last changed (its updated_at)
     db.execute(
         "INSERT INTO estimate_history (lead_id, field, kind, new_value, at, source) "
-        "SELECT l.id, 'expected_close', 'set', l.expected_close, ?, 'start' FROM leads l "
-        "JOIN stages s ON s.key = l.stage WHERE s.kind = 'open' AND l.expected_close IS NOT NULL",
-        [now],
+        "SELECT l.id, 'expected_close', 'set', l.expected_close, l.updated_at, 'start' FROM leads l "
+        "JOIN stages s ON s.key = l.stage WHERE s.kind = 'open' AND l.expected_close IS NOT NULL"
     )
     create_row_image_triggers(db)  # the journal's row images name every column, and a new table
 

@@ -263,16 +263,19 @@ def slipping(
     up to ``as_of``) and is now later than first expected, by value: how many times, and the
     first date expected."""
     state, params = _state(conn, as_of)
-    pushed = """(SELECT h.lead_id,
-                   sum(h.kind = 'change' AND h.old_value IS NOT NULL AND h.new_value > h.old_value) AS pushes,
+    # only the deals with a change of their close date (an index range) are looked at
+    pushed = """(SELECT c.lead_id,
+                   (SELECT count(*) FROM estimate_history h
+                    WHERE h.lead_id = c.lead_id AND h.field = 'expected_close' AND h.kind = 'change'
+                      AND h.old_value IS NOT NULL AND h.new_value > h.old_value AND (? IS NULL OR h.at <= ?)) AS pushes,
                    (SELECT CASE WHEN f.kind = 'change' AND f.old_value IS NOT NULL THEN f.old_value
                                 ELSE f.new_value END
-                    FROM estimate_history f WHERE f.lead_id = h.lead_id AND f.field = 'expected_close'
+                    FROM estimate_history f WHERE f.lead_id = c.lead_id AND f.field = 'expected_close'
                     ORDER BY f.at, f.id LIMIT 1) AS first
-            FROM estimate_history h WHERE h.field = 'expected_close' AND (? IS NULL OR h.at <= ?)
-            GROUP BY h.lead_id HAVING pushes > 0)"""
+            FROM (SELECT DISTINCT lead_id FROM estimate_history
+                  WHERE kind = 'change' AND field = 'expected_close') c)"""
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage JOIN {pushed} p ON p.lead_id = l.id
-        WHERE s.kind = 'open' AND l.expected_close > p.first"""
+        WHERE s.kind = 'open' AND p.pushes > 0 AND l.expected_close > p.first"""
     return _top(
         conn,
         where,
