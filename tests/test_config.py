@@ -107,6 +107,7 @@ def test_the_files_colour_reaches_the_output(cli, config_file, monkeypatch):
     config_file.write_text('color = "always"\n')
     assert "\x1b[1m" in cli("stage", "list").stdout  # piped, yet coloured: the file said always
     assert "\x1b[" not in cli("--color", "never", "stage", "list").stdout  # the flag beats the file
+    assert "\x1b[" not in cli("--color", "auto", "stage", "list").stdout  # auto too, when given: piped, plain
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[" not in cli("stage", "list").stdout  # and so does the environment
     assert shown(cli)["color"] == ("never", "environment NO_COLOR")

@@ -294,6 +294,24 @@ def test_bulk_import_into_an_empty_database_keeps_it_in_wal(cli, tmp_path, db_pa
     assert _journal_mode(db_path) == "wal"
 
 
+def test_a_bulk_import_goes_on_in_wal_while_another_program_has_the_file_open(cli, tmp_path, db_path, monkeypatch):
+    """A viewer or the sqlite3 shell holding the database: leaving WAL is refused by SQLite, so
+    the import stays in WAL instead of failing."""
+    import sqlite3
+
+    from salespipe.services import importer
+
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 0)
+    viewer = sqlite3.connect(db_path)
+    viewer.execute("SELECT count(*) FROM leads").fetchone()
+    try:
+        f = write(tmp_path / "l.csv", "id,name,email\n" + "".join(f"X{i},Lead {i},l{i}@x.de\n" for i in range(50)))
+        assert json.loads(cli("import", str(f), "--json").stdout)["inserted"] == 50
+    finally:
+        viewer.close()
+    assert _journal_mode(db_path) == "wal"
+
+
 def test_a_crash_during_a_bulk_import_leaves_nothing_and_wal_comes_back(tmp_path, db_path):
     """The process dies after the new leads are written, before the commit: the next open rolls
     the hot journal back (nothing of the import remains) and puts the database back in WAL."""

@@ -15,7 +15,7 @@ ALLOWED = {
     "store": {"domain"},
     "render": {"domain"},
     "services": {"domain", "store"},
-    "cli": {"domain", "services", "render", "store"},
+    "cli": {"domain", "services", "render"},
 }
 
 

@@ -250,3 +250,24 @@ def test_output_comes_after_the_commit(cli, add_lead, monkeypatch):
         patched.setattr(present, "present", gone)
         cli("stage", "move", "verified", "1")  # exit 0: the reader left, the change stands
     assert [s["key"] for s in cli.json("stage", "list")][:2] == ["verified", "new"]
+
+
+def test_piped_report_keeps_every_column_of_a_long_row(cli, add_lead, monkeypatch):
+    """Piped output has no width limit: a 300-character name does not push the figures off."""
+    monkeypatch.delenv("COLUMNS")
+    add_lead("x" * 300, "--value", "5k", "--at", "2026-09-01")
+    lines = cli("report", "stale").stdout.splitlines()
+    row = next(line for line in lines if "x" * 300 in line)
+    assert row.rstrip().endswith("€5,000") and "New (identified)" in row
+
+
+def test_messages_wrap_text_without_spaces_in_a_wide_script(cli, add_lead, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    lead = add_lead("Anna")
+    result = cli("task", "add", str(lead), "東京" * 40, "--due", "tomorrow")
+    assert all(shown(line) <= 80 for line in result.stderr.splitlines())
+
+
+def test_a_number_typed_wrong_is_said_in_words(cli):
+    assert "'abc' is not a valid whole number" in cli("lead", "add", "X", "--probability", "abc", code=2).stderr
+    assert "lower-case letters, digits, - and _" in cli("stage", "add", "a b", code=1).stderr

@@ -66,7 +66,9 @@ def root(
     if color not in COLOR_CHOICES:
         raise typer.BadParameter(f"{color!r}; choose auto, always or never", param_hint="--color")
     settings = state(ctx)
-    settings.db_flag, settings.color, settings.no_pager = db, color, no_pager
+    # "auto" given on the command line beats the config file's colour; only the default yields
+    given = getattr(ctx.get_parameter_source("color"), "name", "DEFAULT") != "DEFAULT"
+    settings.db_flag, settings.color, settings.no_pager = db, color if given else None, no_pager
     if os.environ.get("SALESPIPE_HOOK_TIMEOUT") is not None:  # a usage error before any change
         from salespipe.domain.errors import InvalidValue
         from salespipe.services.hooks import timeout_from_environment

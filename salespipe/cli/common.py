@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from salespipe.domain.dates import When
     from salespipe.render.present import Format, View
     from salespipe.render.terminal import Terminal
-    from salespipe.services.config import Config
-    from salespipe.store.db import DbLocation
+    from salespipe.services.config import Config, DbLocation
 
 T = TypeVar("T")
 
@@ -103,7 +102,11 @@ class State:
     __slots__ = ("db_flag", "color", "no_pager", "config")
 
     def __init__(
-        self, db_flag: str | None = None, color: str = "auto", no_pager: bool = False, config: Config | None = None
+        self,
+        db_flag: str | None = None,
+        color: str | None = None,
+        no_pager: bool = False,
+        config: Config | None = None,
     ) -> None:
         self.db_flag = db_flag
         self.color = color
@@ -127,7 +130,7 @@ def settings(ctx: typer.Context) -> Config:
     if current.config is None:
         current.config = resolve(
             db_flag=current.db_flag,
-            color_flag=None if current.color == "auto" else current.color,
+            color_flag=current.color,  # None unless --color was given (even as auto)
             pager_flag=False if current.no_pager else None,
         )
     return current.config
@@ -147,23 +150,17 @@ def database(
     """Open the database; with ``write``, run the body as one transaction, journaled (for
     `salespipe undo`) under the command being run unless ``journal`` is False. A command
     that only reads never creates a database (``create`` defaults to ``write``)."""
-    from salespipe.store.db import connect, transaction
+    from salespipe.services.session import unit_of_work
 
-    conn = connect(db_location(ctx).path, create=write if create is None else create)
-    try:
-        if write:
-            with transaction(conn, on_wait=say_waiting):
-                if journal:
-                    from salespipe.store import journal as journal_store
-
-                    journal_store.begin(conn, command_line(ctx), _utc_now())
-                yield conn
-                if journal:
-                    journal_store.end(conn)
-        else:
-            yield conn
-    finally:
-        conn.close()
+    with unit_of_work(
+        db_location(ctx).path,
+        write=write,
+        create=write if create is None else create,
+        journal_as=command_line(ctx) if write and journal else None,
+        now=_utc_now(),
+        on_wait=say_waiting,
+    ) as conn:
+        yield conn
 
 
 def ask(question: str) -> bool:

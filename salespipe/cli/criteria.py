@@ -18,7 +18,7 @@ def criteria_show(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = Fal
     Example: salespipe criteria show
     """
     from salespipe.render.settings import criteria_view
-    from salespipe.store.work import criteria
+    from salespipe.services.work import criteria
 
     fmt = output_format(json_, csv_)
     with database(ctx, write=False) as conn:

@@ -25,20 +25,13 @@ def demo(
     import tempfile
     from pathlib import Path
 
-    from salespipe.services.demo import load_demo
-    from salespipe.services.report import pipeline_report
-    from salespipe.store.db import connect
+    from salespipe.services.demo import run_demo
 
     target = db or state(ctx).db_flag
     moment = now()
     with tempfile.TemporaryDirectory(prefix="salespipe-demo-") as tmp:
         path = Path(target) if target else Path(tmp) / "demo.db"
-        conn = connect(path)
-        try:
-            count = load_demo(conn, now=moment)
-            data = pipeline_report(conn, now=moment)
-        finally:
-            conn.close()
+        count, data = run_demo(path, now=moment)
         where = f"in {path}" if target else "in a temporary database (use --db PATH to keep it)"
         info(f"Loaded {count} example deals {where}.")
     from salespipe.render.report import report_view

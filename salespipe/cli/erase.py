@@ -32,13 +32,9 @@ def erase(
             raise typer.BadParameter(
                 "erase cannot be undone: add --yes to do it without a terminal", param_hint="--yes"
             )
-        from salespipe.render.output import visible
+        from salespipe.cli.common import confirm
 
-        typer.confirm(
-            f"Erase lead #{lead_id} {visible(label)} and every trace of it? This cannot be undone.",
-            abort=True,
-            err=True,
-        )
+        confirm(f"Erase lead #{lead_id} {' '.join(label.split())} and every trace of it? This cannot be undone.")
     with database(ctx, journal=False) as conn:
         result = privacy.erase(conn, lead_id)
     with database(ctx, write=False) as conn:  # outside the transaction: VACUUM, WAL truncated

@@ -27,7 +27,7 @@ def history(
     Example: salespipe history --limit 5
     """
     from salespipe.render.history import history_view
-    from salespipe.store.journal import history as recent
+    from salespipe.services.undo import history as recent
 
     fmt = output_format(json_, csv_)
     if keep is not None or keep_days is not None:

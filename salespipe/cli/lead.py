@@ -214,7 +214,7 @@ def list_(
     chosen = [name for name, flag in (("open", open_), ("won", won), ("lost", lost), ("all", all_)) if flag]
     if len(chosen) > 1:
         raise typer.BadParameter("choose one of --open, --won, --lost, --all", param_hint="--open/--won/--lost/--all")
-    from salespipe.store.leads import SORTS
+    from salespipe.services.leads import SORTS
 
     if sort not in SORTS:
         raise typer.BadParameter(f"{sort!r}; choose from: {', '.join(SORTS)}", param_hint="--sort")

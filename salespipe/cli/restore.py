@@ -34,10 +34,9 @@ def restore(
             raise typer.BadParameter(
                 "restore replaces the database: add --yes to do it without a terminal", param_hint="--yes"
             )
-        from salespipe.render.output import visible
+        from salespipe.cli.common import confirm
 
-        if not typer.confirm(f"Replace the database with {visible(str(source))} ({leads} lead(s))?", err=True):
-            raise typer.Exit(1)
+        confirm(f"Replace the database with {source} ({leads} lead(s))?")
     db = database_path(ctx)
     moment = now()
     aside = default_backup_path(db, moment)

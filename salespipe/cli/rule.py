@@ -70,7 +70,7 @@ def list_(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False) -> N
     Example: salespipe rule list
     """
     from salespipe.render.settings import RULE_KEYS, rules_view
-    from salespipe.store.rules import all_rules
+    from salespipe.services.rules import list_rules as all_rules
 
     fmt = output_format(json_, csv_)
     with database(ctx, write=False) as conn:

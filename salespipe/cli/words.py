@@ -72,8 +72,10 @@ def _range_in_words(param: Any) -> None:
         words = f"at least {low}"
     else:
         words = f"at most {high}"
+    whole = "int" in type(kind).__name__.lower()
     kind = copy.copy(kind)
     kind._describe_range = lambda: words
+    kind.name = "whole number" if whole else "number"  # "'abc' is not a valid whole number."
     param.type = kind
 
 

@@ -110,7 +110,11 @@ _PLAIN_WORDS = {
     "date_parsing": "it must be a date such as 2026-11-26",
     "missing": "it is missing",
 }
-_PATTERNS = {"currency": "a three-letter code such as EUR", "stage": "lower-case letters, digits, - and _"}
+_PATTERNS = {
+    "currency": "a three-letter code such as EUR",
+    "stage": "lower-case letters, digits, - and _",
+    "key": "lower-case letters, digits, - and _",
+}
 
 
 def describe_validation_error(exc: ValidationError) -> str:

@@ -28,6 +28,12 @@ def visible(text: str) -> str:
     return _UNSAFE_RE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
+def _wide(text: str) -> bool:
+    import unicodedata
+
+    return any(unicodedata.east_asian_width(c) in ("W", "F") for c in text)
+
+
 def fit(lines: list[str], width: int | None = None) -> str:
     """Prose no wider than the terminal: a long line wraps under itself, indented two more than
     where it started; a word longer than the width (a path) is not broken."""
@@ -42,7 +48,8 @@ def fit(lines: list[str], width: int | None = None) -> str:
             out.append(line)
             continue
         indent = " " * (len(line) - len(line.lstrip(" ")))
-        out.extend(wrap(line, width, indent=indent + "  ", break_long=False))
+        # a path stays whole (to be copied); text without spaces in a wide script (CJK) breaks
+        out.extend(wrap(line, width, indent=indent + "  ", break_long=not line.isascii() and _wide(line)))
     return "\n".join(out)
 
 

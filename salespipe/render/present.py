@@ -59,8 +59,8 @@ def present(view: View, fmt: Format, terminal: Terminal) -> None:
 
 
 def rich_text(renderable: Any, terminal: Terminal) -> str:
-    """A Rich renderable as text for ``terminal``: its width (160 when piped, where no terminal
-    limits it), ANSI colour only when the terminal has colour, data's control characters made
+    """A Rich renderable as text for ``terminal``: its width (unlimited when piped: nothing is
+    cropped), ANSI colour only when the terminal has colour, data's control characters made
     visible. Only views that need Rich's drawing (the report's bars and panels) use this."""
     import io
 
@@ -70,7 +70,7 @@ def rich_text(renderable: Any, terminal: Terminal) -> str:
 
     console = Console(
         file=io.StringIO(),
-        width=terminal.width or 160,
+        width=terminal.width or 100_000,
         force_terminal=terminal.colour,
         color_system="standard" if terminal.colour else None,
         no_color=not terminal.colour,

@@ -17,9 +17,12 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from salespipe.domain.errors import ExitStatus, SalespipeError
+
+if TYPE_CHECKING:
+    from salespipe.store.db import DbLocation as DbLocation  # the type cli/ names
 
 # Every key the file may hold; anything else is an error (a typo must not be ignored).
 KEYS = ("database", "language", "currency", "color", "pager", "report.sections")
@@ -92,8 +95,8 @@ def resolve(
     environ: Environ = os.environ,
     path: Path | str | None = None,
 ) -> Config:
-    """Every setting with its source. ``color_flag``: ``--color always|never`` (None for auto or
-    not given); ``pager_flag``: False for ``--no-pager`` (None when not given)."""
+    """Every setting with its source. ``color_flag``: ``--color`` as given, ``auto`` included (it
+    beats the file's colour; None when not given); ``pager_flag``: False for ``--no-pager`` (None when not given)."""
     path = Path(path) if path else config_path(environ)
     values = read_file(path)
     file_source = f"file {path}"
@@ -120,7 +123,7 @@ def file_setting(key: str, environ: Environ = os.environ) -> Setting | None:
     return Setting(values[key], f"file {path}") if key in values else None
 
 
-def database_location(db_flag: str | None, environ: Environ = os.environ) -> Any:
+def database_location(db_flag: str | None, environ: Environ = os.environ) -> DbLocation:
     """The database file (``store.db.DbLocation``: path, reason, source): ``--db``, else
     ``$SALESPIPE_DB``, else the file's ``database``, else the XDG data folder."""
     from salespipe.store.db import resolve_path

@@ -84,3 +84,16 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
                 for i, (stage, at, note) in enumerate(events)
             )
     return len(doc["leads"])
+
+
+def run_demo(path: Path, *, now: datetime) -> tuple[int, dict[str, Any]]:
+    """``demo``: the example pipeline loaded into ``path`` and its report."""
+    from salespipe.services.report import pipeline_report
+    from salespipe.store.db import connect
+
+    conn = connect(path)
+    try:
+        count = load_demo(conn, now=now)
+        return count, pipeline_report(conn, now=now)
+    finally:
+        conn.close()

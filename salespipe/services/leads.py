@@ -13,6 +13,7 @@ from salespipe.domain.models import Activity, Lead, LeadFields, StageEvent, Stag
 from salespipe.domain.stages import Pipeline, Transition, check_transition
 from salespipe.services.pipeline import default_currency, get_lead, new_lead_currency, pipeline
 from salespipe.store import leads as lead_store
+from salespipe.store.leads import SORTS as SORTS  # what lead list --sort accepts
 
 
 def add_lead(

@@ -73,3 +73,7 @@ def fire_stale(conn: sqlite3.Connection, stale: list[dict[str, Any]], *, now: da
             if rule_store.mark_run(conn, rule["id"], deal["id"], deal["last_touch_at"]):
                 created.append(_create_task(conn, rule, deal["id"], now, now))
     return created
+
+
+def list_rules(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    return rule_store.all_rules(conn)

@@ -26,3 +26,8 @@ def undo(conn: sqlite3.Connection, change_id: int) -> None:
     if latest is None or latest["id"] != change_id:
         raise NotFound("the history changed while you were asked; run salespipe undo again")
     journal.revert(conn, change_id)
+
+
+def history(conn: sqlite3.Connection, limit: int) -> list[Change]:
+    """The latest changes, newest first: what undo would revert."""
+    return journal.history(conn, limit)

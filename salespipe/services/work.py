@@ -198,3 +198,8 @@ def set_criteria(conn: sqlite3.Connection, names: list[str]) -> list[str]:
     stage_store.set_setting(conn, "criteria", ",".join(cleaned))
     conn.execute(f"DELETE FROM lead_criteria WHERE criterion NOT IN ({', '.join('?' * len(cleaned))})", cleaned)
     return cleaned
+
+
+def criteria(conn: sqlite3.Connection) -> list[str]:
+    """The qualification criteria, in order."""
+    return work_store.criteria(conn)

@@ -108,7 +108,10 @@ def rollback_journal(conn: sqlite3.Connection, wanted: bool) -> Iterator[None]:
     if not wanted or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         yield
         return
-    switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    try:
+        switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    except sqlite3.OperationalError:  # another connection (a viewer, the sqlite3 shell) has it open
+        switched = False
     if switched:
         conn.execute("PRAGMA synchronous = FULL")
     try:
