@@ -99,3 +99,12 @@ def test_no_answer_says_to_add_yes(cli, add_lead, db_path):
     assert dump(db_path) == before
     assert "Please answer y or n." in cli("undo", input="maybe\nn\n", code=1).stderr
     cli("undo", input="y\n")
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(cli, add_lead, db_path):
+    lead = add_lead("Anna", "--value", "12000", "--tag", "smb", "--close-date", "2026-12-15")
+    before = dump(db_path)
+    history = cli.json("history")
+    for same in (["--value", "12000"], ["--tag", "smb"], ["--close-date", "2026-12-15"], ["--name", "Anna"]):
+        assert "nothing changed" in cli("lead", "edit", str(lead), *same).stderr, same
+    assert dump(db_path) == before and cli.json("history") == history  # and undo still undoes the add

@@ -259,9 +259,7 @@ def test_forecast_json_by_hand(cli, pipeline):
     ]
     assert r["slip"] == {"deals": 0, "used": False, "median_days": None, "note": "no slip history: no slip assumed"}
     assert r["left_out"] == {"without_value": 1, "without_close_date": 1, "omitted": 1, "other_currency": 0}
-    assert (
-        r["verdict"] == f"{round(r['p_hit_target'] * 100)}% chance to reach the €15,000 target (most likely €17,000)."
-    )
+    assert r["verdict"] == f"{round(r['p_hit_target'] * 100)}% chance to reach the €15,000 target (median €17,000)."
     assert {
         "period",
         "won",
@@ -308,7 +306,7 @@ def test_forecast_text(cli, pipeline):
     lines = out.splitlines()
     assert lines[0] == "Forecast, this month (2026-11-01 to 2026-11-30), EUR"
     chance = round(cli.json("forecast", "--seed", "11", "--probabilities", "configured")["p_hit_target"] * 100)
-    assert lines[1] == f"{chance}% chance to reach the €15,000 target (most likely €17,000)."
+    assert lines[1] == f"{chance}% chance to reach the €15,000 target (median €17,000)."
     assert "Close dates    no slip history: no slip assumed" in lines
     assert "Probabilities  configured: 1 closed deal(s) (1 won) are too few to learn from" in lines
     assert "2026-11  €7,000      €0    €10,000      €500   €13,500  €15,000  €1,500" in lines
@@ -339,9 +337,7 @@ def test_forecast_in_german(cli, pipeline):
     config.write_text('language = "de"\n')
     out = cli("forecast", "--seed", "11", "--probabilities", "configured").stdout
     chance = round(cli.json("forecast", "--seed", "11", "--probabilities", "configured")["p_hit_target"] * 100)
-    assert out.splitlines()[1] == (
-        f"{chance} % Chance, das Ziel von 15.000 € zu erreichen (am wahrscheinlichsten 17.000 €)."
-    )
+    assert out.splitlines()[1] == (f"{chance} % Chance, das Ziel von 15.000 € zu erreichen (Median 17.000 €).")
     assert "Monat" in out and "Bester Fall" in out
 
 
@@ -434,7 +430,7 @@ def test_the_report_headline_has_the_forecast(cli, pipeline):
     assert abs(f["p_hit_target"] - 0.60) < 0.05
     assert f == cli.json("report")["forecast"]  # seeded by the date: the same all day
     text = cli("report").stdout
-    assert "Forecast       €17,000 likely (P50)" in text
+    assert "Forecast       €17,000 median (P50)" in text
     assert "Forecast: 2,000 runs seeded by the date; salespipe forecast has more." in text
     assert cli.json("report", "--as-of", "2026-11-20")["forecast"] is None
     assert cli.json("report", "--period", "all")["forecast"] is None

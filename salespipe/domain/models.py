@@ -307,6 +307,7 @@ def _check_stage(data: dict[str, Any]) -> dict[str, Any] | None:
         not _plain_str(key)
         or not _STAGE_KEY_RE.fullmatch(str(key))
         or label is None
+        or any(ord(c) < 32 or c == "\x7f" for c in label)
         or not _whole(data.get("position"))
         or not _whole(data.get("probability"), 0, 100)
         or not (rotting is None or _whole(rotting, 1))

@@ -23,6 +23,10 @@ from salespipe.domain.models import EMAIL_RE, MAX_TEXT, StageKind
 
 StageKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+# a name shown in tables and messages (a stage label): one line, no tabs or other controls
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT, pattern=r"^[^\x00-\x1f\x7f]*$")
+]
 Category = Literal["commit", "best-case", "pipeline", "omit"]  # models.FORECAST_CATEGORIES
 
 
@@ -32,7 +36,7 @@ class StageSchema(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     key: StageKey
-    label: Text
+    label: Label
     position: int
     probability: int = Field(ge=0, le=100)
     kind: StageKind = StageKind.OPEN
@@ -114,6 +118,7 @@ _PATTERNS = {
     "currency": "a three-letter code such as EUR",
     "stage": "lower-case letters, digits, - and _",
     "key": "lower-case letters, digits, - and _",
+    "label": "one line of text, without tabs",
 }
 
 

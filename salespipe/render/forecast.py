@@ -62,13 +62,13 @@ def verdict(data: dict[str, Any], loc: Locale = ENGLISH) -> str:
         )
     if target:
         return tr(
-            "{chance} chance to reach the {goal} target (most likely {p50}).",
+            "{chance} chance to reach the {goal} target (median {p50}).",
             chance=chance(data["p_hit_target"], loc),
             goal=money(target["goal"]),
             p50=money(data["p50"]),
         )
     return tr(
-        "Most likely {p50}; 8 in 10 runs end between {p10} and {p90}.",
+        "Median {p50}: 1 in 10 runs ends below {p10}, 1 in 10 above {p90}.",
         p50=money(data["p50"]),
         p10=money(data["p10"]),
         p90=money(data["p90"]),
@@ -128,7 +128,7 @@ def forecast_text(data: dict[str, Any], *, width: int | None, colour: bool, loc:
         (
             tr("Forecast"),
             tr(
-                "{p50} most likely (P50); P10 {p10}, P90 {p90}",
+                "{p50} median (P50); P10 {p10}, P90 {p90}",
                 p50=money(data["p50"]),
                 p10=money(data["p10"]),
                 p90=money(data["p90"]),

@@ -321,7 +321,7 @@ def _headline(data: dict[str, Any], view: _View) -> Any:
             if f["goal"] is not None
             else ""
         )
-        head.add_row(tr("Forecast"), tr("{p50} likely (P50)", p50=money(f["p50"])), reach)
+        head.add_row(tr("Forecast"), tr("{p50} median (P50)", p50=money(f["p50"])), reach)
         head.add_row("", tr("{p10} to {p90}", p10=money(f["p10"]), p90=money(f["p90"])), tr("(P10 to P90)"))
         note = tr("Forecast: {runs} runs seeded by the date; salespipe forecast has more.", runs=view.count(f["runs"]))
         return Group(head, Text(note, style="dim"))

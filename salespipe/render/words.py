@@ -234,11 +234,11 @@ GERMAN: dict[str, str] = {
     "Forecast, {period}, {currency}": "Prognose, {period}, {currency}",
     "Target reached: {won} won of the {goal} target.": "Ziel erreicht: {won} gewonnen vom Ziel {goal}.",
     "Nothing open is expected to close in this period; won so far {won}.": "Kein offener Deal wird in diesem Zeitraum erwartet; bisher gewonnen {won}.",
-    "{chance} chance to reach the {goal} target (most likely {p50}).": "{chance} Chance, das Ziel von {goal} zu erreichen (am wahrscheinlichsten {p50}).",
-    "Most likely {p50}; 8 in 10 runs end between {p10} and {p90}.": "Am wahrscheinlichsten {p50}; 8 von 10 Läufen enden zwischen {p10} und {p90}.",
+    "{chance} chance to reach the {goal} target (median {p50}).": "{chance} Chance, das Ziel von {goal} zu erreichen (Median {p50}).",
+    "Median {p50}: 1 in 10 runs ends below {p10}, 1 in 10 above {p90}.": "Median {p50}: 1 von 10 Läufen endet unter {p10}, 1 von 10 über {p90}.",
     "Open": "Offen",
     "{deals}, {value}; weighted {weighted} in the period": "{deals}, {value}; gewichtet {weighted} im Zeitraum",
-    "{p50} most likely (P50); P10 {p10}, P90 {p90}": "{p50} am wahrscheinlichsten (P50); P10 {p10}, P90 {p90}",
+    "{p50} median (P50); P10 {p10}, P90 {p90}": "{p50} Median (P50); P10 {p10}, P90 {p90}",
     "Target": "Ziel",
     "{goal} ({period}), {gap} to go; reached in {chance} of the runs": "{goal} ({period}), noch {gap}; erreicht in {chance} der Läufe",
     "Probabilities": "Wahrscheinlichkeiten",
@@ -268,7 +268,7 @@ GERMAN: dict[str, str] = {
     "The {exact} deals that move the total most are drawn one by one, the other {rest} (each at most {share} of "
     "their sum's spread) as the normal distribution of their sum.": "Die {exact} Deals, die die Summe am meisten bewegen, werden einzeln gezogen, die übrigen {rest} (jeder "
     "höchstens {share} der Streuung ihrer Summe) als Normalverteilung ihrer Summe.",
-    "{p50} likely (P50)": "{p50} wahrscheinlich (P50)",
+    "{p50} median (P50)": "{p50} Median (P50)",
     "{chance} to reach {goal}": "{chance} für das Ziel {goal}",
     "{p10} to {p90}": "{p10} bis {p90}",
     "(P10 to P90)": "(P10 bis P90)",

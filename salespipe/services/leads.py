@@ -145,6 +145,10 @@ def edit_lead(
         changes["fields"] = custom
     if not changes:
         raise InvalidValue("nothing to change: give at least one option (see salespipe lead edit --help)")
+    current = lead._asdict() if hasattr(lead, "_asdict") else {}
+    changes = {k: v for k, v in changes.items() if k not in current or current[k] != v}
+    if not changes:  # the values given are the ones it has: nothing is written, nothing to undo
+        return lead
     changes["updated_at"] = utc_iso(now)
     lead_store.update(conn, lead_id, changes)
     return get_lead(conn, lead_id)
