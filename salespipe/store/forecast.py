@@ -63,6 +63,13 @@ def closed_history(conn: sqlite3.Connection, before: str, limit: int) -> list[tu
 # estimates by ``reports._state`` into ``temp.leads_as_of``, and what was known then.
 
 
+def prepare(conn: sqlite3.Connection) -> None:
+    """Before a backtest: read the file as a report does (``reports.prepare``)."""
+    from salespipe.store.reports import prepare as prepare_report
+
+    prepare_report(conn)
+
+
 def open_deals_as_of(conn: sqlite3.Connection, as_of: str, currency: str) -> list[tuple[Any, ...]]:
     """``open_deals`` as of ``as_of``: (id, value_minor, probability override, stage,
     expected_close, stage_entered_at) of the deals open then, with the values of then."""
