@@ -206,3 +206,27 @@ def test_maven_us_dates_prove_month_first(cli):
     )["plan"]
     orders = {d["column"]: (d["order"], d["evidence"]) for d in plan["dates"]}
     assert orders["engage_date"][0] == "monthfirst" and "prove month-first" in orders["engage_date"][1]
+
+
+def test_maven_backtest_actuals_and_brier(cli):
+    """The backtest's monthly actuals against the CSV's won deals per close month; the learned
+    probabilities' Brier score beside the configured ones'; lost deals' 0 values are said."""
+    rows, _, _ = maven_expected()
+    won: dict[str, list[int]] = {}
+    for r in rows:
+        if r["deal_stage"] == "Won":
+            won.setdefault(r["close_date"][:7], []).append(int(r["close_value"]))
+    months = sorted(won)
+    cli("import", str(MAVEN / "sales_pipeline.csv"), *MAVEN_STAGES, *REJECTS, "--quiet")
+    r = cli.json("forecast", "backtest", "--from", f"{months[0]}-01", "--to", f"{months[-1]}-01", "--runs", "200")
+    assert [p["label"] for p in r["periods"]] == months
+    for p in r["periods"]:
+        assert p["actual"] == {"count": len(won[p["label"]]), "value": sum(won[p["label"]]), "without_value": 0}
+    brier = r["brier"]
+    assert brier["deals"] > 0 and 0 <= brier["learned"] <= 1 and 0 <= brier["configured"] <= 1
+    assert brier["learned"] < brier["configured"]  # the history teaches something
+    assert r["values_known_at_close"]["deals"] > 0 and "known only at their close" in r["values_known_at_close"]["note"]
+    assert set(r["count"]) == {"mape", "bias", "coverage"}
+    text = " ".join(cli("forecast", "backtest", "--from", f"{months[0]}-01", "--to", f"{months[-1]}-01").stdout.split())
+    assert f"{brier['configured']:.3f} configured, {brier['learned']:.3f} learned" in text
+    assert "seem known only at the close" in text

@@ -85,3 +85,61 @@ def forecast(
         )
         loc = locale(conn)
     show(ctx, forecast_view(data, loc=loc), fmt)
+
+
+@app.command("backtest")
+def backtest(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--from", metavar="DATE", help="Periods starting from this day (default: 12 months or 4 quarters back)."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--to", metavar="DATE", help="Periods starting up to this day (default: the last whole period)."),
+    ] = None,
+    every: Annotated[
+        str,
+        typer.Option(
+            "--every", help="One period per month or quarter.", autocompletion=completion.choices("month", "quarter")
+        ),
+    ] = "month",
+    runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000, help="Monte Carlo runs per period.")] = 2_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="The first period's seed.")] = 1,
+    currency: Annotated[str | None, typer.Option("--currency", help="Deals in this currency.")] = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """Backtest the forecast: for each past month (or quarter), the forecast made at its start
+    from what was known then (weighted with configured and learned probabilities, Monte Carlo
+    P50 with P10-P90, commit) against what was won; MAPE, bias, coverage and Brier scores.
+
+    Example: salespipe forecast backtest --from 2026-01-01 --every quarter
+    """
+    fmt = output_format(json_, csv_)
+    if every not in ("month", "quarter"):
+        raise typer.BadParameter(f"{every!r}; choose month or quarter", param_hint="--every")
+    from salespipe.domain.dates import parse_date
+    from salespipe.render.forecast import backtest_view
+    from salespipe.services.backtest import backtest as run_backtest
+    from salespipe.services.pipeline import locale
+
+    moment = now()
+    for name, value in (("--from", since), ("--to", until), ("--currency", currency)):
+        if value is not None and not value.strip():
+            raise typer.BadParameter("empty value", param_hint=name)
+    with database(ctx, write=False) as conn:
+        data = run_backtest(
+            conn,
+            now=moment,
+            since=parse_date(since, now=moment, past=True) if since else None,
+            until=parse_date(until, now=moment, past=True) if until else None,
+            every=every,
+            runs=runs,
+            seed=seed,
+            currency=currency,
+        )
+        loc = locale(conn)
+    show(ctx, backtest_view(data, loc=loc), fmt)

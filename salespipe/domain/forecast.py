@@ -476,3 +476,86 @@ def _erfinv(y: float) -> float:
     for _ in range(2):
         x -= (math.erf(x) - y) / (2 / math.sqrt(math.pi) * math.exp(-x * x))
     return x
+
+
+# Backtest ---------------------------------------------------------------------------------------
+
+EVERY = ("month", "quarter")
+RELIABILITY_BUCKETS = 10  # predicted probabilities in tenths: 0-10 %, 10-20 %, ... 90-100 %
+
+
+def periods(first: date, last: date, every: str) -> list[Bucket]:
+    """The calendar months (``every="month"``) or quarters whose first day lies in [first,
+    last], whole: a backtest's periods."""
+    if every not in EVERY:
+        raise InvalidValue(f"--every {every!r}: choose month or quarter")
+    step = 1 if every == "month" else 3
+    month = first.month if every == "month" else (first.month - 1) // 3 * 3 + 1
+    day = date(first.year, month, 1)
+    if day < first:
+        day = _add_months(day, step)
+    out: list[Bucket] = []
+    while day <= last:
+        nxt = _add_months(day, step)
+        label = f"{day.year}-{day.month:02d}" if every == "month" else f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+        out.append(Bucket(label, day, nxt - timedelta(days=1)))
+        day = nxt
+    return out
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def mape(pairs: Sequence[tuple[float, float]]) -> float | None:
+    """Mean absolute percentage error of (forecast, actual) pairs, over those with an actual
+    above 0 (a share: 0.12 is 12 %); None when there are none."""
+    errors = [abs(f - a) / a for f, a in pairs if a > 0]
+    return sum(errors) / len(errors) if errors else None
+
+
+def bias(pairs: Sequence[tuple[float, float]]) -> float | None:
+    """Signed: (Σ forecast − Σ actual) / Σ actual; above 0 the forecasts were too high. None
+    when nothing was actually won."""
+    actual = sum(a for _, a in pairs)
+    return (sum(f for f, _ in pairs) - actual) / actual if actual > 0 else None
+
+
+def coverage(triples: Sequence[tuple[float, float, float]]) -> float | None:
+    """The share of (low, high, actual) whose actual fell in [low, high]; None without any."""
+    return sum(low <= a <= high for low, high, a in triples) / len(triples) if triples else None
+
+
+def brier(pairs: Sequence[tuple[float, bool]]) -> float | None:
+    """The mean of (predicted − outcome)² over (predicted probability, happened) pairs: 0 is
+    perfect, always saying 50 % scores 0.25. None without any."""
+    return sum((p - (1.0 if won else 0.0)) ** 2 for p, won in pairs) / len(pairs) if pairs else None
+
+
+class Reliability(NamedTuple):
+    low: float  # the bucket's predicted probabilities: [low, high), the last one [low, 1]
+    high: float
+    deals: int
+    predicted: float | None  # their mean predicted probability
+    observed: float | None  # the share of them that happened
+
+
+def reliability(pairs: Sequence[tuple[float, bool]], buckets: int = RELIABILITY_BUCKETS) -> list[Reliability]:
+    """Predicted probability against observed share, per bucket of predicted probability."""
+    sums = [[0, 0.0, 0] for _ in range(buckets)]
+    for p, won in pairs:
+        cell = sums[min(int(p * buckets), buckets - 1)]
+        cell[0] += 1
+        cell[1] += p
+        cell[2] += won
+    return [
+        Reliability(
+            i / buckets,
+            (i + 1) / buckets,
+            int(n),
+            total / n if n else None,
+            hits / n if n else None,
+        )
+        for i, (n, total, hits) in enumerate(sums)
+    ]

@@ -288,3 +288,209 @@ def probabilities_view(data: dict[str, Any], *, loc: Locale = ENGLISH) -> View:
         )
 
     return View(data, human, csv=Rows(PROBABILITY_KEYS, data["stages"]))
+
+
+BACKTEST_KEYS = (
+    "label",
+    "start",
+    "end",
+    "actual_count",
+    "actual_value",
+    "weighted_configured",
+    "weighted_learned",
+    "monte_carlo",
+    "p10",
+    "p90",
+    "commit",
+    "count_weighted_configured",
+    "count_weighted_learned",
+    "count_monte_carlo",
+    "count_p10",
+    "count_p90",
+    "count_commit",
+    "probabilities",
+    "brier_configured",
+    "brier_learned",
+)
+
+
+def backtest_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """``forecast backtest --csv``: a row per period, value and count figures side by side."""
+    return [
+        {
+            "label": p["label"],
+            "start": p["start"],
+            "end": p["end"],
+            "actual_count": p["actual"]["count"],
+            "actual_value": p["actual"]["value"],
+            **p["forecast"],
+            "p10": p["p10"],
+            "p90": p["p90"],
+            **{f"count_{m}": p["forecast_count"][m] for m in data["methods"]},
+            "count_p10": p["count_p10"],
+            "count_p90": p["count_p90"],
+            "probabilities": p["probabilities"],
+            "brier_configured": p["brier"]["configured"],
+            "brier_learned": p["brier"]["learned"],
+        }
+        for p in data["periods"]
+    ]
+
+
+def backtest_text(data: dict[str, Any], *, width: int | None, colour: bool, loc: Locale = ENGLISH) -> str:
+    from salespipe.render.output import fit
+
+    tr = words(loc.lang)
+    cur = data["currency"]
+
+    def money(value: Any) -> str:
+        return loc.major(value, cur, cents=False)
+
+    def pct(value: float | None, signed: bool = False) -> str:
+        if value is None:
+            return "–"
+        text = loc.percent(round(value * 100))
+        return ("+" + text) if signed and value > 0 else text
+
+    def score(value: float | None) -> str:
+        return "–" if value is None else loc.number(value, decimals=3)
+
+    heading = tr(
+        "Backtest, {start} to {end}, {currency}: the forecast made at each period's start against what was won",
+        start=data["from"],
+        end=data["to"],
+        currency=cur,
+    )
+    lines = [style(line, BOLD, colour) for line in (fit([heading], width) if width else heading).split("\n")]
+    lines.append("")
+    names = {
+        "weighted_configured": tr("Weighted, configured"),
+        "weighted_learned": tr("Weighted, learned"),
+        "monte_carlo": tr("Monte Carlo P50"),
+        "commit": tr("Commit"),
+    }
+    methods = [
+        [
+            names[m],
+            pct(data["mape"][m]),
+            pct(data["bias"][m], True),
+            pct(data["count"]["mape"][m]),
+            pct(data["count"]["bias"][m], True),
+        ]
+        for m in data["methods"]
+    ]
+    lines += (
+        draw(
+            [
+                Column(tr("Method"), flex="cut", minimum=10),
+                Column(tr("Error"), align="right"),
+                Column(tr("Bias"), align="right"),
+                Column(tr("Error (deals)"), align="right", drop=2),
+                Column(tr("Bias (deals)"), align="right", drop=1),
+            ],
+            methods,
+            width=width,
+            colour=colour,
+        )
+        .rstrip("\n")
+        .split("\n")
+    )
+    lines.append("")
+    columns = [
+        Column(tr("Period")),
+        Column(tr("Won"), align="right"),
+        Column(tr("Deals"), align="right", drop=4),
+        Column(tr("Configured"), align="right", drop=2),
+        Column(tr("Learned"), align="right", drop=3),
+        Column(tr("P50"), align="right"),
+        Column(tr("P10–P90"), align="right", drop=5),
+        Column(tr("Commit"), align="right", drop=1),
+    ]
+    rows = [
+        [
+            p["label"],
+            money(p["actual"]["value"]),
+            loc.number(p["actual"]["count"]),
+            money(p["forecast"]["weighted_configured"]),
+            money(p["forecast"]["weighted_learned"]),
+            money(p["forecast"]["monte_carlo"]),
+            f"{money(p['p10'])}–{money(p['p90'])}" + ("" if p["in_range"] else " ✗"),
+            money(p["forecast"]["commit"]),
+        ]
+        for p in data["periods"]
+    ]
+    lines += draw(columns, rows, width=width, colour=colour).rstrip("\n").split("\n")
+    lines.append("")
+    buckets = [b for b in data["reliability"] if b["configured"]["deals"] or b["learned"]["deals"]]
+    lines += (
+        draw(
+            [
+                Column(tr("Predicted")),
+                Column(tr("Deals, configured"), align="right", drop=2),
+                Column(tr("Won, configured"), align="right"),
+                Column(tr("Deals, learned"), align="right", drop=1),
+                Column(tr("Won, learned"), align="right"),
+            ],
+            [
+                [
+                    f"{pct(b['low'])}–{pct(b['high'])}",
+                    loc.number(b["configured"]["deals"]),
+                    pct(b["configured"]["observed"]),
+                    loc.number(b["learned"]["deals"]),
+                    pct(b["learned"]["observed"]),
+                ]
+                for b in buckets
+            ],
+            width=width,
+            colour=colour,
+        )
+        .rstrip("\n")
+        .split("\n")
+    )
+    brier = data["brier"]
+    notes = [
+        tr(
+            "Error: the mean absolute percentage error (MAPE) over the periods with a win; bias: the forecasts' sum "
+            "against the actual sum (above 0: too high); (deals): the same by the number of deals won.",
+        ),
+        tr(
+            "The actual fell in P10–P90 in {value} of the periods by value, {count} by number of deals (✗: not).",
+            value=pct(data["coverage"]),
+            count=pct(data["count"]["coverage"]),
+        ),
+        tr(
+            "Brier score of the {n} deal forecasts (each open deal's chance to be won in the period): {configured} "
+            "configured, {learned} learned (0 is perfect; always 50 % scores 0.25). Predicted: each deal's chance, "
+            "against the share won.",
+            n=loc.number(brier["deals"]),
+            configured=score(brier["configured"]),
+            learned=score(brier["learned"]),
+        ),
+    ]
+    if data["values_known_at_close"]["deals"]:
+        notes.append(
+            tr(
+                "{n} deal(s) open at a snapshot were lost later with a value of 0 that no recorded change set: their "
+                "values seem known only at the close, so the value figures use values nobody knew then; the deal "
+                "counts do not.",
+                n=loc.number(data["values_known_at_close"]["deals"]),
+            )
+        )
+    notes.append(
+        tr(
+            "Each period is forecast from just before its first day: the deals, values and close dates of then, "
+            "probabilities learned from the deals closed by then; {runs} runs, seed {seed}.",
+            runs=loc.number(data["runs"]),
+            seed=data["seed"],
+        )
+    )
+    lines += ["", fit(notes, width) if width else "\n".join(notes)]
+    return "\n".join(lines) + "\n"
+
+
+def backtest_view(data: dict[str, Any], *, loc: Locale = ENGLISH) -> View:
+    return View(
+        data,
+        lambda t: backtest_text(data, width=t.width, colour=t.colour, loc=loc),
+        csv=Rows(BACKTEST_KEYS, backtest_rows(data)),
+    )

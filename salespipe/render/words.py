@@ -273,6 +273,43 @@ GERMAN: dict[str, str] = {
     "{p10} to {p90}": "{p10} bis {p90}",
     "(P10 to P90)": "(P10 bis P90)",
     "Forecast: {runs} runs seeded by the date; salespipe forecast has more.": "Prognose: {runs} Läufe, mit dem Datum als Startwert; salespipe forecast rechnet mehr.",
+    # Backtest
+    "Backtest, {start} to {end}, {currency}: the forecast made at each period's start against what was won": "Rückblick, {start} bis {end}, {currency}: die Prognose zu Beginn jedes Zeitraums gegen das Gewonnene",
+    "Weighted, configured": "Gewichtet, eingestellt",
+    "Weighted, learned": "Gewichtet, gelernt",
+    "Monte Carlo P50": "Monte Carlo P50",
+    "Method": "Methode",
+    "Error": "Fehler",
+    "Bias": "Verzerrung",
+    "Error (deals)": "Fehler (Deals)",
+    "Bias (deals)": "Verzerrung (Deals)",
+    "P50": "P50",
+    "P10–P90": "P10–P90",
+    "Predicted": "Vorhergesagt",
+    "Deals, configured": "Deals, eingestellt",
+    "Won, configured": "Gewonnen, eingestellt",
+    "Deals, learned": "Deals, gelernt",
+    "Won, learned": "Gewonnen, gelernt",
+    "Error: the mean absolute percentage error (MAPE) over the periods with a win; bias: the forecasts' sum "
+    "against the actual sum (above 0: too high); (deals): the same by the number of deals won.": "Fehler: die mittlere "
+    "absolute prozentuale Abweichung (MAPE) über die Zeiträume mit einem Gewinn; Verzerrung: die Summe der Prognosen "
+    "gegen die tatsächliche Summe (über 0: zu hoch); (Deals): dasselbe nach der Zahl gewonnener Deals.",
+    "The actual fell in P10–P90 in {value} of the periods by value, {count} by number of deals (✗: not).": "Das "
+    "Ergebnis lag in {value} der Zeiträume nach Wert in P10–P90, in {count} nach Zahl der Deals (✗: nicht).",
+    "Brier score of the {n} deal forecasts (each open deal's chance to be won in the period): {configured} "
+    "configured, {learned} learned (0 is perfect; always 50 % scores 0.25). Predicted: each deal's chance, "
+    "against the share won.": "Brier-Score der {n} Deal-Prognosen (die Chance jedes offenen Deals, im Zeitraum "
+    "gewonnen zu werden): {configured} eingestellt, {learned} gelernt (0 ist perfekt; immer 50 % ergibt 0,25). "
+    "Vorhergesagt: die Chance jedes Deals, gegen den gewonnenen Anteil.",
+    "{n} deal(s) open at a snapshot were lost later with a value of 0 that no recorded change set: their "
+    "values seem known only at the close, so the value figures use values nobody knew then; the deal "
+    "counts do not.": "{n} zu einem Stichtag offene(r) Deal(s) gingen später mit dem Wert 0 verloren, den keine "
+    "erfasste Änderung setzte: ihre Werte scheinen erst beim Abschluss bekannt, also nutzen die Wertzahlen Werte, "
+    "die damals niemand kannte; die Zahlen der Deals nicht.",
+    "Each period is forecast from just before its first day: the deals, values and close dates of then, "
+    "probabilities learned from the deals closed by then; {runs} runs, seed {seed}.": "Jeder Zeitraum wird von "
+    "kurz vor seinem ersten Tag aus prognostiziert: Deals, Werte und Abschlusstermine von damals, "
+    "Wahrscheinlichkeiten gelernt aus den bis dahin abgeschlossenen Deals; {runs} Läufe, Startwert {seed}.",
     # Stage probabilities
     "Configured": "Eingestellt",
     "Learned": "Gelernt",

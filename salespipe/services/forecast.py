@@ -41,8 +41,11 @@ class History(NamedTuple):
     slip_deals: int  # won deals with expected close dates recorded before they closed
 
 
-def history(conn: sqlite3.Connection, *, now: datetime) -> History:
-    """Learn from the ``HISTORY_DEALS`` deals closed most recently before ``now``."""
+def history(conn: sqlite3.Connection, *, now: datetime, as_of: str | None = None) -> History:
+    """Learn from the ``HISTORY_DEALS`` deals closed most recently before ``now``; with
+    ``as_of`` (the backtest: ``now`` as UTC ISO text, the pipeline of then already rebuilt by
+    ``store.open_deals_as_of``), from what was known then: the deals closed by then as their
+    events up to then say, nothing that happened later."""
     stages = pipeline(conn).stages
     kinds = {s.key: s.kind.value for s in stages}
     transitions: Counter[tuple[str | None, str]] = Counter()
@@ -72,14 +75,19 @@ def history(conn: sqlite3.Connection, *, now: datetime) -> History:
             for stage, at in entered.items():
                 to_close.setdefault(stage, []).append(((won_day - date.fromisoformat(at[:10])).days, 1.0))
 
-    for row in store.closed_history(conn, utc_iso(now), HISTORY_DEALS):
+    rows = (
+        store.closed_history_as_of(conn, as_of, HISTORY_DEALS)
+        if as_of
+        else store.closed_history(conn, utc_iso(now), HISTORY_DEALS)
+    )
+    for row in rows:
         if row[0] != current:
             take(events)
             current, events = row[0], []
         events.append(row)
     take(events)
     infos = [rules.StageInfo(s.key, s.kind.value, s.probability) for s in stages]
-    slips, slip_deals = _slips(conn, now=now, won=won_ids)
+    slips, slip_deals = _slips(conn, now=now, won=won_ids, as_of=as_of)
     return History(
         closed,
         won,
@@ -90,7 +98,9 @@ def history(conn: sqlite3.Connection, *, now: datetime) -> History:
     )
 
 
-def _slips(conn: sqlite3.Connection, *, now: datetime, won: set[int]) -> tuple[rules.Offsets, int]:
+def _slips(
+    conn: sqlite3.Connection, *, now: datetime, won: set[int], as_of: str | None = None
+) -> tuple[rules.Offsets, int]:
     """The slips of the won deals among the ``HISTORY_DEALS`` most recently closed: each date
     a deal was expected to close on while it was open (recorded before its close), against the
     day it was won; each deal weighs the same. Too few such deals (MIN_WON): no slip."""
@@ -98,7 +108,12 @@ def _slips(conn: sqlite3.Connection, *, now: datetime, won: set[int]) -> tuple[r
 
     dates: dict[int, set[str]] = {}
     closed_on: dict[int, str] = {}
-    for lead_id, closed_at, kind, old, new in estimates.close_dates_of_closed(conn, utc_iso(now), HISTORY_DEALS):
+    rows = (
+        store.close_dates_of_closed_as_of(conn, HISTORY_DEALS)
+        if as_of
+        else estimates.close_dates_of_closed(conn, utc_iso(now), HISTORY_DEALS)
+    )
+    for lead_id, closed_at, kind, old, new in rows:
         if lead_id not in won:
             continue
         held = dates.setdefault(lead_id, set())
