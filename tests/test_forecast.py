@@ -615,3 +615,25 @@ def test_deals_in_other_currencies_are_counted_not_converted(cli, add_lead):
     assert "1 open deal(s) in other currencies are left out (--currency CODE forecasts them)." in said
     chf = cli.json("forecast", "--seed", "1", "--currency", "chf", "--probabilities", "configured")
     assert chf["currency"] == "CHF" and chf["open"]["value"] == 5000 and chf["left_out"]["other_currency"] == 1
+
+
+def test_deals_past_their_close_date_are_counted_and_said(cli, add_lead):
+    """Without slip history an overdue deal is assumed to close today: the forecast says how
+    many and how much, so that an inflated month is visible."""
+    add_lead("Late", "--value", "8000", "--stage", "proposal", "--close-date", "2026-11-01", "--at", "2026-10-01")
+    add_lead("On time", "--value", "2000", "--stage", "proposal", "--close-date", "2026-11-28")
+    data = cli.json("forecast", "--seed", "1")
+    assert data["overdue"] == {"count": 1, "value": 8000}
+    text = " ".join(cli("forecast", "--seed", "1").stdout.split())
+    assert "1 open deal(s), €8,000, are past their expected close date and counted as closing today" in text
+
+
+def test_forecast_category_refusals(cli, add_lead, db_path):
+    lead = add_lead("A", "--value", "1000")
+    assert "contradict" in cli("lead", "edit", str(lead), "--forecast", "commit", "--clear", "forecast", code=1).stderr
+    cli("close", str(lead), "--lost", "--reason", "no budget")
+    before = dump(db_path)
+    assert (
+        "a forecast category is for open deals" in cli("lead", "edit", str(lead), "--forecast", "commit", code=1).stderr
+    )
+    assert dump(db_path) == before

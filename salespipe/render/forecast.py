@@ -188,6 +188,17 @@ def forecast_text(data: dict[str, Any], *, width: int | None, colour: bool, loc:
             "deals are expected to add, close dates as above."
         )
     ]
+    late = data.get("overdue") or {"count": 0}
+    if late["count"]:
+        notes.insert(
+            0,
+            tr(
+                "{n} open deal(s), {value}, are past their expected close date and counted as closing "
+                "today (no slip history yet): give them new dates (salespipe lead list --sort close-date).",
+                n=loc.number(late["count"]),
+                value=loc.major(late["value"], data["currency"], cents=False),
+            ),
+        )
     left = data["left_out"]
     if left["omitted"]:
         notes.append(tr("{n} deal(s) in the omit category are left out.", n=loc.number(left["omitted"])))

@@ -269,6 +269,11 @@ GERMAN: dict[str, str] = {
     "their sum's spread) as the normal distribution of their sum.": "Die {exact} Deals, die die Summe am meisten bewegen, werden einzeln gezogen, die übrigen {rest} (jeder "
     "höchstens {share} der Streuung ihrer Summe) als Normalverteilung ihrer Summe.",
     "{p50} median (P50)": "{p50} Median (P50)",
+    "{n} open deal(s), {value}, are past their expected close date and counted as closing "
+    "today (no slip history yet): give them new dates (salespipe lead list --sort close-date).": (
+        "{n} offene(r) Deal(s), {value}, liegen nach dem erwarteten Abschluss und zählen als heute "
+        "abgeschlossen (noch keine Verzugsdaten): neue Termine setzen (salespipe lead list --sort close-date)."
+    ),
     "{chance} to reach {goal}": "{chance} für das Ziel {goal}",
     "{p10} to {p90}": "{p10} bis {p90}",
     "(P10 to P90)": "(P10 bis P90)",

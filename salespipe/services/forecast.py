@@ -285,6 +285,7 @@ def forecast(
         return placed[key]
 
     own_categories = store.own_categories(conn)
+    overdue = [0, 0]  # open deals past their expected close, assumed to close today: count, value
     for lead_id, value, own, stage, expected_close, entered in store.open_deals(conn, currency):
         if value is None:
             without_value += 1
@@ -293,6 +294,9 @@ def forecast(
         category = own_categories.get(lead_id) or stage_category.get(stage, "pipeline")
         if expected_close is not None:
             where, odds, in_period = placed.get((expected_close, None)) or place(expected_close, None)
+            if expected_close < today_text and slip is rules.NO_SLIP and category != "omit":
+                overdue[0] += 1  # past its date, and no slip history to say when: counted as today
+                overdue[1] += value
         elif stage in learned_from.to_close:
             where, odds, in_period = place(entered[:10], stage)
         else:
@@ -400,6 +404,7 @@ def forecast(
             "approximated_deals": simulation.approximated,
             "largest_approximated_share": round(simulation.largest_approximated, 4),
         },
+        "overdue": {"count": overdue[0], "value": to_major(overdue[1], currency)},
         "left_out": {
             "without_value": without_value,
             "without_close_date": unplaced,

@@ -190,7 +190,15 @@ def edit_from_input(
     for item in clear:
         if item not in CLEARABLE:
             raise InvalidValue(f"cannot clear {item!r}; choose from: {', '.join(CLEARABLE)}")
+    for option, name in (("close_date", "close-date"), ("probability", "probability"), ("forecast", "forecast")):
+        if typed.get(option) is not None and name in clear:
+            raise InvalidValue(f"--{name} and --clear {name} contradict each other: give one")
     before = get_lead(conn, lead_id)
+    if typed.get("forecast") is not None and pipeline(conn).get(before.stage).is_closed:
+        raise InvalidValue(
+            f"lead #{lead_id} is closed ({before.stage}): a forecast category is for open deals "
+            f"(salespipe reopen {lead_id} first)"
+        )
     probability_before = probability_of(conn, before)
     parsed = fields_from_input(
         now=now, default_currency=before.currency, fields=[f for f in fields if not f.endswith("=")], **typed
