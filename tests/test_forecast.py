@@ -637,3 +637,13 @@ def test_forecast_category_refusals(cli, add_lead, db_path):
         "a forecast category is for open deals" in cli("lead", "edit", str(lead), "--forecast", "commit", code=1).stderr
     )
     assert dump(db_path) == before
+
+
+def test_a_pipeline_typed_in_after_the_fact_learns_its_slips(cli, add_lead):
+    """Deals added with --at and their close dates: the close date counts as known from the day
+    the deal came in, so wins after it are slips (each here won 28 days late)."""
+    for n in range(6):
+        lead = add_lead(f"W{n}", "--value", "1000", "--at", f"2026-0{n + 2}-01", "--close-date", f"2026-0{n + 2}-10")
+        cli("close", str(lead), "--won", "--at", f"2026-0{n + 3}-10")
+    slip = cli.json("forecast")["slip"]
+    assert slip["used"] and slip["deals"] == 6 and 28 <= slip["median_days"] <= 31

@@ -98,7 +98,10 @@ def period_text(p: dict[str, Any], loc: Locale = ENGLISH) -> str:
     if p["since"] is None and p["until"] is None:
         return tr("all time")
     label = p["label"] or "custom"
-    label = tr(_PERIOD_WORDS[label]) if label in _PERIOD_WORDS else label.replace("-", " ")
+    if label in _PERIOD_WORDS:
+        label = tr(_PERIOD_WORDS[label])
+    elif not label[:4].isdigit():  # a named period (next-month); 2026-11 and 2026-Q4 stay as written
+        label = label.replace("-", " ")
     return tr(
         "{label} ({since} to {until})",
         label=label,

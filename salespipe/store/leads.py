@@ -66,8 +66,9 @@ def get(conn: sqlite3.Connection, lead_id: int) -> Lead | None:
 
 
 def insert(conn: sqlite3.Connection, record: dict[str, Any], *, is_open: bool = True) -> int:
-    """A new lead; an open one's expected close date goes into the history of estimates, as
-    known when it was recorded (``updated_at``)."""
+    """A new lead (``lead add``); an open one's expected close date goes into the history of
+    estimates as known when the lead came in (``created_at``: ``--at`` back-dates it, so a
+    pipeline typed in after the fact still learns its slips)."""
     record = _encode(record)
     columns = ", ".join(record)
     placeholders = ", ".join(f":{c}" for c in record)
@@ -76,7 +77,8 @@ def insert(conn: sqlite3.Connection, record: dict[str, Any], *, is_open: bool = 
     if is_open and record.get("expected_close"):
         from salespipe.store import estimates
 
-        estimates.record_close_date(conn, lead_id, record["expected_close"], at=record["updated_at"], source="add")
+        at = record.get("created_at") or record["updated_at"]
+        estimates.record_close_date(conn, lead_id, record["expected_close"], at=at, source="add")
     return lead_id
 
 
