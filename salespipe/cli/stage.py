@@ -216,9 +216,24 @@ def probabilities(
         with database(ctx) as conn:
             data = forecast.apply_learned(conn, now=now())
             loc = locale(conn)
-        changed = [f"  {c['label']}: {c['from']}% -> {c['to']}%" for c in data["applied"]]
+        changed = [
+            f"  {c['label']}: {c['from']}% -> {c['to']}%"
+            + (
+                f", so its forecast category moves from {c['category_from']} to {c['category_to']}"
+                f" (stage set {c['key']} --forecast {c['category_from']} keeps it)"
+                if c["category_from"] != c["category_to"]
+                else ""
+            )
+            for c in data["applied"]
+        ]
         info(
-            "\n".join(["Set the learned probabilities:", *changed])
+            "\n".join(
+                [
+                    "Set the learned probabilities (learning again now shrinks toward these: "
+                    "apply once per batch of newly closed deals):",
+                    *changed,
+                ]
+            )
             if changed
             else "The stages have their learned probabilities already: nothing changed."
         )

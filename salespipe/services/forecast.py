@@ -171,12 +171,25 @@ def apply_learned(conn: sqlite3.Connection, *, now: datetime) -> dict[str, Any]:
             f"(at least {rules.MIN_CLOSED} with {rules.MIN_WON} won); nothing changed"
         )
     changes = []
+    own = {s.key: s.forecast_category for s in pipeline(conn).stages}
     for stage in data["stages"]:
         new = round(stage["learned"] * 100)
         old = round(stage["configured"] * 100)
         if new != old:
             stage_store.update(conn, stage["key"], probability=new)
-            changes.append({"key": stage["key"], "label": stage["label"], "from": old, "to": new})
+            before = rules.stage_category(old, own.get(stage["key"]))
+            after = rules.stage_category(new, own.get(stage["key"]))
+            changes.append(
+                {
+                    "key": stage["key"],
+                    "label": stage["label"],
+                    "from": old,
+                    "to": new,
+                    # a stage without a category of its own takes it from its probability
+                    "category_from": before,
+                    "category_to": after,
+                }
+            )
     return {**data, "applied": changes}
 
 
