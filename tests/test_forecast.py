@@ -583,10 +583,10 @@ def test_the_forecast_uses_learned_probabilities_once_there_is_history(cli, hist
 
 def test_applying_the_learned_probabilities_and_undoing_it(cli, history, db_path):
     before = dump(db_path)
-    said = cli("stage", "probabilities", "--apply").stderr
+    said = " ".join(cli("stage", "probabilities", "--apply").stderr.split())
     assert said == (
-        "Set the learned probabilities:\n  New (identified): 10% -> 23%\n  Qualified: 40% -> 45%\n"
-        "  Proposal: 60% -> 67%\n"
+        "Set the learned probabilities (learning again now shrinks toward these: apply once per batch of "
+        "newly closed deals): New (identified): 10% -> 23% Qualified: 40% -> 45% Proposal: 60% -> 67%"
     )
     assert [s["probability"] for s in cli.json("stage", "list")][:5] == [23, 20, 45, 67, 80]
     cli("undo", "--yes")
