@@ -143,3 +143,93 @@ def backtest(
         )
         loc = locale(conn)
     show(ctx, backtest_view(data, loc=loc), fmt)
+
+
+@app.command("snapshot")
+def snapshot(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="this-month (default), next-month, this-quarter, next-quarter, this-year, next-year, or "
+            "2026-11, 2026-Q4, 2026.",
+            autocompletion=completion.choices(*completion.FORECAST_PERIODS),
+        ),
+    ] = None,
+    runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000, help="Monte Carlo runs.")] = 10_000,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", min=0, max=2**63 - 1, help="Repeat the same runs (default: a new seed, stored)."),
+    ] = None,
+    probabilities: Annotated[
+        str | None,
+        typer.Option(
+            "--probabilities",
+            metavar="WHICH",
+            help="configured or learned, as for forecast.",
+            autocompletion=completion.choices("configured", "learned"),
+        ),
+    ] = None,
+    currency: Annotated[str | None, typer.Option("--currency", help="Forecast deals in this currency.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No message on stderr.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Store today's forecast of a period, so that forecast accuracy can later compare it with
+    what was won. A second snapshot the same day for the same period replaces the first.
+
+    Example: salespipe forecast snapshot --period this-quarter -q
+    """
+    if probabilities is not None and probabilities not in ("configured", "learned"):
+        raise typer.BadParameter(f"{probabilities!r}; choose configured or learned", param_hint="--probabilities")
+    for name, value in (("--period", period), ("--currency", currency)):
+        if value is not None and not value.strip():
+            raise typer.BadParameter("empty value", param_hint=name)
+    from salespipe.cli.common import emit_json, info
+    from salespipe.domain.locale import format_major
+    from salespipe.services.snapshots import take_snapshot
+
+    with database(ctx) as conn:
+        data = take_snapshot(
+            conn, now=now(), period=period, runs=runs, seed=seed, probabilities=probabilities, currency=currency
+        )
+    if not quiet:
+        cur = data["currency"]
+
+        def money(value: int | float | None) -> str:
+            return format_major(value, cur, cents=False)
+
+        replaced = data["replaced"]
+        info(
+            f"Forecast of {data['period']['label']} ({data['period']['start']} to {data['period']['end']}) stored: "
+            f"P50 {money(data['p50'])}, P10 {money(data['p10'])}, P90 {money(data['p90'])}"
+            + (f"; it replaces today's earlier snapshot (taken {replaced['taken_at']})." if replaced else ".")
+        )
+    if json_:
+        emit_json(data)
+
+
+@app.command("accuracy")
+def accuracy(
+    ctx: typer.Context,
+    currency: Annotated[str | None, typer.Option("--currency", help="Snapshots in this currency.")] = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """Compare the stored forecast snapshots with what was won once their period has ended:
+    P50 and weighted forecast against the actual, P10-P90, and overall error (MAPE), bias and
+    coverage. Snapshots of periods still running are listed as pending.
+
+    Example: salespipe forecast accuracy --csv
+    """
+    fmt = output_format(json_, csv_)
+    if currency is not None and not currency.strip():
+        raise typer.BadParameter("empty value", param_hint="--currency")
+    from salespipe.render.snapshots import accuracy_view
+    from salespipe.services.pipeline import locale
+    from salespipe.services.snapshots import accuracy as run_accuracy
+
+    with database(ctx, write=False) as conn:
+        data = run_accuracy(conn, now=now(), currency=currency)
+        loc = locale(conn)
+    show(ctx, accuracy_view(data, loc=loc), fmt)

@@ -315,6 +315,22 @@ GERMAN: dict[str, str] = {
     "probabilities learned from the deals closed by then; {runs} runs, seed {seed}.": "Jeder Zeitraum wird von "
     "kurz vor seinem ersten Tag aus prognostiziert: Deals, Werte und Abschlusstermine von damals, "
     "Wahrscheinlichkeiten gelernt aus den bis dahin abgeschlossenen Deals; {runs} Läufe, Startwert {seed}.",
+    # Forecast accuracy
+    "Forecast accuracy, {currency}: the stored snapshots against what was won": "Prognosegenauigkeit, {currency}: "
+    "die gespeicherten Stände gegen das Gewonnene",
+    "Taken": "Erstellt",
+    "No snapshot's period has ended yet.": "Noch kein Zeitraum eines Stands ist abgelaufen.",
+    "pending": "offen",
+    "Over the {n} snapshot(s) of ended periods: error (MAPE) {p50} for the P50, {weighted} for the weighted "
+    "forecast; bias {bias_p50} and {bias_weighted} (above 0: too high); the actual fell in P10–P90 in "
+    "{coverage} (✗: not).": "Über die {n} Stände abgelaufener Zeiträume: Fehler (MAPE) {p50} für den P50, "
+    "{weighted} für die gewichtete Prognose; Verzerrung {bias_p50} und {bias_weighted} (über 0: zu hoch); das "
+    "Ergebnis lag in {coverage} in P10–P90 (✗: nicht).",
+    "Weighted: won by the snapshot plus the open deals' weighted value; Error: the P50's against what was "
+    "won; pending: the period has not ended.": "Gewichtet: bis zum Stand gewonnen plus der gewichtete Wert der "
+    "offenen Deals; Fehler: der des P50 gegen das Gewonnene; offen: der Zeitraum ist nicht abgelaufen.",
+    "{n} snapshot(s) in other currencies are left out (--currency CODE shows them).": "{n} Stand/Stände in "
+    "anderen Währungen fehlen (--currency CODE zeigt sie).",
     # Stage probabilities
     "Configured": "Eingestellt",
     "Learned": "Gelernt",

@@ -20,6 +20,7 @@ TABLES = (
     "lead_criteria",
     "rule_runs",
     "estimate_history",
+    "forecast_snapshots",
 )
 assert set(TABLES) == set(JOURNALED)
 MAX_ROWID = 2**63 - 1

@@ -34,6 +34,7 @@ TABLES = (
     "rules",
     "rule_runs",
     "estimate_history",
+    "forecast_snapshots",
 )
 
 

@@ -454,6 +454,42 @@ def m012_add_forecast_and_estimate_history(db: Database) -> None:
     create_row_image_triggers(db)  # the journal's row images name every column, and a new table
 
 
+@migrations()
+def m013_create_forecast_snapshots(db: Database) -> None:
+    """Stored forecasts (issue 12, ``forecast snapshot``): one per day, period and currency, so
+    that ``forecast accuracy`` can compare them with what was won once the period has ended.
+    Figures only, no lead and no person: ``erase`` has nothing to take from here."""
+    db.execute(
+        """
+        CREATE TABLE forecast_snapshots (
+            id              INTEGER PRIMARY KEY,
+            taken_on        TEXT NOT NULL CHECK (taken_on = date(taken_on)),  -- the local day: one a day
+            taken_at        TEXT NOT NULL,          -- ISO 8601 UTC
+            period_label    TEXT NOT NULL,          -- 2026-11, 2026-Q4, 2026
+            period_start    TEXT NOT NULL CHECK (period_start = date(period_start)),
+            period_end      TEXT NOT NULL CHECK (period_end = date(period_end) AND period_end >= period_start),
+            currency        TEXT NOT NULL,          -- ISO 4217; the figures below in its minor units
+            probabilities   TEXT NOT NULL CHECK (probabilities IN ('configured', 'learned')),
+            runs            INTEGER NOT NULL CHECK (runs >= 1),
+            seed            INTEGER NOT NULL CHECK (seed >= 0),
+            p10_minor       INTEGER NOT NULL,       -- won so far included, as forecast --json gives them
+            p50_minor       INTEGER NOT NULL,
+            p90_minor       INTEGER NOT NULL,
+            weighted_minor  INTEGER NOT NULL,       -- the open deals' weighted value in the period
+            commit_minor    INTEGER NOT NULL,
+            best_case_minor INTEGER NOT NULL,
+            pipeline_minor  INTEGER NOT NULL,       -- weighted
+            won_count       INTEGER NOT NULL CHECK (won_count >= 0),  -- won in the period so far
+            won_minor       INTEGER NOT NULL,
+            target_minor    INTEGER,                -- the period's target (NULL: none)
+            p_hit_target    REAL CHECK (p_hit_target IS NULL OR p_hit_target BETWEEN 0 AND 1),
+            UNIQUE (taken_on, period_start, period_end, currency)
+        )
+        """
+    )
+    create_row_image_triggers(db)  # undo covers the new table
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
