@@ -29,13 +29,16 @@ def test_export_all_then_import_gives_the_same_database(cli, db_path, tmp_path, 
     cli("target", "set", "50k", "--period", "2026-11")
     cli("priority", "set", "value", "2")
     cli("rule", "add", "--on-enter", "negotiation", "--task", "Send contract", "--due", "+2d")
+    cli("forecast", "snapshot", "--seed", "3", "-q")
     out = tmp_path / "all.json"
     cli("export", "--all", "--out", str(out))
     copy = tmp_path / "copy.db"
     restored = json.loads(cli("--db", str(copy), "import", str(out), "--json").stdout)["restored"]
     assert restored["leads"] == 2 and restored["activities"] == 1 and restored["lead_criteria"] == 2
+    assert restored["forecast_snapshots"] == 1
     assert _data(copy) == _data(db_path)
     assert cli.json("--db", str(copy), "report") == cli.json("report")
+    assert cli.json("--db", str(copy), "forecast", "accuracy") == cli.json("forecast", "accuracy")
     for lead_id in (anna, ben):
         assert cli.json("--db", str(copy), "lead", "show", str(lead_id)) == cli.json("lead", "show", str(lead_id))
 
