@@ -158,6 +158,8 @@ def test_snapshot_refuses_bad_input_in_words(cli):
         (("--period", "soon"), 1),
         (("--period", ""), 2),
         (("--period", "all"), 1),
+        (("--period", "last-month"), 1),
+        (("--period", "2026-10"), 1),
         (("--probabilities", "guessed"), 2),
         (("--runs", "0"), 2),
         (("--currency", "XXQ"), 1),

@@ -1,7 +1,8 @@
 """`salespipe export --all`: the whole database as JSON, and its restore into a new one.
 
 Lossless: stages, settings, targets, rules, leads with their stage events, activities, tasks,
-qualification criteria and rule runs, every column as stored (ids and timestamps included), so
+qualification criteria, rule runs and history of estimates, and the forecast snapshots, every
+column as stored (ids and timestamps included), so
 that the copy gives the same `report --json` and the same lead cards. The change journal is
 not exported (it is the history of this file, not data).
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from salespipe.domain import forecast as rules
 from salespipe.domain.dates import utc_day_bounds, utc_iso
+from salespipe.domain.errors import InvalidValue
 from salespipe.domain.money import minor_digits, normalize_currency, to_major
 from salespipe.services.forecast import forecast, forecast_period
 from salespipe.services.pipeline import default_currency
@@ -47,11 +48,16 @@ def take_snapshot(
 ) -> dict[str, Any]:
     """Forecast ``period`` (default this month) as of ``now`` and store it; returns the stored
     snapshot as JSON-ready dict, with ``replaced`` (the same day's earlier one, or None)."""
+    first, last, _label, calendar = forecast_period(now=now, period=period, since=None, until=None)
+    if last < now.date():
+        raise InvalidValue(
+            f"--period {period}: {first} to {last} has ended; a snapshot is of a period still to come or running "
+            "(its figures would be known already)"
+        )
     data = forecast(conn, now=now, period=period, runs=runs, seed=seed, probabilities=probabilities, currency=currency)
     cur = data["currency"]
     categories = data["categories"]
     # the period by its calendar name (2026-11), which stays true; this-month would not
-    calendar = forecast_period(now=now, period=period, since=None, until=None)[3]
     row = {
         "taken_on": now.date().isoformat(),
         "taken_at": data["as_of"],

@@ -15,7 +15,8 @@ from salespipe.store.db import marks, parts
 
 DEFAULT_KEEP = 1000  # changes the journal keeps (setting journal.keep)
 DEFAULT_DAYS = 365  # and for how many days (setting journal.days)
-# Tables whose rows belong to a lead through ``lead_id``.
+# Tables whose rows belong to a lead through ``lead_id``. (``forecast_snapshots`` holds sums only,
+# no deal and no person: erase leaves it.)
 CHILD_TABLES = ("stage_events", "activities", "tasks", "lead_criteria", "rule_runs", "estimate_history")
 ERASED = "[erased]"
 
