@@ -160,12 +160,12 @@ def forecast_text(data: dict[str, Any], *, width: int | None, colour: bool, loc:
     columns = [
         Column(tr("Week") if data["by"] == "week" else tr("Month")),
         Column(tr("Won"), align="right"),
-        Column(tr("Commit"), align="right", drop=3),
-        Column(tr("Best case"), align="right", drop=2),
-        Column(tr("Pipeline"), align="right", drop=1),
-        Column(tr("Forecast"), align="right"),
-        Column(tr("Target"), align="right", drop=5),
-        Column(tr("Gap"), align="right", drop=4),
+        Column(tr("Commit"), align="right", drop=5),
+        Column(tr("Best case"), align="right", drop=4),
+        Column(tr("Pipeline"), align="right", drop=3),
+        Column(tr("Expected"), align="right"),
+        Column(tr("Target"), align="right", drop=1),
+        Column(tr("Gap"), align="right", drop=2),
     ]
     rows = [
         [
@@ -184,8 +184,8 @@ def forecast_text(data: dict[str, Any], *, width: int | None, colour: bool, loc:
     lines += table.rstrip("\n").split("\n")
     notes = [
         tr(
-            "Commit and best case: their deals' values; pipeline: weighted; forecast: won plus what the open "
-            "deals are expected to add, close dates as above."
+            "Commit and best case: their deals' values; pipeline: weighted; expected: won plus what the open "
+            "deals are expected to add (the mean of the runs, not the median above), close dates as above."
         )
     ]
     late = data.get("overdue") or {"count": 0}

@@ -255,9 +255,11 @@ GERMAN: dict[str, str] = {
     "Commit": "Festgelegt",
     "Best case": "Bester Fall",
     "Pipeline": "Pipeline",
-    "Commit and best case: their deals' values; pipeline: weighted; forecast: won plus what the open deals are "
-    "expected to add, close dates as above.": "Festgelegt und bester Fall: die Werte ihrer Deals; Pipeline: gewichtet; Prognose: Gewonnenes plus was die "
-    "offenen Deals erwartungsgemäß beitragen, Abschlusstermine wie oben.",
+    "Commit and best case: their deals' values; pipeline: weighted; expected: won plus what the open deals are "
+    "expected to add (the mean of the runs, not the median above), close dates as above.": "Festgelegt und bester "
+    "Fall: die Werte ihrer Deals; Pipeline: gewichtet; erwartet: Gewonnenes plus was die offenen Deals "
+    "erwartungsgemäß beitragen (der Mittelwert der Läufe, nicht der Median oben), Abschlusstermine wie oben.",
+    "Expected": "Erwartet",
     "{n} deal(s) in the omit category are left out.": "{n} Deal(s) der Kategorie Ausgelassen fehlen.",
     "{n} open deal(s) without a value are left out.": "{n} offene(r) Deal(s) ohne Wert fehlen.",
     "{n} open deal(s) in other currencies are left out (--currency CODE forecasts them).": "{n} offene(r) Deal(s) in anderen Währungen fehlen (--currency CODE rechnet mit ihnen).",
