@@ -183,3 +183,12 @@ def test_backtest_fits_the_terminal(cli, add_lead, pipeline, monkeypatch, column
     out = cli("forecast", "backtest", "--from", "2026-08-01", "--to", "2026-10-31").stdout
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
     assert max(width_of(line) for line in plain.splitlines()) <= int(columns), plain
+
+
+def test_coverage_leaves_out_periods_that_test_no_range(cli, add_lead):
+    """July, August and October have nothing open and nothing won: no test of P10-P90. In
+    September a deal nobody knew of on the 1st was won: the range (0 to 0) missed it."""
+    lead = add_lead("Late comer", "--value", "1000", "--stage", "proposal", "--at", "2026-09-05")
+    cli("close", str(lead), "--won", "--at", "2026-09-10")
+    r = cli.json("forecast", "backtest", "--from", "2026-07-01", "--to", "2026-10-31", "--seed", "1")
+    assert r["coverage"] == 0.0 and r["count"]["coverage"] == 0.0

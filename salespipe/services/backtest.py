@@ -113,7 +113,16 @@ def backtest(
             "bias": {
                 m: share(rules.bias(list(zip([r["_f"][kind][m] for r in rows], actual, strict=True)))) for m in METHODS
             },
-            "coverage": share(rules.coverage([(*r["_range"][kind], a) for r, a in zip(rows, actual, strict=True)])),
+            # a period with nothing open and nothing won is no test of the range: left out
+            "coverage": share(
+                rules.coverage(
+                    [
+                        (*r["_range"][kind], a)
+                        for r, a in zip(rows, actual, strict=True)
+                        if r["_range"][kind][1] > 0 or a > 0
+                    ]
+                )
+            ),
         }
 
     value_figures, count_figures = overall("value"), overall("count")
