@@ -192,3 +192,15 @@ def test_coverage_leaves_out_periods_that_test_no_range(cli, add_lead):
     cli("close", str(lead), "--won", "--at", "2026-09-10")
     r = cli.json("forecast", "backtest", "--from", "2026-07-01", "--to", "2026-10-31", "--seed", "1")
     assert r["coverage"] == 0.0 and r["count"]["coverage"] == 0.0
+
+
+def test_the_refusal_hints_can_be_followed(cli):
+    """The --to a refusal suggests is accepted; a default bound is named as such."""
+    said = cli("forecast", "backtest", "--to", "2027-01-01", code=1).stderr
+    hint = said.split("give --to ")[1].split()[0]
+    assert hint == "2026-10-31"
+    cli("forecast", "backtest", "--to", hint)
+    assert (
+        "the last whole quarter, which ends 2026-09-30"
+        in cli("forecast", "backtest", "--from", "2026-10-01", "--every", "quarter", code=1).stderr
+    )

@@ -58,20 +58,21 @@ def backtest(
         raise InvalidValue(f"--runs {runs}: give 1 to {rules.MAX_RUNS:,}")
     currency = normalize_currency(currency) if currency else default_currency(conn)
     today = now.date()
-    first, last = default_range(today, every)
-    first, last = since or first, until or last
+    default_first, default_last = default_range(today, every)
+    first, last = since or default_first, until or default_last
+    to_words = f"--to {last}" if until else f"the last whole {every}, which ends {last}"
     if first > last:
-        raise InvalidValue(f"--from {first} is after --to {last}")
-    if (last - first).days >= MAX_DAYS or first.year < 1900:
-        raise InvalidValue(f"a backtest spans at most {MAX_DAYS // 366} years ({first} to {last} is longer)")
-    periods = rules.periods(first, last, every)
-    if not periods:
-        raise InvalidValue(f"no {every} starts between {first} and {last}")
-    if periods[-1].last >= today:
+        raise InvalidValue(f"--from {first} is after {to_words}")
+    periods = rules.periods(first, last, every) if (last - first).days < MAX_DAYS else []
+    if periods and periods[-1].last >= today:
         raise InvalidValue(
             f"{periods[-1].label} has not ended yet: a backtest compares with what was won "
-            f"(give --to {periods[-1].first - timedelta(days=1)} or earlier)"
+            f"(give --to {default_last} or earlier)"
         )
+    if (last - first).days >= MAX_DAYS or first.year < 1900:
+        raise InvalidValue(f"a backtest spans at most {MAX_DAYS // 366} years ({first} to {last} is longer)")
+    if not periods:
+        raise InvalidValue(f"no {every} starts between {first} and {last}")
     store.prepare(conn)
     stages = pipeline(conn).stages
     configured = {s.key: s.probability / 100 for s in stages}
