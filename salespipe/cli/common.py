@@ -248,6 +248,13 @@ def parse_at(text: str | None, now_: datetime, *, past: bool = True) -> When | N
     return parse_when(text, now=now_, past=past)
 
 
+def refuse_empty(*given: tuple[str, Any]) -> None:
+    """An option given with an empty value is a usage error, not "the default"."""
+    for name, value in given:
+        if value is not None and not str(value).strip():
+            raise typer.BadParameter("empty value", param_hint=name)
+
+
 def output_mode(json_: bool, csv_: bool = False) -> str:
     return output_format(json_, csv_).value
 

@@ -7,7 +7,33 @@ from typing import Annotated
 import typer
 
 from salespipe.cli import completion
-from salespipe.cli.common import CsvOpt, JsonOpt, database, now, output_format, show
+from salespipe.cli.common import CsvOpt, JsonOpt, database, now, output_format, refuse_empty, show
+
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="this-month (default), next-month, this-quarter, next-quarter, this-year, next-year, or "
+        "2026-11, 2026-Q4, 2026.",
+        autocompletion=completion.choices(*completion.FORECAST_PERIODS),
+    ),
+]
+ProbabilitiesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--probabilities",
+        metavar="WHICH",
+        help="configured (the stages' and deals' own) or learned (from the "
+        "pipeline's closed deals); default learned once there are 20 closed deals with 5 won.",
+        autocompletion=completion.choices("configured", "learned"),
+    ),
+]
+
+
+def _check_probabilities(value: str | None) -> None:
+    if value is not None and value not in ("configured", "learned"):
+        raise typer.BadParameter(f"{value!r}; choose configured or learned", param_hint="--probabilities")
+
 
 app = typer.Typer(invoke_without_command=True)  # help: the callback's docstring
 
@@ -15,15 +41,7 @@ app = typer.Typer(invoke_without_command=True)  # help: the callback's docstring
 @app.callback(invoke_without_command=True)
 def forecast(
     ctx: typer.Context,
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period",
-            help="this-month (default), next-month, this-quarter, next-quarter, this-year, next-year, or "
-            "2026-11, 2026-Q4, 2026.",
-            autocompletion=completion.choices(*completion.FORECAST_PERIODS),
-        ),
-    ] = None,
+    period: PeriodOpt = None,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="First day (default today).")] = None,
     until: Annotated[str | None, typer.Option("--until", metavar="DATE", help="Last day (inclusive).")] = None,
     by: Annotated[
@@ -34,16 +52,7 @@ def forecast(
         int | None,
         typer.Option("--seed", min=0, max=2**63 - 1, help="Repeat the same runs (default: a new seed, shown)."),
     ] = None,
-    probabilities: Annotated[
-        str | None,
-        typer.Option(
-            "--probabilities",
-            metavar="WHICH",
-            help="configured (the stages' and deals' own) or learned (from the "
-            "pipeline's closed deals); default learned once there are 20 closed deals with 5 won.",
-            autocompletion=completion.choices("configured", "learned"),
-        ),
-    ] = None,
+    probabilities: ProbabilitiesOpt = None,
     currency: Annotated[str | None, typer.Option("--currency", help="Forecast deals in this currency.")] = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -59,17 +68,14 @@ def forecast(
     fmt = output_format(json_, csv_)
     if by not in ("month", "week"):
         raise typer.BadParameter(f"{by!r}; choose month or week", param_hint="--by")
-    if probabilities is not None and probabilities not in ("configured", "learned"):
-        raise typer.BadParameter(f"{probabilities!r}; choose configured or learned", param_hint="--probabilities")
+    _check_probabilities(probabilities)
     from salespipe.domain.dates import parse_date
     from salespipe.render.forecast import forecast_view
     from salespipe.services.forecast import forecast as run_forecast
     from salespipe.services.pipeline import locale
 
     moment = now()
-    for name, value in (("--period", period), ("--since", since), ("--until", until), ("--currency", currency)):
-        if value is not None and not value.strip():
-            raise typer.BadParameter("empty value", param_hint=name)
+    refuse_empty(("--period", period), ("--since", since), ("--until", until), ("--currency", currency))
     with database(ctx, write=False) as conn:
         data = run_forecast(
             conn,
@@ -127,9 +133,7 @@ def backtest(
     from salespipe.services.pipeline import locale
 
     moment = now()
-    for name, value in (("--from", since), ("--to", until), ("--currency", currency)):
-        if value is not None and not value.strip():
-            raise typer.BadParameter("empty value", param_hint=name)
+    refuse_empty(("--from", since), ("--to", until), ("--currency", currency))
     with database(ctx, write=False) as conn:
         data = run_backtest(
             conn,
@@ -148,29 +152,13 @@ def backtest(
 @app.command("snapshot")
 def snapshot(
     ctx: typer.Context,
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period",
-            help="this-month (default), next-month, this-quarter, next-quarter, this-year, next-year, or "
-            "2026-11, 2026-Q4, 2026.",
-            autocompletion=completion.choices(*completion.FORECAST_PERIODS),
-        ),
-    ] = None,
+    period: PeriodOpt = None,
     runs: Annotated[int, typer.Option("--runs", min=1, max=1_000_000, help="Monte Carlo runs.")] = 10_000,
     seed: Annotated[
         int | None,
         typer.Option("--seed", min=0, max=2**63 - 1, help="Repeat the same runs (default: a new seed, stored)."),
     ] = None,
-    probabilities: Annotated[
-        str | None,
-        typer.Option(
-            "--probabilities",
-            metavar="WHICH",
-            help="configured or learned, as for forecast.",
-            autocompletion=completion.choices("configured", "learned"),
-        ),
-    ] = None,
+    probabilities: ProbabilitiesOpt = None,
     currency: Annotated[str | None, typer.Option("--currency", help="Forecast deals in this currency.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No message on stderr.")] = False,
     json_: JsonOpt = False,
@@ -180,11 +168,8 @@ def snapshot(
 
     Example: salespipe forecast snapshot --period this-quarter -q
     """
-    if probabilities is not None and probabilities not in ("configured", "learned"):
-        raise typer.BadParameter(f"{probabilities!r}; choose configured or learned", param_hint="--probabilities")
-    for name, value in (("--period", period), ("--currency", currency)):
-        if value is not None and not value.strip():
-            raise typer.BadParameter("empty value", param_hint=name)
+    _check_probabilities(probabilities)
+    refuse_empty(("--period", period), ("--currency", currency))
     from salespipe.cli.common import emit_json, info
     from salespipe.domain.locale import format_major
     from salespipe.services.snapshots import take_snapshot
@@ -223,8 +208,7 @@ def accuracy(
     Example: salespipe forecast accuracy --csv
     """
     fmt = output_format(json_, csv_)
-    if currency is not None and not currency.strip():
-        raise typer.BadParameter("empty value", param_hint="--currency")
+    refuse_empty(("--currency", currency))
     from salespipe.render.snapshots import accuracy_view
     from salespipe.services.pipeline import locale
     from salespipe.services.snapshots import accuracy as run_accuracy

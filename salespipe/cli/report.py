@@ -16,6 +16,7 @@ from salespipe.cli.common import (
     info,
     now,
     output_format,
+    refuse_empty,
     show,
 )
 
@@ -47,9 +48,12 @@ def _options(ctx: typer.Context, **given: Any) -> dict[str, Any]:
 def _parsed(options: dict[str, Any]) -> dict[str, Any]:
     from salespipe.domain.dates import parse_date
 
-    for name in ("period", "since", "until", "as_of", "currency"):
-        if options.get(name) is not None and not str(options[name]).strip():  # given, but empty
-            raise typer.BadParameter("empty value", param_hint=f"--{name.replace('_', '-')}")
+    refuse_empty(
+        *(
+            (f"--{name.replace('_', '-')}", options.get(name))
+            for name in ("period", "since", "until", "as_of", "currency")
+        )
+    )
     moment = now()
     return {
         "now": moment,

@@ -35,27 +35,7 @@ from salespipe.store import import_staging as staging
 
 LOAD_BATCH = 5000
 LOADED = 0.5  # the share of the progress bar for reading the file; SQL does the rest
-_FIELDS = frozenset(
-    {
-        "title",
-        "company",
-        "contact_name",
-        "email",
-        "phone",
-        "source",
-        "owner",
-        "external_id",
-        "stage",
-        "value",
-        "created",
-        "close_date",
-        "expected_close",
-        "currency",
-        "probability",
-        "tags",
-        "lost_reason",
-    }
-)
+_FIELDS = frozenset(staging.STAGED_FIELDS)
 _TWO_DECIMALS = frozenset({"EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN"})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)

@@ -19,6 +19,27 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+# The fields the SQL mapping (``convert``) fills; a file mapping any other goes row by row.
+STAGED_FIELDS = (
+    "title",
+    "company",
+    "contact_name",
+    "email",
+    "phone",
+    "source",
+    "owner",
+    "external_id",
+    "stage",
+    "value",
+    "created",
+    "close_date",
+    "expected_close",
+    "currency",
+    "probability",
+    "tags",
+    "lost_reason",
+)
+
 MAX_EASY_CHARS = 2000  # a longer row goes to Python (the text limit of a cell, models.MAX_TEXT)
 
 NEW_COLUMNS = (
@@ -184,26 +205,8 @@ def convert(conn: sqlite3.Connection, spec: Spec) -> None:
 
     Only values go in as parameters; the SQL text is made of column numbers and names of
     this module."""
-    names = (
-        "title",
-        "company",
-        "contact_name",
-        "email",
-        "phone",
-        "source",
-        "owner",
-        "external_id",
-        "stage",
-        "value",
-        "created",
-        "close_date",
-        "expected_close",
-        "currency",
-        "probability",
-        "tags",
-        "lost_reason",
-    )
     # each cell is stripped and checked against the null markers once, in a materialized table
+    names = STAGED_FIELDS
     cleaned = [f"{_value(spec, name)} AS f_{name}" for name in names if name in spec.columns]
     cleaned += [f"{_value(spec, index)} AS x{i}" for i, (index, _) in enumerate(spec.extras)]
     v = {name: f"r.f_{name}" if name in spec.columns else "NULL" for name in names}
