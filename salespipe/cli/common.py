@@ -255,10 +255,6 @@ def refuse_empty(*given: tuple[str, Any]) -> None:
             raise typer.BadParameter("empty value", param_hint=name)
 
 
-def output_mode(json_: bool, csv_: bool = False) -> str:
-    return output_format(json_, csv_).value
-
-
 def output_format(json_: bool, csv_: bool = False) -> Format:
     from salespipe.render.present import Format
 

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from salespipe.domain.cells import neutralise
@@ -130,17 +130,3 @@ def write_json_list(stream: IO[str], key: str, rows: Iterable[dict[str, Any]]) -
         count += 1
     stream.write("\n]}\n")
     return count
-
-
-def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, right: Collection[int] = ()) -> str:
-    """Columns aligned with spaces: what a pipe or ``NO_COLOR`` gets instead of a Rich table."""
-    widths = [len(h) for h in header]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells)]
-        return "  ".join(parts).rstrip()
-
-    return "\n".join([line(header), *(line(r) for r in rows)]) + "\n"

@@ -128,34 +128,6 @@ SECTION_PARTS = {
 CYAN, GREEN = "\x1b[36m", "\x1b[32m"
 
 
-def _table(title: str, *, plain: bool) -> Any:
-    """A table whose title is a line of its own above it (a Rich title wraps at table width)."""
-    from rich import box
-    from rich.table import Table
-
-    table = Table(box=None if plain else box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-    table.heading = title  # type: ignore[attr-defined]
-    return table
-
-
-def _add_rows(table: Any, rows: list[list[Any]]) -> None:
-    """Add rows so that right-aligned columns (figures) are never cut: they get the width of
-    their widest cell, and the labels and bars give way on a narrow terminal."""
-    for i, column in enumerate(table.columns):
-        if column.justify == "right":
-            column.no_wrap = True
-            column.min_width = max([len(str(column.header))] + [len(str(r[i])) for r in rows])
-    for row in rows:
-        table.add_row(*row)
-
-
-def _titled(table: Any) -> Any:
-    from rich.console import Group
-    from rich.text import Text
-
-    return Group(Text(table.heading, style="bold"), table)
-
-
 def report_renderable(
     data: dict[str, Any],
     *,
