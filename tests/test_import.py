@@ -347,3 +347,36 @@ def test_a_crash_during_a_bulk_import_leaves_nothing_and_wal_comes_back(tmp_path
     connect(db_path).close()  # any salespipe command opens the database so
     assert _journal_mode(db_path) == "wal"
     assert dump(db_path) == before
+
+
+def test_rebuilt_indexes_come_from_the_code_never_from_the_file(cli, tmp_path, db_path, monkeypatch):
+    """The indexes a bulk import drops are the migrations' (``BULK_INDEXES`` says each as they
+    create it), and they are built again from that text: a statement planted in the file's
+    schema is dropped with its index and never run."""
+    import sqlite3
+
+    from salespipe.services import importer
+    from salespipe.store.leads import BULK_INDEXES
+
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 0)
+    cli("stage", "list")
+    conn = sqlite3.connect(db_path)
+    stored = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+    assert {name: stored[name] for name in BULK_INDEXES} == BULK_INDEXES
+    # a hostile file: the schema says the created-date index is something else
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX idx_leads_created ON leads(title) WHERE 0' "
+        "WHERE name = 'idx_leads_created'"
+    )
+    conn.commit()
+    conn.close()
+    f = write(tmp_path / "l.csv", "id,name\n" + "".join(f"X{i},Lead {i}\n" for i in range(50)))
+    assert json.loads(cli("import", str(f), "--json").stdout)["inserted"] == 50
+    conn = sqlite3.connect(db_path)
+    try:
+        after = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+        assert after["idx_leads_created"] == BULK_INDEXES["idx_leads_created"]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()

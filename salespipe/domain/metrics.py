@@ -171,14 +171,13 @@ def time_in_stage(stage_rows: list[dict[str, Any]], visits: list[tuple[str, int,
     """Per open stage in pipeline order, from visits (stage, deal, days): deals, how many are
     still there (the stage's open deals, counted with the time so far), mean and median days,
     where a deal's time in a stage is the sum of all its visits to it."""
-    from collections import defaultdict
-
-    per_deal: defaultdict[tuple[str, int], float] = defaultdict(float)
+    per_deal: dict[str, dict[int, float]] = {}  # stage -> deal -> days (one dict per stage: no key tuples)
     for stage, lead_id, spent in visits:
-        per_deal[stage, lead_id] += spent
-    days: defaultdict[str, list[float]] = defaultdict(list)
-    for (stage, _), spent in per_deal.items():
-        days[stage].append(spent)
+        deals = per_deal.get(stage)
+        if deals is None:
+            deals = per_deal[stage] = {}
+        deals[lead_id] = deals.get(lead_id, 0.0) + spent
+    days = {stage: list(deals.values()) for stage, deals in per_deal.items()}
     out: list[StageTime] = []
     for s in stage_rows:
         if s["kind"] != "open":

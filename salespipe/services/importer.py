@@ -328,13 +328,14 @@ def _import_planned(
             if progress:
                 progress(total, total)
             journal.restore_insert_triggers(conn, untriggered)
-            if not (options.dry_run or (options.strict and summary.rejected)):
-                lead_store.restore_indexes(conn, deferred)
-            # the new open deals' expected close dates, as known now (what their closes are measured against)
+            # the new open deals' expected close dates, as known now (what their closes are measured
+            # against), written before the indexes are rebuilt
             from salespipe.store import estimates
 
             with journal.paused(conn):
                 estimates.record_close_dates(conn, first_new_id, next_id, at=recorded, source="import")
+            if not (options.dry_run or (options.strict and summary.rejected)):
+                lead_store.restore_indexes(conn, deferred)
             # undo removes the inserted leads (their events and estimates go with them) in one statement
             journal.record_inserted_range(conn, journal.current(conn), "leads", first_new_id, next_id)
             journal.end(conn)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from salespipe.store.db import plain_rows
+
 # leads column -> field name in the history
 FIELDS = {
     "value_minor": "value",
@@ -76,14 +78,15 @@ def close_dates_of_closed(conn: sqlite3.Connection, before: str, limit: int) -> 
     """For the ``limit`` deals closed most recently up to ``before`` (those ``forecast.closed_history``
     reads): their expected close date rows written up to their close, by deal and time:
     (lead_id, closed_at, kind, old_value, new_value)."""
-    return conn.execute(
+    return plain_rows(
+        conn,
         """SELECT h.lead_id, c.closed_at, h.kind, h.old_value, h.new_value
            FROM (SELECT id, closed_at FROM leads WHERE closed_at IS NOT NULL AND closed_at <= ?
                  ORDER BY closed_at DESC LIMIT ?) c
            JOIN estimate_history h ON h.lead_id = c.id AND h.field = 'expected_close' AND h.at <= c.closed_at
            ORDER BY h.lead_id, h.at, h.id""",
         (before, limit),
-    ).fetchall()
+    )
 
 
 def apply_as_of(conn: sqlite3.Connection, table: str, as_of: str) -> None:

@@ -6,17 +6,20 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from salespipe.store.db import plain_rows
+
 
 def open_deals(conn: sqlite3.Connection, currency: str) -> list[tuple[Any, ...]]:
     """Every open deal in ``currency``: (id, value_minor, probability override, stage,
     expected_close, stage_entered_at), from the covering stage index alone (in its order: by
     stage, then last touch)."""
-    return conn.execute(
+    return plain_rows(
+        conn,
         """SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at
            FROM stages s JOIN leads l ON l.stage = s.key
            WHERE s.kind = 'open' AND l.currency = ?""",
         (currency,),
-    ).fetchall()
+    )
 
 
 def own_categories(conn: sqlite3.Connection) -> dict[int, str]:
@@ -49,14 +52,15 @@ def closed_history(conn: sqlite3.Connection, before: str, limit: int) -> list[tu
     """The stage events of the ``limit`` deals closed most recently up to ``before`` (deals
     closed on a date nobody recorded are left out: when they closed is not known), by deal
     and time: (lead_id, from_stage, to_stage, at). A deal is closed while ``closed_at`` is set."""
-    return conn.execute(
+    return plain_rows(
+        conn,
         """SELECT e.lead_id, e.from_stage, e.to_stage, e.at
            FROM (SELECT id FROM leads WHERE closed_at IS NOT NULL AND closed_at <= ?
                  ORDER BY closed_at DESC LIMIT ?) c
            JOIN stage_events e ON e.lead_id = c.id
            ORDER BY e.lead_id, e.at, e.id""",
         (before, limit),
-    ).fetchall()
+    )
 
 
 # As of a past moment (the backtest): the pipeline rebuilt from the events and the history of

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from salespipe.store.db import plain_rows
+
 # Position given to won stages when ranking how far a deal got (beyond every open stage).
 WON_RANK = 1_000_000
 DEFAULT_ROTTING_DAYS = 14
@@ -30,6 +32,11 @@ def _range(column: str, since: str | None, until: str | None) -> tuple[str, list
         parts.append(f"{column} < ?")
         params.append(until)
     return (" AND ".join(parts) or "1"), params
+
+
+def lead_count_at_least(conn: sqlite3.Connection, n: int) -> bool:
+    """Whether there are at least ``n`` leads (counting stops there)."""
+    return bool(conn.execute("SELECT count(*) >= ? FROM (SELECT 1 FROM leads LIMIT ?)", (n, n)).fetchone()[0])
 
 
 def prepare(conn: sqlite3.Connection) -> None:
@@ -149,7 +156,8 @@ def won_cycle_days(
     """Days from creation to win for each deal won in [since, until), ascending."""
     state, params = _state(conn, as_of)
     closed, closed_params = _range("l.closed_at", since, until)
-    rows = conn.execute(
+    rows = plain_rows(
+        conn,
         f"""
         SELECT julianday(l.closed_at) - julianday(l.created_at) AS days
         FROM ({state}) l JOIN stages s ON s.key = l.stage
@@ -158,7 +166,7 @@ def won_cycle_days(
         ORDER BY days
         """,
         [*params, currency, *closed_params],
-    ).fetchall()
+    )
     return [r[0] for r in rows]
 
 
@@ -204,7 +212,8 @@ def time_in_stage(
     """
     state, params = _state(conn, as_of)
     ended, ended_params = _range("e.at", since, until)
-    return conn.execute(
+    return plain_rows(
+        conn,
         f"""
         SELECT e.from_stage, e.lead_id, julianday(e.at) - julianday(e.prev_at)
         FROM stage_events e
@@ -215,7 +224,7 @@ def time_in_stage(
         WHERE s.kind = 'open'
         """,
         [*ended_params, now, now, *params],
-    ).fetchall()
+    )
 
 
 def _top(
