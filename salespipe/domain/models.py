@@ -81,6 +81,8 @@ class LeadFields(NamedTuple):
     fields: dict[str, str] | None = None
     external_id: str | None = None
     forecast_category: str | None = None  # the deal's own, overriding its stage's
+    kind: str | None = None  # new, upsell, cross-sell, renewal (domain.deals.KINDS)
+    term_months: int | None = None  # the contract term of a won deal
 
     def given(self, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
         """The fields given (not None), in declaration order."""
@@ -118,6 +120,11 @@ class Lead(NamedTuple):
     stage_entered_at: str
     last_touch_at: str | None
     forecast_category: str | None = None  # the deal's own (commit, best-case, pipeline, omit)
+    kind: str = "new"  # new, upsell, cross-sell, renewal (domain.deals)
+    term_months: int | None = None  # the contract term of a won deal
+    renews_lead_id: int | None = None  # the deal a renewal continues
+    nurture_until: date | None = None  # parked (out of the pipeline) before this day
+    nurture_note: str | None = None
 
 
 class ActivityKind(StrEnum):
@@ -236,6 +243,7 @@ def _whole(value: Any, low: int | None = None, high: int | None = None) -> bool:
 
 
 FORECAST_CATEGORIES = ("commit", "best-case", "pipeline", "omit")  # domain.forecast.CATEGORIES
+DEAL_KINDS = ("new", "upsell", "cross-sell", "renewal")  # domain.deals.KINDS
 _TEXT_FIELDS = frozenset(("title", "contact_name", "company", "email", "phone", "source", "external_id"))
 
 
@@ -265,6 +273,14 @@ def _check_lead_fields(data: dict[str, Any]) -> dict[str, Any] | None:
             out[name] = value
         elif name == "forecast_category":
             if value not in FORECAST_CATEGORIES:
+                return None
+            out[name] = value
+        elif name == "kind":
+            if value not in DEAL_KINDS:
+                return None
+            out[name] = value
+        elif name == "term_months":
+            if not _whole(value, 1, 1200):
                 return None
             out[name] = value
         elif name == "expected_close":

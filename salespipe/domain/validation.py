@@ -63,6 +63,8 @@ class LeadFieldsSchema(BaseModel):
     fields: dict[Text, str] | None = None
     external_id: Text | None = None
     forecast_category: Category | None = None
+    kind: Literal["new", "upsell", "cross-sell", "renewal"] | None = None
+    term_months: int | None = Field(default=None, ge=1, le=1200)
 
     @field_validator("email")
     @classmethod

@@ -201,7 +201,7 @@ def _period(
     as_of = utc_iso(moment)
     since, until = utc_day_bounds(period.first, period.last, tz)
     assert since is not None and until is not None
-    deals = store.open_deals_as_of(conn, as_of, currency)
+    deals = store.open_deals_as_of(conn, as_of, currency, moment.date().isoformat())
     learned_from = history(conn, now=moment, as_of=as_of)
     enough = rules.enough_history(learned_from.closed, learned_from.won)
     mode = "learned" if enough else "configured"

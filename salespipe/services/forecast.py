@@ -299,7 +299,7 @@ def forecast(
 
     own_categories = store.own_categories(conn)
     overdue = [0, 0]  # open deals past their expected close, assumed to close today: count, value
-    for lead_id, value, own, stage, expected_close, entered in store.open_deals(conn, currency):
+    for lead_id, value, own, stage, expected_close, entered in store.open_deals(conn, currency, today_text):
         if value is None:
             without_value += 1
             continue
@@ -422,7 +422,7 @@ def forecast(
             "without_value": without_value,
             "without_close_date": unplaced,
             "omitted": omitted,
-            "other_currency": store.open_in_other_currencies(conn, currency),
+            "other_currency": store.open_in_other_currencies(conn, currency, today_text),
         },
     }
 

@@ -117,11 +117,12 @@ class _Report:
         self.p_bounds = _utc_bounds(self.p_since, self.p_until, self.now)
         self.r_bounds = _utc_bounds(self.r_since, self.r_until, self.now)
         self.now_text = utc_iso(self.now)
+        self.day = self.now.date().isoformat()  # parked deals are out of the pipeline on this day
         self.limit = limit
 
     @cached_property
     def stage_rows(self) -> list[dict[str, Any]]:
-        return report_store.open_by_stage(self.conn, self.currency, self.as_of)
+        return report_store.open_by_stage(self.conn, self.currency, self.as_of, self.day)
 
     @cached_property
     def pipeline(self) -> tuple[OpenFigures, list[StageFigures]]:
@@ -151,7 +152,7 @@ class _Report:
 
     @cached_property
     def time_in_stage(self) -> list[StageTime]:
-        visits = report_store.time_in_stage(self.conn, *self.r_bounds, self.now_text, self.as_of)
+        visits = report_store.time_in_stage(self.conn, *self.r_bounds, self.now_text, self.as_of, self.day)
         return metrics.time_in_stage(self.stage_rows, visits)
 
     @cached_property
@@ -160,15 +161,15 @@ class _Report:
 
     @cached_property
     def stale(self) -> tuple[int, list[dict[str, Any]]]:
-        return report_store.stale(self.conn, self.now_text, as_of=self.as_of, limit=self.limit)
+        return report_store.stale(self.conn, self.now_text, self.day, as_of=self.as_of, limit=self.limit)
 
     @cached_property
     def past_close(self) -> tuple[int, list[dict[str, Any]]]:
-        return report_store.past_close(self.conn, self.now.date().isoformat(), self.as_of, self.limit)
+        return report_store.past_close(self.conn, self.day, self.as_of, self.limit)
 
     @cached_property
     def slipping(self) -> tuple[int, list[dict[str, Any]]]:
-        return report_store.slipping(self.conn, self.as_of, self.limit)
+        return report_store.slipping(self.conn, self.day, self.as_of, self.limit)
 
     def velocity(self) -> Velocity:
         closed = self.rates_closed
@@ -450,7 +451,9 @@ def target_status(conn: sqlite3.Connection, *, period: str, now: datetime) -> di
         )
     currency = target["currency"]
     won = report_store.closed_between(conn, *_utc_bounds(first, last, now), currency)
-    expected = report_store.expected_to_close(conn, max(first, now.date()).isoformat(), last.isoformat(), currency)
+    expected = report_store.expected_to_close(
+        conn, max(first, now.date()).isoformat(), last.isoformat(), currency, now.date().isoformat()
+    )
     history = report_store.lead_to_win(conn, utc_iso(now - timedelta(days=90)), currency)
     year = report_store.closed_between(conn, utc_iso(now - timedelta(days=365)), None, currency)
     avg = year["won_minor"] / year["won_count"] if year["won_count"] else None

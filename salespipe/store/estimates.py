@@ -23,6 +23,7 @@ FIELDS = {
     "expected_close": "expected_close",
     "probability": "probability",
     "forecast_category": "forecast_category",
+    "nurture_until": "nurture_until",  # the day a parked deal is back (NULL: not parked)
 }
 
 
@@ -98,6 +99,7 @@ def apply_as_of(conn: sqlite3.Connection, table: str, as_of: str) -> None:
         ("value_minor", "value"),
         ("expected_close", "expected_close"),
         ("probability", "probability"),
+        ("nurture_until", "nurture_until"),
     ):
         conn.execute(
             f"""UPDATE {table} SET {column} = (

@@ -7,18 +7,18 @@ import sqlite3
 from typing import Any
 
 from salespipe.store.db import plain_rows
+from salespipe.store.open_pipeline import IN_PIPELINE
 
 
-def open_deals(conn: sqlite3.Connection, currency: str) -> list[tuple[Any, ...]]:
-    """Every open deal in ``currency``: (id, value_minor, probability override, stage,
-    expected_close, stage_entered_at), from the covering stage index alone (in its order: by
-    stage, then last touch)."""
+def open_deals(conn: sqlite3.Connection, currency: str, day: str) -> list[tuple[Any, ...]]:
+    """Every open deal in ``currency`` not parked on ``day``: (id, value_minor, probability
+    override, stage, expected_close, stage_entered_at), in stage order."""
     return plain_rows(
         conn,
-        """SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at
+        f"""SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at
            FROM stages s JOIN leads l ON l.stage = s.key
-           WHERE s.kind = 'open' AND l.currency = ?""",
-        (currency,),
+           WHERE {IN_PIPELINE} AND l.currency = ?""",
+        (day, currency),
     )
 
 
@@ -27,12 +27,12 @@ def own_categories(conn: sqlite3.Connection) -> dict[int, str]:
     return dict(conn.execute("SELECT id, forecast_category FROM leads WHERE forecast_category IS NOT NULL"))
 
 
-def open_in_other_currencies(conn: sqlite3.Connection, currency: str) -> int:
-    """How many open deals are in another currency than ``currency`` (not converted)."""
+def open_in_other_currencies(conn: sqlite3.Connection, currency: str, day: str) -> int:
+    """How many open deals (not parked on ``day``) are in another currency than ``currency``."""
     return int(
         conn.execute(
-            "SELECT count(*) FROM stages s JOIN leads l ON l.stage = s.key WHERE s.kind = 'open' AND l.currency != ?",
-            (currency,),
+            f"SELECT count(*) FROM stages s JOIN leads l ON l.stage = s.key WHERE {IN_PIPELINE} AND l.currency != ?",
+            (day, currency),
         ).fetchone()[0]
     )
 
@@ -74,17 +74,18 @@ def prepare(conn: sqlite3.Connection) -> None:
     prepare_report(conn)
 
 
-def open_deals_as_of(conn: sqlite3.Connection, as_of: str, currency: str) -> list[tuple[Any, ...]]:
-    """``open_deals`` as of ``as_of``: (id, value_minor, probability override, stage,
-    expected_close, stage_entered_at) of the deals open then, with the values of then."""
+def open_deals_as_of(conn: sqlite3.Connection, as_of: str, currency: str, day: str) -> list[tuple[Any, ...]]:
+    """``open_deals`` as of ``as_of`` (whose local day is ``day``): (id, value_minor,
+    probability override, stage, expected_close, stage_entered_at) of the deals open and not
+    parked then, with the values of then."""
     from salespipe.store.reports import _state
 
     _state(conn, as_of)
     return conn.execute(
-        """SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at
+        f"""SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at
            FROM temp.leads_as_of l JOIN stages s ON s.key = l.stage
-           WHERE s.kind = 'open' AND l.currency = ? ORDER BY l.id""",
-        (currency,),
+           WHERE {IN_PIPELINE} AND l.currency = ? ORDER BY l.id""",
+        (day, currency),
     ).fetchall()
 
 

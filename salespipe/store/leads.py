@@ -46,6 +46,8 @@ def _lead(row: sqlite3.Row) -> Lead:
     data["fields"] = json.loads(data["fields"])
     if data["expected_close"] is not None:
         data["expected_close"] = date.fromisoformat(data["expected_close"])
+    if data["nurture_until"] is not None:
+        data["nurture_until"] = date.fromisoformat(data["nurture_until"])
     return Lead(**data)
 
 
@@ -122,8 +124,9 @@ def _encode(record: dict[str, Any]) -> dict[str, Any]:
         out["tags"] = json.dumps(out["tags"] or [], ensure_ascii=False)
     if "fields" in out:
         out["fields"] = json.dumps(out["fields"] or {}, ensure_ascii=False, sort_keys=True)
-    if out.get("expected_close") is not None and not isinstance(out["expected_close"], str):
-        out["expected_close"] = out["expected_close"].isoformat()
+    for column in ("expected_close", "nurture_until"):
+        if out.get(column) is not None and not isinstance(out[column], str):
+            out[column] = out[column].isoformat()
     return out
 
 

@@ -490,6 +490,49 @@ def m013_create_forecast_snapshots(db: Database) -> None:
     create_row_image_triggers(db)  # undo covers the new table
 
 
+@migrations()
+def m015_add_deal_kind_term_and_nurture(db: Database) -> None:
+    """Expansion deals and nurture (issue 13, items 3 and 6): a deal's kind (new business or
+    upsell, cross-sell, renewal), the contract term of a won deal, the deal a renewal continues,
+    and a park date: a deal nurtured until a day is out of the open pipeline before that day.
+    The history of estimates learns the park date (field ``nurture_until``, source ``nurture``)
+    so that as-of figures know which deals were parked then; SQLite cannot widen a CHECK, so
+    that table is rebuilt (its rows and ids kept)."""
+    for statement in (
+        "ALTER TABLE leads ADD COLUMN kind TEXT NOT NULL DEFAULT 'new' "
+        "CHECK (kind IN ('new', 'upsell', 'cross-sell', 'renewal'))",
+        "ALTER TABLE leads ADD COLUMN term_months INTEGER CHECK (term_months IS NULL OR term_months > 0)",
+        "ALTER TABLE leads ADD COLUMN renews_lead_id INTEGER REFERENCES leads(id) ON DELETE SET NULL",
+        "ALTER TABLE leads ADD COLUMN nurture_until TEXT "
+        "CHECK (nurture_until IS NULL OR nurture_until = date(nurture_until))",
+        "ALTER TABLE leads ADD COLUMN nurture_note TEXT",
+        # the parked deals: usually few
+        "CREATE INDEX idx_leads_nurture ON leads(nurture_until) WHERE nurture_until IS NOT NULL",
+        "CREATE INDEX idx_leads_renews ON leads(renews_lead_id) WHERE renews_lead_id IS NOT NULL",
+        """
+        CREATE TABLE estimate_history_new (
+            id        INTEGER PRIMARY KEY,
+            lead_id   INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+            field     TEXT NOT NULL CHECK (field IN ('value', 'expected_close', 'probability',
+                                                     'forecast_category', 'nurture_until')),
+            kind      TEXT NOT NULL CHECK (kind IN ('set', 'change')),
+            old_value,
+            new_value,                    -- nurture_until: an ISO date (NULL: not parked)
+            at        TEXT NOT NULL,
+            source    TEXT NOT NULL CHECK (source IN ('add', 'edit', 'move', 'import', 'start', 'nurture'))
+        )
+        """,
+        "INSERT INTO estimate_history_new (id, lead_id, field, kind, old_value, new_value, at, source) "
+        "SELECT id, lead_id, field, kind, old_value, new_value, at, source FROM estimate_history",
+        "DROP TABLE estimate_history",
+        "ALTER TABLE estimate_history_new RENAME TO estimate_history",
+        "CREATE INDEX idx_estimate_history_lead ON estimate_history(lead_id, field, at)",
+        "CREATE INDEX idx_estimate_history_changes ON estimate_history(kind, field, lead_id)",
+    ):
+        db.execute(statement)
+    create_row_image_triggers(db)  # the journal's row images name every column
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)

@@ -11,6 +11,7 @@ import sqlite3
 from typing import Any
 
 from salespipe.store.db import plain_rows
+from salespipe.store.open_pipeline import IN_PIPELINE
 
 # Position given to won stages when ranking how far a deal got (beyond every open stage).
 WON_RANK = 1_000_000
@@ -18,7 +19,7 @@ DEFAULT_ROTTING_DAYS = 14
 
 _COLUMNS = (
     "id, title, company, value_minor, currency, probability, expected_close, created_at, "
-    "created_estimated, source, owner, tags, fields, lost_reason"
+    "created_estimated, source, owner, tags, fields, lost_reason, kind, nurture_until"
 )
 
 
@@ -88,8 +89,9 @@ def _state(conn: sqlite3.Connection, as_of: str | None) -> tuple[str, list[Any]]
     return "SELECT * FROM temp.leads_as_of", []
 
 
-def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None = None) -> list[dict[str, Any]]:
-    """Every stage in order with its open deals: count, value and weighted value (minor units)."""
+def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None, day: str) -> list[dict[str, Any]]:
+    """Every stage in order with its open deals on ``day`` (ISO date; parked ones left out):
+    count, value and weighted value (minor units)."""
     state, params = _state(conn, as_of)
     rows = conn.execute(
         f"""
@@ -99,11 +101,11 @@ def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None = N
                coalesce(sum(l.value_minor * coalesce(l.probability, s.probability)), 0) / 100.0
                    AS weighted_minor
         FROM stages s
-        LEFT JOIN ({state}) l ON l.stage = s.key AND s.kind = 'open' AND l.currency = ?
+        LEFT JOIN ({state}) l ON l.stage = s.key AND {IN_PIPELINE} AND l.currency = ?
         GROUP BY s.key
         ORDER BY s.position
         """,
-        [*params, currency],
+        [*params, day, currency],
     ).fetchall()
     return [dict(r) for r in rows]
 
@@ -201,12 +203,12 @@ def funnel_reach(
 
 
 def time_in_stage(
-    conn: sqlite3.Connection, since: str | None, until: str | None, now: str, as_of: str | None = None
+    conn: sqlite3.Connection, since: str | None, until: str | None, now: str, as_of: str | None, day: str
 ) -> list[tuple[str, int, float]]:
     """Stage visits: (stage, lead id, days spent there).
 
     Visits that ended in [since, until), plus, for deals still in an open stage, the time so
-    far (to ``now``); a deal's time in a stage is the sum of its visits (``metrics``). Each
+    far (to ``now``; not the deals parked on ``day``); a deal's time in a stage is the sum of its visits (``metrics``). Each
     event stores when the previous one happened (``prev_at``), so no window over the event log
     is needed, and summing in Python beats a GROUP BY plus a median window here.
     """
@@ -221,9 +223,9 @@ def time_in_stage(
         UNION ALL
         SELECT l.stage, l.id, julianday(?) - julianday(l.stage_entered_at)
         FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE s.kind = 'open'
+        WHERE {IN_PIPELINE}
         """,
-        [*ended_params, now, now, *params],
+        [*ended_params, now, now, *params, day],
     )
 
 
@@ -245,19 +247,19 @@ def _top(
 
 
 def stale(
-    conn: sqlite3.Connection, now: str, currency: str | None = None, as_of: str | None = None, limit: int | None = None
+    conn: sqlite3.Connection, now: str, day: str, as_of: str | None = None, limit: int | None = None
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Open deals idle (no stage change, activity or completed task) longer than their stage's
-    rotting days, by value."""
+    """Open deals (not parked on ``day``) idle (no stage change, activity or completed task)
+    longer than their stage's rotting days, by value."""
     state, params = _state(conn, as_of)
     # the threshold is worked out once per stage, so (stage, last_touch_at) is an index range
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE s.kind = 'open' AND l.last_touch_at < strftime('%Y-%m-%dT%H:%M:%SZ',
+        WHERE {IN_PIPELINE} AND l.last_touch_at < strftime('%Y-%m-%dT%H:%M:%SZ',
               julianday(?) - coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}))"""
     return _top(
         conn,
         where,
-        [*params, now],
+        [*params, day, now],
         f"julianday(?) - julianday(l.last_touch_at) AS days_idle, "
         f"coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days",
         [now],
@@ -266,7 +268,7 @@ def stale(
 
 
 def slipping(
-    conn: sqlite3.Connection, as_of: str | None = None, limit: int | None = None
+    conn: sqlite3.Connection, day: str, as_of: str | None = None, limit: int | None = None
 ) -> tuple[int, list[dict[str, Any]]]:
     """Open deals whose expected close date was moved later (as the history of estimates says,
     up to ``as_of``) and is now later than first expected, by value: how many times, and the
@@ -284,11 +286,11 @@ def slipping(
             FROM (SELECT DISTINCT lead_id FROM estimate_history
                   WHERE kind = 'change' AND field = 'expected_close') c)"""
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage JOIN {pushed} p ON p.lead_id = l.id
-        WHERE s.kind = 'open' AND p.pushes > 0 AND l.expected_close > p.first"""
+        WHERE {IN_PIPELINE} AND p.pushes > 0 AND l.expected_close > p.first"""
     return _top(
         conn,
         where,
-        [*params, as_of, as_of],
+        [*params, as_of, as_of, day],
         "l.expected_close, p.pushes, p.first AS first_expected, "
         "julianday(l.expected_close) - julianday(p.first) AS days_pushed",
         [],
@@ -299,14 +301,14 @@ def slipping(
 def past_close(
     conn: sqlite3.Connection, today: str, as_of: str | None = None, limit: int | None = None
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Open deals whose expected close date is before ``today`` (ISO date), by value."""
+    """Open deals (not parked) whose expected close date is before ``today`` (ISO date), by value."""
     state, params = _state(conn, as_of)
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE s.kind = 'open' AND l.expected_close IS NOT NULL AND l.expected_close < ?"""
+        WHERE {IN_PIPELINE} AND l.expected_close IS NOT NULL AND l.expected_close < ?"""
     return _top(
         conn,
         where,
-        [*params, today],
+        [*params, today, today],
         "l.expected_close, julianday(?) - julianday(l.expected_close) AS days_late",
         [today],
         limit,
@@ -379,15 +381,18 @@ def lead_to_win(conn: sqlite3.Connection, created_before: str, currency: str) ->
     return dict(row)
 
 
-def expected_to_close(conn: sqlite3.Connection, first_day: str, last_day: str, currency: str) -> dict[str, float]:
-    """Open deals whose expected close date lies in [first_day, last_day] (ISO dates)."""
+def expected_to_close(
+    conn: sqlite3.Connection, first_day: str, last_day: str, currency: str, day: str
+) -> dict[str, float]:
+    """Open deals (not parked on ``day``) whose expected close date lies in [first_day, last_day]
+    (ISO dates)."""
     row = conn.execute(
-        """SELECT count(*) AS count, coalesce(sum(l.value_minor), 0) AS value_minor,
+        f"""SELECT count(*) AS count, coalesce(sum(l.value_minor), 0) AS value_minor,
                   coalesce(sum(l.value_minor * coalesce(l.probability, s.probability)), 0) / 100.0
                       AS weighted_minor
            FROM leads l JOIN stages s ON s.key = l.stage
-           WHERE s.kind = 'open' AND l.currency = ? AND l.expected_close BETWEEN ? AND ?""",
-        (currency, first_day, last_day),
+           WHERE {IN_PIPELINE} AND l.currency = ? AND l.expected_close BETWEEN ? AND ?""",
+        (day, currency, first_day, last_day),
     ).fetchone()
     return dict(row)
 

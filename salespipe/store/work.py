@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from salespipe.domain.models import Activity, ActivityKind, Task
+from salespipe.store.open_pipeline import IN_PIPELINE
 
 
 def add_activity(conn: sqlite3.Connection, *, lead_id: int, kind: str, text: str, at: str, recorded_at: str) -> int:
@@ -92,9 +93,9 @@ def list_tasks(
 
 
 def open_deals(conn: sqlite3.Connection, today: str, now_hm: str) -> list[dict[str, Any]]:
-    """Every open deal with what the agenda and the priority score need."""
+    """Every open deal not parked on ``today`` with what the agenda and the priority score need."""
     rows = conn.execute(
-        """
+        f"""
         SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency, l.expected_close,
                l.last_touch_at, coalesce(s.rotting_days, 14) AS rotting_days,
                coalesce(l.value_minor, 0) * coalesce(l.probability, s.probability) / 100.0 AS weighted_minor,
@@ -103,9 +104,9 @@ def open_deals(conn: sqlite3.Connection, today: str, now_hm: str) -> list[dict[s
                        AND (t.due_date < ? OR (t.due_date = ? AND t.due_time < ?))) AS overdue_task,
                (SELECT count(*) FROM lead_criteria c WHERE c.lead_id = l.id) AS criteria_met
         FROM leads l JOIN stages s ON s.key = l.stage
-        WHERE s.kind = 'open'
+        WHERE {IN_PIPELINE}
         """,
-        (today, today, now_hm),
+        (today, today, now_hm, today),
     ).fetchall()
     return [dict(r) for r in rows]
 

@@ -1,0 +1,17 @@
+"""The one definition of "in the open pipeline as of a day", for every read path that counts
+open deals (reports, as-of reports, the forecast and the backtest, ``today``, staleness,
+priority and the stale rules).
+
+A deal is in the open pipeline on day D when its stage is open and it is not parked: it has no
+nurture date, or that date is D or earlier (it is back on its date). The fragments read the
+lead as ``l`` and its stage as ``s``; each takes the day (an ISO date, local) as its one ``?``.
+As of a past moment, ``l`` is the state rebuilt for then (``reports._state``), whose
+``nurture_until`` the history of estimates gives as it was then.
+"""
+
+from __future__ import annotations
+
+# open and not parked on the day given
+IN_PIPELINE = "(s.kind = 'open' AND (l.nurture_until IS NULL OR l.nurture_until <= ?))"
+# open and parked on the day given (lead list --nurtured)
+PARKED = "(s.kind = 'open' AND l.nurture_until IS NOT NULL AND l.nurture_until > ?)"
