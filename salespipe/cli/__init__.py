@@ -123,6 +123,7 @@ COMMANDS: dict[str, Register] = {
     "today": _add_command("today", "today", "today"),
     "lead": _add_group("lead", "app", "lead"),
     **{verb: _add_move(verb) for verb in moves.VERBS},
+    "nurture": _add_command("nurture", "nurture", "nurture"),
     "log": _add_command("log", "log", "log"),
     "task": _add_group("task", "app", "task"),
     "report": _add_group("report", "app", "report"),

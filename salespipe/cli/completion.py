@@ -35,7 +35,18 @@ HELP_WIDTH = 60
 
 # Fixed choices (tests check them against the lists the commands accept).
 SORTS = ("stage", "value", "weighted", "age", "created", "updated", "close-date", "name", "company", "priority")
-CLEARABLE = ("company", "contact", "email", "phone", "source", "probability", "close-date", "external-id", "forecast")
+CLEARABLE = (
+    "company",
+    "contact",
+    "email",
+    "phone",
+    "source",
+    "probability",
+    "close-date",
+    "external-id",
+    "forecast",
+    "term",
+)
 FORECAST_CATEGORIES = ("commit", "best-case", "pipeline", "omit")  # domain.forecast.CATEGORIES
 BREAKDOWN_BY = ("source", "tag", "lost-reason", "stage", "company")
 PRESETS = ("six-phase", "seven-step", "hubspot")

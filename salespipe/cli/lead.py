@@ -63,6 +63,23 @@ ForecastOpt = Annotated[
         autocompletion=completion.choices(*completion.FORECAST_CATEGORIES),
     ),
 ]
+KindOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help="new (default), upsell, cross-sell or renewal: new business or more from a customer.",
+        autocompletion=completion.choices("new", "upsell", "cross-sell", "renewal"),
+    ),
+]
+TermOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--term",
+        metavar="TERM",
+        help="Contract term: 12m, 1y, 24 months. A won deal with a term gets its renewal deal and a task.",
+    ),
+]
 
 
 def locale(conn: Any) -> Any:
@@ -90,6 +107,8 @@ def add(
     probability: ProbOpt = None,
     close_date: CloseOpt = None,
     forecast: ForecastOpt = None,
+    kind: KindOpt = None,
+    term: TermOpt = None,
     tag: TagOpt = None,
     field: FieldOpt = None,
     external_id: ExtOpt = None,
@@ -109,15 +128,16 @@ def add(
 
     Example: salespipe lead add "Anna Berger" --company Bergwerk --value 12k --source referral
     """
+    from salespipe.render.moves import renewal_message, renewal_record
     from salespipe.render.records import lead_record
     from salespipe.render.tasks import task_record
-    from salespipe.services import leads
+    from salespipe.services import deals
 
     if on_duplicate not in ("add", "skip", "fail"):
         raise typer.BadParameter(f"{on_duplicate!r}; choose from: add, skip, fail", param_hint="--on-duplicate")
     moment = now()
     with database(ctx) as conn:
-        result = leads.add_from_input(
+        result, renewal = deals.add_deal(
             conn,
             now=moment,
             on_duplicate=on_duplicate,
@@ -138,8 +158,12 @@ def add(
             fields=field,
             external_id=external_id,
             forecast=forecast,
+            kind=kind,
+            term=term,
         )
         loc = locale(conn)
+        if renewal is not None:  # the record shows the deal as it is now
+            result = result._replace(lead=deals.get_lead(conn, result.lead.id))
     lead, added, duplicate = result.lead, result.added, result.duplicate
     record = lead_record(lead, result.probability)
     if duplicate:
@@ -155,6 +179,7 @@ def add(
                 "added": added,
                 "duplicate_of": duplicate[0].id if duplicate else None,
                 "tasks_created": [task_record(t, moment) for t in result.tasks_created],
+                "renewal_created": renewal_record(renewal),
             }
         )
     elif added:
@@ -162,7 +187,11 @@ def add(
 
         info(
             "\n".join(
-                [lead_added(lead.id, lead.title, lead.stage, loc=loc), *rule_tasks(result.tasks_created, loc=loc)]
+                [
+                    lead_added(lead.id, lead.title, lead.stage, loc=loc),
+                    *rule_tasks(result.tasks_created, loc=loc),
+                    *renewal_message(renewal, loc=loc),
+                ]
             )
         )
     if added:
@@ -194,6 +223,9 @@ def list_(
     won: Annotated[bool, typer.Option("--won", help="Won deals.")] = False,
     lost: Annotated[bool, typer.Option("--lost", help="Lost deals.")] = False,
     all_: Annotated[bool, typer.Option("--all", help="Open and closed.")] = False,
+    nurtured: Annotated[
+        bool, typer.Option("--nurtured", help="Open deals parked by nurture (listed among the open ones too).")
+    ] = False,
     sort: Annotated[
         str,
         typer.Option(
@@ -211,9 +243,15 @@ def list_(
     Example: salespipe lead list --stage proposal --sort value --limit 10
     """
     fmt = output_format(json_, csv_)
-    chosen = [name for name, flag in (("open", open_), ("won", won), ("lost", lost), ("all", all_)) if flag]
+    chosen = [
+        name
+        for name, flag in (("open", open_), ("won", won), ("lost", lost), ("all", all_), ("nurtured", nurtured))
+        if flag
+    ]
     if len(chosen) > 1:
-        raise typer.BadParameter("choose one of --open, --won, --lost, --all", param_hint="--open/--won/--lost/--all")
+        raise typer.BadParameter(
+            "choose one of --open, --won, --lost, --all, --nurtured", param_hint="--open/--won/--lost/--all/--nurtured"
+        )
     from salespipe.services.leads import SORTS
 
     if sort not in SORTS:
@@ -271,6 +309,8 @@ def edit(
     probability: ProbOpt = None,
     close_date: CloseOpt = None,
     forecast: ForecastOpt = None,
+    kind: KindOpt = None,
+    term: TermOpt = None,
     tag: TagOpt = None,
     untag: Annotated[
         list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).", autocompletion=completion.tags)
@@ -290,7 +330,7 @@ def edit(
             "--clear",
             metavar="FIELD",
             help="Empty a field: company, contact, email, phone, source, probability, close-date, external-id, "
-            "forecast.",
+            "forecast, term.",
             autocompletion=completion.choices(*completion.CLEARABLE),
         ),
     ] = None,
@@ -301,12 +341,13 @@ def edit(
 
     Example: salespipe lead edit 12 --value 15k --close-date "end of month" --forecast commit
     """
+    from salespipe.render.moves import renewal_message, renewal_record
     from salespipe.render.records import edited_message, edited_record
-    from salespipe.services import leads
+    from salespipe.services import deals
 
     moment = now()
     with database(ctx) as conn:
-        edited = leads.edit_from_input(
+        edited, renewal = deals.edit_deal(
             conn,
             lead_id,
             now=moment,
@@ -326,11 +367,14 @@ def edit(
             tags=tag,
             external_id=external_id,
             forecast=forecast,
+            kind=kind,
+            term=term,
         )
+        loc = locale(conn)
     if json_:
-        emit_json(edited_record(edited))
+        emit_json({**edited_record(edited), "renewal_created": renewal_record(renewal)})
     else:
-        info(edited_message(edited))
+        info("\n".join([edited_message(edited), *renewal_message(renewal, loc=loc)]))
 
 
 @app.command("delete")

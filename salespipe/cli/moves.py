@@ -78,7 +78,15 @@ def _move(
     )
 
 
-_EFFECTS = ("from_stage", "backwards", "tasks_created", "tasks_closed", "tasks_left_open", "criteria_met")
+_EFFECTS = (
+    "from_stage",
+    "backwards",
+    "tasks_created",
+    "tasks_closed",
+    "tasks_left_open",
+    "criteria_met",
+    "renewal_created",
+)
 
 
 def _ask_about(lead_id: int, tasks: Sequence[Any]) -> bool:

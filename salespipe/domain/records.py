@@ -36,6 +36,11 @@ class LeadRecord(TypedDict):
     closed_at: str | None
     stage_entered_at: str
     forecast_override: str | None  # the deal's own forecast category; None: its stage's
+    kind: str  # new, upsell, cross-sell, renewal
+    term_months: int | None  # the contract term of a won deal
+    renews_lead_id: int | None  # the deal a renewal continues
+    nurture_until: str | None  # ISO date: parked (out of the pipeline) before this day
+    nurture_note: str | None
 
 
 class EventRecord(TypedDict):

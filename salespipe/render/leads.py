@@ -145,13 +145,23 @@ def said(columns: Sequence[Column], lang: str) -> list[Column]:
     return [c._replace(title=tr(c.title)) for c in columns]
 
 
+def stage_words(record: Mapping[str, Any], now: datetime, loc: Locale) -> str:
+    """The stage's label, and "nurtured until DAY" while the deal is parked."""
+    from salespipe.domain.deals import is_parked
+
+    label = loc.stage(record["stage"])
+    if record["closed_at"] is None and is_parked(record.get("nurture_until"), now.date()):
+        return words(loc.lang)("{stage}, nurtured until {until}", stage=label, until=loc.date(record["nurture_until"]))
+    return label
+
+
 def _cells(record: dict[str, Any], now: datetime, loc: Locale) -> list[str]:
     cur = record["currency"]
     return [
         str(record["id"]),
         record["title"],
         record["company"] or "",
-        loc.stage(record["stage"]),
+        stage_words(record, now, loc),
         loc.major(record["value"], cur),
         loc.percent(record["probability"]),
         loc.major(record["weighted_value"], cur),
@@ -235,6 +245,17 @@ def lead_card(
             else tr("unknown ({currency}), at {prob}", currency=cur, prob=prob),
         ),
     ]
+    from salespipe.domain.deals import is_parked, term_text
+
+    if record.get("kind", "new") != "new":
+        fields.append((tr("Kind"), tr(record["kind"])))
+    if record.get("renews_lead_id"):
+        fields.append((tr("Renews"), f"#{record['renews_lead_id']}"))
+    if record.get("term_months"):
+        fields.append((tr("Term"), term_text(record["term_months"])))
+    if not closed and is_parked(record.get("nurture_until"), now.date()):
+        until = tr("until {until}", until=loc.date(record["nurture_until"]))
+        fields.append((tr("Nurtured"), until + (f": {record['nurture_note']}" if record.get("nurture_note") else "")))
     if forecast:
         own = tr(" (the deal's own)") if record.get("forecast_override") else tr(" (the stage's)")
         fields.append((tr("Forecast"), category_words(forecast, loc) + own))

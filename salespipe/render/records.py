@@ -37,6 +37,11 @@ LEAD_KEYS = (
     "closed_at",
     "stage_entered_at",
     "forecast_override",
+    "kind",
+    "term_months",
+    "renews_lead_id",
+    "nurture_until",
+    "nurture_note",
 )
 
 
@@ -69,6 +74,11 @@ def lead_record(lead: Lead, probability: int) -> LeadRecord:
         "closed_at": lead.closed_at,
         "stage_entered_at": lead.stage_entered_at,
         "forecast_override": lead.forecast_category,
+        "kind": lead.kind,
+        "term_months": lead.term_months,
+        "renews_lead_id": lead.renews_lead_id,
+        "nurture_until": lead.nurture_until.isoformat() if lead.nurture_until else None,
+        "nurture_note": lead.nurture_note,
     }
     assert tuple(record) == LEAD_KEYS
     return record
@@ -144,6 +154,10 @@ _FIELD_WORDS = {
     "lost_reason": "lost reason",
     "value": "value",
     "forecast_override": "forecast category",
+    "term_months": "term (months)",
+    "nurture_until": "nurtured until",
+    "nurture_note": "nurture note",
+    "renews_lead_id": "renews",
 }
 
 

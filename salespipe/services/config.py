@@ -25,12 +25,15 @@ if TYPE_CHECKING:
     from salespipe.store.db import DbLocation as DbLocation  # the type cli/ names
 
 # Every key the file may hold; anything else is an error (a typo must not be ignored).
-KEYS = ("database", "language", "currency", "color", "pager", "report.sections")
+KEYS = ("database", "language", "currency", "color", "pager", "report.sections", "renewal.lead_days")
+TABLES = ("report", "renewal")  # [report] sections = ..., [renewal] lead_days = ...
 LANGUAGES = ("en", "de")  # = domain.stages.LANGS (a test keeps them equal)
 COLORS = ("auto", "always", "never")
 # What `salespipe report` can show (= render.report ALL_SECTIONS and the `report SECTION` names).
 REPORT_SECTIONS = ("headline", "pipeline", "funnel", "conversion", "cycle", "velocity", "stale", "target")
 DEFAULT_PAGER = "less -FRX"
+DEFAULT_RENEWAL_LEAD_DAYS = 60  # = domain.deals.DEFAULT_RENEWAL_LEAD_DAYS
+MAX_RENEWAL_LEAD_DAYS = 3650
 
 Environ = Mapping[str, str]
 
@@ -62,6 +65,7 @@ class Config(NamedTuple):
     color: Setting  # "auto" | "always" | "never"
     pager: Setting  # a command (str) | False
     report_sections: Setting  # tuple of REPORT_SECTIONS | None (the whole report)
+    renewal_lead_days: Setting  # int: a renewal's task is due this many days before the contract ends
 
     def settings(self) -> dict[str, Setting]:
         """Each setting by its key in the file."""
@@ -72,6 +76,7 @@ class Config(NamedTuple):
             "color": self.color,
             "pager": self.pager,
             "report.sections": self.report_sections,
+            "renewal.lead_days": self.renewal_lead_days,
         }
 
 
@@ -113,6 +118,7 @@ def resolve(
         color=_color(color_flag, environ) or from_file("color", "auto"),
         pager=_pager(pager_flag, environ, values, path),
         report_sections=from_file("report.sections", None),
+        renewal_lead_days=from_file("renewal.lead_days", DEFAULT_RENEWAL_LEAD_DAYS),
     )
 
 
@@ -227,11 +233,12 @@ def parse(text: str, path: Path | str) -> dict[str, Any]:
 
     flat: dict[str, Any] = {}
     for key, value in data.items():
-        if key == "report" and not isinstance(value, dict):
-            raise problem(key, "report must be a table: a line [report], then sections = [...] below it")
-        if key == "report":
+        if key in TABLES and not isinstance(value, dict):
+            example = "sections = [...]" if key == "report" else "lead_days = 60"
+            raise problem(key, f"{key} must be a table: a line [{key}], then {example} below it")
+        if key in TABLES:
             for sub, sub_value in value.items():
-                flat[f"report.{sub}"] = sub_value
+                flat[f"{key}.{sub}"] = sub_value
         else:
             flat[key] = value
     values: dict[str, Any] = {}
@@ -294,6 +301,14 @@ def _check(key: str, value: Any, problem: Any) -> Any:
                 key, f'pager = {shown}: give a command in quotes (such as "{DEFAULT_PAGER}"), or false for no pager'
             )
         return value.strip()
+    if key == "renewal.lead_days":
+        if type(value) is not int or not 0 <= value <= MAX_RENEWAL_LEAD_DAYS:
+            raise problem(
+                key,
+                f"renewal.lead_days = {shown}: give whole days from 0 to {MAX_RENEWAL_LEAD_DAYS}, such as 60 "
+                "(a renewal's task is due that many days before the contract ends)",
+            )
+        return value
     # report.sections
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise problem(

@@ -97,6 +97,8 @@ def add_from_input(
 
     new_currency = new_lead_currency(conn).value
     fields = fields_from_input(now=now, default_currency=new_currency, **typed)
+    if fields.kind is None:
+        fields = fields._replace(kind=proposed_kind(conn, fields.company))
     duplicate = open_duplicate(conn, fields)
     if duplicate and on_duplicate == "fail":
         other, by = duplicate
@@ -109,6 +111,16 @@ def add_from_input(
     lead = add_lead(conn, fields, now=now, stage=stage, at=at, note=note, currency=new_currency)
     created = work_store.tasks_of(conn, lead.id)  # a new lead's tasks are its rules'
     return Added(lead, probability_of(conn, lead), True, duplicate, created)
+
+
+def proposed_kind(conn: sqlite3.Connection, company: str | None) -> str:
+    """The hook for a new deal's kind when ``--kind`` is not given (``lead add``, import):
+    ``upsell`` is to be proposed when the company is already a customer (organisations, issue
+    13 item 1); until then, always ``new``."""
+    from salespipe.domain.deals import DEFAULT_KIND
+
+    del conn, company
+    return DEFAULT_KIND
 
 
 def edit_lead(
@@ -165,6 +177,7 @@ CLEARABLE = {
     "close-date": "expected_close",
     "external-id": "external_id",
     "forecast": "forecast_category",
+    "term": "term_months",
 }
 
 
@@ -190,7 +203,12 @@ def edit_from_input(
     for item in clear:
         if item not in CLEARABLE:
             raise InvalidValue(f"cannot clear {item!r}; choose from: {', '.join(CLEARABLE)}")
-    for option, name in (("close_date", "close-date"), ("probability", "probability"), ("forecast", "forecast")):
+    for option, name in (
+        ("close_date", "close-date"),
+        ("probability", "probability"),
+        ("forecast", "forecast"),
+        ("term", "term"),
+    ):
         if typed.get(option) is not None and name in clear:
             raise InvalidValue(f"--{name} and --clear {name} contradict each other: give one")
     before = get_lead(conn, lead_id)
@@ -327,6 +345,10 @@ def list_leads(conn: sqlite3.Connection, *, now: datetime | None = None, **filte
     (closed deals, which have none, come last)."""
     pipe = pipeline(conn)
     filters["stages"] = [pipe.get(k).key for k in filters.get("stages", ())]
+    if filters.get("status") == "nurtured":
+        from salespipe.services import clock
+
+        filters["day"] = (now or clock.now()).date().isoformat()
     if filters.get("sort") == "priority":
         from salespipe.services import clock
         from salespipe.services.agenda import priority_map
@@ -419,6 +441,8 @@ def fields_from_input(
     fields: list[str] | None = None,
     external_id: str | None = None,
     forecast: str | None = None,
+    kind: str | None = None,
+    term: str | None = None,
     decimal: str | None = None,
     dayfirst: bool | None = None,
 ) -> LeadFields:
@@ -450,6 +474,14 @@ def fields_from_input(
         from salespipe.domain.forecast import parse_category
 
         data["forecast_category"] = parse_category(forecast)
+    if kind is not None:
+        from salespipe.domain.deals import parse_kind
+
+        data["kind"] = parse_kind(kind)
+    if term is not None:
+        from salespipe.domain.deals import parse_term
+
+        data["term_months"] = parse_term(term)
     if tags:
         data["tags"] = [t for tag in tags for t in [tag.strip()] if t]
     if fields:

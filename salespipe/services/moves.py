@@ -12,7 +12,7 @@ from typing import Any
 from salespipe.domain.dates import When
 from salespipe.domain.models import Lead, Task
 from salespipe.domain.stages import Transition
-from salespipe.services import leads, work
+from salespipe.services import deals, leads, work
 from salespipe.services.pipeline import get_lead, pipeline
 
 
@@ -25,6 +25,7 @@ class Moved:
     tasks_closed: list[Task] = field(default_factory=list)
     tasks_left_open: list[Task] = field(default_factory=list)
     criteria_met: list[str] = field(default_factory=list)
+    renewal: Any = None  # services.deals.Renewal: the renewal a deal won with a term brings
 
 
 def tasks_open_on_close(conn: sqlite3.Connection, lead_id: int, *, closing: bool) -> list[Task]:
@@ -70,4 +71,6 @@ def move_lead(
         else:
             left = open_before
     created = [work.get_task(conn, task_id) for task_id in change.tasks_created]
-    return Moved(change.lead, leads.probability_of(conn, change.lead), change.transition, created, closed, left, met)
+    renewal = deals.ensure_renewal(conn, lead_id, now=now)  # won with a term: its renewal
+    lead = get_lead(conn, lead_id) if renewal else change.lead
+    return Moved(lead, leads.probability_of(conn, lead), change.transition, created, closed, left, met, renewal)

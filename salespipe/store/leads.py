@@ -177,10 +177,18 @@ def search(
     text: str | None = None,
     sort: str = "stage",
     limit: int | None = None,
+    day: str | None = None,
 ) -> list[tuple[Lead, int]]:
-    """Leads matching the filters, each with the probability that applies to it."""
-    where = [STATUS_FILTERS[status]]
+    """Leads matching the filters, each with the probability that applies to it. ``status``
+    ``nurtured``: the open deals parked on ``day`` (ISO date)."""
     params: list[Any] = []
+    if status == "nurtured":
+        from salespipe.store.open_pipeline import PARKED
+
+        where = [PARKED]
+        params.append(day)
+    else:
+        where = [STATUS_FILTERS[status]]
     stages = list(stages)
     if stages:
         where.append(f"l.stage IN ({', '.join('?' for _ in stages)})")
