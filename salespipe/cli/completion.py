@@ -48,7 +48,7 @@ CLEARABLE = (
     "term",
 )
 FORECAST_CATEGORIES = ("commit", "best-case", "pipeline", "omit")  # domain.forecast.CATEGORIES
-BREAKDOWN_BY = ("source", "tag", "lost-reason", "stage", "company")
+BREAKDOWN_BY = ("source", "tag", "lost-reason", "stage", "company", "owner", "kind")
 PRESETS = ("six-phase", "seven-step", "hubspot")
 PERIODS = (
     "this-month",

@@ -267,7 +267,8 @@ def breakdown_cmd(
         str,
         typer.Option(
             "--by",
-            help="source, tag, lost-reason, stage, company or a custom field name.",
+            help="source, tag, lost-reason, stage, company, owner, kind (new, upsell, cross-sell, renewal) "
+            "or a custom field name.",
             show_default=False,
             autocompletion=completion.breakdown_by,
         ),

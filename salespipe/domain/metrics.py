@@ -80,6 +80,19 @@ def closed_summary(closed: dict[str, int], currency: str) -> ClosedFigures:
     }
 
 
+def new_vs_expansion(closed: dict[str, int], currency: str) -> dict[str, Any]:
+    """Revenue won in a period from new business (kind ``new``) and from expansion (upsell,
+    cross-sell, renewal): count and value of each, and expansion's share of the won value
+    (None when nothing of value was won)."""
+    expansion_count = closed["won_count"] - closed["won_new_count"]
+    expansion_minor = closed["won_minor"] - closed["won_new_minor"]
+    return {
+        "new": {"count": closed["won_new_count"], "value": _major(closed["won_new_minor"], currency)},
+        "expansion": {"count": expansion_count, "value": _major(expansion_minor, currency)},
+        "expansion_share": ratio(expansion_minor, closed["won_minor"]),
+    }
+
+
 def funnel(stage_rows: list[dict[str, Any]], reach: dict[int, int], won_rank: int) -> list[FunnelStep]:
     """Deals of the cohort that reached each open stage (or a later one), then won.
 

@@ -247,6 +247,19 @@ def _headline(data: dict[str, Any], view: _View) -> Any:
         f"{view.deals(w['count'])}, {money(w['value'])}",
         tr("avg deal {value}", value=money(data["avg_deal_size"])),
     )
+    ne = data.get("new_vs_expansion")
+    if ne is not None:
+        head.add_row(
+            tr("New vs expansion"),
+            tr(
+                "{new} new, {expansion} expansion",
+                new=money(ne["new"]["value"]),
+                expansion=money(ne["expansion"]["value"]),
+            ),
+            tr("({share} expansion)", share=view.pct(ne["expansion_share"]))
+            if ne["expansion_share"] is not None
+            else "",
+        )
     head.add_row(tr("Lost"), f"{view.deals(lo['count'])}, {money(lo['value'])}", "")
     closed = data["closed_in_rates_period"]
     head.add_row(

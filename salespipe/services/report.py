@@ -129,9 +129,12 @@ class _Report:
         return metrics.pipeline_by_stage(self.stage_rows, self.currency)
 
     @cached_property
+    def period_closed(self) -> dict[str, int]:
+        return report_store.closed_between(self.conn, *self.p_bounds, self.currency, self.as_of)
+
+    @cached_property
     def in_period(self) -> ClosedFigures:
-        closed = report_store.closed_between(self.conn, *self.p_bounds, self.currency, self.as_of)
-        return metrics.closed_summary(closed, self.currency)
+        return metrics.closed_summary(self.period_closed, self.currency)
 
     @cached_property
     def rates_closed(self) -> dict[str, int]:
@@ -230,6 +233,7 @@ class _Report:
             "won": lambda: self.in_period["won"],
             "lost": lambda: self.in_period["lost"],
             "avg_deal_size": lambda: self.in_period["avg_deal_size"],
+            "new_vs_expansion": lambda: metrics.new_vs_expansion(self.period_closed, c),
             "win_rate": lambda: self.in_rates["win_rate"],
             "win_rate_by_value": lambda: self.in_rates["win_rate_by_value"],
             "closed_in_rates_period": lambda: {
@@ -271,6 +275,7 @@ REPORT_KEYS = (
     "won",
     "lost",
     "avg_deal_size",
+    "new_vs_expansion",
     "win_rate",
     "win_rate_by_value",
     "closed_in_rates_period",
@@ -296,7 +301,15 @@ CONTEXT = ("as_of", "currency", "period", "rates_period")
 SECTIONS: dict[str, tuple[str, ...]] = {
     "pipeline": ("open", "stages"),
     "funnel": ("funnel",),
-    "conversion": ("won", "lost", "win_rate", "win_rate_by_value", "closed_in_rates_period", "funnel"),
+    "conversion": (
+        "won",
+        "lost",
+        "new_vs_expansion",
+        "win_rate",
+        "win_rate_by_value",
+        "closed_in_rates_period",
+        "funnel",
+    ),
     "cycle": ("sales_cycle_days", "time_in_stage", "bottlenecks", "data_gaps"),
     "velocity": ("sales_velocity", "data_gaps"),
     "stale": ("stale_count", "stale", "past_close_count", "past_close", "slipping_count", "slipping"),
@@ -309,6 +322,7 @@ SECTION_SCREEN_KEYS: dict[str, tuple[str, ...]] = {
         "won",
         "lost",
         "avg_deal_size",
+        "new_vs_expansion",
         "win_rate",
         "win_rate_by_value",
         "closed_in_rates_period",

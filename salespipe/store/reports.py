@@ -113,7 +113,8 @@ def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None, da
 def closed_between(
     conn: sqlite3.Connection, since: str | None, until: str | None, currency: str, as_of: str | None = None
 ) -> dict[str, int]:
-    """Deals won/lost (as of) whose close falls in [since, until) (UTC ISO text; None = open)."""
+    """Deals won/lost (as of) whose close falls in [since, until) (UTC ISO text; None = open);
+    and of the won, the new business (kind ``new``; the rest is expansion)."""
     state, params = _state(conn, as_of)
     closed, closed_params = _range("l.closed_at", since, until)
     # a deal closed on an unknown date belongs to no period but "all"
@@ -124,7 +125,9 @@ def closed_between(
             coalesce(sum(s.kind = 'won'), 0) AS won_count,
             coalesce(sum(CASE WHEN s.kind = 'won' THEN l.value_minor END), 0) AS won_minor,
             coalesce(sum(s.kind = 'lost'), 0) AS lost_count,
-            coalesce(sum(CASE WHEN s.kind = 'lost' THEN l.value_minor END), 0) AS lost_minor
+            coalesce(sum(CASE WHEN s.kind = 'lost' THEN l.value_minor END), 0) AS lost_minor,
+            coalesce(sum(s.kind = 'won' AND l.kind = 'new'), 0) AS won_new_count,
+            coalesce(sum(CASE WHEN s.kind = 'won' AND l.kind = 'new' THEN l.value_minor END), 0) AS won_new_minor
         FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind != 'open' AND l.currency = ? AND {dated}
         """,
@@ -320,8 +323,8 @@ def breakdown(
 ) -> list[dict[str, Any]]:
     """Per group: deals created in the period; won, lost and won value of deals closed in it.
 
-    ``by``: ``source``, ``tag`` (a deal counts in each of its tags), ``lost-reason``, ``stage``
-    or the name of a custom field.
+    ``by``: ``source``, ``tag`` (a deal counts in each of its tags), ``lost-reason``, ``stage``,
+    ``company``, ``owner``, ``kind`` (new, upsell, cross-sell, renewal) or the name of a custom field.
     """
     state, params = _state(conn, as_of)
     if by == "tag":
@@ -335,6 +338,7 @@ def breakdown(
             "stage": "l.stage",
             "company": "l.company",
             "owner": "l.owner",
+            "kind": "l.kind",
         }.get(by, "json_extract(l.fields, ?)")
     field_param = [] if by in BREAKDOWN_COLUMNS else ['$."' + by.replace('"', '""') + '"']
     rows = conn.execute(
@@ -354,7 +358,7 @@ def breakdown(
     return [dict(r) for r in rows]
 
 
-BREAKDOWN_COLUMNS = ("source", "tag", "lost-reason", "stage", "company", "owner")
+BREAKDOWN_COLUMNS = ("source", "tag", "lost-reason", "stage", "company", "owner", "kind")
 
 
 def has_custom_field(conn: sqlite3.Connection, name: str) -> bool:
