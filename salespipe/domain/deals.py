@@ -27,6 +27,20 @@ NURTURE_TASK = "Nurture ended: follow up"
 
 _MONTH_UNITS = frozenset(("m", "mo", "mon", "mos", "month", "months", "monat", "monate", "monaten", "mt", "mte"))
 _YEAR_UNITS = frozenset(("y", "yr", "yrs", "year", "years", "j", "jahr", "jahre", "jahren"))
+# other words for the kinds (imports, typing): squeezed (no spaces or hyphens), case-folded
+_KIND_WORDS = {
+    "crosssell": "cross-sell",
+    "crossselling": "cross-sell",
+    "upselling": "upsell",
+    "upgrade": "upsell",
+    "newbusiness": "new",
+    "neugeschäft": "new",
+    "neugeschaeft": "new",
+    "neukunde": "new",
+    "renew": "renewal",
+    "verlängerung": "renewal",
+    "verlaengerung": "renewal",
+}
 _TERM_RE = re.compile(r"(\d{1,6})\s*([^\W\d_]*)\.?")
 
 
@@ -34,8 +48,7 @@ def parse_kind(text: str) -> str:
     """``new``, ``upsell``, ``cross-sell`` or ``renewal`` (case and white space ignored; ``cross
     sell``, ``crosssell`` and ``cross_sell`` are ``cross-sell``)."""
     cleaned = re.sub(r"[\s_]+", "-", text.strip().casefold())
-    if cleaned == "crosssell":
-        cleaned = "cross-sell"
+    cleaned = _KIND_WORDS.get(cleaned.replace("-", ""), cleaned)
     if cleaned not in KINDS:
         raise InvalidValue(f"unknown deal kind {text.strip()!r}; choose from: {', '.join(KINDS)}")
     return cleaned

@@ -523,6 +523,17 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "reasonlostname",
     ),
     "history": ("history",),
+    "kind": ("kind", "dealkind", "dealtype", "opportunitykind", "geschaftsart", "dealart"),
+    "term": (
+        "term",
+        "termmonths",
+        "contractterm",
+        "contracttermmonths",
+        "contractlength",
+        "laufzeit",
+        "vertragslaufzeit",
+        "laufzeitmonate",
+    ),
 }
 
 # The fields an import of a pipeline needs; a file that has none of them is a plain lead list.

@@ -311,6 +311,16 @@ class RowConverter:
         tags = cell("tags")
         if tags:
             fields.tags = _tags(tags)
+        kind = cell("kind")
+        if kind is not None:
+            from salespipe.domain.deals import parse_kind
+
+            fields.kind = parse_kind(kind)
+        term = cell("term")
+        if term is not None:
+            from salespipe.domain.deals import parse_term
+
+            fields.term_months = parse_term(term)
         if self.extras:
             custom = {}
             exact = plan.is_export  # salespipe's own export: custom values as they were, spaces and all
@@ -467,6 +477,8 @@ class RowFields:
     expected_close: date | None = None
     tags: list[str] | None = None
     fields: dict[str, str] | None = None
+    kind: str | None = None  # new, upsell, cross-sell, renewal
+    term_months: int | None = None  # a won deal's contract term
 
     def given(self) -> dict[str, Any]:
         """The scalar fields the row has (not tags and custom fields)."""

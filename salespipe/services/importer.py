@@ -558,6 +558,8 @@ class _Writer:
             entered,
             row.email_key,
             name_key(f.title, f.company),
+            f.kind or "new",
+            f.term_months,
         )
 
     def _duplicate(self, line: int, cells: list[str], row: ImportRow, lead_id: int, rejects: _RejectsWriter) -> None:

@@ -281,6 +281,9 @@ LEAD_COLUMNS = (
     "email_key",
     "name_key",
 )
+# what the row-by-row import writes besides (the staged import leaves them to their defaults:
+# a file with a kind or term column goes row by row)
+IMPORT_COLUMNS = ("kind", "term_months")
 EVENT_COLUMNS = ("lead_id", "from_stage", "to_stage", "at", "prev_at", "note", "recorded_at")
 
 
@@ -316,11 +319,10 @@ def ids_by_name_key(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, 
 
 
 def insert_many(conn: sqlite3.Connection, leads: list[tuple[Any, ...]], events: list[tuple[Any, ...]]) -> None:
-    """Rows as tuples in ``LEAD_COLUMNS`` / ``EVENT_COLUMNS`` order, ids already assigned."""
-    conn.executemany(
-        f"INSERT INTO leads ({', '.join(LEAD_COLUMNS)}) VALUES ({', '.join('?' * len(LEAD_COLUMNS))})",
-        leads,
-    )
+    """Rows as tuples in ``LEAD_COLUMNS`` + ``IMPORT_COLUMNS`` / ``EVENT_COLUMNS`` order, ids
+    already assigned."""
+    columns = (*LEAD_COLUMNS, *IMPORT_COLUMNS)
+    conn.executemany(f"INSERT INTO leads ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", leads)
     conn.executemany(
         f"INSERT INTO stage_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
         events,
