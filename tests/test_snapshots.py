@@ -219,7 +219,9 @@ def test_a_schema_12_database_is_migrated(tmp_path, cli, clock):
     conn.close()
     connect(path).close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 13
+    from salespipe.store.schema_version import SCHEMA_VERSION
+
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # 13 and the later ones
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'forecast_snapshots'")}
     assert {"journal_forecast_snapshots_insert", "journal_forecast_snapshots_update"} <= triggers
     conn.close()

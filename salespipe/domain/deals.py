@@ -41,7 +41,7 @@ _KIND_WORDS = {
     "verlängerung": "renewal",
     "verlaengerung": "renewal",
 }
-_TERM_RE = re.compile(r"(\d{1,6})\s*([^\W\d_]*)\.?")
+_TERM_RE = re.compile(r"([0-9]{1,6})\s*([^\W\d_]*)\.?")
 
 
 def parse_kind(text: str) -> str:
