@@ -135,7 +135,16 @@ def test_field_names_and_their_values(pipeline):
         ("industry=Mining", "1 lead"),
         ("industry=Retail", "1 lead"),
     ]
-    assert bash("salespipe report breakdown --by ") == ["source", "tag", "lost-reason", "stage", "company", "industry"]
+    assert bash("salespipe report breakdown --by ") == [
+        "source",
+        "tag",
+        "lost-reason",
+        "stage",
+        "company",
+        "owner",
+        "kind",
+        "industry",
+    ]
 
 
 def test_fixed_choices_are_the_ones_the_commands_accept(cli, add_lead):

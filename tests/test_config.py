@@ -57,6 +57,7 @@ def test_show_without_a_file_says_where_each_value_comes_from(cli, config_file, 
         "color": ("never", "environment NO_COLOR"),  # conftest sets NO_COLOR
         "pager": ("less -FRX", "default"),
         "report.sections": (None, "default"),
+        "renewal.lead_days": (60, "default"),
     }
     monkeypatch.setenv("COLUMNS", str(len(str(db_path)) + 60))
     text = cli("config", "show").stdout.splitlines()
@@ -83,6 +84,7 @@ def test_every_setting_from_the_file(cli, config_file, tmp_path, monkeypatch):
     config_file.write_text(
         f'database = "{tmp_path}/sales.db"\nlanguage = "de"\ncurrency = "chf"\n'
         'color = "always"\npager = false\n\n[report]\nsections = ["pipeline", "headline"]\n'
+        "\n[renewal]\nlead_days = 45\n"
     )
     source = f"file {config_file}"
     assert shown(cli) == {
@@ -92,6 +94,7 @@ def test_every_setting_from_the_file(cli, config_file, tmp_path, monkeypatch):
         "color": ("always", source),
         "pager": (False, source),
         "report.sections": (["pipeline", "headline"], source),
+        "renewal.lead_days": (45, source),
     }
     assert cli.json("db", "path") == {
         "path": f"{tmp_path}/sales.db",

@@ -208,7 +208,8 @@ def test_breakdown_by_kind_and_new_vs_expansion(cli, add_lead):
         "expansion": {"count": 2, "value": 8000},
         "expansion_share": 0.4,
     }
-    assert "New vs expansion  €12,000 new, €8,000 expansion  (40% expansion)" in cli("report").stdout
+    line = next(x for x in cli("report").stdout.splitlines() if x.startswith("New/expansion"))
+    assert line.split() == ["New/expansion", "€12,000", "new", "€8,000", "expansion", "(40%", "of", "won)"]
     groups = {g["group"]: g for g in cli.json("report", "breakdown", "--by", "kind")["groups"]}
     assert {k: (g["deals"], g["won"], g["lost"], g["won_value"]) for k, g in groups.items()} == {
         "new": (2, 2, 0, 12000),

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from salespipe.domain.errors import InvalidValue
 
 KINDS = ("new", "upsell", "cross-sell", "renewal")
@@ -78,6 +76,8 @@ def term_text(months: int) -> str:
 
 def term_end(won_on: date, months: int) -> date:
     """The last day a contract won on ``won_on`` runs for ``months``: when its renewal closes."""
+    from dateutil.relativedelta import relativedelta  # not at the top: lead add starts without it
+
     return won_on + relativedelta(months=months)
 
 

@@ -523,7 +523,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "reasonlostname",
     ),
     "history": ("history",),
-    "kind": ("kind", "dealkind", "dealtype", "opportunitykind", "geschaftsart", "dealart"),
+    # not "deal type": HubSpot's says "Existing Business", which is no one kind (it stays a custom field)
+    "kind": ("kind", "dealkind", "geschaftsart", "dealart"),
     "term": (
         "term",
         "termmonths",

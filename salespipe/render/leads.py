@@ -137,6 +137,8 @@ _COLUMNS = (
 _SCORE = Column("Score", align="right")
 # Activity kinds, said in the pipeline's language on the card.
 ACTIVITY_KINDS = ("call", "email", "meeting", "note")
+# Deal kinds (domain.deals.KINDS), said in the pipeline's language on the card.
+DEAL_KINDS = ("new", "upsell", "cross-sell", "renewal")
 
 
 def said(columns: Sequence[Column], lang: str) -> list[Column]:
@@ -248,7 +250,7 @@ def lead_card(
     from salespipe.domain.deals import is_parked, term_text
 
     if record.get("kind", "new") != "new":
-        fields.append((tr("Kind"), tr(record["kind"])))
+        fields.append((tr("Kind"), tr(record["kind"]) if record["kind"] in DEAL_KINDS else record["kind"]))
     if record.get("renews_lead_id"):
         fields.append((tr("Renews"), f"#{record['renews_lead_id']}"))
     if record.get("term_months"):

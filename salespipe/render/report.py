@@ -249,16 +249,13 @@ def _headline(data: dict[str, Any], view: _View) -> Any:
     )
     ne = data.get("new_vs_expansion")
     if ne is not None:
+        # a label no wider than "Open pipeline", and a short middle: the other rows keep their places
+        share = ne["expansion_share"]
         head.add_row(
-            tr("New vs expansion"),
-            tr(
-                "{new} new, {expansion} expansion",
-                new=money(ne["new"]["value"]),
-                expansion=money(ne["expansion"]["value"]),
-            ),
-            tr("({share} expansion)", share=view.pct(ne["expansion_share"]))
-            if ne["expansion_share"] is not None
-            else "",
+            tr("New/expansion"),
+            tr("{new} new", new=money(ne["new"]["value"])),
+            tr("{expansion} expansion", expansion=money(ne["expansion"]["value"]))
+            + (tr(" ({share} of won)", share=view.pct(share)) if share is not None else ""),
         )
     head.add_row(tr("Lost"), f"{view.deals(lo['count'])}, {money(lo['value'])}", "")
     closed = data["closed_in_rates_period"]
