@@ -274,6 +274,13 @@ def test_stale_and_the_stale_rule_skip_a_parked_deal(cli, two_deals, clock):
     assert [d["id"] for d in cli.json("today")["stale"]] == [a]
     tasks = cli.json("task", "list", "--all")
     assert [t["lead_id"] for t in tasks if t["text"] == "Wake it up"] == [a]
+    # back on 2027-01-15, B is idle from that day: not stale 5 days later, stale after 14
+    clock("2027-01-20T09:00:00")
+    assert [s["id"] for s in cli.json("report")["stale"]] == [a]
+    clock("2027-01-30T09:00:00")
+    stale = {s["id"]: s["days_idle"] for s in cli.json("report")["stale"]}
+    assert stale[b] == 15  # 2027-01-15 00:00 to 2027-01-30 09:00, whole days
+    assert {d["id"] for d in cli.json("today")["stale"]} == {a, b}
 
 
 def _nurture_tasks(card):

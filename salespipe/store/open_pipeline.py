@@ -13,5 +13,9 @@ from __future__ import annotations
 
 # open and not parked on the day given
 IN_PIPELINE = "(s.kind = 'open' AND (l.nurture_until IS NULL OR l.nurture_until <= ?))"
+# A deal back from nurture is idle from the day it came back, not from before it was parked:
+# its last touch for staleness is the later of the two (NULL: never touched).
+BACK_AT = "(l.nurture_until || 'T00:00:00Z')"
+LAST_TOUCH = f"(CASE WHEN {BACK_AT} > coalesce(l.last_touch_at, '') THEN {BACK_AT} ELSE l.last_touch_at END)"
 # open and parked on the day given (lead list --nurtured)
 PARKED = "(s.kind = 'open' AND l.nurture_until IS NOT NULL AND l.nurture_until > ?)"

@@ -11,7 +11,7 @@ import sqlite3
 from typing import Any
 
 from salespipe.store.db import plain_rows
-from salespipe.store.open_pipeline import IN_PIPELINE
+from salespipe.store.open_pipeline import BACK_AT, IN_PIPELINE, LAST_TOUCH
 
 # Position given to won stages when ranking how far a deal got (beyond every open stage).
 WON_RANK = 1_000_000
@@ -255,15 +255,17 @@ def stale(
     """Open deals (not parked on ``day``) idle (no stage change, activity or completed task)
     longer than their stage's rotting days, by value."""
     state, params = _state(conn, as_of)
-    # the threshold is worked out once per stage, so (stage, last_touch_at) is an index range
+    # the threshold is worked out once per stage, so (stage, last_touch_at) is an index range;
+    # a deal back from nurture is idle from its day (store.open_pipeline.LAST_TOUCH)
+    threshold = f"strftime('%Y-%m-%dT%H:%M:%SZ', julianday(?) - coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}))"
     where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE {IN_PIPELINE} AND l.last_touch_at < strftime('%Y-%m-%dT%H:%M:%SZ',
-              julianday(?) - coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}))"""
+        WHERE {IN_PIPELINE} AND l.last_touch_at < {threshold}
+              AND (l.nurture_until IS NULL OR {BACK_AT} < {threshold})"""
     return _top(
         conn,
         where,
-        [*params, day, now],
-        f"julianday(?) - julianday(l.last_touch_at) AS days_idle, "
+        [*params, day, now, now],
+        f"julianday(?) - julianday({LAST_TOUCH}) AS days_idle, "
         f"coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days",
         [now],
         limit,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from salespipe.domain.models import Activity, ActivityKind, Task
-from salespipe.store.open_pipeline import IN_PIPELINE
+from salespipe.store.open_pipeline import IN_PIPELINE, LAST_TOUCH
 
 
 def add_activity(conn: sqlite3.Connection, *, lead_id: int, kind: str, text: str, at: str, recorded_at: str) -> int:
@@ -97,7 +97,7 @@ def open_deals(conn: sqlite3.Connection, today: str, now_hm: str) -> list[dict[s
     rows = conn.execute(
         f"""
         SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency, l.expected_close,
-               l.last_touch_at, coalesce(s.rotting_days, 14) AS rotting_days,
+               {LAST_TOUCH} AS last_touch_at, coalesce(s.rotting_days, 14) AS rotting_days,
                coalesce(l.value_minor, 0) * coalesce(l.probability, s.probability) / 100.0 AS weighted_minor,
                (SELECT count(*) FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL) AS open_tasks,
                EXISTS (SELECT 1 FROM tasks t WHERE t.lead_id = l.id AND t.done_at IS NULL
