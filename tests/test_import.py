@@ -380,3 +380,30 @@ def test_rebuilt_indexes_come_from_the_code_never_from_the_file(cli, tmp_path, d
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
+
+
+def test_a_bulk_import_keeps_the_planner_statistics_complete(cli, tmp_path, db_path, monkeypatch):
+    """A file someone ran ANALYZE on keeps statistics for every index after a bulk import
+    rebuilt them (dropping an index drops its statistics, and half the statistics mislead the
+    query planner more than none); a file without statistics gets none."""
+    import sqlite3
+
+    from salespipe.services import importer
+
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 0)
+    cli("stage", "list")
+    f = write(tmp_path / "l.csv", "id,name\n" + "".join(f"X{i},Lead {i}\n" for i in range(40)))
+    cli("import", str(f))
+    conn = sqlite3.connect(db_path)
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
+    conn.execute("ANALYZE")
+    conn.commit()
+    measured = {r[0] for r in conn.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'leads'")}
+    conn.close()
+    g = write(tmp_path / "m.csv", "id,name\n" + "".join(f"Y{i},Lead {i}\n" for i in range(40)))
+    cli("import", str(g))
+    conn = sqlite3.connect(db_path)
+    try:
+        assert {r[0] for r in conn.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'leads'")} == measured
+    finally:
+        conn.close()

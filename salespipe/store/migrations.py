@@ -533,6 +533,25 @@ def m015_add_deal_kind_term_and_nurture(db: Database) -> None:
     create_row_image_triggers(db)  # the journal's row images name every column
 
 
+@migrations()
+def m016_cover_the_open_pipeline_and_data_gaps(db: Database) -> None:
+    """Keep the report's reads in its indexes (issue 11): the stage index covers the park date
+    that decides whether an open deal counts (``store.open_pipeline.IN_PIPELINE``), and a
+    partial index holds the deals whose figures may be incomplete (no close date, a stand-in
+    created date, no value) so ``reports.data_gaps`` need not read every lead."""
+    for statement in (
+        "DROP INDEX idx_leads_stage",
+        "CREATE INDEX idx_leads_stage ON leads(stage, last_touch_at, stage_entered_at, currency, value_minor, "
+        "probability, expected_close, nurture_until)",
+        "CREATE INDEX idx_leads_data_gaps ON leads(currency, stage, closed_at, created_estimated, value_minor) "
+        "WHERE closed_at IS NULL OR created_estimated = 1 OR value_minor IS NULL",
+    ):
+        db.execute(statement)
+    from salespipe.store.leads import keep_statistics
+
+    keep_statistics(db.conn, ["idx_leads_stage", "idx_leads_data_gaps"])
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
