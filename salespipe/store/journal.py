@@ -35,6 +35,8 @@ TABLES = (
     "rule_runs",
     "estimate_history",
     "forecast_snapshots",
+    "orgs",
+    "people",
 )
 
 

@@ -491,6 +491,54 @@ def m013_create_forecast_snapshots(db: Database) -> None:
 
 
 @migrations()
+def m014_create_orgs_and_people(db: Database) -> None:
+    """Organisations and people as records (issue 13): a deal links to an organisation and a
+    contact person. The company and contact text of every lead stay as written; one
+    organisation is made per company that is not the same as another (``domain.orgs``: the
+    same folded name, or the same key where that is unambiguous), one person per contact
+    (e-mail, else name) at it, and every lead with a company is linked."""
+    for statement in (
+        """
+        CREATE TABLE orgs (               -- organisations (accounts): the companies deals are with
+            id         INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,      -- as first written: 'ACME GmbH'
+            name_key   TEXT NOT NULL,      -- folded, legal form trimmed: 'acme' (matching; not unique)
+            website    TEXT,
+            notes      TEXT,               -- free text; a merge adds the merged name here
+            created_at TEXT NOT NULL,      -- ISO 8601 UTC
+            updated_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX idx_orgs_name_key ON orgs(name_key)",
+        """
+        CREATE TABLE people (             -- contact persons, usually at an organisation
+            id         INTEGER PRIMARY KEY,
+            org_id     INTEGER REFERENCES orgs(id),  -- NULL: at no organisation
+            name       TEXT NOT NULL,      -- the contact's name (else the e-mail it came with)
+            email      TEXT,
+            phone      TEXT,
+            role       TEXT,               -- 'Head of purchasing'
+            notes      TEXT,
+            created_at TEXT NOT NULL,      -- ISO 8601 UTC
+            updated_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX idx_people_org ON people(org_id)",
+        # the deal's organisation and contact person; company and contact_name stay as written
+        "ALTER TABLE leads ADD COLUMN org_id INTEGER REFERENCES orgs(id)",
+        "ALTER TABLE leads ADD COLUMN person_id INTEGER REFERENCES people(id)",
+        "CREATE INDEX idx_leads_org ON leads(org_id) WHERE org_id IS NOT NULL",
+        "CREATE INDEX idx_leads_person ON leads(person_id) WHERE person_id IS NOT NULL",
+    ):
+        db.execute(statement)
+    from salespipe.store.orgs import link_leads
+
+    end = db.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0]
+    link_leads(db.conn, 1, end, at=None)  # made when their first lead was
+    create_row_image_triggers(db)  # undo covers the new tables and the new columns
+
+
+@migrations()
 def m015_add_deal_kind_term_and_nurture(db: Database) -> None:
     """Expansion deals and nurture (issue 13, items 3 and 6): a deal's kind (new business or
     upsell, cross-sell, renewal), the contract term of a won deal, the deal a renewal continues,

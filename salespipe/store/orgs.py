@@ -1,0 +1,301 @@
+"""Queries on ``orgs`` and ``people``, and the linking of leads to them.
+
+``link_leads`` links the leads of an id range to organisations and people, set-based: the
+distinct company names are matched once (``domain.orgs.resolve``), new organisations and
+people are inserted together, and the leads are updated in one statement each. ``lead add``
+(a range of one), ``lead edit``, the import and the migration use it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any, NamedTuple
+
+from salespipe.domain.orgs import OrgRef, fold, org_key, person_key, resolve
+from salespipe.store.db import marks, parts
+
+
+class Linked(NamedTuple):
+    """What ``link_leads`` did: counts, and the rowid ranges of what it inserted."""
+
+    orgs_created: int
+    orgs_matched: int  # distinct organisations that existed before
+    people_created: int
+    people_matched: int
+    orgs_range: tuple[int, int]  # first, one past the last
+    people_range: tuple[int, int]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "orgs_created": self.orgs_created,
+            "orgs_matched": self.orgs_matched,
+            "people_created": self.people_created,
+            "people_matched": self.people_matched,
+        }
+
+
+def _next_id(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+
+
+def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None) -> Linked:
+    """Link the leads ``first`` .. ``end - 1`` that have no organisation yet (by their company)
+    and no person yet (by contact name and e-mail, at their organisation). What is made is
+    dated ``at``, or (None: the migration) when its first lead was created."""
+    range_ = "id >= ? AND id < ?"
+    rows = conn.execute(
+        f"SELECT company, min(created_at) FROM leads WHERE {range_} AND company IS NOT NULL AND org_id IS NULL "
+        "GROUP BY company ORDER BY min(id)",
+        (first, end),
+    ).fetchall()
+    names = [r[0] for r in rows if fold(r[0])]
+    first_org = _next_id(conn, "orgs")
+    orgs_created = orgs_matched = 0
+    if names:
+        keys = {org_key(n) for n in names}
+        known: list[OrgRef] = []
+        for part in parts(keys):
+            known += [
+                OrgRef(r[0], r[1])
+                for r in conn.execute(f"SELECT id, name FROM orgs WHERE name_key IN ({marks(part)})", part)
+            ]
+        mapping, new = resolve(names, known, first_org)
+        since = {r[0]: r[1] for r in rows}
+        conn.executemany(
+            "INSERT INTO orgs (id, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+            [(first_org + i, n, org_key(n), at or since[n], at or since[n]) for i, n in enumerate(new)],
+        )
+        orgs_created = len(new)
+        orgs_matched = len({i for i in mapping.values() if i < first_org})
+        conn.execute("CREATE TEMP TABLE sp_org_map (company TEXT PRIMARY KEY, org_id INTEGER) WITHOUT ROWID")
+        try:
+            conn.executemany("INSERT INTO temp.sp_org_map VALUES (?, ?)", mapping.items())
+            conn.execute(
+                "UPDATE leads SET org_id = m.org_id FROM temp.sp_org_map m "
+                "WHERE leads.company = m.company AND leads.id >= ? AND leads.id < ? AND leads.org_id IS NULL",
+                (first, end),
+            )
+        finally:
+            conn.execute("DROP TABLE temp.sp_org_map")
+    people = _link_people(conn, first, end, at)
+    return Linked(orgs_created, orgs_matched, people[0], people[1], (first_org, first_org + orgs_created), people[2])
+
+
+def _link_people(conn: sqlite3.Connection, first: int, end: int, at: str | None) -> tuple[int, int, tuple[int, int]]:
+    conn.create_function("sp_person_key", 2, person_key, deterministic=True)
+    conn.create_function("sp_fold", 1, lambda text: fold(text) if text else None, deterministic=True)
+    first_person = _next_id(conn, "people")
+    conn.execute(
+        "CREATE TEMP TABLE sp_person_map (lead_id INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, "
+        "name TEXT, nfold TEXT, email TEXT, person_id INTEGER)"
+    )
+    conn.execute("CREATE TEMP TABLE sp_new_people (n INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, first_lead INTEGER)")
+    try:
+        conn.execute(
+            "INSERT INTO temp.sp_person_map (lead_id, org_id, pkey, name, nfold, email) "
+            "SELECT id, org_id, sp_person_key(contact_name, email), contact_name, sp_fold(contact_name), email "
+            "FROM leads WHERE id >= ? AND id < ? AND org_id IS NOT NULL AND person_id IS NULL "
+            "AND (contact_name IS NOT NULL OR email IS NOT NULL)",
+            (first, end),
+        )
+        # a name without an e-mail is the person of that name with one, if there is exactly one
+        conn.execute(
+            "UPDATE temp.sp_person_map AS m SET pkey = (SELECT min(e.pkey) FROM temp.sp_person_map e "
+            "WHERE e.org_id = m.org_id AND e.nfold = m.nfold AND e.pkey LIKE 'e:%') "
+            "WHERE m.pkey LIKE 'n:%' AND (SELECT count(DISTINCT e.pkey) FROM temp.sp_person_map e "
+            "WHERE e.org_id = m.org_id AND e.nfold = m.nfold AND e.pkey LIKE 'e:%') = 1"
+        )
+        matched = _match_known_people(conn)
+        conn.execute(
+            "INSERT INTO temp.sp_new_people (org_id, pkey, first_lead) SELECT org_id, pkey, min(lead_id) "
+            "FROM temp.sp_person_map WHERE person_id IS NULL AND pkey IS NOT NULL GROUP BY org_id, pkey "
+            "ORDER BY min(lead_id)"
+        )
+        created = int(conn.execute("SELECT count(*) FROM temp.sp_new_people").fetchone()[0])
+        if created:
+            conn.execute("CREATE UNIQUE INDEX temp.sp_new_people_key ON sp_new_people(org_id, pkey)")
+            conn.execute(
+                "INSERT INTO people (id, org_id, name, email, phone, created_at, updated_at) "
+                "SELECT ? + g.n - 1, g.org_id, coalesce(l.contact_name, l.email), l.email, l.phone, "
+                "coalesce(?, l.created_at), coalesce(?, l.created_at) "
+                "FROM temp.sp_new_people g JOIN leads l ON l.id = g.first_lead ORDER BY g.n",
+                (first_person, at, at),
+            )
+            conn.execute(
+                "UPDATE temp.sp_person_map SET person_id = g.n + ? - 1 FROM temp.sp_new_people g "
+                "WHERE g.org_id = sp_person_map.org_id AND g.pkey = sp_person_map.pkey "
+                "AND sp_person_map.person_id IS NULL",
+                (first_person,),
+            )
+        conn.execute(
+            "UPDATE leads SET person_id = m.person_id FROM temp.sp_person_map m "
+            "WHERE leads.id = m.lead_id AND m.person_id IS NOT NULL"
+        )
+    finally:
+        conn.execute("DROP TABLE temp.sp_person_map")
+        conn.execute("DROP TABLE temp.sp_new_people")
+    return created, matched, (first_person, first_person + created)
+
+
+def _match_known_people(conn: sqlite3.Connection) -> int:
+    """The leads' contacts that are people stored before, at the same organisation: the same
+    e-mail; else the same name, where exactly one person there has it (and, when the lead has
+    an e-mail, that person has none). Returns how many distinct people were matched."""
+    known = conn.execute(
+        "SELECT p.id, p.org_id, p.name, p.email FROM people p "
+        "WHERE p.org_id IN (SELECT DISTINCT org_id FROM temp.sp_person_map) ORDER BY p.id"
+    ).fetchall()
+    if not known:
+        return 0
+    by_email: dict[tuple[int, str], int] = {}
+    by_name: dict[tuple[int, str], list[tuple[int, bool]]] = {}
+    for person_id, org_id, name, email in known:
+        if email:
+            by_email.setdefault((org_id, email.strip().casefold()), person_id)
+        by_name.setdefault((org_id, fold(name)), []).append((person_id, bool(email)))
+    found: dict[tuple[int, str], int] = {}
+    for org_id, pkey, name, email in conn.execute(
+        "SELECT DISTINCT org_id, pkey, name, email FROM temp.sp_person_map WHERE pkey IS NOT NULL"
+    ):
+        person = by_email.get((org_id, pkey[2:])) if pkey.startswith("e:") else None
+        if person is None and name:
+            same = [p for p, has_email in by_name.get((org_id, fold(name)), []) if not (email and has_email)]
+            person = same[0] if len(same) == 1 else None
+        if person is not None:
+            found[(org_id, pkey)] = person
+    conn.executemany(
+        "UPDATE temp.sp_person_map SET person_id = ? WHERE org_id = ? AND pkey = ?",
+        [(p, o, k) for (o, k), p in found.items()],
+    )
+    return len(set(found.values()))
+
+
+# Organisations ----------------------------------------------------------------------------------
+ORG_COLUMNS = ("id", "name", "name_key", "website", "notes", "created_at", "updated_at")
+PERSON_COLUMNS = ("id", "org_id", "name", "email", "phone", "role", "notes", "created_at", "updated_at")
+
+
+def insert_org(conn: sqlite3.Connection, record: dict[str, Any]) -> int:
+    record = {**record, "name_key": org_key(record["name"])}
+    cursor = conn.execute(
+        f"INSERT INTO orgs ({', '.join(record)}) VALUES ({', '.join('?' for _ in record)})", list(record.values())
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def get_org(conn: sqlite3.Connection, org_id: int) -> dict[str, Any] | None:
+    row = conn.execute("SELECT * FROM orgs WHERE id = ?", (org_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def orgs_named(conn: sqlite3.Connection, name: str) -> list[dict[str, Any]]:
+    """The organisations whose name folds as ``name`` does (by their key, then compared)."""
+    rows = conn.execute("SELECT * FROM orgs WHERE name_key = ? ORDER BY id", (org_key(name),)).fetchall()
+    return [dict(r) for r in rows if fold(r["name"]) == fold(name)]
+
+
+def match_org(conn: sqlite3.Connection, name: str) -> int | None:
+    from salespipe.domain.orgs import match
+
+    rows = conn.execute("SELECT id, name FROM orgs WHERE name_key = ?", (org_key(name),)).fetchall()
+    return match(name, [OrgRef(r[0], r[1]) for r in rows])
+
+
+def update_org(conn: sqlite3.Connection, org_id: int, changes: dict[str, Any]) -> None:
+    if "name" in changes:
+        changes = {**changes, "name_key": org_key(changes["name"])}
+    assignments = ", ".join(f"{c} = ?" for c in changes)
+    conn.execute(f"UPDATE orgs SET {assignments} WHERE id = ?", [*changes.values(), org_id])
+
+
+def merge_orgs(conn: sqlite3.Connection, source: int, target: int, *, notes: str | None, at: str) -> tuple[int, int]:
+    """Move ``source``'s deals and people to ``target``, set its notes, delete ``source``.
+    Returns (deals moved, people moved)."""
+    deals = conn.execute("UPDATE leads SET org_id = ? WHERE org_id = ?", (target, source)).rowcount
+    people = conn.execute("UPDATE people SET org_id = ? WHERE org_id = ?", (target, source)).rowcount
+    conn.execute("UPDATE orgs SET notes = ?, updated_at = ? WHERE id = ?", (notes, at, target))
+    conn.execute("DELETE FROM orgs WHERE id = ?", (source,))
+    return deals, people
+
+
+# The figures of an organisation, in one currency (the others counted apart).
+_FIGURES = """
+    count(l.id) AS deals,
+    count(CASE WHEN s.kind = 'open' THEN 1 END) AS open_deals,
+    coalesce(sum(CASE WHEN s.kind = 'open' AND l.currency = :cur THEN l.value_minor END), 0) AS open_minor,
+    count(CASE WHEN s.kind = 'won' THEN 1 END) AS won_deals,
+    coalesce(sum(CASE WHEN s.kind = 'won' AND l.currency = :cur THEN l.value_minor END), 0) AS won_minor,
+    count(CASE WHEN s.kind = 'lost' THEN 1 END) AS lost_deals,
+    count(CASE WHEN l.currency != :cur THEN 1 END) AS other_currency_deals,
+    (SELECT count(*) FROM people p WHERE p.org_id = o.id) AS people
+"""
+ORG_SORTS = {
+    "name": "o.name COLLATE NOCASE ASC",
+    "deals": "deals DESC",
+    "value": "open_minor DESC",
+}
+
+
+def list_orgs(
+    conn: sqlite3.Connection, *, currency: str, sort: str = "name", org_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Organisations with their figures (``_FIGURES``), sorted (``ORG_SORTS``; then by id)."""
+    where = "WHERE o.id = :id" if org_id is not None else ""
+    sql = (
+        f"SELECT o.*, {_FIGURES} FROM orgs o LEFT JOIN leads l ON l.org_id = o.id "
+        f"LEFT JOIN stages s ON s.key = l.stage {where} GROUP BY o.id ORDER BY {ORG_SORTS[sort]}, o.id"
+    )
+    return [dict(r) for r in conn.execute(sql, {"cur": currency, "id": org_id})]
+
+
+def deals_of(conn: sqlite3.Connection, org_id: int) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT id FROM leads WHERE org_id = ? ORDER BY id", (org_id,))]
+
+
+def activities_of(conn: sqlite3.Connection, org_id: int, limit: int) -> list[dict[str, Any]]:
+    """The newest activities on the organisation's deals."""
+    rows = conn.execute(
+        "SELECT a.id, a.lead_id, l.title AS lead_title, a.kind, a.text, a.at FROM activities a "
+        "JOIN leads l ON l.id = a.lead_id WHERE l.org_id = ? ORDER BY a.at DESC, a.id DESC LIMIT ?",
+        (org_id, limit),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+# People -----------------------------------------------------------------------------------------
+
+
+def insert_person(conn: sqlite3.Connection, record: dict[str, Any]) -> int:
+    cursor = conn.execute(
+        f"INSERT INTO people ({', '.join(record)}) VALUES ({', '.join('?' for _ in record)})", list(record.values())
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def get_person(conn: sqlite3.Connection, person_id: int) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT p.*, o.name AS org_name FROM people p LEFT JOIN orgs o ON o.id = p.org_id WHERE p.id = ?",
+        (person_id,),
+    ).fetchone()
+    return dict(row) if row else None
+
+
+def list_people(conn: sqlite3.Connection, *, org_id: int | None = None) -> list[dict[str, Any]]:
+    where = "WHERE p.org_id = ?" if org_id is not None else ""
+    rows = conn.execute(
+        "SELECT p.*, o.name AS org_name, (SELECT count(*) FROM leads l WHERE l.person_id = p.id) AS deals "
+        f"FROM people p LEFT JOIN orgs o ON o.id = p.org_id {where} ORDER BY p.name COLLATE NOCASE, p.id",
+        () if org_id is None else (org_id,),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def update_person(conn: sqlite3.Connection, person_id: int, changes: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{c} = ?" for c in changes)
+    conn.execute(f"UPDATE people SET {assignments} WHERE id = ?", [*changes.values(), person_id])
+
+
+def unlink_lead(conn: sqlite3.Connection, lead_id: int, *, org: bool) -> None:
+    """Forget a lead's person (and with ``org`` its organisation), to link it again."""
+    columns = "org_id = NULL, person_id = NULL" if org else "person_id = NULL"
+    conn.execute(f"UPDATE leads SET {columns} WHERE id = ?", (lead_id,))
