@@ -125,6 +125,8 @@ class Lead(NamedTuple):
     renews_lead_id: int | None = None  # the deal a renewal continues
     nurture_until: date | None = None  # parked (out of the pipeline) before this day
     nurture_note: str | None = None
+    org_id: int | None = None  # its organisation (linked by its company)
+    person_id: int | None = None  # its contact person (linked by contact name / e-mail)
 
 
 class ActivityKind(StrEnum):

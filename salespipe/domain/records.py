@@ -41,6 +41,8 @@ class LeadRecord(TypedDict):
     renews_lead_id: int | None  # the deal a renewal continues
     nurture_until: str | None  # ISO date: parked (out of the pipeline) before this day
     nurture_note: str | None
+    org_id: int | None
+    person_id: int | None
 
 
 class EventRecord(TypedDict):

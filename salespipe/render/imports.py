@@ -148,6 +148,11 @@ def summary_lines(summary: Any) -> list[str]:
         + (f"; {_n(summary.blank_lines, 'blank line')} ignored" if summary.blank_lines else "")
         + (f"; {_n(summary.summary_rows, 'report grouping or total line')} skipped" if summary.summary_rows else "")
     )
+    if summary.orgs_created or summary.orgs_matched:
+        lines.append(
+            f"Organisations: {summary.orgs_created:,} new, {summary.orgs_matched:,} already stored; "
+            f"people: {summary.people_created:,} new, {summary.people_matched:,} already stored"
+        )
     if summary.mapping_file:
         lines.append(f"The plan is saved in {summary.mapping_file}; reuse it with --mapping {summary.mapping_file}")
     if summary.rejects_file:

@@ -42,6 +42,8 @@ LEAD_KEYS = (
     "renews_lead_id",
     "nurture_until",
     "nurture_note",
+    "org_id",
+    "person_id",
 )
 
 
@@ -79,6 +81,8 @@ def lead_record(lead: Lead, probability: int) -> LeadRecord:
         "renews_lead_id": lead.renews_lead_id,
         "nurture_until": lead.nurture_until.isoformat() if lead.nurture_until else None,
         "nurture_note": lead.nurture_note,
+        "org_id": lead.org_id,
+        "person_id": lead.person_id,
     }
     assert tuple(record) == LEAD_KEYS
     return record
@@ -158,6 +162,8 @@ _FIELD_WORDS = {
     "nurture_until": "nurtured until",
     "nurture_note": "nurture note",
     "renews_lead_id": "renews",
+    "org_id": "organisation id",
+    "person_id": "person id",
 }
 
 

@@ -1,6 +1,7 @@
 """`salespipe export --all`: the whole database as JSON, and its restore into a new one.
 
-Lossless: stages, settings, targets, rules, leads with their stage events, activities, tasks,
+Lossless: stages, settings, targets, rules, organisations and people, leads with their stage
+events, activities, tasks,
 qualification criteria, rule runs and history of estimates, and the forecast snapshots, every
 column as stored (ids and timestamps included), so
 that the copy gives the same `report --json` and the same lead cards. The change journal is
@@ -75,6 +76,7 @@ def _check_setting(key: Any, value: Any) -> None:
 
 def _checked(conn: sqlite3.Connection, data: Any) -> dict[str, list[dict[str, Any]]]:
     from salespipe.domain.keys import email_key, name_key
+    from salespipe.domain.orgs import org_key
     from salespipe.store.schema_version import SCHEMA_VERSION
 
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
@@ -116,6 +118,8 @@ def _checked(conn: sqlite3.Connection, data: Any) -> dict[str, list[dict[str, An
             if table == "leads":  # what duplicate checks compare comes from the values, not the file
                 row["email_key"] = email_key(row.get("email"))
                 row["name_key"] = name_key(row.get("title"), row.get("company"))
+            if table == "orgs" and isinstance(row.get("name"), str):  # matching's key, likewise
+                row["name_key"] = org_key(row["name"])
         tables[table] = rows
     return tables
 
@@ -132,4 +136,9 @@ def import_all(conn: sqlite3.Connection, text: str) -> dict[str, int]:
     counts = store.replace_tables(conn, tables)
     if counts.pop("_broken_references"):
         raise InvalidValue("the export refers to rows it does not hold; nothing was restored")
+    if "orgs" not in tables and tables.get("leads"):  # from a salespipe before organisations
+        from salespipe.store.orgs import link_leads
+
+        linked = link_leads(conn, 1, max(int(r.get("_rowid") or r.get("id") or 0) for r in tables["leads"]) + 1, at=None)
+        counts["orgs"], counts["people"] = linked.orgs_created, linked.people_created
     return counts

@@ -101,6 +101,11 @@ class ImportSummary:
     matched_by: Counter[str] = field(default_factory=Counter)  # how duplicates were found
     currencies: Counter[str] = field(default_factory=Counter)  # inserted leads per currency
     database_currency: str = ""
+    # the inserted leads linked to organisations and people (store.orgs.link_leads)
+    orgs_created: int = 0
+    orgs_matched: int = 0  # distinct organisations stored before
+    people_created: int = 0
+    people_matched: int = 0
 
     @property
     def day_order(self) -> str | None:
@@ -136,6 +141,10 @@ class ImportSummary:
             "missing": dict(self.missing),
             "matched_by": dict(self.matched_by),
             "currencies": dict(self.currencies),
+            "orgs_created": self.orgs_created,
+            "orgs_matched": self.orgs_matched,
+            "people_created": self.people_created,
+            "people_matched": self.people_matched,
             "mapping": plan["columns"],
             "plan": plan,
         }
@@ -327,6 +336,15 @@ def _import_planned(
                 first_new_id, next_id = writer.first_new_id, writer.next_id
             if progress:
                 progress(total, total)
+            # the new leads' organisations and people, set-based; undo removes them as ranges
+            from salespipe.store import orgs as org_store
+
+            with journal.paused(conn):
+                linked = org_store.link_leads(conn, first_new_id, next_id, at=recorded)
+            summary.orgs_created, summary.orgs_matched = linked.orgs_created, linked.orgs_matched
+            summary.people_created, summary.people_matched = linked.people_created, linked.people_matched
+            for table, (first_row, end_row) in (("orgs", linked.orgs_range), ("people", linked.people_range)):
+                journal.record_inserted_range(conn, journal.current(conn), table, first_row, end_row)
             journal.restore_insert_triggers(conn, untriggered)
             # the new open deals' expected close dates, as known now (what their closes are measured
             # against), written before the indexes are rebuilt

@@ -13,6 +13,8 @@ TABLES = (
     "settings",
     "targets",
     "rules",
+    "orgs",
+    "people",
     "leads",
     "stage_events",
     "activities",

@@ -76,6 +76,10 @@ def insert(conn: sqlite3.Connection, record: dict[str, Any], *, is_open: bool = 
     placeholders = ", ".join(f":{c}" for c in record)
     cursor = conn.execute(f"INSERT INTO leads ({columns}) VALUES ({placeholders})", record)
     lead_id = int(cursor.lastrowid or 0)
+    if record.get("company"):
+        from salespipe.store.orgs import link_leads
+
+        link_leads(conn, lead_id, lead_id + 1, at=record["updated_at"])
     if is_open and record.get("expected_close"):
         from salespipe.store import estimates
 
@@ -101,11 +105,26 @@ def update(conn: sqlite3.Connection, lead_id: int, changes: dict[str, Any], *, s
     before = None
     if tracked:
         before = conn.execute(f"SELECT {', '.join(tracked)} FROM leads WHERE id = ?", (lead_id,)).fetchone()
+    linked = [column for column in ("company", "contact_name", "email") if column in changes]
+    old = conn.execute(f"SELECT {', '.join(linked)} FROM leads WHERE id = ?", (lead_id,)).fetchone() if linked else None
     assignments = ", ".join(f"{column} = :{column}" for column in changes)
     conn.execute(f"UPDATE leads SET {assignments} WHERE id = :_id", {**changes, "_id": lead_id})
+    if old is not None:
+        changed = {c for c, before in zip(linked, old, strict=True) if before != changes[c]}
+        if changed:
+            _relink(conn, lead_id, changed, changes.get("updated_at"))
     if before is not None:
         at = changes.get("stage_entered_at") or changes["updated_at"]
         estimates.record_changes(conn, lead_id, dict(zip(tracked, before, strict=True)), changes, at=at, source=source)
+
+
+def _relink(conn: sqlite3.Connection, lead_id: int, changed: set[str], at: str | None) -> None:
+    """A lead's company changed: link it to that organisation (and its contact there) afresh;
+    its contact changed: link it to that person at its organisation."""
+    from salespipe.store.orgs import link_leads, unlink_lead
+
+    unlink_lead(conn, lead_id, org="company" in changed)
+    link_leads(conn, lead_id, lead_id + 1, at=at)
 
 
 def delete(conn: sqlite3.Connection, lead_id: int) -> None:
@@ -345,6 +364,8 @@ BULK_INDEXES: dict[str, str] = {
     "idx_leads_renews": "CREATE INDEX idx_leads_renews ON leads(renews_lead_id) WHERE renews_lead_id IS NOT NULL",
     "idx_leads_forecast_category": "CREATE INDEX idx_leads_forecast_category ON leads(forecast_category) "
     "WHERE forecast_category IS NOT NULL",
+    "idx_leads_org": "CREATE INDEX idx_leads_org ON leads(org_id) WHERE org_id IS NOT NULL",
+    "idx_leads_person": "CREATE INDEX idx_leads_person ON leads(person_id) WHERE person_id IS NOT NULL",
     "idx_stage_events_to_stage": "CREATE INDEX idx_stage_events_to_stage ON stage_events(to_stage, lead_id)",
     "idx_stage_events_at": "CREATE INDEX idx_stage_events_at ON stage_events(at, from_stage, prev_at, lead_id)",
     "idx_stage_events_lead": "CREATE INDEX idx_stage_events_lead ON stage_events(lead_id, at, to_stage)",
