@@ -122,6 +122,8 @@ def _pruned(group: typer.Typer, keep: tuple[str, ...]) -> typer.Typer:
 COMMANDS: dict[str, Register] = {
     "today": _add_command("today", "today", "today"),
     "lead": _add_group("lead", "app", "lead"),
+    "org": _add_group("org", "app", "org"),
+    "person": _add_group("person", "app", "person"),
     **{verb: _add_move(verb) for verb in moves.VERBS},
     "nurture": _add_command("nurture", "nurture", "nurture"),
     "log": _add_command("log", "log", "log"),

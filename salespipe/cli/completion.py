@@ -282,6 +282,41 @@ def _column_values(column: str) -> Callable[[typer.Context, str], Suggestions]:
     return values
 
 
+def org_refs(ctx: typer.Context, incomplete: str) -> Suggestions:
+    """Organisations: by id (with the name) while digits are typed, else by name (with the id)."""
+    if incomplete.isdigit():
+        rows = _query(
+            ctx,
+            "SELECT id, name FROM orgs WHERE " + _prefix("CAST(id AS TEXT)") + " ORDER BY id DESC LIMIT ?",
+            (len(incomplete), incomplete, LIMIT),
+        )
+        return [(str(org_id), str(name)) for org_id, name in rows]
+    return org_names(ctx, incomplete)
+
+
+def org_names(ctx: typer.Context, incomplete: str) -> Suggestions:
+    """Organisation names, each with its id."""
+    rows = _query(
+        ctx,
+        "SELECT name, id FROM orgs WHERE " + _prefix("name") + " ORDER BY name COLLATE NOCASE, id LIMIT ?",
+        (len(incomplete), incomplete, LIMIT),
+    )
+    return [(str(name), f"#{org_id}") for name, org_id in rows if isinstance(name, str)]
+
+
+def person_ids(ctx: typer.Context, incomplete: str) -> Suggestions:
+    """People's ids, newest first, each with the name."""
+    if incomplete and not incomplete.isdigit():
+        return []
+    rows = _query(
+        ctx,
+        "SELECT id, name FROM people WHERE " + _prefix("CAST(id AS TEXT)") + " ORDER BY id DESC LIMIT ?",
+        (len(incomplete), incomplete, LIMIT),
+    )
+    return [(str(person_id), str(name)) for person_id, name in rows]
+
+
+ORG_SORTS = ("name", "deals", "value")
 sources = _column_values("source")
 owners = _column_values("owner")
 

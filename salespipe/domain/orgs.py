@@ -184,3 +184,35 @@ def person_key(name: str | None, email: str | None) -> str | None:
     if name and name.strip():
         return "n:" + fold(name)
     return None
+
+
+def check_text(value: str | None, option: str, *, required: bool = False) -> str | None:
+    """A name, role, note ... as typed: stripped, not empty, at most ``MAX_TEXT`` characters,
+    valid text; ``InvalidValue`` naming ``option`` otherwise. None stays None (not given)."""
+    from salespipe.domain.errors import InvalidValue
+    from salespipe.domain.models import MAX_TEXT
+
+    if value is None:
+        if required:
+            raise InvalidValue(f"{option} is needed")
+        return None
+    text = value.strip()
+    if not text:
+        raise InvalidValue(f"{option} is empty")
+    if len(text) > MAX_TEXT:
+        raise InvalidValue(f"{option} is longer than {MAX_TEXT:,} characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidValue(f"{option} is not valid text") from None
+    return text
+
+
+def check_email(value: str | None) -> str | None:
+    from salespipe.domain.errors import InvalidValue
+    from salespipe.domain.models import EMAIL_RE
+
+    text = check_text(value, "--email")
+    if text is not None and not EMAIL_RE.match(text):
+        raise InvalidValue(f"--email {text!r} is not an e-mail address")
+    return text

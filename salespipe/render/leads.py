@@ -46,6 +46,10 @@ class LeadCard(Protocol):
     def tasks(self) -> list[Task]: ...
     @property
     def estimates(self) -> list[dict[str, Any]]: ...
+    @property
+    def org(self) -> dict[str, Any] | None: ...
+    @property
+    def person(self) -> dict[str, Any] | None: ...
 
 
 def lead_list_view(rows: Sequence[LeadRow], *, now: datetime, scored: bool = False, loc: Locale = ENGLISH) -> View:
@@ -95,6 +99,8 @@ def lead_card_view(
         "qualification": qualification,
         "estimates": [estimate_record(e, record["currency"]) for e in card.estimates],
         "slip": slip_record,
+        "org": card.org,
+        "person": card.person,
     }
     stage = card.pipeline.by_key.get(record["stage"])
     forecast = None
@@ -117,6 +123,8 @@ def lead_card_view(
             loc=loc,
             forecast=forecast,
             slip=slip_record,
+            org=card.org,
+            person=card.person,
         ),
     )
 
@@ -215,6 +223,8 @@ def lead_card(
     loc: Locale | None = None,
     forecast: str | None = None,
     slip: Mapping[str, Any] | None = None,
+    org: Mapping[str, Any] | None = None,
+    person: Mapping[str, Any] | None = None,
 ) -> str:
     """The lead card: the title, the fields (a long or multi-line value wraps under itself),
     then one timeline, newest first; in the pipeline's language (``loc`` wins over ``labels``)."""
@@ -274,6 +284,10 @@ def lead_card(
     ):
         if record[key]:
             fields.append((tr(label), loc.date(record[key]) if key == "expected_close" else str(record[key])))
+        if key == "company" and org:
+            fields.append((tr("Organisation"), f"{org['name']} (#{org['id']}, salespipe org show {org['id']})"))
+        if key == "company" and person:
+            fields.append((tr("Person"), f"{person['name']} (#{person['id']})"))
     if slip:
         fields.append((tr("Slip"), slip_words(slip, loc)))
     if record["tags"]:

@@ -139,6 +139,8 @@ def import_all(conn: sqlite3.Connection, text: str) -> dict[str, int]:
     if "orgs" not in tables and tables.get("leads"):  # from a salespipe before organisations
         from salespipe.store.orgs import link_leads
 
-        linked = link_leads(conn, 1, max(int(r.get("_rowid") or r.get("id") or 0) for r in tables["leads"]) + 1, at=None)
+        linked = link_leads(
+            conn, 1, max(int(r.get("_rowid") or r.get("id") or 0) for r in tables["leads"]) + 1, at=None
+        )
         counts["orgs"], counts["people"] = linked.orgs_created, linked.people_created
     return counts

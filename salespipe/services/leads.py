@@ -405,6 +405,8 @@ class LeadCard(NamedTuple):
     activities: list[Activity]
     tasks: list[Task]
     estimates: list[dict[str, Any]] = []  # the history of its value, close date, probability, category
+    org: dict[str, Any] | None = None  # {id, name} of its organisation
+    person: dict[str, Any] | None = None  # {id, name} of its contact person
 
 
 def show_lead(conn: sqlite3.Connection, lead_id: int) -> LeadCard:
@@ -420,6 +422,18 @@ def show_lead(conn: sqlite3.Connection, lead_id: int) -> LeadCard:
         work_store.activities(conn, lead_id),
         work_store.tasks_of(conn, lead_id),
         estimates_store.of_lead(conn, lead_id),
+        *_links(conn, lead),
+    )
+
+
+def _links(conn: sqlite3.Connection, lead: Lead) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    from salespipe.store import orgs as org_store
+
+    org = org_store.get_org(conn, lead.org_id) if lead.org_id else None
+    person = org_store.get_person(conn, lead.person_id) if lead.person_id else None
+    return (
+        {"id": org["id"], "name": org["name"]} if org else None,
+        {"id": person["id"], "name": person["name"]} if person else None,
     )
 
 

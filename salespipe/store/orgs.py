@@ -89,7 +89,9 @@ def _link_people(conn: sqlite3.Connection, first: int, end: int, at: str | None)
         "CREATE TEMP TABLE sp_person_map (lead_id INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, "
         "name TEXT, nfold TEXT, email TEXT, person_id INTEGER)"
     )
-    conn.execute("CREATE TEMP TABLE sp_new_people (n INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, first_lead INTEGER)")
+    conn.execute(
+        "CREATE TEMP TABLE sp_new_people (n INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, first_lead INTEGER)"
+    )
     try:
         conn.execute(
             "INSERT INTO temp.sp_person_map (lead_id, org_id, pkey, name, nfold, email) "
@@ -192,6 +194,12 @@ def orgs_named(conn: sqlite3.Connection, name: str) -> list[dict[str, Any]]:
     """The organisations whose name folds as ``name`` does (by their key, then compared)."""
     rows = conn.execute("SELECT * FROM orgs WHERE name_key = ? ORDER BY id", (org_key(name),)).fetchall()
     return [dict(r) for r in rows if fold(r["name"]) == fold(name)]
+
+
+def orgs_keyed(conn: sqlite3.Connection, name: str) -> list[dict[str, Any]]:
+    """The organisations with the key of ``name`` (alike but for case, spacing and legal form)."""
+    rows = conn.execute("SELECT * FROM orgs WHERE name_key = ? ORDER BY id", (org_key(name),)).fetchall()
+    return [dict(r) for r in rows]
 
 
 def match_org(conn: sqlite3.Connection, name: str) -> int | None:
@@ -299,3 +307,7 @@ def unlink_lead(conn: sqlite3.Connection, lead_id: int, *, org: bool) -> None:
     """Forget a lead's person (and with ``org`` its organisation), to link it again."""
     columns = "org_id = NULL, person_id = NULL" if org else "person_id = NULL"
     conn.execute(f"UPDATE leads SET {columns} WHERE id = ?", (lead_id,))
+
+
+def deals_of_person(conn: sqlite3.Connection, person_id: int) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT id FROM leads WHERE person_id = ? ORDER BY id", (person_id,))]
