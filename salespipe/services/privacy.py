@@ -52,7 +52,7 @@ def person(conn: sqlite3.Connection, email: str) -> dict[str, Any]:
     key = email_key(email)
     if not key:
         raise InvalidValue("--person needs an e-mail address")
-    return {"email": email, "leads": privacy_store.person(conn, key)}
+    return {"email": email, "leads": privacy_store.person(conn, key), "people": privacy_store.people(conn, key)}
 
 
 def retention(conn: sqlite3.Connection) -> tuple[int, int]:

@@ -1,7 +1,7 @@
 """Erasing a person's data for good, and the journal's retention.
 
 ``erase`` removes a lead with every row that hangs off it (events, activities, tasks, criteria,
-rule runs) and every trace the journal kept of them: the undo entries of those rows with their
+rule runs), its contact person and its organisation when nothing else links to them, and every trace the journal kept of them: the undo entries of those rows with their
 old values, and the lead's words in the recorded command lines. ``secure_delete`` overwrites
 the freed pages; the caller then vacuums and truncates the WAL so no byte is left in the files.
 """
@@ -37,6 +37,22 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
             (lead_id, *personal),
         )
     ]
+    # its contact person, and its organisation (whose name may be the person's, a sole trader),
+    # go with it when nothing else links to them
+    links = conn.execute("SELECT person_id, org_id FROM leads WHERE id = ?", (lead_id,)).fetchone()
+    person_id, org_id = links if links else (None, None)
+    lone_person = person_id is not None and not conn.execute(
+        "SELECT 1 FROM leads WHERE person_id = ? AND id != ? LIMIT 1", (person_id, lead_id)
+    ).fetchone()
+    lone_org = org_id is not None and not conn.execute(
+        "SELECT 1 FROM leads WHERE org_id = ? AND id != ? UNION ALL "
+        "SELECT 1 FROM people WHERE org_id = ? AND id IS NOT ? LIMIT 1",
+        (org_id, lead_id, org_id, person_id if lone_person else None),
+    ).fetchone()
+    if lone_person:
+        values += list(conn.execute("SELECT name, email, phone FROM people WHERE id = ?", (person_id,)).fetchone() or ())
+    if lone_org:
+        values += list(conn.execute("SELECT name FROM orgs WHERE id = ?", (org_id,)).fetchone() or ())
     words = sorted({w for w in values if isinstance(w, str) and len(w.strip()) >= 3}, key=len, reverse=True)
     counts: dict[str, int] = {}
     # the journal: entries of this lead's rows, by rowid for the lead, by lead_id for the rest
@@ -64,6 +80,14 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
                     (table, *part),
                 )
             }
+    for table, row_id, lone in (("people", person_id, lone_person), ("orgs", org_id, lone_org)):
+        if lone:
+            entries |= {
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM undo_log WHERE tbl = ? AND op != 'insert_range' AND row_id = ?", (table, row_id)
+                )
+            }
     touched = {
         r[0]
         for part in parts(sorted(entries))
@@ -87,6 +111,8 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
     for table in CHILD_TABLES:
         counts[table] = conn.execute(f"DELETE FROM {table} WHERE lead_id = ?", (lead_id,)).rowcount
     counts["leads"] = conn.execute("DELETE FROM leads WHERE id = ?", (lead_id,)).rowcount
+    counts["people"] = conn.execute("DELETE FROM people WHERE id = ?", (person_id,)).rowcount if lone_person else 0
+    counts["orgs"] = conn.execute("DELETE FROM orgs WHERE id = ?", (org_id,)).rowcount if lone_org else 0
     # changes left with nothing to undo go (their command line may still tell the story)
     conn.execute("DELETE FROM changes WHERE id NOT IN (SELECT change_id FROM undo_log)")
     return counts
@@ -139,3 +165,14 @@ def person(conn: sqlite3.Connection, email_key: str) -> list[dict[str, Any]]:
             ]
         out.append(lead)
     return out
+
+
+def people(conn: sqlite3.Connection, email_key: str) -> list[dict[str, Any]]:
+    """The person records with this e-mail (case-folded), with their organisation's name."""
+    from salespipe.domain.keys import email_key as key_of
+
+    rows = conn.execute(
+        "SELECT p.*, o.name AS org_name FROM people p LEFT JOIN orgs o ON o.id = p.org_id "
+        "WHERE p.email IS NOT NULL ORDER BY p.id"
+    ).fetchall()
+    return [dict(r) for r in rows if key_of(r["email"]) == email_key]
