@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -118,7 +118,7 @@ def update(conn: sqlite3.Connection, lead_id: int, changes: dict[str, Any], *, s
         estimates.record_changes(conn, lead_id, dict(zip(tracked, before, strict=True)), changes, at=at, source=source)
 
 
-def _relink(conn: sqlite3.Connection, lead_id: int, changed: set[str], at: str | None) -> None:
+def _relink(conn: sqlite3.Connection, lead_id: int, changed: Collection[str], at: str | None) -> None:
     """A lead's company changed: link it to that organisation (and its contact there) afresh;
     its contact changed: link it to that person at its organisation."""
     from salespipe.store.orgs import link_leads, unlink_lead

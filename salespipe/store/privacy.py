@@ -41,16 +41,24 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
     # go with it when nothing else links to them
     links = conn.execute("SELECT person_id, org_id FROM leads WHERE id = ?", (lead_id,)).fetchone()
     person_id, org_id = links if links else (None, None)
-    lone_person = person_id is not None and not conn.execute(
-        "SELECT 1 FROM leads WHERE person_id = ? AND id != ? LIMIT 1", (person_id, lead_id)
-    ).fetchone()
-    lone_org = org_id is not None and not conn.execute(
-        "SELECT 1 FROM leads WHERE org_id = ? AND id != ? UNION ALL "
-        "SELECT 1 FROM people WHERE org_id = ? AND id IS NOT ? LIMIT 1",
-        (org_id, lead_id, org_id, person_id if lone_person else None),
-    ).fetchone()
+    lone_person = (
+        person_id is not None
+        and not conn.execute(
+            "SELECT 1 FROM leads WHERE person_id = ? AND id != ? LIMIT 1", (person_id, lead_id)
+        ).fetchone()
+    )
+    lone_org = (
+        org_id is not None
+        and not conn.execute(
+            "SELECT 1 FROM leads WHERE org_id = ? AND id != ? UNION ALL "
+            "SELECT 1 FROM people WHERE org_id = ? AND id IS NOT ? LIMIT 1",
+            (org_id, lead_id, org_id, person_id if lone_person else None),
+        ).fetchone()
+    )
     if lone_person:
-        values += list(conn.execute("SELECT name, email, phone FROM people WHERE id = ?", (person_id,)).fetchone() or ())
+        values += list(
+            conn.execute("SELECT name, email, phone FROM people WHERE id = ?", (person_id,)).fetchone() or ()
+        )
     if lone_org:
         values += list(conn.execute("SELECT name FROM orgs WHERE id = ?", (org_id,)).fetchone() or ())
     words = sorted({w for w in values if isinstance(w, str) and len(w.strip()) >= 3}, key=len, reverse=True)
