@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 # Trailing legal forms that a name's key leaves out, as they are compared: folded, full stops
@@ -96,11 +97,13 @@ _LONGEST = max(len(form.split()) for form in LEGAL_FORMS)
 _MARKS = re.compile(r"[.,]")
 
 
+@lru_cache(maxsize=1 << 16)  # an import asks for each company several times
 def fold(name: str) -> str:
     """The name as compared for "the same name": NFKC, case-folded, white space collapsed."""
     return " ".join(unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold()).split())
 
 
+@lru_cache(maxsize=1 << 16)
 def split_legal_form(name: str) -> tuple[str, str | None]:
     """(key, legal form or None): the folded name without its trailing legal form (one; never
     the whole name) and that form in its one spelling. ``"ACME, Inc."`` -> ``("acme", "inc")``."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, NamedTuple
 
-from salespipe.domain.orgs import OrgRef, fold, org_key, person_key, resolve
+from salespipe.domain.keys import email_key
+from salespipe.domain.orgs import OrgRef, fold, org_key, resolve
 from salespipe.store.db import marks, parts
 
 
@@ -40,112 +41,105 @@ def _next_id(conn: sqlite3.Connection, table: str) -> int:
 
 def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None) -> Linked:
     """Link the leads ``first`` .. ``end - 1`` that have no organisation yet (by their company)
-    and no person yet (by contact name and e-mail, at their organisation). What is made is
-    dated ``at``, or (None: the migration) when its first lead was created."""
-    range_ = "id >= ? AND id < ?"
+    and no person yet (by e-mail, else contact name, at their organisation). What is made is
+    dated ``at``, or (None: the migration) when its first lead was created. The leads are
+    read twice and written once, whatever their number."""
     rows = conn.execute(
-        f"SELECT company, min(created_at) FROM leads WHERE {range_} AND company IS NOT NULL AND org_id IS NULL "
-        "GROUP BY company ORDER BY min(id)",
+        "SELECT company, min(created_at) FROM leads WHERE id >= ? AND id < ? AND company IS NOT NULL "
+        "AND org_id IS NULL GROUP BY company ORDER BY min(id)",
         (first, end),
     ).fetchall()
     names = [r[0] for r in rows if fold(r[0])]
-    first_org = _next_id(conn, "orgs")
-    orgs_created = orgs_matched = 0
-    if names:
-        keys = {org_key(n) for n in names}
-        known: list[OrgRef] = []
-        for part in parts(keys):
-            known += [
-                OrgRef(r[0], r[1])
-                for r in conn.execute(f"SELECT id, name FROM orgs WHERE name_key IN ({marks(part)})", part)
-            ]
-        mapping, new = resolve(names, known, first_org)
-        since = {r[0]: r[1] for r in rows}
-        conn.executemany(
-            "INSERT INTO orgs (id, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-            [(first_org + i, n, org_key(n), at or since[n], at or since[n]) for i, n in enumerate(new)],
-        )
-        orgs_created = len(new)
-        orgs_matched = len({i for i in mapping.values() if i < first_org})
-        conn.execute("CREATE TEMP TABLE sp_org_map (company TEXT PRIMARY KEY, org_id INTEGER) WITHOUT ROWID")
-        try:
-            conn.executemany("INSERT INTO temp.sp_org_map VALUES (?, ?)", mapping.items())
-            conn.execute(
-                "UPDATE leads SET org_id = m.org_id FROM temp.sp_org_map m "
-                "WHERE leads.company = m.company AND leads.id >= ? AND leads.id < ? AND leads.org_id IS NULL",
-                (first, end),
-            )
-        finally:
-            conn.execute("DROP TABLE temp.sp_org_map")
-    people = _link_people(conn, first, end, at)
-    return Linked(orgs_created, orgs_matched, people[0], people[1], (first_org, first_org + orgs_created), people[2])
-
-
-def _link_people(conn: sqlite3.Connection, first: int, end: int, at: str | None) -> tuple[int, int, tuple[int, int]]:
-    conn.create_function("sp_person_key", 2, person_key, deterministic=True)
+    first_org, first_person = _next_id(conn, "orgs"), _next_id(conn, "people")
+    if not names:
+        return Linked(0, 0, 0, 0, (first_org, first_org), (first_person, first_person))
+    keys = {org_key(n) for n in names}
+    known: list[OrgRef] = []
+    for part in parts(keys):
+        sql = f"SELECT id, name FROM orgs WHERE name_key IN ({marks(part)})"
+        known += [OrgRef(r[0], r[1]) for r in conn.execute(sql, part)]
+    mapping, new = resolve(names, known, first_org)
+    since = {r[0]: r[1] for r in rows}
+    conn.executemany(
+        "INSERT INTO orgs (id, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+        [(first_org + i, n, org_key(n), at or since[n], at or since[n]) for i, n in enumerate(new)],
+    )
     conn.create_function("sp_fold", 1, lambda text: fold(text) if text else None, deterministic=True)
-    first_person = _next_id(conn, "people")
-    conn.execute(
-        "CREATE TEMP TABLE sp_person_map (lead_id INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, "
-        "name TEXT, nfold TEXT, email TEXT, person_id INTEGER)"
-    )
-    conn.execute(
-        "CREATE TEMP TABLE sp_new_people (n INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, first_lead INTEGER)"
-    )
+    conn.create_function("sp_email_key", 1, email_key, deterministic=True)
+    for statement in (
+        "CREATE TEMP TABLE sp_org_map (company TEXT PRIMARY KEY, org_id INTEGER) WITHOUT ROWID",
+        # each lead's organisation and person key (domain.orgs.person_key: the e-mail as
+        # leads.email_key holds it, else the folded name); person_id when a stored one matches
+        "CREATE TEMP TABLE sp_link (lead_id INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, name TEXT, "
+        "nfold TEXT, email TEXT, person_id INTEGER)",
+    ):
+        conn.execute(statement)
     try:
+        conn.executemany("INSERT INTO temp.sp_org_map VALUES (?, ?)", mapping.items())
         conn.execute(
-            "INSERT INTO temp.sp_person_map (lead_id, org_id, pkey, name, nfold, email) "
-            "SELECT id, org_id, sp_person_key(contact_name, email), contact_name, sp_fold(contact_name), email "
-            "FROM leads WHERE id >= ? AND id < ? AND org_id IS NOT NULL AND person_id IS NULL "
-            "AND (contact_name IS NOT NULL OR email IS NOT NULL)",
+            "INSERT INTO temp.sp_link (lead_id, org_id, pkey, name, email) "
+            "SELECT l.id, m.org_id, CASE WHEN l.email IS NOT NULL AND trim(l.email) != '' "
+            "THEN 'e:' || coalesce(l.email_key, sp_email_key(l.email)) "
+            "WHEN l.contact_name IS NOT NULL THEN 'n:' || sp_fold(l.contact_name) END, l.contact_name, l.email "
+            "FROM leads l JOIN temp.sp_org_map m ON m.company = l.company "
+            "WHERE l.id >= ? AND l.id < ? AND l.org_id IS NULL",
             (first, end),
         )
         # a name without an e-mail is the person of that name with one, if there is exactly one
         conn.execute(
-            "UPDATE temp.sp_person_map AS m SET pkey = (SELECT min(e.pkey) FROM temp.sp_person_map e "
+            "UPDATE temp.sp_link SET nfold = sp_fold(name) WHERE name IS NOT NULL AND org_id IN "
+            "(SELECT org_id FROM temp.sp_link WHERE pkey LIKE 'n:%')"
+        )
+        conn.execute(
+            "UPDATE temp.sp_link AS m SET pkey = (SELECT min(e.pkey) FROM temp.sp_link e "
             "WHERE e.org_id = m.org_id AND e.nfold = m.nfold AND e.pkey LIKE 'e:%') "
-            "WHERE m.pkey LIKE 'n:%' AND (SELECT count(DISTINCT e.pkey) FROM temp.sp_person_map e "
+            "WHERE m.pkey LIKE 'n:%' AND (SELECT count(DISTINCT e.pkey) FROM temp.sp_link e "
             "WHERE e.org_id = m.org_id AND e.nfold = m.nfold AND e.pkey LIKE 'e:%') = 1"
         )
-        matched = _match_known_people(conn)
+        people_matched = _match_known_people(conn, first_org)
+        # the new people, in the order of their first lead: n = rowid - 1
         conn.execute(
-            "INSERT INTO temp.sp_new_people (org_id, pkey, first_lead) SELECT org_id, pkey, min(lead_id) "
-            "FROM temp.sp_person_map WHERE person_id IS NULL AND pkey IS NOT NULL GROUP BY org_id, pkey "
+            "CREATE TEMP TABLE sp_new_people AS SELECT org_id, pkey, min(lead_id) AS first_lead "
+            "FROM temp.sp_link WHERE person_id IS NULL AND pkey IS NOT NULL GROUP BY org_id, pkey "
             "ORDER BY min(lead_id)"
         )
-        created = int(conn.execute("SELECT count(*) FROM temp.sp_new_people").fetchone()[0])
-        if created:
-            conn.execute("CREATE UNIQUE INDEX temp.sp_new_people_key ON sp_new_people(org_id, pkey)")
-            conn.execute(
-                "INSERT INTO people (id, org_id, name, email, phone, created_at, updated_at) "
-                "SELECT ? + g.n - 1, g.org_id, coalesce(l.contact_name, l.email), l.email, l.phone, "
-                "coalesce(?, l.created_at), coalesce(?, l.created_at) "
-                "FROM temp.sp_new_people g JOIN leads l ON l.id = g.first_lead ORDER BY g.n",
-                (first_person, at, at),
-            )
-            conn.execute(
-                "UPDATE temp.sp_person_map SET person_id = g.n + ? - 1 FROM temp.sp_new_people g "
-                "WHERE g.org_id = sp_person_map.org_id AND g.pkey = sp_person_map.pkey "
-                "AND sp_person_map.person_id IS NULL",
-                (first_person,),
-            )
+        conn.execute("CREATE INDEX temp.sp_new_people_key ON sp_new_people(org_id, pkey)")
         conn.execute(
-            "UPDATE leads SET person_id = m.person_id FROM temp.sp_person_map m "
-            "WHERE leads.id = m.lead_id AND m.person_id IS NOT NULL"
+            "INSERT INTO people (id, org_id, name, email, phone, created_at, updated_at) "
+            "SELECT ? + g.rowid - 1, g.org_id, coalesce(l.contact_name, l.email), l.email, l.phone, "
+            "coalesce(?, l.created_at), coalesce(?, l.created_at) "
+            "FROM temp.sp_new_people g JOIN leads l ON l.id = g.first_lead ORDER BY g.rowid",
+            (first_person, at, at),
+        )
+        people_created = int(conn.execute("SELECT count(*) FROM temp.sp_new_people").fetchone()[0])
+        conn.execute(
+            "UPDATE leads SET org_id = s.org_id, person_id = coalesce(s.person_id, ? - 1 + (SELECT g.rowid FROM "
+            "temp.sp_new_people g WHERE g.org_id = s.org_id AND g.pkey = s.pkey)) "
+            "FROM temp.sp_link s WHERE leads.id = s.lead_id",
+            (first_person,),
         )
     finally:
-        conn.execute("DROP TABLE temp.sp_person_map")
-        conn.execute("DROP TABLE temp.sp_new_people")
-    return created, matched, (first_person, first_person + created)
+        for table in ("sp_org_map", "sp_link", "sp_new_people"):
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    return Linked(
+        len(new),
+        len({i for i in mapping.values() if i < first_org}),
+        people_created,
+        people_matched,
+        (first_org, first_org + len(new)),
+        (first_person, first_person + people_created),
+    )
 
 
-def _match_known_people(conn: sqlite3.Connection) -> int:
-    """The leads' contacts that are people stored before, at the same organisation: the same
-    e-mail; else the same name, where exactly one person there has it (and, when the lead has
-    an e-mail, that person has none). Returns how many distinct people were matched."""
+def _match_known_people(conn: sqlite3.Connection, first_new_org: int) -> int:
+    """The leads' contacts that are people stored before, at the same organisation (one stored
+    before ``first_new_org``): the same e-mail; else the same name, where exactly one person
+    there has it (and, when the lead has an e-mail, that person has none). Returns how many
+    distinct people were matched."""
     known = conn.execute(
-        "SELECT p.id, p.org_id, p.name, p.email FROM people p "
-        "WHERE p.org_id IN (SELECT DISTINCT org_id FROM temp.sp_person_map) ORDER BY p.id"
+        "SELECT p.id, p.org_id, p.name, p.email FROM people p WHERE p.org_id IN "
+        "(SELECT DISTINCT org_id FROM temp.sp_link WHERE org_id < ?) ORDER BY p.id",
+        (first_new_org,),
     ).fetchall()
     if not known:
         return 0
@@ -157,7 +151,8 @@ def _match_known_people(conn: sqlite3.Connection) -> int:
         by_name.setdefault((org_id, fold(name)), []).append((person_id, bool(email)))
     found: dict[tuple[int, str], int] = {}
     for org_id, pkey, name, email in conn.execute(
-        "SELECT DISTINCT org_id, pkey, name, email FROM temp.sp_person_map WHERE pkey IS NOT NULL"
+        "SELECT DISTINCT org_id, pkey, name, email FROM temp.sp_link WHERE pkey IS NOT NULL AND org_id < ?",
+        (first_new_org,),
     ):
         person = by_email.get((org_id, pkey[2:])) if pkey.startswith("e:") else None
         if person is None and name:
@@ -166,7 +161,7 @@ def _match_known_people(conn: sqlite3.Connection) -> int:
         if person is not None:
             found[(org_id, pkey)] = person
     conn.executemany(
-        "UPDATE temp.sp_person_map SET person_id = ? WHERE org_id = ? AND pkey = ?",
+        "UPDATE temp.sp_link SET person_id = ? WHERE org_id = ? AND pkey = ?",
         [(p, o, k) for (o, k), p in found.items()],
     )
     return len(set(found.values()))
