@@ -282,6 +282,9 @@ def test_lead_add_and_edit_link_and_relink(cli, add_lead):
     cli("lead", "edit", str(lead), "--company", "Beta AG")
     shown = cli.json("lead", "show", str(lead))
     assert shown["org"]["name"] == "Beta AG" and shown["person"] == {"id": 2, "name": "Jo"}
+    cli("lead", "edit", str(lead), "--contact", "Max")  # the person alone is relinked
+    shown = cli.json("lead", "show", str(lead))
+    assert shown["org"]["name"] == "Beta AG" and shown["person"] == {"id": 3, "name": "Max"}
     cli("lead", "edit", str(lead), "--clear", "company")
     shown = cli.json("lead", "show", str(lead))
     assert (shown["org"], shown["person"]) == (None, None)

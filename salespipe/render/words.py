@@ -16,6 +16,8 @@ GERMAN: dict[str, str] = {
     "ID": "Nr.",
     "Name": "Name",
     "Company": "Firma",
+    "Organisation": "Organisation",
+    "Person": "Person",
     "Stage": "Phase",
     "Value": "Wert",
     "Prob": "Wahrsch.",

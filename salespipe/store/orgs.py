@@ -51,14 +51,12 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
     ).fetchall()
     names = [r[0] for r in rows if fold(r[0])]
     first_org, first_person = _next_id(conn, "orgs"), _next_id(conn, "people")
-    if not names:
-        return Linked(0, 0, 0, 0, (first_org, first_org), (first_person, first_person))
     keys = {org_key(n) for n in names}
     known: list[OrgRef] = []
     for part in parts(keys):
         sql = f"SELECT id, name FROM orgs WHERE name_key IN ({marks(part)})"
         known += [OrgRef(r[0], r[1]) for r in conn.execute(sql, part)]
-    mapping, new = resolve(names, known, first_org)
+    mapping, new = resolve(names, known, first_org) if names else ({}, [])
     since = {r[0]: r[1] for r in rows}
     conn.executemany(
         "INSERT INTO orgs (id, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -78,11 +76,11 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
         conn.executemany("INSERT INTO temp.sp_org_map VALUES (?, ?)", mapping.items())
         conn.execute(
             "INSERT INTO temp.sp_link (lead_id, org_id, pkey, name, email) "
-            "SELECT l.id, m.org_id, CASE WHEN l.email IS NOT NULL AND trim(l.email) != '' "
+            "SELECT l.id, coalesce(l.org_id, m.org_id), CASE WHEN l.email IS NOT NULL AND trim(l.email) != '' "
             "THEN 'e:' || coalesce(l.email_key, sp_email_key(l.email)) "
             "WHEN l.contact_name IS NOT NULL THEN 'n:' || sp_fold(l.contact_name) END, l.contact_name, l.email "
-            "FROM leads l JOIN temp.sp_org_map m ON m.company = l.company "
-            "WHERE l.id >= ? AND l.id < ? AND l.org_id IS NULL",
+            "FROM leads l LEFT JOIN temp.sp_org_map m ON m.company = l.company AND l.org_id IS NULL "
+            "WHERE l.id >= ? AND l.id < ? AND l.person_id IS NULL AND coalesce(l.org_id, m.org_id) IS NOT NULL",
             (first, end),
         )
         # a name without an e-mail is the person of that name with one, if there is exactly one
