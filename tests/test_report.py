@@ -138,6 +138,9 @@ def test_demo_loads_and_reports(cli, tmp_path):
     assert len(leads) == 120
     assert {l["source"] for l in leads} >= {"referral", "website", "trade fair"}
     assert any(l["lost_reason"] for l in leads)
+    # every company became an organisation and every contact a person, each linked
+    orgs = cli.json("--db", str(kept), "org", "list")
+    assert len(orgs) == len({l["company"] for l in leads}) and all(l["org_id"] and l["person_id"] for l in leads)
     assert "needs an empty database" in cli("demo", "--db", str(kept), code=1).stderr
 
 

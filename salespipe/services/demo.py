@@ -83,6 +83,10 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
                 }
                 for i, (stage, at, note) in enumerate(events)
             )
+        from salespipe.store.orgs import link_leads
+
+        # the companies and contacts become organisations and people, dated by their first deal
+        link_leads(conn, 1, int(conn.execute("SELECT max(id) FROM leads").fetchone()[0]) + 1, at=None)
     return len(doc["leads"])
 
 
