@@ -7,11 +7,11 @@ import json
 import sqlite3
 
 import pytest
+from conftest import dump
 from hypothesis import given
 from hypothesis import strategies as st
 
 from salespipe.domain.orgs import OrgRef, fold, match, org_key, person_key, resolve, split_legal_form
-from tests.conftest import dump
 
 # The matching rule --------------------------------------------------------------------------------
 

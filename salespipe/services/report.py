@@ -86,6 +86,8 @@ SECOND_READER: dict[str, tuple[str, ...]] = {
     "funnel": ("funnel",),
     "time_in_stage": ("time_in_stage",),
     "bottlenecks": ("time_in_stage", "funnel"),
+    "sales_cycle_days": ("cycle",),
+    "sales_velocity": ("cycle",),
     "data_gaps": ("data_gaps",),
 }
 SLOW = frozenset({"funnel", "time_in_stage", "forecast", "open", "stages"})
