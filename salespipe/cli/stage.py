@@ -34,10 +34,10 @@ RotOpt = Annotated[
 
 
 def _records(conn: object) -> list[dict[str, Any]]:
-    from salespipe.domain.models import as_record
+    from salespipe.render.settings import stage_record
     from salespipe.services.pipeline import pipeline
 
-    return [as_record(s) for s in pipeline(conn).stages]  # type: ignore[arg-type]
+    return [stage_record(s) for s in pipeline(conn).stages]  # type: ignore[arg-type]
 
 
 def _show(ctx: typer.Context, records: list[dict[str, Any]], json_: bool = False, csv_: bool = False) -> None:
@@ -134,17 +134,29 @@ def set_(
             autocompletion=completion.choices(*completion.FORECAST_CATEGORIES, "auto"),
         ),
     ] = None,
+    phase: Annotated[
+        str | None,
+        typer.Option(
+            "--phase",
+            metavar="PHASE",
+            help="The customer-journey phase its deals stand for: awareness, interest, desire, action, or auto "
+            "(by its kind and probability: won is action, an open stage below 20% awareness, below 50% interest, "
+            "else desire).",
+            autocompletion=completion.choices("awareness", "interest", "desire", "action", "auto"),
+        ),
+    ] = None,
 ) -> None:
-    """Change a stage's label, default probability, rotting days or forecast category.
+    """Change a stage's label, default probability, rotting days, forecast category or journey phase.
 
     Example: salespipe stage set negotiation --probability 75 --rotting-days 10 --forecast commit
     """
     from salespipe.domain.forecast import stage_category
+    from salespipe.domain.journey import stage_phase
     from salespipe.services import stages
 
     with database(ctx) as conn:
         stage = stages.update(
-            conn, key, label=label, probability=probability, rotting_days=rotting_days, forecast=forecast
+            conn, key, label=label, probability=probability, rotting_days=rotting_days, forecast=forecast, phase=phase
         )
     category = (
         ""
@@ -154,9 +166,15 @@ def set_(
             + ("" if stage.forecast_category else " (by its probability)")
         )
     )
+    journey = stage_phase(stage.kind.value, stage.probability, stage.journey_phase)
+    journey_text = (
+        f", journey phase {journey}" + ("" if stage.journey_phase else " (by its kind and probability)")
+        if journey
+        else ", no journey phase (a lost stage)"
+    )
     info(
         f"Stage {stage.key!r}: {stage.label}, {stage.probability}%, stale after {stage.rotting_threshold} days"
-        f"{category}."
+        f"{category}{journey_text}."
     )
 
 

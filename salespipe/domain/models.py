@@ -54,6 +54,7 @@ class Stage(NamedTuple):
     kind: StageKind = StageKind.OPEN
     rotting_days: int | None = None
     forecast_category: str | None = None  # commit, best-case, pipeline, omit; None: by its probability
+    journey_phase: str | None = None  # awareness, interest, desire, action; None: by kind and probability
 
     @property
     def is_closed(self) -> bool:
@@ -245,6 +246,7 @@ def _whole(value: Any, low: int | None = None, high: int | None = None) -> bool:
 
 
 FORECAST_CATEGORIES = ("commit", "best-case", "pipeline", "omit")  # domain.forecast.CATEGORIES
+JOURNEY_PHASES = ("awareness", "interest", "desire", "action")  # domain.journey.PIPELINE_PHASES
 DEAL_KINDS = ("new", "upsell", "cross-sell", "renewal")  # domain.deals.KINDS
 _TEXT_FIELDS = frozenset(("title", "contact_name", "company", "email", "phone", "source", "external_id"))
 
@@ -315,12 +317,22 @@ def _check_lead_fields(data: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _check_stage(data: dict[str, Any]) -> dict[str, Any] | None:
-    if not data.keys() <= {"key", "label", "position", "probability", "kind", "rotting_days", "forecast_category"}:
+    if not data.keys() <= {
+        "key",
+        "label",
+        "position",
+        "probability",
+        "kind",
+        "rotting_days",
+        "forecast_category",
+        "journey_phase",
+    }:
         return None  # pydantic ignores other keys; it is the one to decide
     key, label = data.get("key"), _text(data.get("label"))
     kind = data.get("kind", StageKind.OPEN)
     rotting = data.get("rotting_days")
     category = data.get("forecast_category")
+    phase = data.get("journey_phase")
     if (
         not _plain_str(key)
         or not _STAGE_KEY_RE.fullmatch(str(key))
@@ -330,6 +342,7 @@ def _check_stage(data: dict[str, Any]) -> dict[str, Any] | None:
         or not _whole(data.get("probability"), 0, 100)
         or not (rotting is None or _whole(rotting, 1))
         or not (category is None or category in FORECAST_CATEGORIES)
+        or not (phase is None or phase in JOURNEY_PHASES)
     ):
         return None
     if not isinstance(kind, StageKind):
@@ -344,6 +357,7 @@ def _check_stage(data: dict[str, Any]) -> dict[str, Any] | None:
         "kind": kind,
         "rotting_days": rotting,
         "forecast_category": category,
+        "journey_phase": phase,
     }
 
 

@@ -28,6 +28,7 @@ Label = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT, pattern=r"^[^\x00-\x1f\x7f]*$")
 ]
 Category = Literal["commit", "best-case", "pipeline", "omit"]  # models.FORECAST_CATEGORIES
+JourneyPhase = Literal["awareness", "interest", "desire", "action"]  # models.JOURNEY_PHASES
 
 
 class StageSchema(BaseModel):
@@ -42,6 +43,7 @@ class StageSchema(BaseModel):
     kind: StageKind = StageKind.OPEN
     rotting_days: int | None = Field(default=None, ge=1)
     forecast_category: Category | None = None
+    journey_phase: JourneyPhase | None = None
 
 
 class LeadFieldsSchema(BaseModel):

@@ -10,7 +10,32 @@ from salespipe.domain.locale import ENGLISH, Locale
 from salespipe.render.present import Rows, View
 from salespipe.render.table import Column, draw
 
-STAGE_KEYS = ("key", "label", "position", "probability", "kind", "rotting_days", "forecast_category")
+STAGE_KEYS = (
+    "key",
+    "label",
+    "position",
+    "probability",
+    "kind",
+    "rotting_days",
+    "forecast_category",
+    "journey_phase",
+    "journey_phase_chosen",
+)
+
+
+def stage_record(stage: Any) -> dict[str, Any]:
+    """A stage as ``stage list --json`` prints it: ``journey_phase`` is the phase its deals stand
+    for (its own, else by its kind and probability; null for a lost stage), ``journey_phase_chosen``
+    whether it is its own (``stage set --phase``)."""
+    from salespipe.domain.journey import stage_phase
+    from salespipe.domain.models import as_record
+
+    record = as_record(stage)
+    chosen = record.pop("journey_phase")
+    record["journey_phase"] = stage_phase(record["kind"], record["probability"], chosen)
+    record["journey_phase_chosen"] = chosen is not None
+    assert tuple(record) == STAGE_KEYS
+    return record
 RULE_KEYS = ("id", "trigger", "stage", "task_text", "due")
 TARGET_KEYS = ("period", "since", "until", "currency", "goal", "won_value", "won_count", "progress", "gap")
 
@@ -28,6 +53,7 @@ def stages_view(records: Sequence[dict[str, Any]]) -> View:
         Column("Kind"),
         Column("Rots after", align="right"),
         Column("Forecast", drop=1),
+        Column("Journey", drop=0),
     )
     rows = [
         [
@@ -40,6 +66,7 @@ def stages_view(records: Sequence[dict[str, Any]]) -> View:
             (stage_category(r["probability"], r["forecast_category"]) + ("" if r["forecast_category"] else "*"))
             if r["kind"] == "open"
             else "–",
+            r["journey_phase"] or "–",
         ]
         for r in records
     ]

@@ -75,9 +75,11 @@ def update(
     probability: int | None = None,
     rotting_days: int | None = None,
     forecast: str | None = None,
+    phase: str | None = None,
 ) -> Stage:
     """Change a stage; ``forecast`` is its forecast category as typed (``auto``: back to the
-    default by its probability)."""
+    default by its probability), ``phase`` its journey phase as typed (``auto``: back to the one
+    its kind and probability give; ``domain.journey``)."""
     stage = pipeline(conn).get(key)
     changes: dict[str, object] = {
         k: v
@@ -93,11 +95,32 @@ def update(
                 "not forecast; forecast categories are for open stages"
             )
         changes["forecast_category"] = parse_category(forecast, auto=True)
+    if phase is not None:
+        changes["journey_phase"] = _journey_phase(stage, phase)
     if not changes:
-        raise InvalidValue("nothing to change: give --label, --probability, --rotting-days or --forecast")
+        raise InvalidValue("nothing to change: give --label, --probability, --rotting-days, --forecast or --phase")
     validate(Stage, {**as_record(stage), **changes})
     stage_store.update(conn, stage.key, **changes)
     return pipeline(conn).by_key[stage.key]
+
+
+def _journey_phase(stage: Stage, text: str) -> str | None:
+    """The journey phase typed for ``stage`` (None: ``auto``). A won stage is the action of the
+    journey and a lost one stands for no phase: only open stages choose."""
+    from salespipe.domain.journey import check_phase
+
+    if text.strip().casefold() == "auto":
+        return None
+    if stage.is_closed:
+        raise InvalidValue(
+            f"stage {stage.key!r} is a {stage.kind.value} stage: "
+            + ("a win is the journey's action" if stage.kind is StageKind.WON else "a lost deal stands for no phase")
+            + "; journey phases are chosen for open stages"
+        )
+    try:
+        return check_phase(text)
+    except ValueError as exc:
+        raise InvalidValue(f"--phase {exc} (or auto)") from None
 
 
 def move(conn: sqlite3.Connection, key: str, position: int) -> Pipeline:

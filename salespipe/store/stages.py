@@ -10,18 +10,19 @@ from salespipe.domain.models import Stage, StageKind, as_record
 def all_stages(conn: sqlite3.Connection) -> list[Stage]:
     """The stages as stored (checked on their way in): no validation on the way out."""
     rows = conn.execute(
-        "SELECT key, label, position, probability, kind, rotting_days, forecast_category FROM stages ORDER BY position"
+        "SELECT key, label, position, probability, kind, rotting_days, forecast_category, journey_phase "
+        "FROM stages ORDER BY position"
     ).fetchall()
     return [
-        Stage(key, label, position, probability, StageKind(kind), rotting_days, category)
-        for key, label, position, probability, kind, rotting_days, category in rows
+        Stage(key, label, position, probability, StageKind(kind), rotting_days, category, phase)
+        for key, label, position, probability, kind, rotting_days, category, phase in rows
     ]
 
 
 def insert(conn: sqlite3.Connection, stage: Stage) -> None:
     conn.execute(
-        "INSERT INTO stages (key, label, position, probability, kind, rotting_days, forecast_category) "
-        "VALUES (:key, :label, :position, :probability, :kind, :rotting_days, :forecast_category)",
+        "INSERT INTO stages (key, label, position, probability, kind, rotting_days, forecast_category, journey_phase) "
+        "VALUES (:key, :label, :position, :probability, :kind, :rotting_days, :forecast_category, :journey_phase)",
         as_record(stage),
     )
 
