@@ -124,6 +124,7 @@ COMMANDS: dict[str, Register] = {
     "lead": _add_group("lead", "app", "lead"),
     "org": _add_group("org", "app", "org"),
     "person": _add_group("person", "app", "person"),
+    "journey": _add_command("journey", "journey", "journey"),
     **{verb: _add_move(verb) for verb in moves.VERBS},
     "nurture": _add_command("nurture", "nurture", "nurture"),
     "log": _add_command("log", "log", "log"),
