@@ -166,6 +166,8 @@ def add(
             result = result._replace(lead=deals.get_lead(conn, result.lead.id))
     lead, added, duplicate = result.lead, result.added, result.duplicate
     record = lead_record(lead, result.probability)
+    if added and result.kind_reason:
+        info(f"kind: {lead.kind} ({result.kind_reason})")
     if duplicate:
         other, by = duplicate
         info(
@@ -178,6 +180,7 @@ def add(
                 **record,
                 "added": added,
                 "duplicate_of": duplicate[0].id if duplicate else None,
+                "kind_reason": result.kind_reason if added else None,
                 "tasks_created": [task_record(t, moment) for t in result.tasks_created],
                 "renewal_created": renewal_record(renewal),
             }

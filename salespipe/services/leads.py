@@ -76,6 +76,7 @@ class Added(NamedTuple):
     added: bool
     duplicate: tuple[Lead, str] | None  # an open lead with the same e-mail (or name and company), and which
     tasks_created: list[Task]
+    kind_reason: str | None = None  # why the kind was proposed (not given): "Acme is a customer"
 
 
 def add_from_input(
@@ -97,8 +98,10 @@ def add_from_input(
 
     new_currency = new_lead_currency(conn).value
     fields = fields_from_input(now=now, default_currency=new_currency, **typed)
+    kind_reason = None
     if fields.kind is None:
-        fields = fields._replace(kind=proposed_kind(conn, fields.company))
+        kind, kind_reason = proposed_kind(conn, fields.company)
+        fields = fields._replace(kind=kind)
     duplicate = open_duplicate(conn, fields)
     if duplicate and on_duplicate == "fail":
         other, by = duplicate
@@ -110,17 +113,24 @@ def add_from_input(
         return Added(duplicate[0], probability_of(conn, duplicate[0]), False, duplicate, [])
     lead = add_lead(conn, fields, now=now, stage=stage, at=at, note=note, currency=new_currency)
     created = work_store.tasks_of(conn, lead.id)  # a new lead's tasks are its rules'
-    return Added(lead, probability_of(conn, lead), True, duplicate, created)
+    return Added(lead, probability_of(conn, lead), True, duplicate, created, kind_reason)
 
 
-def proposed_kind(conn: sqlite3.Connection, company: str | None) -> str:
-    """The hook for a new deal's kind when ``--kind`` is not given (``lead add``, import):
-    ``upsell`` is to be proposed when the company is already a customer (organisations, issue
-    13 item 1); until then, always ``new``."""
+def proposed_kind(conn: sqlite3.Connection, company: str | None) -> tuple[str, str | None]:
+    """A new deal's kind when ``--kind`` is not given (``lead add``), and why: ``upsell`` when
+    its company is an organisation (matched as ``lead add`` links it) that is a customer already
+    (a deal of it is won), else ``new`` (no reason). An import keeps ``new`` unless a kind
+    column says otherwise: a file of history has its deals' kinds as they were."""
     from salespipe.domain.deals import DEFAULT_KIND
+    from salespipe.store import orgs as org_store
 
-    del conn, company
-    return DEFAULT_KIND
+    if not company or not company.strip():
+        return DEFAULT_KIND, None
+    org_id = org_store.match_org(conn, company.strip())
+    if org_id is None or not org_store.is_customer(conn, org_id):
+        return DEFAULT_KIND, None
+    org = org_store.get_org(conn, org_id) or {"name": company}
+    return "upsell", f"{org['name']} is a customer"
 
 
 def edit_lead(

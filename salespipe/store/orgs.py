@@ -249,6 +249,17 @@ def list_orgs(
     return [dict(r) for r in conn.execute(sql, {"cur": currency, "id": org_id})]
 
 
+def is_customer(conn: sqlite3.Connection, org_id: int) -> bool:
+    """Whether the organisation has a won deal (is a customer)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM leads l JOIN stages s ON s.key = l.stage WHERE l.org_id = ? AND s.kind = 'won' LIMIT 1",
+            (org_id,),
+        ).fetchone()
+        is not None
+    )
+
+
 def deals_of(conn: sqlite3.Connection, org_id: int) -> list[int]:
     return [r[0] for r in conn.execute("SELECT id FROM leads WHERE org_id = ? ORDER BY id", (org_id,))]
 
