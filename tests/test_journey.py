@@ -1,6 +1,7 @@
 """The customer journey and the after-sales figures: the pure rules (domain.journey,
 domain.retention) against hand-worked cases."""
 
+import json
 from datetime import date
 
 import pytest
@@ -109,3 +110,215 @@ def test_nps_is_the_promoters_share_minus_the_detractors(scores):
 def test_path_days_never_go_backwards(reached, first_won):
     days = list(journey.path(journey.OrgFacts(reached=reached, first_won=first_won)).values())
     assert days == sorted(days)
+
+
+# Through the CLI: a fixture of organisations worked out by hand ---------------------------------
+# "now" is 2026-11-26 10:00 UTC (conftest); --at days are at noon, so every day below is the day.
+
+
+def _phases(data):
+    return {p["phase"]: p["count"] for p in data["phases"]}
+
+
+def _may_record_surveys_and_referrals(db_path) -> None:
+    """The surveys table and the referral columns as migration m017 makes them (issue 13, items
+    4 and 5), where this database does not have them yet: the journey reads them when they exist."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS surveys (id INTEGER PRIMARY KEY, "
+        "org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, "
+        "person_id INTEGER REFERENCES people(id) ON DELETE SET NULL, "
+        "score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10), note TEXT, at TEXT NOT NULL, recorded_at TEXT NOT NULL)"
+    )
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(leads)")}
+    for column in ("referred_by_org_id", "referred_by_person_id"):
+        if column not in columns:
+            conn.execute(f"ALTER TABLE leads ADD COLUMN {column} INTEGER")
+    conn.commit()
+    conn.close()
+
+
+def _sql(db_path, statement: str, *params) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    conn.execute(statement, params)
+    conn.commit()
+    conn.close()
+
+
+@pytest.fixture
+def journeys(cli, add_lead, db_path):
+    """Eight organisations, one in each phase and two in none."""
+    ids = {}
+    # Alpha: a lead just identified -> awareness
+    ids["alpha"] = add_lead("Alpha lead", "--company", "Alpha", "--at", "2026-11-01")
+    # Beta: qualified, verified skipped -> interest; a second deal lost from new changes nothing
+    ids["beta"] = add_lead("Beta lead", "--company", "Beta", "--at", "2026-09-01")
+    cli("qualify", str(ids["beta"]), "--at", "2026-09-10")
+    lost = add_lead("Beta other", "--company", "Beta", "--at", "2026-09-05")
+    cli("close", str(lost), "--lost", "--at", "2026-09-06")
+    # Gamma: added straight into the proposal -> desire, awareness and interest passed that day
+    ids["gamma"] = add_lead("Gamma lead", "--company", "Gamma", "--stage", "proposal", "--at", "2026-08-01")
+    # Delta: won 16 days ago -> action (the first 30 days)
+    ids["delta"] = add_lead("Delta lead", "--company", "Delta", "--at", "2026-10-01")
+    cli("close", str(ids["delta"]), "--won", "--at", "2026-11-10")
+    # Epsilon: won on 1 April, bought again (an upsell won 20 May) -> retention since 1 May (30 days)
+    ids["epsilon"] = add_lead("Epsilon lead", "--company", "Epsilon", "--at", "2026-03-01")
+    cli("close", str(ids["epsilon"]), "--won", "--at", "2026-04-01")
+    ids["epsilon_upsell"] = add_lead("Epsilon more", "--company", "Epsilon", "--kind", "upsell", "--at", "2026-05-01")
+    cli("close", str(ids["epsilon_upsell"]), "--won", "--at", "2026-05-20")
+    # Zeta: won on 1 June, answered a survey with 10 on 15 July -> advocacy (a promoter)
+    ids["zeta"] = add_lead("Zeta lead", "--company", "Zeta", "--at", "2026-05-15")
+    cli("close", str(ids["zeta"]), "--won", "--at", "2026-06-01")
+    # Eta: its only deal lost before anything (a lost deal imported as lost) -> no phase
+    ids["eta"] = add_lead("Eta lead", "--company", "Eta", "--at", "2026-07-01")
+    # Theta: an organisation without deals -> no phase
+    cli("org", "add", "Theta")
+    _may_record_surveys_and_referrals(db_path)
+    _sql(db_path, "UPDATE stage_events SET to_stage = 'lost' WHERE lead_id = ?", ids["eta"])
+    _sql(db_path, "UPDATE leads SET stage = 'lost', closed_at = stage_entered_at WHERE id = ?", ids["eta"])
+    zeta = cli.json("org", "show", "Zeta")["org"]["id"]
+    ids["zeta_org"] = zeta
+    ids["epsilon_org"] = cli.json("org", "show", "Epsilon")["org"]["id"]
+    _sql(
+        db_path,
+        "INSERT INTO surveys (org_id, score, at, recorded_at) VALUES (?, 10, '2026-07-15T12:00:00Z', ?)",
+        zeta,
+        "2026-07-15T12:00:00Z",
+    )
+    return ids
+
+
+def test_journey_counts_hand_computed(cli, journeys):
+    data = cli.json("journey")
+    assert list(data) == ["as_of", "organisations", "outside", "phases"]
+    assert data["as_of"] == "2026-11-26"
+    assert [p["phase"] for p in data["phases"]] == list(journey.PHASES)
+    assert _phases(data) == {
+        "awareness": 1,  # Alpha
+        "interest": 1,  # Beta
+        "desire": 1,  # Gamma
+        "action": 1,  # Delta
+        "retention": 1,  # Epsilon
+        "advocacy": 1,  # Zeta
+    }
+    assert (data["organisations"], data["outside"]) == (8, 2)  # Eta (lost only) and Theta (no deal)
+    shown = cli("journey").stdout
+    assert "Customer journey on 2026-11-26: 8 organisation(s)" in shown
+    assert "2 in no phase" in shown
+    assert shown.count("#") >= 6  # a bar per phase (plain: #)
+    assert cli("journey", "--csv").stdout.splitlines()[:2] == ["phase,count", "awareness,1"]
+    # on 30 June: Alpha, Beta, Gamma, Delta had no deal yet; Epsilon retained since 1 May; Zeta won
+    # on 1 June, 29 days before: action (retained from 1 July)
+    early = _phases(cli.json("journey", "--as-of", "2026-06-30"))
+    assert early == {"awareness": 0, "interest": 0, "desire": 0, "action": 1, "retention": 1, "advocacy": 0}
+
+
+def test_the_path_of_one_organisation_with_days_and_deals(cli, journeys):
+    data = cli.json("journey", "Epsilon")
+    assert data["org"]["name"] == "Epsilon" and data["phase"] == "retention"
+    days = {step["phase"]: step["reached_on"] for step in data["path"]}
+    assert days == {
+        "awareness": "2026-03-01",
+        "interest": "2026-04-01",  # skipped: passed on the day of the win
+        "desire": "2026-04-01",
+        "action": "2026-04-01",
+        "retention": "2026-05-01",  # 30 days after the first win, before the upsell won (20 May)
+        "advocacy": None,
+    }
+    deals = {step["phase"]: [d["id"] for d in step["deals"]] for step in data["path"]}
+    first, upsell = journeys["epsilon"], journeys["epsilon_upsell"]
+    assert deals == {
+        "awareness": [first, upsell],
+        "interest": [first, upsell],
+        "desire": [first, upsell],
+        "action": [first, upsell],
+        "retention": [upsell],  # bought again
+        "advocacy": [],
+    }
+    assert data["customer_since"] == "2026-04-01"
+    assert cli.json("journey", str(data["org"]["id"])) == data  # by id as org show takes it
+    shown = cli("journey", "epsilon").stdout
+    assert "Epsilon (#" in shown and "Retention" in shown and "2026-05-01" in shown
+    # a promoter's survey: advocacy on its day
+    zeta = cli.json("journey", "Zeta")
+    assert (zeta["phase"], zeta["latest_score"]) == ("advocacy", 10)
+    assert [s["reached_on"] for s in zeta["path"]][3:] == ["2026-06-01", "2026-07-01", "2026-07-15"]
+    gamma = cli.json("journey", "Gamma")
+    assert [s["reached_on"] for s in gamma["path"]] == ["2026-08-01"] * 3 + [None] * 3
+    # bad input: one line, exit 1 for an unknown organisation
+    result = cli("journey", "Nobody", code=1)
+    assert "no organisation 'Nobody'" in result.stderr
+    assert "Invalid value for ORG: empty value" in cli("journey", "", code=2).stderr
+
+
+def test_a_referral_makes_its_organisation_an_advocate(cli, journeys, db_path):
+    # Epsilon referred Alpha's lead (added 1 November)
+    _sql(db_path, "UPDATE leads SET referred_by_org_id = ? WHERE id = ?", journeys["epsilon_org"], journeys["alpha"])
+    data = cli.json("journey", "Epsilon")
+    assert data["phase"] == "advocacy"
+    assert data["path"][-1] == {
+        "phase": "advocacy",
+        "reached_on": "2026-11-01",
+        "deals": [{"id": journeys["alpha"], "title": "Alpha lead", "stage": "new", "kind": None}],
+    }
+    assert _phases(cli.json("journey"))["advocacy"] == 2
+
+
+def test_stage_set_phase_moves_the_counts_and_undo_takes_it_back(cli, journeys):
+    assert cli.json("stage", "list")[2]["journey_phase"] == "interest"  # qualified, 40 %
+    cli("stage", "set", "qualified", "--phase", "Desire")
+    stage = cli.json("stage", "list")[2]
+    assert (stage["key"], stage["journey_phase"], stage["journey_phase_chosen"]) == ("qualified", "desire", True)
+    counts = _phases(cli.json("journey"))
+    assert (counts["interest"], counts["desire"]) == (0, 2)  # Beta joins Gamma
+    cli("undo", "--yes")
+    assert _phases(cli.json("journey"))["interest"] == 1
+    assert cli.json("stage", "list")[2]["journey_phase_chosen"] is False
+    cli("stage", "set", "new", "--phase", "interest")
+    assert _phases(cli.json("journey"))["awareness"] == 0  # Alpha is interested from its first day
+    cli("stage", "set", "new", "--phase", "auto")
+    assert _phases(cli.json("journey"))["awareness"] == 1
+    # bad input
+    assert "choose awareness, interest, desire, action" in cli("stage", "set", "new", "--phase", "advocacy", code=1).stderr
+    assert "won stage" in cli("stage", "set", "won", "--phase", "desire", code=1).stderr
+    assert "lost stage" in cli("stage", "set", "lost", "--phase", "desire", code=1).stderr
+
+
+def test_stage_list_shows_the_effective_phase(cli):
+    stages = cli.json("stage", "list")
+    assert [(s["key"], s["journey_phase"], s["journey_phase_chosen"]) for s in stages] == [
+        ("new", "awareness", False),
+        ("verified", "interest", False),
+        ("qualified", "interest", False),
+        ("proposal", "desire", False),
+        ("negotiation", "desire", False),
+        ("won", "action", False),
+        ("lost", None, False),
+    ]
+    assert "Journey" in cli("stage", "list").stdout
+
+
+def test_an_empty_database_has_everyone_nowhere(cli, add_lead):
+    add_lead("x")  # no company: no organisation
+    data = cli.json("journey")
+    assert (data["organisations"], data["outside"]) == (0, 0)
+    assert all(p["count"] == 0 for p in data["phases"])
+
+
+def test_lead_add_proposes_upsell_for_a_customer(cli, add_lead):
+    won = add_lead("First deal", "--company", "ACME GmbH")
+    first = cli("lead", "add", "Before the win", "--company", "Acme", "--json")
+    assert json.loads(first.stdout)["kind"] == "new" and "kind:" not in first.stderr  # not a customer yet
+    cli("close", str(won), "--won")
+    result = cli("lead", "add", "More licences", "--company", "acme gmbh", "--json")
+    record = json.loads(result.stdout)
+    assert (record["kind"], record["kind_reason"]) == ("upsell", "ACME GmbH is a customer")
+    assert "kind: upsell (ACME GmbH is a customer)" in result.stderr
+    given = cli.json("lead", "add", "A new line of business", "--company", "ACME GmbH", "--kind", "new")
+    assert (given["kind"], given["kind_reason"]) == ("new", None)  # --kind wins
+    other = cli.json("lead", "add", "Elsewhere", "--company", "Bergwerk")
+    assert (other["kind"], other["kind_reason"]) == ("new", None)

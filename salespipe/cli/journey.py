@@ -15,7 +15,7 @@ def journey(
     org: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ORG]",
+            metavar="ORG",
             help="An organisation's id or name: its path through the phases.",
             show_default=False,
             autocompletion=completion.org_refs,

@@ -365,6 +365,21 @@ GERMAN: dict[str, str] = {
     "enden, aus den Schritten der Deals von dort (Verlauf), zum eingestellten Wert hin gezogen, als wäre er "
     "{k} weitere Deals; das Intervall enthält 8 von 10 der wahrscheinlichen Werte.",
     "Too few closed deals to rely on: salespipe forecast uses the configured ones.": "Zu wenige abgeschlossene Deals, um sich darauf zu verlassen: salespipe forecast nimmt die eingestellten.",
+    # The customer journey (render.journey): AIDA as German marketing says it
+    "Awareness": "Aufmerksamkeit",
+    "Interest": "Interesse",
+    "Desire": "Verlangen",
+    "Action": "Handlung",
+    "Retention": "Kundenbindung",
+    "Advocacy": "Weiterempfehlung",
+    "Phase": "Journey-Phase",
+    "Organisations": "Organisationen",
+    "Reached on": "Erreicht am",
+    "Customer journey on {day}: {n} organisation(s)": "Customer Journey am {day}: {n} Organisation(en)",
+    "{n} in no phase: no deal yet, or only deals lost before any phase.": "{n} in keiner Phase: noch kein Deal, "
+    "oder nur Deals, die vor jeder Phase verloren wurden.",
+    "{org} (#{id}): {phase} on {day}": "{org} (#{id}): {phase} am {day}",
+    "in no phase": "in keiner Phase",
 }
 
 Words = Callable[..., str]
