@@ -283,7 +283,9 @@ def test_stage_set_phase_moves_the_counts_and_undo_takes_it_back(cli, journeys):
     cli("stage", "set", "new", "--phase", "auto")
     assert _phases(cli.json("journey"))["awareness"] == 1
     # bad input
-    assert "choose awareness, interest, desire, action" in cli("stage", "set", "new", "--phase", "advocacy", code=1).stderr
+    assert (
+        "choose awareness, interest, desire, action" in cli("stage", "set", "new", "--phase", "advocacy", code=1).stderr
+    )
     assert "won stage" in cli("stage", "set", "won", "--phase", "desire", code=1).stderr
     assert "lost stage" in cli("stage", "set", "lost", "--phase", "desire", code=1).stderr
 

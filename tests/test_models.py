@@ -144,6 +144,7 @@ stage_data = st.one_of(
             "forecast_category": st.one_of(
                 values, st.sampled_from(["commit", "best-case", "pipeline", "omit", "best case"])
             ),
+            "journey_phase": st.one_of(values, st.sampled_from(["awareness", "action", "retention", "Desire"])),
         },
     ),
     st.fixed_dictionaries(
@@ -157,6 +158,7 @@ stage_data = st.one_of(
             "kind": st.sampled_from([*StageKind, "open", "won", "lost"]),
             "rotting_days": st.one_of(st.none(), st.integers(1, 400)),
             "forecast_category": st.sampled_from([None, "commit", "best-case", "pipeline", "omit"]),
+            "journey_phase": st.sampled_from([None, "awareness", "interest", "desire", "action"]),
         },
     ),
 )
@@ -214,6 +216,7 @@ def test_everyday_input_takes_the_plain_path():
         "label": "Demo call",
         "kind": StageKind.OPEN,
         "forecast_category": None,
+        "journey_phase": None,
     }
 
 

@@ -17,7 +17,10 @@ def test_default_pipeline_is_the_six_phases(cli):
         ("lost", 0, "lost"),
     ]
     header = cli("stage", "list", "--csv").stdout.splitlines()[0]
-    assert header == "key,label,position,probability,kind,rotting_days,forecast_category"
+    assert (
+        header
+        == "key,label,position,probability,kind,rotting_days,forecast_category,journey_phase,journey_phase_chosen"
+    )
 
 
 def test_add_rename_set_move_remove(cli):

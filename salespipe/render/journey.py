@@ -48,11 +48,17 @@ def overview_view(data: Mapping[str, Any], *, loc: Locale = ENGLISH) -> View:
             Column("", drop=0, style=GREEN),
         )
         rows = [
-            [phase_word(p["phase"], loc), loc.number(p["count"]), bar(p["count"] / top if top else None, 24, plain=plain)]
+            [
+                phase_word(p["phase"], loc),
+                loc.number(p["count"]),
+                bar(p["count"] / top if top else None, 24, plain=plain),
+            ]
             for p in data["phases"]
         ]
         head = tr(
-            "Customer journey on {day}: {n} organisation(s)", day=loc.date(data["as_of"]), n=loc.number(data["organisations"])
+            "Customer journey on {day}: {n} organisation(s)",
+            day=loc.date(data["as_of"]),
+            n=loc.number(data["organisations"]),
         )
         table = draw(columns, rows, width=terminal.width, colour=terminal.colour)
         notes = (

@@ -36,6 +36,8 @@ def stage_record(stage: Any) -> dict[str, Any]:
     record["journey_phase_chosen"] = chosen is not None
     assert tuple(record) == STAGE_KEYS
     return record
+
+
 RULE_KEYS = ("id", "trigger", "stage", "task_text", "due")
 TARGET_KEYS = ("period", "since", "until", "currency", "goal", "won_value", "won_count", "progress", "gap")
 

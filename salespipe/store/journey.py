@@ -35,7 +35,8 @@ def _phase_table(phases: Mapping[str, str]) -> tuple[str, list[str]]:
 
 
 def _scope(org_id: int | None, until: str | None, *, at: str, org: str = "l.org_id") -> tuple[str, list[Any]]:
-    clauses, params = [f"{org} IS NOT NULL"], []
+    clauses: list[str] = [f"{org} IS NOT NULL"]
+    params: list[Any] = []
     if org_id is not None:
         clauses.append(f"{org} = ?")
         params.append(org_id)
@@ -141,4 +142,3 @@ def referred_leads(conn: sqlite3.Connection, org_id: int, *, until: str | None =
         [org_id, org_id, *params],
     )
     return [{"id": r[0], "title": r[1], "stage": r[2], "created_at": r[3]} for r in rows]
-

@@ -90,7 +90,9 @@ def m002_seed_six_phase_pipeline(db: Database) -> None:
     from salespipe.domain.stages import preset
 
     # the columns stages had then (later ones came with their own migrations)
-    db.table("stages").insert_all(as_record(stage, exclude=("forecast_category", "journey_phase")) for stage in preset("six-phase"))
+    db.table("stages").insert_all(
+        as_record(stage, exclude=("forecast_category", "journey_phase")) for stage in preset("six-phase")
+    )
 
 
 @migrations()
@@ -600,7 +602,6 @@ def m016_cover_the_open_pipeline_and_data_gaps(db: Database) -> None:
     keep_statistics(db.conn, ["idx_leads_stage", "idx_leads_data_gaps"])
 
 
-
 @migrations()
 def m018_add_stage_journey_phase(db: Database) -> None:
     """The customer journey (issue 13, item 7): the journey phase a stage stands for, chosen by
@@ -612,6 +613,7 @@ def m018_add_stage_journey_phase(db: Database) -> None:
         "CHECK (journey_phase IS NULL OR journey_phase IN ('awareness', 'interest', 'desire', 'action'))"
     )
     create_row_image_triggers(db)  # the journal's row images name every column
+
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
