@@ -324,3 +324,16 @@ def test_lead_add_proposes_upsell_for_a_customer(cli, add_lead):
     assert (given["kind"], given["kind_reason"]) == ("new", None)  # --kind wins
     other = cli.json("lead", "add", "Elsewhere", "--company", "Bergwerk")
     assert (other["kind"], other["kind_reason"]) == ("new", None)
+
+
+def test_the_journey_in_german_fits_80_columns(cli, add_lead, monkeypatch):
+    cli("init", "--lang", "de")
+    lead = add_lead("Angebot", "--company", "Bergwerk \x1b[31mGmbH", "--at", "2026-10-01")
+    cli("close", str(lead), "--won", "--at", "2026-11-20")
+    monkeypatch.setenv("COLUMNS", "80")
+    overview = cli("journey").stdout
+    assert "Customer Journey am" in overview and "Handlung" in overview and "Kundenbindung" in overview
+    path = cli("journey", "1").stdout
+    assert "Erreicht am" in path and "\x1b" not in path  # the name's escape is shown, not run
+    for line in (overview + path).splitlines():
+        assert len(line) <= 80, line
