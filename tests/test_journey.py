@@ -337,3 +337,34 @@ def test_the_journey_in_german_fits_80_columns(cli, add_lead, monkeypatch):
     assert "Erreicht am" in path and "\x1b" not in path  # the name's escape is shown, not run
     for line in (overview + path).splitlines():
         assert len(line) <= 80, line
+
+
+def test_a_schema_16_database_is_migrated(tmp_path, cli):
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from salespipe.store import migrations
+    from salespipe.store.db import connect
+    from salespipe.store.schema_version import SCHEMA_VERSION
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.migrations.apply(Database(conn), stop_before="m018_add_stage_journey_phase")
+    conn.execute("PRAGMA user_version = 16")
+    conn.execute("UPDATE stages SET label = 'Identified' WHERE key = 'new'")
+    conn.close()
+    connect(path).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT key, label, journey_phase FROM stages WHERE position = 1").fetchone() == (
+        "new",
+        "Identified",
+        None,
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE stages SET journey_phase = 'retention' WHERE key = 'new'")
+    update = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'journal_stages_update'").fetchone()[0]
+    assert "journey_phase" in update  # undo restores the column
+    conn.close()
+    assert cli.json("--db", str(path), "stage", "list")[0]["journey_phase"] == "awareness"
