@@ -167,10 +167,10 @@ def set_(
         )
     )
     journey = stage_phase(stage.kind.value, stage.probability, stage.journey_phase)
-    journey_text = (
+    journey_text = (  # said when --phase was given
         f", journey phase {journey}" + ("" if stage.journey_phase else " (by its kind and probability)")
-        if journey
-        else ", no journey phase (a lost stage)"
+        if phase is not None and journey
+        else ""
     )
     info(
         f"Stage {stage.key!r}: {stage.label}, {stage.probability}%, stale after {stage.rotting_threshold} days"
