@@ -26,6 +26,7 @@ DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = tmp_path / "pipeline.db"
+    monkeypatch.chdir(tmp_path)  # a relative --db or output file lands here, never in the checkout
     monkeypatch.setenv("SALESPIPE_DB", str(db))
     monkeypatch.setenv("SALESPIPE_NOW", NOW)
     monkeypatch.setenv("NO_COLOR", "1")

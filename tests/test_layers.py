@@ -45,6 +45,28 @@ def test_imports_go_one_way(layer):
             assert parts[1] in ALLOWED[layer], f"{path.name} ({layer}) imports {name}"
 
 
+# The one place outside store/ that runs SQL: shell completion reads the database read-only with
+# plain sqlite3, so a TAB press does not import the store (README, "Shell completion").
+SQL_OUTSIDE_STORE = {"cli/completion.py"}
+
+
+@pytest.mark.parametrize("layer", ["cli", "services", "render", "domain"])
+def test_sql_runs_only_in_the_store(layer):
+    """No module outside store/ calls execute or executemany on a connection."""
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
+        name = str(path.relative_to(PACKAGE))
+        calls = {
+            node.func.attr
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("execute", "executemany", "executescript")
+        }
+        assert not calls or name in SQL_OUTSIDE_STORE, (
+            f"{name} runs SQL ({', '.join(sorted(calls))}): move it to store/"
+        )
+
+
 def test_services_form_no_cycle():
     graph = {}
     for path in modules("services"):

@@ -47,12 +47,33 @@ def test_created_private_with_wal_and_migrated(tmp_path):
 
 
 def test_schema_version_matches_migrations():
-    # the number of the last migration; a number left free (another branch's) is harmless
+    # the number of migrations, named in order (a number may be left free by another branch)
     names = [m.name for m in migrations_module.migrations._migrations]
     numbers = [int(name[1:4]) for name in names]
     assert all(name[0] == "m" and name[4] == "_" for name in names)
     assert numbers == sorted(set(numbers)) and numbers[0] == 1
-    assert SCHEMA_VERSION == numbers[-1]
+    assert SCHEMA_VERSION == len(names)
+
+
+def test_a_migration_merged_with_a_lower_number_still_runs(tmp_path, monkeypatch):
+    """A database migrated by a salespipe that lacked one migration (another branch's, with a
+    lower number) records one migration fewer, so the next open applies the missing one."""
+    from salespipe.store import db as db_module
+    from salespipe.store import schema_version
+
+    path = tmp_path / "gap.db"
+    missing = migrations_module.migrations._migrations[-2]  # one in the middle of the latest
+    kept = [m for m in migrations_module.migrations._migrations if m is not missing]
+    monkeypatch.setattr(migrations_module.migrations, "_migrations", kept)
+    monkeypatch.setattr(migrations_module, "SCHEMA_VERSION", len(kept))
+    monkeypatch.setattr(schema_version, "SCHEMA_VERSION", len(kept))
+    db_module.connect(path).close()
+    monkeypatch.undo()
+    conn = db_module.connect(path)
+    applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
+    assert missing.name in applied and len(applied) == SCHEMA_VERSION
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
 
 
 def test_newer_database_is_refused(cli, db_path):

@@ -67,18 +67,13 @@ class Renewal(NamedTuple):
     term_end: date
 
 
-def renewal_of(conn: sqlite3.Connection, lead_id: int) -> int | None:
-    row = conn.execute("SELECT min(id) FROM leads WHERE renews_lead_id = ?", (lead_id,)).fetchone()
-    return row[0] if row and row[0] is not None else None
-
-
 def ensure_renewal(conn: sqlite3.Connection, lead_id: int, *, now: datetime) -> Renewal | None:
     """The renewal deal for a won deal with a term, if it has none yet (see the module's docstring)."""
     from salespipe.services.leads import add_lead
 
     lead = get_lead(conn, lead_id)
     stage = pipeline(conn).get(lead.stage)
-    if stage.kind is not StageKind.WON or lead.term_months is None or renewal_of(conn, lead.id) is not None:
+    if stage.kind is not StageKind.WON or lead.term_months is None or lead_store.renewal_of(conn, lead.id) is not None:
         return None
     won_at = from_iso(lead.closed_at) if lead.closed_at else now  # closed on a day nobody knows: from now
     won_on = won_at.astimezone(now.tzinfo).date()

@@ -26,7 +26,9 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
     from sqlite_utils import Database
 
     doc = json.loads(path.read_text(encoding="utf-8"))
-    if conn.execute("SELECT count(*) FROM leads").fetchone()[0]:
+    from salespipe.store.leads import count as lead_count
+
+    if lead_count(conn):
         raise Conflict("the demo needs an empty database; leave out --db for a temporary one")
     shift = now.date() - date.fromisoformat(doc["anchor"])
     pipe = pipeline(conn)
@@ -83,10 +85,11 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
                 }
                 for i, (stage, at, note) in enumerate(events)
             )
+        from salespipe.store.leads import next_id
         from salespipe.store.orgs import link_leads
 
         # the companies and contacts become organisations and people, dated by their first deal
-        link_leads(conn, 1, int(conn.execute("SELECT max(id) FROM leads").fetchone()[0]) + 1, at=None)
+        link_leads(conn, 1, next_id(conn), at=None)
     return len(doc["leads"])
 
 

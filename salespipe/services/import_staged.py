@@ -81,7 +81,7 @@ class Stager:
         # dropped staging tables before (their pages are reused).
         self.open = not conn.in_transaction
         if self.open:
-            conn.execute("BEGIN")
+            staging.begin(conn)
 
     def blank(self) -> None:
         self.blank_lines += 1
@@ -132,14 +132,14 @@ class Stager:
             self.rows, self.blank_lines, self.summary_rows = self.before_footer
             staging.forget_from(self.conn, footer_line)
         if self.open:
-            self.conn.execute("COMMIT")
+            staging.commit(self.conn)
             self.open = False
 
     def drop(self) -> None:
         """The staging tables, dropped (after a successful import they are left to go with
         the connection: dropping them costs as much as a small import)."""
         if self.open:  # the plan's pass failed half way
-            self.conn.execute("ROLLBACK")
+            staging.rollback(self.conn)
             self.open = False
         staging.drop(self.conn)
 

@@ -17,7 +17,9 @@ def init(conn: sqlite3.Connection, *, preset_name: str, lang: str, currency: str
     """Start the pipeline from a preset, in language ``lang`` (kept as the pipeline's language).
     Refused once the database holds leads."""
     stages = preset(preset_name, lang)
-    count = conn.execute("SELECT count(*) FROM leads").fetchone()[0]
+    from salespipe.store.leads import count as lead_count
+
+    count = lead_count(conn)
     if count:
         raise Conflict(
             f"the database holds {count} lead(s) already; init only shapes a new pipeline "

@@ -196,7 +196,7 @@ def set_criteria(conn: sqlite3.Connection, names: list[str]) -> list[str]:
     if not cleaned:
         raise InvalidValue("give at least one criterion")
     stage_store.set_setting(conn, "criteria", ",".join(cleaned))
-    conn.execute(f"DELETE FROM lead_criteria WHERE criterion NOT IN ({', '.join('?' * len(cleaned))})", cleaned)
+    work_store.forget_criteria_but(conn, cleaned)
     return cleaned
 
 

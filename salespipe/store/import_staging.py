@@ -105,6 +105,19 @@ def create(conn: sqlite3.Connection, width: int) -> None:
     conn.create_function("salespipe_name_key", 2, name_key, deterministic=True)
 
 
+def begin(conn: sqlite3.Connection) -> None:
+    """The staged rows go in as one transaction (of the TEMP database: the file is not touched)."""
+    conn.execute("BEGIN")
+
+
+def commit(conn: sqlite3.Connection) -> None:
+    conn.execute("COMMIT")
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    conn.execute("ROLLBACK")
+
+
 def drop(conn: sqlite3.Connection) -> None:
     _drop(conn)
 

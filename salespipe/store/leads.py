@@ -306,6 +306,12 @@ IMPORT_COLUMNS = ("kind", "term_months")
 EVENT_COLUMNS = ("lead_id", "from_stage", "to_stage", "at", "prev_at", "note", "recorded_at")
 
 
+def renewal_of(conn: sqlite3.Connection, lead_id: int) -> int | None:
+    """The renewal deal made for a won deal, if any."""
+    row = conn.execute("SELECT min(id) FROM leads WHERE renews_lead_id = ?", (lead_id,)).fetchone()
+    return row[0] if row and row[0] is not None else None
+
+
 def next_id(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0])
 

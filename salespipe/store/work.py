@@ -116,6 +116,11 @@ def priority_coefficients(conn: sqlite3.Connection) -> dict[str, float]:
     return {key.removeprefix("priority."): float(value) for key, value in rows}
 
 
+def forget_criteria_but(conn: sqlite3.Connection, names: list[str]) -> None:
+    """Drop the met criteria not among ``names`` (the criteria configured now)."""
+    conn.execute(f"DELETE FROM lead_criteria WHERE criterion NOT IN ({', '.join('?' * len(names))})", names)
+
+
 def criteria(conn: sqlite3.Connection) -> list[str]:
     row = conn.execute("SELECT value FROM settings WHERE key = 'criteria'").fetchone()
     return [c for c in (row[0] if row else "").split(",") if c]
