@@ -317,6 +317,7 @@ def person_ids(ctx: typer.Context, incomplete: str) -> Suggestions:
 
 
 ORG_SORTS = ("name", "deals", "value")
+CUSTOMER_SORTS = ("value", "since", "deals", "last-won", "nps", "referrals")
 sources = _column_values("source")
 owners = _column_values("owner")
 
