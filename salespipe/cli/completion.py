@@ -46,6 +46,7 @@ CLEARABLE = (
     "external-id",
     "forecast",
     "term",
+    "referred-by",
 )
 FORECAST_CATEGORIES = ("commit", "best-case", "pipeline", "omit")  # domain.forecast.CATEGORIES
 BREAKDOWN_BY = ("source", "tag", "lost-reason", "stage", "company", "owner", "kind")

@@ -97,8 +97,11 @@ def add_from_input(
     from salespipe.store import work as work_store
 
     new_currency = new_lead_currency(conn).value
+    referrer = _referrer(conn, typed)
     fields = fields_from_input(now=now, default_currency=new_currency, **typed)
     kind_reason = None
+    if referrer is not None:
+        fields = fields._replace(referred_by_org_id=referrer.org_id, referred_by_person_id=referrer.person_id)
     if fields.kind is None:
         kind, kind_reason = proposed_kind(conn, fields.company)
         fields = fields._replace(kind=kind)
@@ -114,6 +117,20 @@ def add_from_input(
     lead = add_lead(conn, fields, now=now, stage=stage, at=at, note=note, currency=new_currency)
     created = work_store.tasks_of(conn, lead.id)  # a new lead's tasks are its rules'
     return Added(lead, probability_of(conn, lead), True, duplicate, created, kind_reason)
+
+
+def _referrer(conn: sqlite3.Connection, typed: dict[str, Any]) -> Any:
+    """``--referred-by`` (taken out of ``typed``) as a ``services.customers.Referrer``, or None.
+    A referred lead without a source gets the source ``referral``; a source given is kept."""
+    text = typed.pop("referred_by", None)
+    if text is None:
+        return None
+    from salespipe.services.customers import find_referrer
+
+    referrer = find_referrer(conn, text)
+    if typed.get("source") is None:
+        typed["source"] = "referral"
+    return referrer
 
 
 def proposed_kind(conn: sqlite3.Connection, company: str | None) -> tuple[str, str | None]:
@@ -188,6 +205,7 @@ CLEARABLE = {
     "external-id": "external_id",
     "forecast": "forecast_category",
     "term": "term_months",
+    "referred-by": "referred_by_org_id",  # and referred_by_person_id
 }
 
 
@@ -218,9 +236,11 @@ def edit_from_input(
         ("probability", "probability"),
         ("forecast", "forecast"),
         ("term", "term"),
+        ("referred_by", "referred-by"),
     ):
         if typed.get(option) is not None and name in clear:
             raise InvalidValue(f"--{name} and --clear {name} contradict each other: give one")
+    cleared = {CLEARABLE[c] for c in clear} | ({"referred_by_person_id"} if "referred-by" in clear else set())
     before = get_lead(conn, lead_id)
     if typed.get("forecast") is not None and pipeline(conn).get(before.stage).is_closed:
         raise InvalidValue(
@@ -228,15 +248,25 @@ def edit_from_input(
             f"(salespipe reopen {lead_id} first)"
         )
     probability_before = probability_of(conn, before)
+    referred_by = typed.pop("referred_by", None)
     parsed = fields_from_input(
         now=now, default_currency=before.currency, fields=[f for f in fields if not f.endswith("=")], **typed
     )
+    if referred_by is not None:  # the one it names, the other column emptied; a lead without a source: referral
+        from salespipe.services.customers import find_referrer
+
+        referrer = find_referrer(conn, referred_by)
+        parsed = parsed._replace(referred_by_org_id=referrer.org_id, referred_by_person_id=referrer.person_id)
+        cleared |= {"referred_by_person_id" if referrer.org_id else "referred_by_org_id"}
+        if parsed.source is None and (before.source is None or "source" in clear):
+            parsed = parsed._replace(source="referral")
+            cleared.discard("source")
     after = edit_lead(
         conn,
         lead_id,
         parsed,
         now=now,
-        clear={CLEARABLE[c] for c in clear},
+        clear=cleared,
         untag=untag,
         unset_fields=[f[:-1].strip() for f in fields if f.endswith("=")],
     )
