@@ -73,4 +73,3 @@ def risk_reasons(*, last_touch: datetime | None, scores: Sequence[int], now: dat
     if len(scores) >= 2 and scores[0] < scores[1]:
         reasons.append(FALLING_SCORE)
     return reasons
-

@@ -49,7 +49,9 @@ def next_checkins(conn: sqlite3.Connection) -> dict[int, str]:
 def survey_scores(conn: sqlite3.Connection) -> dict[int, list[tuple[int, str]]]:
     """Per organisation, its survey answers (score, at), newest first."""
     out: dict[int, list[tuple[int, str]]] = {}
-    for org_id, score, at in plain_rows(conn, "SELECT org_id, score, at FROM surveys ORDER BY org_id, at DESC, id DESC", []):
+    for org_id, score, at in plain_rows(
+        conn, "SELECT org_id, score, at FROM surveys ORDER BY org_id, at DESC, id DESC", []
+    ):
         out.setdefault(org_id, []).append((score, at))
     return out
 
