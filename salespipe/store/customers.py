@@ -140,3 +140,64 @@ def referred_outcomes(
         [*params, currency, *closed_params],
     )
     return [(bool(r[0]), r[1], r[2]) for r in rows]
+
+
+# A column naming who referred a deal (its header normalised as the import does): the import
+# keeps it as a custom field, and ``link_referrers`` turns what it can match into a link.
+REFERRER_HEADERS = ("referredby", "referrer", "referral", "recommendedby", "empfohlenvon", "empfehlung")
+
+
+def link_referrers(conn: sqlite3.Connection, first: int, end: int) -> tuple[int, int]:
+    """Link the leads ``first`` .. ``end - 1`` whose custom fields hold a referrer column
+    (``REFERRER_HEADERS``) to the organisation of that name (matched as companies are) or the one
+    person of that name; nothing is created. A linked lead loses the field (the link holds it)
+    and gets the source ``referral`` when it has none; a name that matches nothing, or several,
+    stays in its fields. Returns (leads linked, leads whose referrer is unknown)."""
+    import json
+
+    from salespipe.domain.import_columns import normalise_header
+    from salespipe.domain.orgs import fold
+    from salespipe.store.orgs import match_org
+
+    rows = plain_rows(
+        conn,
+        "SELECT l.id, l.fields, j.key FROM leads l, json_each(l.fields) j "
+        "WHERE l.id >= ? AND l.id < ? AND l.fields != '{}' AND j.type = 'text'",
+        [first, end],
+    )
+    found = [(i, f, k) for i, f, k in rows if normalise_header(k) in REFERRER_HEADERS]
+    if not found:
+        return 0, 0
+    people: dict[str, list[int]] = {}
+    for person_id, name in plain_rows(conn, "SELECT id, name FROM people", []):
+        people.setdefault(fold(name), []).append(person_id)
+    resolved: dict[str, tuple[int | None, int | None] | None] = {}
+    linked = unknown = 0
+    done: set[int] = set()
+    for lead_id, fields_text, key in found:
+        if lead_id in done:
+            continue
+        fields = json.loads(fields_text)
+        name = str(fields[key]).strip()
+        if name not in resolved:
+            org = match_org(conn, name)
+            persons = people.get(fold(name), [])
+            if org is not None and not persons:
+                resolved[name] = (org, None)
+            elif org is None and len(persons) == 1:
+                resolved[name] = (None, persons[0])
+            else:
+                resolved[name] = None
+        link = resolved[name]
+        if link is None:
+            unknown += 1
+            continue
+        done.add(lead_id)
+        linked += 1
+        del fields[key]
+        conn.execute(
+            "UPDATE leads SET referred_by_org_id = ?, referred_by_person_id = ?, fields = ?, "
+            "source = coalesce(source, 'referral') WHERE id = ?",
+            (*link, json.dumps(fields, ensure_ascii=False, sort_keys=True), lead_id),
+        )
+    return linked, unknown
