@@ -89,7 +89,8 @@ def add_from_input(
     note: str | None = None,
     **typed: Any,
 ) -> Added:
-    """``lead add``: the options as typed -> the lead, checked against the open leads first
+    """``lead add``: the options as typed (``referrer``: a ``services.customers.Referrer``; a
+    lead without a source is then a referral) -> the lead, checked against the open leads first
     (``on_duplicate``: add anyway, skip, or fail with a Conflict). A value typed without a
     currency, and a lead without a value, are in ``new_lead_currency`` (the config file's, else
     the pipeline's)."""
@@ -97,7 +98,9 @@ def add_from_input(
     from salespipe.store import work as work_store
 
     new_currency = new_lead_currency(conn).value
-    referrer = _referrer(conn, typed)
+    referrer = typed.pop("referrer", None)
+    if referrer is not None and typed.get("source") is None:
+        typed["source"] = "referral"
     fields = fields_from_input(now=now, default_currency=new_currency, **typed)
     kind_reason = None
     if referrer is not None:
@@ -117,20 +120,6 @@ def add_from_input(
     lead = add_lead(conn, fields, now=now, stage=stage, at=at, note=note, currency=new_currency)
     created = work_store.tasks_of(conn, lead.id)  # a new lead's tasks are its rules'
     return Added(lead, probability_of(conn, lead), True, duplicate, created, kind_reason)
-
-
-def _referrer(conn: sqlite3.Connection, typed: dict[str, Any]) -> Any:
-    """``--referred-by`` (taken out of ``typed``) as a ``services.customers.Referrer``, or None.
-    A referred lead without a source gets the source ``referral``; a source given is kept."""
-    text = typed.pop("referred_by", None)
-    if text is None:
-        return None
-    from salespipe.services.customers import find_referrer
-
-    referrer = find_referrer(conn, text)
-    if typed.get("source") is None:
-        typed["source"] = "referral"
-    return referrer
 
 
 def proposed_kind(conn: sqlite3.Connection, company: str | None) -> tuple[str, str | None]:
@@ -236,7 +225,7 @@ def edit_from_input(
         ("probability", "probability"),
         ("forecast", "forecast"),
         ("term", "term"),
-        ("referred_by", "referred-by"),
+        ("referrer", "referred-by"),
     ):
         if typed.get(option) is not None and name in clear:
             raise InvalidValue(f"--{name} and --clear {name} contradict each other: give one")
@@ -248,14 +237,11 @@ def edit_from_input(
             f"(salespipe reopen {lead_id} first)"
         )
     probability_before = probability_of(conn, before)
-    referred_by = typed.pop("referred_by", None)
+    referrer = typed.pop("referrer", None)
     parsed = fields_from_input(
         now=now, default_currency=before.currency, fields=[f for f in fields if not f.endswith("=")], **typed
     )
-    if referred_by is not None:  # the one it names, the other column emptied; a lead without a source: referral
-        from salespipe.services.customers import find_referrer
-
-        referrer = find_referrer(conn, referred_by)
+    if referrer is not None:  # the one it names, the other column emptied; a lead without a source: referral
         parsed = parsed._replace(referred_by_org_id=referrer.org_id, referred_by_person_id=referrer.person_id)
         cleared |= {"referred_by_person_id" if referrer.org_id else "referred_by_org_id"}
         if parsed.source is None and (before.source is None or "source" in clear):
