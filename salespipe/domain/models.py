@@ -291,6 +291,10 @@ def _check_lead_fields(data: dict[str, Any]) -> dict[str, Any] | None:
             if not _whole(value, 1, 1200):
                 return None
             out[name] = value
+        elif name in ("referred_by_org_id", "referred_by_person_id"):
+            if not _whole(value, 1):
+                return None
+            out[name] = value
         elif name == "expected_close":
             if type(value) is not date:
                 return None

@@ -194,9 +194,9 @@ def find_referrer(conn: sqlite3.Connection, ref: str) -> Referrer:
         more = f" and {len(candidates) - 6} more" if len(candidates) > 6 else ""
         raise InvalidValue(f"--referred-by {text!r} fits several: {listed}{more}; give one of these")
     if orgs:
-        org = orgs[0]
-        assert org is not None
-        return Referrer(org["id"], None, f"organisation #{org['id']} {org['name']}")
+        only = orgs[0]
+        assert only is not None
+        return Referrer(only["id"], None, f"organisation #{only['id']} {only['name']}")
     return Referrer(None, people[0]["id"], f"person #{people[0]['id']} {people[0]['name']}")
 
 
