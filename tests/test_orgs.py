@@ -180,6 +180,7 @@ ORG_KEYS = [
     "name",
     "website",
     "notes",
+    "checkin_days",
     "currency",
     "deals",
     "open_deals",

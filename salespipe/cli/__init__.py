@@ -125,6 +125,8 @@ COMMANDS: dict[str, Register] = {
     "org": _add_group("org", "app", "org"),
     "person": _add_group("person", "app", "person"),
     "journey": _add_command("journey", "journey", "journey"),
+    "customer": _add_group("customer", "app", "customer"),
+    "survey": _add_group("survey", "app", "survey"),
     **{verb: _add_move(verb) for verb in moves.VERBS},
     "nurture": _add_command("nurture", "nurture", "nurture"),
     "log": _add_command("log", "log", "log"),

@@ -46,6 +46,7 @@ CLEARABLE = (
     "external-id",
     "forecast",
     "term",
+    "referred-by",
 )
 FORECAST_CATEGORIES = ("commit", "best-case", "pipeline", "omit")  # domain.forecast.CATEGORIES
 BREAKDOWN_BY = ("source", "tag", "lost-reason", "stage", "company", "owner", "kind")
@@ -317,6 +318,7 @@ def person_ids(ctx: typer.Context, incomplete: str) -> Suggestions:
 
 
 ORG_SORTS = ("name", "deals", "value")
+CUSTOMER_SORTS = ("value", "since", "deals", "last-won", "nps", "referrals")
 sources = _column_values("source")
 owners = _column_values("owner")
 

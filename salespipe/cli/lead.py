@@ -72,6 +72,15 @@ KindOpt = Annotated[
         autocompletion=completion.choices("new", "upsell", "cross-sell", "renewal"),
     ),
 ]
+ReferredOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--referred-by",
+        metavar="WHO",
+        help="Who recommended it: an organisation (name or id; org:NAME) or a person (person:ID or a name). "
+        "Sets --source referral when no source is given.",
+    ),
+]
 TermOpt = Annotated[
     str | None,
     typer.Option(
@@ -109,6 +118,7 @@ def add(
     forecast: ForecastOpt = None,
     kind: KindOpt = None,
     term: TermOpt = None,
+    referred_by: ReferredOpt = None,
     tag: TagOpt = None,
     field: FieldOpt = None,
     external_id: ExtOpt = None,
@@ -160,6 +170,7 @@ def add(
             forecast=forecast,
             kind=kind,
             term=term,
+            referred_by=referred_by,
         )
         loc = locale(conn)
         if renewal is not None:  # the record shows the deal as it is now
@@ -314,6 +325,7 @@ def edit(
     forecast: ForecastOpt = None,
     kind: KindOpt = None,
     term: TermOpt = None,
+    referred_by: ReferredOpt = None,
     tag: TagOpt = None,
     untag: Annotated[
         list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).", autocompletion=completion.tags)
@@ -333,7 +345,7 @@ def edit(
             "--clear",
             metavar="FIELD",
             help="Empty a field: company, contact, email, phone, source, probability, close-date, external-id, "
-            "forecast, term.",
+            "forecast, term, referred-by.",
             autocompletion=completion.choices(*completion.CLEARABLE),
         ),
     ] = None,
@@ -372,6 +384,7 @@ def edit(
             forecast=forecast,
             kind=kind,
             term=term,
+            referred_by=referred_by,
         )
         loc = locale(conn)
     if json_:

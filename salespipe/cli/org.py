@@ -106,28 +106,39 @@ def edit(
     name: Annotated[str | None, typer.Option("--name", help="New name (the deals' company text stays).")] = None,
     website: WebsiteOpt = None,
     notes: NotesOpt = None,
+    checkin_days: Annotated[
+        int | None,
+        typer.Option(
+            "--checkin-days",
+            metavar="N",
+            help="Its check-in cadence: when one of its deals is won, the after-sales check-in (the rules on "
+            "entering a won stage) is due N days after the win instead of the rule's due.",
+        ),
+    ] = None,
     clear: Annotated[
         list[str] | None,
         typer.Option(
             "--clear",
             metavar="FIELD",
-            help="Empty website or notes.",
-            autocompletion=completion.choices("website", "notes"),
+            help="Empty website or notes, or checkin-days (back to the rule's due).",
+            autocompletion=completion.choices("website", "notes", "checkin-days"),
         ),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Change an organisation's name, website or notes.
+    """Change an organisation's name, website, notes or check-in cadence.
 
-    Example: salespipe org edit 3 --name "Bergwerk AG"
+    Example: salespipe org edit 3 --name "Bergwerk AG" --checkin-days 60
     """
     from salespipe.render.orgs import ORG_KEYS, changes_of, edited_lines, org_record
     from salespipe.services import orgs
 
     refuse_empty(("--name", name), ("--website", website), ("--notes", notes))
     with database(ctx) as conn:
-        before, after = orgs.edit_org(conn, org, now=now(), name=name, website=website, notes=notes, clear=clear)
-    keys = [k for k in ORG_KEYS if k in ("name", "website", "notes")]
+        before, after = orgs.edit_org(
+            conn, org, now=now(), name=name, website=website, notes=notes, checkin_days=checkin_days, clear=clear
+        )
+    keys = [k for k in ORG_KEYS if k in ("name", "website", "notes", "checkin_days")]
     changes = changes_of(before, after, keys)
     if json_:
         emit_json({**org_record({**after, **_figures_of(ctx, after["id"])}), "changes": changes})

@@ -84,6 +84,8 @@ class LeadFields(NamedTuple):
     forecast_category: str | None = None  # the deal's own, overriding its stage's
     kind: str | None = None  # new, upsell, cross-sell, renewal (domain.deals.KINDS)
     term_months: int | None = None  # the contract term of a won deal
+    referred_by_org_id: int | None = None  # who referred it: an organisation ...
+    referred_by_person_id: int | None = None  # ... or a person (services.orgs.find_referrer)
 
     def given(self, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
         """The fields given (not None), in declaration order."""
@@ -128,6 +130,8 @@ class Lead(NamedTuple):
     nurture_note: str | None = None
     org_id: int | None = None  # its organisation (linked by its company)
     person_id: int | None = None  # its contact person (linked by contact name / e-mail)
+    referred_by_org_id: int | None = None  # the organisation that referred it
+    referred_by_person_id: int | None = None  # or the person who did
 
 
 class ActivityKind(StrEnum):
@@ -285,6 +289,10 @@ def _check_lead_fields(data: dict[str, Any]) -> dict[str, Any] | None:
             out[name] = value
         elif name == "term_months":
             if not _whole(value, 1, 1200):
+                return None
+            out[name] = value
+        elif name in ("referred_by_org_id", "referred_by_person_id"):
+            if not _whole(value, 1):
                 return None
             out[name] = value
         elif name == "expected_close":

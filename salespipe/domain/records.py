@@ -43,6 +43,8 @@ class LeadRecord(TypedDict):
     nurture_note: str | None
     org_id: int | None
     person_id: int | None
+    referred_by_org_id: int | None
+    referred_by_person_id: int | None
 
 
 class EventRecord(TypedDict):

@@ -67,6 +67,8 @@ class LeadFieldsSchema(BaseModel):
     forecast_category: Category | None = None
     kind: Literal["new", "upsell", "cross-sell", "renewal"] | None = None
     term_months: int | None = Field(default=None, ge=1, le=1200)
+    referred_by_org_id: int | None = Field(default=None, ge=1)
+    referred_by_person_id: int | None = Field(default=None, ge=1)
 
     @field_validator("email")
     @classmethod

@@ -153,6 +153,11 @@ def summary_lines(summary: Any) -> list[str]:
             f"Organisations: {summary.orgs_created:,} new, {summary.orgs_matched:,} already stored; "
             f"people: {summary.people_created:,} new, {summary.people_matched:,} already stored"
         )
+    if summary.referrals_linked or summary.referrers_unknown:
+        lines.append(
+            f"Referrals: {summary.referrals_linked:,} linked to who referred them, {summary.referrers_unknown:,} "
+            "with a referrer matching no organisation or person (kept as text in the lead's fields)"
+        )
     if summary.mapping_file:
         lines.append(f"The plan is saved in {summary.mapping_file}; reuse it with --mapping {summary.mapping_file}")
     if summary.rejects_file:

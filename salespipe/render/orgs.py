@@ -20,6 +20,7 @@ ORG_KEYS = (
     "name",
     "website",
     "notes",
+    "checkin_days",
     "currency",
     "deals",
     "open_deals",
@@ -56,6 +57,7 @@ def org_record(row: Mapping[str, Any]) -> dict[str, Any]:
         "name": row["name"],
         "website": row["website"],
         "notes": row["notes"],
+        "checkin_days": row["checkin_days"],
         "currency": cur,
         "deals": row["deals"],
         "open_deals": row["open_deals"],
@@ -242,6 +244,8 @@ def org_card_view(card: Mapping[str, Any], *, loc: Locale = ENGLISH) -> View:
         for label, key in (("Website", "website"), ("Notes", "notes")):
             if record[key]:
                 fields.append((label, record[key]))
+        if record["checkin_days"]:
+            fields.append(("Check-in", f"{loc.number(record['checkin_days'])} days after a win"))
         lines = _fields_block(f"#{record['id']} {record['name']}", fields, terminal)
         if deals:
             lines += _section("Deals", _DEAL_COLUMNS, _deal_rows(deals, loc), terminal)

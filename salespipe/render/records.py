@@ -44,6 +44,8 @@ LEAD_KEYS = (
     "nurture_note",
     "org_id",
     "person_id",
+    "referred_by_org_id",
+    "referred_by_person_id",
 )
 
 
@@ -83,6 +85,8 @@ def lead_record(lead: Lead, probability: int) -> LeadRecord:
         "nurture_note": lead.nurture_note,
         "org_id": lead.org_id,
         "person_id": lead.person_id,
+        "referred_by_org_id": lead.referred_by_org_id,
+        "referred_by_person_id": lead.referred_by_person_id,
     }
     assert tuple(record) == LEAD_KEYS
     return record
@@ -164,6 +168,8 @@ _FIELD_WORDS = {
     "renews_lead_id": "renews",
     "org_id": "organisation id",
     "person_id": "person id",
+    "referred_by_org_id": "referred by organisation",
+    "referred_by_person_id": "referred by person",
 }
 
 

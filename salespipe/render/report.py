@@ -229,6 +229,31 @@ def _velocity_gap(v: dict[str, Any], view: _View) -> str | None:
     return tr("no sales cycle to divide by")
 
 
+def _retention_rows(head: Any, data: dict[str, Any], view: _View) -> None:
+    """NPS of the rates period's survey answers; referred deals' win rate and cycle against the rest."""
+    tr = view.tr
+    n = data["nps"]
+    if n["nps"] is None:
+        head.add_row(tr("NPS"), tr("n/a"), f"({tr('no survey answers in the rates period')})")
+    else:
+        head.add_row(
+            tr("NPS"),
+            tr("{nps} points", nps=view.loc.number(n["nps"], decimals=None)),
+            tr("({n} answers)", n=view.count(n["answers"])),
+        )
+    r, o = data["referrals"]["referred"], data["referrals"]["other"]
+    if r["won"] + r["lost"]:
+
+        def cycle(days: float | None) -> str:
+            return tr("n/a") if days is None else tr("{days} days", days=view.days(days))
+
+        head.add_row(
+            tr("Referred"),
+            tr("{rate} won, {cycle}", rate=view.pct(r["win_rate"]), cycle=cycle(r["cycle_days"])),
+            tr("(others {rate} won, {cycle})", rate=view.pct(o["win_rate"]), cycle=cycle(o["cycle_days"])),
+        )
+
+
 def _headline(data: dict[str, Any], view: _View) -> Any:
     from rich.table import Table
 
@@ -268,6 +293,8 @@ def _headline(data: dict[str, Any], view: _View) -> Any:
         ),
         tr("({won} won, {lost} lost)", won=view.count(closed["won"]), lost=view.count(closed["lost"])),
     )
+    if "nps" in data:
+        _retention_rows(head, data, view)
     if "sales_cycle_days" in data:
         c = data["sales_cycle_days"]
         if c["mean"] is None:

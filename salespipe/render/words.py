@@ -380,6 +380,36 @@ GERMAN: dict[str, str] = {
     "oder nur Deals, die vor jeder Phase verloren wurden.",
     "{org} (#{id}): {phase} on {day}": "{org} (#{id}): {phase} am {day}",
     "in no phase": "in keiner Phase",
+    # Customers and surveys
+    "NPS": "NPS",
+    "no survey answers in the rates period": "keine Umfrageantworten im Quotenzeitraum",
+    "{nps} points": "{nps} Punkte",
+    "({n} answers)": "({n} Antworten)",
+    "Referred": "Empfohlen",
+    "{days} days": "{days} Tage",
+    "{rate} won, {cycle}": "{rate} gewonnen, {cycle}",
+    "(others {rate} won, {cycle})": "(andere {rate} gewonnen, {cycle})",
+    "Since": "Kunde seit",
+    "Lifetime value": "Umsatz gesamt",
+    "Last won": "Zuletzt gewonnen",
+    "Check-in": "Nachfassen",
+    "Referrals": "Empfehlungen",
+    "Risk": "Risiko",
+    "no touch for {days}+ days": "seit {days}+ Tagen kein Kontakt",
+    "score fell {before}→{now}": "Bewertung fiel {before}→{now}",
+    "* won deals in other currencies are counted, not summed": "* gewonnene Deals in anderen Währungen werden "
+    "gezählt, nicht summiert",
+    "No customers match (a customer is an organisation with a won deal).": "Keine passenden Kunden (ein Kunde "
+    "ist eine Organisation mit einem gewonnenen Deal).",
+    "Date": "Datum",
+    "Group": "Gruppe",
+    "promoter": "Promotor",
+    "passive": "Passiver",
+    "detractor": "Kritiker",
+    "No survey answers yet (salespipe survey ORG --score 0..10).": "Noch keine Umfrageantworten (salespipe "
+    "survey ORG --score 0..10).",
+    "Recorded survey #{id}: {org} scored {score} ({group}) on {day}.": "Umfrage #{id} erfasst: {org} gab "
+    "{score} Punkte ({group}) am {day}.",
 }
 
 Words = Callable[..., str]

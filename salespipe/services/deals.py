@@ -40,7 +40,7 @@ def add_deal(conn: sqlite3.Connection, *, now: datetime, **typed: Any) -> tuple[
     term."""
     from salespipe.services.leads import add_from_input
 
-    added = add_from_input(conn, now=now, **typed)
+    added = add_from_input(conn, now=now, referrer=_referrer(conn, typed.pop("referred_by", None)), **typed)
     return added, ensure_renewal(conn, added.lead.id, now=now) if added.added else None
 
 
@@ -48,9 +48,18 @@ def edit_deal(conn: sqlite3.Connection, lead_id: int, *, now: datetime, **typed:
     """``lead edit``: ``leads.edit_from_input``, and the renewal when a term is set on a won deal."""
     from salespipe.services.leads import edit_from_input
 
-    edited = edit_from_input(conn, lead_id, now=now, **typed)
+    edited = edit_from_input(conn, lead_id, now=now, referrer=_referrer(conn, typed.pop("referred_by", None)), **typed)
     changed = edited.after.term_months is not None and edited.after.term_months != edited.before.term_months
     return edited, ensure_renewal(conn, lead_id, now=now) if changed else None
+
+
+def _referrer(conn: sqlite3.Connection, text: str | None) -> Any:
+    """``--referred-by`` as a ``services.customers.Referrer`` (None when not given)."""
+    if text is None:
+        return None
+    from salespipe.services.customers import find_referrer
+
+    return find_referrer(conn, text)
 
 
 def renewal_lead_days() -> int:

@@ -106,6 +106,9 @@ class ImportSummary:
     orgs_matched: int = 0  # distinct organisations stored before
     people_created: int = 0
     people_matched: int = 0
+    # the inserted leads' "referred by" column (store.customers.link_referrers)
+    referrals_linked: int = 0
+    referrers_unknown: int = 0  # kept as text in the lead's fields
 
     @property
     def day_order(self) -> str | None:
@@ -145,6 +148,8 @@ class ImportSummary:
             "orgs_matched": self.orgs_matched,
             "people_created": self.people_created,
             "people_matched": self.people_matched,
+            "referrals_linked": self.referrals_linked,
+            "referrers_unknown": self.referrers_unknown,
             "mapping": plan["columns"],
             "plan": plan,
         }
@@ -338,9 +343,11 @@ def _import_planned(
                 progress(total, total)
             # the new leads' organisations and people, set-based; undo removes them as ranges
             from salespipe.store import orgs as org_store
+            from salespipe.store.customers import link_referrers
 
             with journal.paused(conn):
                 linked = org_store.link_leads(conn, first_new_id, next_id, at=recorded)
+                summary.referrals_linked, summary.referrers_unknown = link_referrers(conn, first_new_id, next_id)
             summary.orgs_created, summary.orgs_matched = linked.orgs_created, linked.orgs_matched
             summary.people_created, summary.people_matched = linked.people_created, linked.people_matched
             for table, (first_row, end_row) in (("orgs", linked.orgs_range), ("people", linked.people_range)):

@@ -89,7 +89,8 @@ def add_from_input(
     note: str | None = None,
     **typed: Any,
 ) -> Added:
-    """``lead add``: the options as typed -> the lead, checked against the open leads first
+    """``lead add``: the options as typed (``referrer``: a ``services.customers.Referrer``; a
+    lead without a source is then a referral) -> the lead, checked against the open leads first
     (``on_duplicate``: add anyway, skip, or fail with a Conflict). A value typed without a
     currency, and a lead without a value, are in ``new_lead_currency`` (the config file's, else
     the pipeline's)."""
@@ -97,8 +98,13 @@ def add_from_input(
     from salespipe.store import work as work_store
 
     new_currency = new_lead_currency(conn).value
+    referrer = typed.pop("referrer", None)
+    if referrer is not None and typed.get("source") is None:
+        typed["source"] = "referral"
     fields = fields_from_input(now=now, default_currency=new_currency, **typed)
     kind_reason = None
+    if referrer is not None:
+        fields = fields._replace(referred_by_org_id=referrer.org_id, referred_by_person_id=referrer.person_id)
     if fields.kind is None:
         kind, kind_reason = proposed_kind(conn, fields.company)
         fields = fields._replace(kind=kind)
@@ -188,6 +194,7 @@ CLEARABLE = {
     "external-id": "external_id",
     "forecast": "forecast_category",
     "term": "term_months",
+    "referred-by": "referred_by_org_id",  # and referred_by_person_id
 }
 
 
@@ -218,9 +225,11 @@ def edit_from_input(
         ("probability", "probability"),
         ("forecast", "forecast"),
         ("term", "term"),
+        ("referrer", "referred-by"),
     ):
         if typed.get(option) is not None and name in clear:
             raise InvalidValue(f"--{name} and --clear {name} contradict each other: give one")
+    cleared = {CLEARABLE[c] for c in clear} | ({"referred_by_person_id"} if "referred-by" in clear else set())
     before = get_lead(conn, lead_id)
     if typed.get("forecast") is not None and pipeline(conn).get(before.stage).is_closed:
         raise InvalidValue(
@@ -228,15 +237,22 @@ def edit_from_input(
             f"(salespipe reopen {lead_id} first)"
         )
     probability_before = probability_of(conn, before)
+    referrer = typed.pop("referrer", None)
     parsed = fields_from_input(
         now=now, default_currency=before.currency, fields=[f for f in fields if not f.endswith("=")], **typed
     )
+    if referrer is not None:  # the one it names, the other column emptied; a lead without a source: referral
+        parsed = parsed._replace(referred_by_org_id=referrer.org_id, referred_by_person_id=referrer.person_id)
+        cleared |= {"referred_by_person_id" if referrer.org_id else "referred_by_org_id"}
+        if parsed.source is None and (before.source is None or "source" in clear):
+            parsed = parsed._replace(source="referral")
+            cleared.discard("source")
     after = edit_lead(
         conn,
         lead_id,
         parsed,
         now=now,
-        clear={CLEARABLE[c] for c in clear},
+        clear=cleared,
         untag=untag,
         unset_fields=[f[:-1].strip() for f in fields if f.endswith("=")],
     )

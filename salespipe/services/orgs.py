@@ -13,6 +13,7 @@ from salespipe.services.pipeline import default_currency
 from salespipe.store import orgs as store
 
 SORTS = tuple(store.ORG_SORTS)
+CLEARABLE = {"website": "website", "notes": "notes", "checkin-days": "checkin_days"}  # org edit --clear
 ACTIVITIES_SHOWN = 10
 
 
@@ -96,9 +97,11 @@ def edit_org(
     name: str | None = None,
     website: str | None = None,
     notes: str | None = None,
+    checkin_days: int | None = None,
     clear: list[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(before, after). The deals keep their company text; they stay linked by id."""
+    """(before, after). The deals keep their company text; they stay linked by id.
+    ``checkin_days``: the customer's check-in cadence (``services.rules.fire``)."""
     before = find_org(conn, ref)
     changes: dict[str, Any] = {}
     if name is not None:
@@ -108,12 +111,16 @@ def edit_org(
         changes["website"] = check_text(website, "--website")
     if notes is not None:
         changes["notes"] = check_text(notes, "--notes")
+    if checkin_days is not None:
+        if not 1 <= checkin_days <= 3660:
+            raise InvalidValue(f"--checkin-days {checkin_days}: give a whole number of days from 1 to 3660")
+        changes["checkin_days"] = checkin_days
     for field in clear or []:
-        if field not in ("website", "notes"):
-            raise InvalidValue(f"cannot clear {field!r}; choose from: website, notes")
-        if field in changes:
+        if field not in CLEARABLE:
+            raise InvalidValue(f"cannot clear {field!r}; choose from: {', '.join(CLEARABLE)}")
+        if CLEARABLE[field] in changes:
             raise InvalidValue(f"--{field} and --clear {field} contradict each other: give one")
-        changes[field] = None
+        changes[CLEARABLE[field]] = None
     if not changes:
         raise InvalidValue("nothing to change: give at least one option (see salespipe org edit --help)")
     changes = {k: v for k, v in changes.items() if before[k] != v}

@@ -16,6 +16,7 @@ from salespipe.domain import metrics
 from salespipe.domain.dates import parse_period, period_bounds, utc_iso
 from salespipe.domain.errors import InvalidValue
 from salespipe.domain.money import normalize_currency
+from salespipe.services.customers import period_nps, referral_figures
 from salespipe.services.pipeline import default_currency
 from salespipe.store import reports as report_store
 from salespipe.store.db import read_in_parallel
@@ -224,6 +225,13 @@ class _Report:
             "seed": data["seed"],
         }
 
+    def nps(self) -> dict[str, Any]:
+        """The net promoter score of the survey answers given in the rates period."""
+        return {
+            **period_nps(self.conn, *self.r_bounds),
+            "period": metrics.period_json(self.r_since, self.r_until, self.r_label),
+        }
+
     def value(self, key: str) -> Any:
         c = self.currency
         getters = {
@@ -242,6 +250,8 @@ class _Report:
                 "won": self.in_rates["won"]["count"],
                 "lost": self.in_rates["lost"]["count"],
             },
+            "nps": self.nps,
+            "referrals": lambda: referral_figures(self.conn, *self.r_bounds, c, self.as_of),
             "sales_cycle_days": lambda: self.cycle,
             "sales_velocity": self.velocity,
             "forecast": lambda: self.forecast,
@@ -281,6 +291,8 @@ REPORT_KEYS = (
     "win_rate",
     "win_rate_by_value",
     "closed_in_rates_period",
+    "nps",
+    "referrals",
     "sales_cycle_days",
     "sales_velocity",
     "forecast",

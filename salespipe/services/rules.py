@@ -61,8 +61,16 @@ def _create_task(conn: sqlite3.Connection, rule: dict[str, Any], lead_id: int, a
 
 def fire(conn: sqlite3.Connection, trigger: str, *, lead_id: int, stage: str, at: datetime, now: datetime) -> list[int]:
     """Create the tasks of the rules for a creation or a stage entry; due dates count from
-    ``at`` (when it happened). Returns the new task ids."""
-    return [_create_task(conn, rule, lead_id, at, now) for rule in rule_store.matching(conn, trigger, stage)]
+    ``at`` (when it happened). Returns the new task ids.
+
+    The after-sales check-in is the rules on entering a won stage (a new database has one, due
+    in 30 days): for a deal whose organisation has a check-in cadence of its own (``org edit
+    --checkin-days N``), their tasks are due N days after the win instead."""
+    days = rule_store.checkin_days(conn, lead_id, stage) if trigger == "enter" else None
+    return [
+        _create_task(conn, {**rule, "due": f"+{days}d"} if days else rule, lead_id, at, now)
+        for rule in rule_store.matching(conn, trigger, stage)
+    ]
 
 
 def fire_stale(conn: sqlite3.Connection, stale: list[dict[str, Any]], *, now: datetime) -> list[int]:

@@ -23,6 +23,7 @@ TABLES = (
     "rule_runs",
     "estimate_history",
     "forecast_snapshots",
+    "surveys",
 )
 assert set(TABLES) == set(JOURNALED)
 MAX_ROWID = 2**63 - 1

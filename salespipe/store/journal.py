@@ -37,6 +37,7 @@ TABLES = (
     "forecast_snapshots",
     "orgs",
     "people",
+    "surveys",
 )
 
 

@@ -603,6 +603,37 @@ def m016_cover_the_open_pipeline_and_data_gaps(db: Database) -> None:
 
 
 @migrations()
+def m017_create_surveys_and_referrals(db: Database) -> None:
+    """Retention and advocacy (issue 13, items 4 and 5): survey answers (a customer's score 0-10,
+    for the net promoter score), who referred a deal (an organisation or a person), and a
+    customer's own check-in cadence (NULL: the won rule's due, 30 days by default)."""
+    for statement in (
+        """
+        CREATE TABLE surveys (            -- satisfaction answers: how likely to recommend us, 0-10
+            id          INTEGER PRIMARY KEY,
+            org_id      INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+            person_id   INTEGER REFERENCES people(id) ON DELETE SET NULL,  -- who answered (NULL: unknown)
+            score       INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+            note        TEXT,
+            at          TEXT NOT NULL,    -- when it was answered (ISO 8601 UTC)
+            recorded_at TEXT NOT NULL     -- when salespipe wrote it
+        )
+        """,
+        "CREATE INDEX idx_surveys_org ON surveys(org_id, at)",
+        "CREATE INDEX idx_surveys_at ON surveys(at)",
+        "ALTER TABLE leads ADD COLUMN referred_by_org_id INTEGER REFERENCES orgs(id) ON DELETE SET NULL",
+        "ALTER TABLE leads ADD COLUMN referred_by_person_id INTEGER REFERENCES people(id) ON DELETE SET NULL",
+        # the referred deals: usually few
+        "CREATE INDEX idx_leads_referred_org ON leads(referred_by_org_id) WHERE referred_by_org_id IS NOT NULL",
+        "CREATE INDEX idx_leads_referred_person ON leads(referred_by_person_id) "
+        "WHERE referred_by_person_id IS NOT NULL",
+        "ALTER TABLE orgs ADD COLUMN checkin_days INTEGER CHECK (checkin_days IS NULL OR checkin_days > 0)",
+    ):
+        db.execute(statement)
+    create_row_image_triggers(db)  # undo covers the new table and the new columns
+
+
+@migrations()
 def m018_add_stage_journey_phase(db: Database) -> None:
     """The customer journey (issue 13, item 7): the journey phase a stage stands for, chosen by
     the user; NULL = by its kind and probability (``domain.journey.stage_phase``). A stage can

@@ -1,7 +1,8 @@
 """Erasing a person's data for good, and the journal's retention.
 
 ``erase`` removes a lead with every row that hangs off it (events, activities, tasks, criteria,
-rule runs), its contact person and its organisation when nothing else links to them, and every trace the journal kept of them: the undo entries of those rows with their
+rule runs), its contact person and its organisation when nothing else links to them (the
+person's survey answers lose their notes, the organisation's go), and every trace the journal kept of them: the undo entries of those rows with their
 old values, and the lead's words in the recorded command lines. ``secure_delete`` overwrites
 the freed pages; the caller then vacuums and truncates the WAL so no byte is left in the files.
 """
@@ -88,6 +89,23 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
                     (table, *part),
                 )
             }
+    # the survey answers of the person (their notes go, the scores stay) and of the organisation
+    # (they go with it), and what the journal kept of them
+    surveys = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM surveys WHERE (person_id = ? AND ?) OR (org_id = ? AND ?)",
+            (person_id, lone_person, org_id, lone_org),
+        )
+    ]
+    for part in parts(surveys):
+        entries |= {
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM undo_log WHERE tbl = 'surveys' AND op != 'insert_range' AND row_id IN ({marks(part)})",
+                part,
+            )
+        }
     for table, row_id, lone in (("people", person_id, lone_person), ("orgs", org_id, lone_org)):
         if lone:
             entries |= {
@@ -119,6 +137,13 @@ def erase_lead(conn: sqlite3.Connection, lead_id: int) -> dict[str, int]:
     for table in CHILD_TABLES:
         counts[table] = conn.execute(f"DELETE FROM {table} WHERE lead_id = ?", (lead_id,)).rowcount
     counts["leads"] = conn.execute("DELETE FROM leads WHERE id = ?", (lead_id,)).rowcount
+    counts["surveys"] = (
+        conn.execute("DELETE FROM surveys WHERE org_id = ?", (org_id,)).rowcount if lone_org else 0
+    ) + (
+        conn.execute("UPDATE surveys SET note = NULL, person_id = NULL WHERE person_id = ?", (person_id,)).rowcount
+        if lone_person
+        else 0
+    )
     counts["people"] = conn.execute("DELETE FROM people WHERE id = ?", (person_id,)).rowcount if lone_person else 0
     counts["orgs"] = conn.execute("DELETE FROM orgs WHERE id = ?", (org_id,)).rowcount if lone_org else 0
     # changes left with nothing to undo go (their command line may still tell the story)

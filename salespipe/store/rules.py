@@ -35,3 +35,13 @@ def mark_run(conn: sqlite3.Connection, rule_id: int, lead_id: int, marker: str) 
         "INSERT OR IGNORE INTO rule_runs (rule_id, lead_id, marker) VALUES (?, ?, ?)", (rule_id, lead_id, marker)
     )
     return cursor.rowcount > 0
+
+
+def checkin_days(conn: sqlite3.Connection, lead_id: int, stage: str | None) -> int | None:
+    """The check-in cadence of the deal's organisation when ``stage`` is a won stage (else None)."""
+    row = conn.execute(
+        "SELECT o.checkin_days FROM leads l JOIN orgs o ON o.id = l.org_id JOIN stages s ON s.key = ? "
+        "WHERE l.id = ? AND s.kind = 'won'",
+        (stage, lead_id),
+    ).fetchone()
+    return row[0] if row else None
