@@ -4,4 +4,4 @@
 # A count, not the last migration's number: a migration merged later with a lower number (m017
 # written beside m018) makes the count grow, so a database migrated without it gets it on the
 # next open (sqlite-utils applies every migration it has not recorded, by name, in order).
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
