@@ -368,3 +368,16 @@ def test_a_schema_16_database_is_migrated(tmp_path, cli):
     assert "journey_phase" in update  # undo restores the column
     conn.close()
     assert cli.json("--db", str(path), "stage", "list")[0]["journey_phase"] == "awareness"
+
+
+def test_a_prospect_that_refers_or_promotes_is_no_advocate_before_it_buys():
+    prospect = journey.OrgFacts(
+        reached={"desire": date(2026, 5, 1)},
+        first_referral=date(2026, 6, 1),
+        latest_score=10,
+        latest_score_on=date(2026, 6, 2),
+    )
+    assert journey.phase_on(prospect, date(2026, 11, 1)) == "desire"
+    bought = journey.OrgFacts(**{**prospect.__dict__, "first_won": date(2026, 9, 1)})
+    # the referral came before the sale: an advocate from the day it became a customer
+    assert journey.path(bought)["advocacy"] == date(2026, 9, 1)

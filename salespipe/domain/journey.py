@@ -9,8 +9,10 @@ negotiation). Lost stages stand for no phase: a deal lost moves its organisation
 
 An organisation's phase now is the furthest it has reached, in this order of evidence:
 
-- **advocacy**: it recommended someone (a lead referred by it or one of its people), or its
-  latest survey answer is a promoter's (9 or 10);
+- **advocacy**: a customer that recommended someone (a lead referred by it or one of its
+  people), or whose latest survey answer is a promoter's (9 or 10); from its first win on, as
+  retention: the after-sales phases follow a sale (a prospect that refers a friend, or scores 9
+  on a survey, stays where its deals are);
 - **retention**: a customer (a won deal) whose first win is at least ``RETENTION_AFTER_DAYS``
   days old, or who bought again (an upsell, cross-sell or renewal won) or answered a survey;
 - **action**: a customer since fewer days than that;
@@ -82,11 +84,11 @@ def path(facts: OrgFacts) -> dict[str, date]:
         retained = [date.fromordinal(facts.first_won.toordinal() + RETENTION_AFTER_DAYS)]
         retained += [d for d in (facts.bought_again, facts.first_survey) if d is not None]
         days["retention"] = max(min(retained), facts.first_won)
-    advocated = [facts.first_referral] if facts.first_referral is not None else []
-    if facts.latest_score is not None and facts.latest_score >= PROMOTER_FROM and facts.latest_score_on is not None:
-        advocated.append(facts.latest_score_on)
-    if advocated:
-        days["advocacy"] = min(advocated)
+        advocated = [facts.first_referral] if facts.first_referral is not None else []
+        if facts.latest_score is not None and facts.latest_score >= PROMOTER_FROM and facts.latest_score_on:
+            advocated.append(facts.latest_score_on)
+        if advocated:  # an advocate is a customer who recommends you: from the sale on
+            days["advocacy"] = max(min(advocated), facts.first_won)
     return days
 
 
