@@ -323,6 +323,25 @@ def test_a_lost_deal_is_recycled_into_nurture(cli, two_deals):
     assert (data["stage"], data["reopened_from"]) == ("proposal", "lost")
 
 
+@pytest.mark.parametrize("close", [("--lost", "--reason", "x"), ("--won",)])
+def test_closing_a_parked_deal_ends_its_park_and_a_reopen_is_back_in_the_pipeline(cli, two_deals, close):
+    _, b = two_deals
+    cli("nurture", str(b), "--until", "+3m", "--note", "budget in spring")
+    cli("close", str(b), *close, "--yes")
+    shown = cli.json("lead", "show", str(b))
+    assert (shown["nurture_until"], shown["nurture_note"]) == (None, None)
+    assert [e["field"] for e in shown["estimates"]][-2:] == ["nurture_until", "nurture_until"]  # set, then ended
+    cli("undo", "--yes")  # the close undone: parked again, with its note
+    shown = cli.json("lead", "show", str(b))
+    assert (shown["nurture_until"], shown["nurture_note"]) == ("2027-02-26", "budget in spring")
+    cli("close", str(b), *close, "--yes")
+    cli("reopen", str(b))
+    assert cli.json("lead", "show", str(b))["nurture_until"] is None
+    assert cli.json("lead", "list", "--nurtured") == []
+    assert _open(cli.json("report"))[0] == 2  # back in the open pipeline today
+    assert cli.json("why", str(b))["open_deals"] == 2
+
+
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [

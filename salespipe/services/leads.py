@@ -341,6 +341,11 @@ def change_stage(
         changes["value_minor"] = value_minor
     if currency is not None:
         changes["currency"] = currency
+    if (target.is_closed or current.is_closed) and (lead.nurture_until is not None or lead.nurture_note is not None):
+        # a closed deal is not parked, and a reopened one is back in its stage, not in a park
+        # (the park date's end goes into the history of estimates: as-of figures see it)
+        changes["nurture_until"] = None
+        changes["nurture_note"] = None
     lead_store.update(conn, lead_id, changes, source="move")
     lead_store.add_event(
         conn,
