@@ -310,6 +310,31 @@ def test_parking_again_moves_the_one_follow_up(cli, two_deals):
     assert _nurture_tasks(cli.json("lead", "show", str(b))) == [("Nurture ended: follow up", "2027-03-01")]
 
 
+def test_the_nurture_note_stays_when_parked_again_and_goes_with_the_end(cli, two_deals):
+    _, b = two_deals
+    assert cli.json("nurture", str(b), "--until", "2027-01-10", "--note", " budget in January ")["nurture_note"] == (
+        "budget in January"
+    )
+    assert cli.json("nurture", str(b), "--until", "2027-03-01")["nurture_note"] == "budget in January"
+    assert "until 2027-03-01: budget in January" in cli("lead", "show", str(b)).stdout
+    assert cli.json("nurture", str(b), "--until", "2027-04-01", "--note", "CFO back in April")["nurture_note"] == (
+        "CFO back in April"
+    )
+    assert cli.json("nurture", str(b), "--end")["nurture_note"] is None
+    assert cli.json("lead", "show", str(b))["nurture_note"] is None
+    cli("undo", "--yes")  # the end undone: the note is back
+    assert cli.json("lead", "show", str(b))["nurture_note"] == "CFO back in April"
+
+
+def test_a_nurture_note_with_control_characters_is_kept_and_shown_escaped(cli, two_deals):
+    _, b = two_deals
+    assert cli.json("nurture", str(b), "--until", "2027-01-10", "--note", "call\x1b[31m back")["nurture_note"] == (
+        "call\x1b[31m back"
+    )
+    card = cli("lead", "show", str(b)).stdout
+    assert "\x1b" not in card and "call\\x1b[31m back" in card
+
+
 def test_a_lost_deal_is_recycled_into_nurture(cli, two_deals):
     _, b = two_deals
     cli("close", str(b), "--lost", "--reason", "no budget", "--yes")
@@ -353,6 +378,8 @@ def test_closing_a_parked_deal_ends_its_park_and_a_reopen_is_back_in_the_pipelin
         (("--end",), 1, "is not nurtured"),
         (("--end", "--until", "2027-01-01"), 2, "--end takes neither"),
         (("--until", "2027-01-01", "--note", " "), 1, "--note is empty"),
+        (("--until", "2027-01-01", "--note", "x" * 2001), 1, "--note is longer than 2,000 characters"),
+        (("--until", "2027-01-01", "--note", "a\udcff"), 2, "is not valid UTF-8 text"),
     ],
 )
 def test_nurture_refusals(cli, add_lead, args, code, words):

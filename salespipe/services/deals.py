@@ -10,12 +10,14 @@ stage, expected to close when the term ends (the won day plus the term), with a 
 renewal already gets no second one (a later term change leaves it as it is). No rules fire
 for it: its task is the next step.
 
-Nurture: ``nurture ID --until DAY`` sets ``nurture_until`` (and ``nurture_note``); before that
+Nurture: ``nurture ID --until DAY`` sets ``nurture_until`` (and ``nurture_note`` when ``--note``
+is given; without it the note the deal has stays, so parking again keeps why); before that
 day the deal is out of the open pipeline (``store.open_pipeline``); on that day it is simply
 counted again, in the stage it was parked in. The follow-up is made when the deal is parked:
 one task "Nurture ended: follow up" due on the day it comes back, so nothing has to run when
 the day comes, and it shows in ``today`` on that day like any task. ``--end`` ends the nurture
-early (the task, if still open and due later, becomes due today). A lost deal can be recycled
+early (the task, if still open and due later, becomes due today) and clears the note; closing a
+parked deal ends its park too (``services.leads.change_stage``). A lost deal can be recycled
 into nurture: it reopens (one stage event, as ``reopen`` writes it) into the open stage it was
 lost from, else the first, and is parked there.
 """
@@ -30,6 +32,7 @@ from salespipe.domain import deals
 from salespipe.domain.dates import from_iso, utc_iso
 from salespipe.domain.errors import IllegalTransition, InvalidValue
 from salespipe.domain.models import Lead, LeadFields, StageKind, Task
+from salespipe.domain.orgs import check_text
 from salespipe.services.pipeline import get_lead, pipeline
 from salespipe.store import leads as lead_store
 from salespipe.store import work as work_store
@@ -147,8 +150,7 @@ def nurture(conn: sqlite3.Connection, lead_id: int, *, until: date, note: str | 
     lead = get_lead(conn, lead_id)
     today = now.date()
     deals.check_nurture_until(until, today)
-    if note is not None and not note.strip():
-        raise InvalidValue("--note is empty")
+    note = check_text(note, "--note")  # as a lead's text: stripped, not empty, at most MAX_TEXT
     stage = pipeline(conn).get(lead.stage)
     reopened_from = None
     if stage.kind is StageKind.WON:
@@ -160,11 +162,9 @@ def nurture(conn: sqlite3.Connection, lead_id: int, *, until: date, note: str | 
         change_stage(conn, lead_id, now=now, reopen=True, note="recycled into nurture", fire_rules=False)
         reopened_from = stage.key
     previous = _nurture_task(conn, lead)
-    changes: dict[str, Any] = {
-        "nurture_until": until.isoformat(),
-        "nurture_note": note.strip() if note else None,
-        "updated_at": utc_iso(now),
-    }
+    changes: dict[str, Any] = {"nurture_until": until.isoformat(), "updated_at": utc_iso(now)}
+    if note is not None:  # not given: the note it has stays (parking again keeps why)
+        changes["nurture_note"] = note
     lead_store.update(conn, lead_id, changes, source="nurture")
     if previous is not None:  # parked again: the one follow-up moves to the new day
         work_store.update_task(conn, previous.id, {"due_date": until.isoformat(), "updated_at": utc_iso(now)})
@@ -183,7 +183,9 @@ def end_nurture(conn: sqlite3.Connection, lead_id: int, *, now: datetime) -> Nur
     if not deals.is_parked(lead.nurture_until, today):
         raise InvalidValue(f"lead #{lead_id} is not nurtured (salespipe nurture {lead_id} --until DATE parks it)")
     task = _nurture_task(conn, lead)
-    lead_store.update(conn, lead_id, {"nurture_until": None, "updated_at": utc_iso(now)}, source="nurture")
+    lead_store.update(
+        conn, lead_id, {"nurture_until": None, "nurture_note": None, "updated_at": utc_iso(now)}, source="nurture"
+    )
     if task is not None and task.due_date > today:
         work_store.update_task(conn, task.id, {"due_date": today.isoformat(), "updated_at": utc_iso(now)})
         task = work_store.get_task(conn, task.id)
