@@ -250,7 +250,8 @@ def test_a_parked_deal_is_out_of_the_pipeline_until_its_day(cli, two_deals, cloc
     assert {r["id"]: r["nurture_until"] for r in cli.json("lead", "list")} == {a: None, b: "2026-12-31"}
     assert "Proposal, nurtured until 2026-12-31" in cli("lead", "list").stdout
     forecast = cli.json("forecast", "--period", "2026-12")
-    assert forecast["weighted"] == 1000  # A alone: 10,000 at 10 %, expected in December
+    # B is back on 2026-12-31, within December: A 10,000 x 10 % + B 5,000 x 60 % on its day
+    assert forecast["weighted"] == 4000 and forecast["months"][0]["forecast"] == 4000
     # as of a day before it was parked: in the pipeline then
     assert _open(cli.json("report", "--as-of", "2026-11-20")) == (2, 15000, 4000)
     # on its day it is back, and its follow-up is due
@@ -262,6 +263,47 @@ def test_a_parked_deal_is_out_of_the_pipeline_until_its_day(cli, two_deals, cloc
     assert cli.json("lead", "list", "--nurtured") == []
     # and as of a day it was parked, the past report leaves it out
     assert _open(cli.json("report", "--as-of", "2026-12-15")) == (1, 10000, 1000)
+
+
+def test_forecast_and_target_count_a_parked_deal_in_the_period_it_is_back(cli, two_deals):
+    _, b = two_deals
+    cli("nurture", str(b), "--until", "2027-01-15")  # B: 5,000 at 60 %, expected 2026-12-10
+    december = cli.json("forecast", "--period", "2026-12", "--seed", "1")
+    # A alone: 10,000 x 10 % (B is still parked on 31 December)
+    assert (december["open"], december["weighted"]) == ({"count": 1, "value": 10000}, 1000)
+    january = cli.json("forecast", "--period", "2027-01", "--seed", "1")
+    # B, back on 15 January, cannot close on 10 December: it closes no earlier than its day, in
+    # January (no slip history): 5,000 x 60 % = 3,000; A is expected in December, not January
+    assert (january["open"], january["weighted"]) == ({"count": 1, "value": 5000}, 3000)
+    both = cli.json("forecast", "--since", "2026-12-01", "--until", "2027-01-31", "--seed", "1")
+    assert [(m["label"], m["forecast"]) for m in both["months"]] == [("2026-12", 1000), ("2027-01", 3000)]
+    assert both["overdue"] == {"count": 0, "value": 0}
+    # target coverage: the same deals, by the same close dates
+    assert cli.json("target", "set", "20k", "--period", "2026-12")["expected_to_close"] == {
+        "count": 1,
+        "value": 10000,
+        "weighted_value": 1000,
+    }
+    assert cli.json("target", "set", "20k", "--period", "2027-01")["expected_to_close"] == {
+        "count": 1,
+        "value": 5000,
+        "weighted_value": 3000,
+    }
+
+
+def test_the_backtest_counts_a_deal_parked_at_the_snapshot_and_back_in_the_period(cli, add_lead, clock):
+    e = add_lead("E", "--value", "10000", "--close-date", "2026-09-20", "--at", "2026-09-01")
+    cli("propose", str(e), "--at", "2026-09-02")
+    clock("2026-09-15T09:00:00")
+    cli("nurture", str(e), "--until", "2026-10-10")
+    clock("2026-11-26T10:00:00")
+    # the snapshot of October (2026-09-30 23:59:59): E parked, back on 10 October, within it:
+    # 10,000 x 60 %, expected no earlier than its day
+    [october] = cli.json("forecast", "backtest", "--from", "2026-10-01", "--to", "2026-10-31")["periods"]
+    assert october["open"]["count"] == 1 and october["forecast"]["weighted_configured"] == 6000
+    # September's snapshot (2026-08-31) is before E was added: nothing open
+    [september, _] = cli.json("forecast", "backtest", "--from", "2026-09-01", "--to", "2026-10-31")["periods"]
+    assert september["open"]["count"] == 0
 
 
 def test_stale_and_the_stale_rule_skip_a_parked_deal(cli, two_deals, clock):

@@ -123,6 +123,15 @@ def offsets(pairs: Iterable[tuple[int, float]]) -> Offsets:
     return Offsets(tuple(days_sorted), tuple(cumulative))
 
 
+def first_possible_day(today: date, back: date | str | None) -> date:
+    """The first day an open deal can close on: today, or the day a parked deal is back
+    (``nurture_until``, when later)."""
+    if back is None:
+        return today
+    back_day = back if isinstance(back, date) else date.fromisoformat(back)
+    return back_day if back_day > today else today
+
+
 def close_day(base: date, today: date) -> date:
     """With no slip history: the expected close date, or today for a deal already past it."""
     return base if base >= today else today

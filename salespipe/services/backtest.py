@@ -201,7 +201,8 @@ def _period(
     as_of = utc_iso(moment)
     since, until = utc_day_bounds(period.first, period.last, tz)
     assert since is not None and until is not None
-    deals = store.open_deals_as_of(conn, as_of, currency, moment.date().isoformat())
+    # open at the snapshot and back by the period's last day (a parked deal counts from its day)
+    deals = store.open_deals_as_of(conn, as_of, currency, period.last.isoformat())
     learned_from = history(conn, now=moment, as_of=as_of)
     enough = rules.enough_history(learned_from.closed, learned_from.won)
     mode = "learned" if enough else "configured"
@@ -218,12 +219,13 @@ def _period(
     count_chances: list[float] = []
     valued: set[int] = set()
     without_value = unplaced = open_value = 0
-    cache: dict[tuple[str, str | None], float] = {}
-    for lead_id, value, own, stage, expected_close, entered in deals:
+    cache: dict[tuple[str, str | None, date], float] = {}
+    for lead_id, value, own, stage, expected_close, entered, back in deals:
+        floor = rules.first_possible_day(today, back)  # a parked deal closes from the day it is back
         if expected_close is not None:
-            key: tuple[str, str | None] = (expected_close, None)
+            key: tuple[str, str | None, date] = (expected_close, None, floor)
         elif stage in learned_from.to_close:
-            key = (entered[:10], stage)
+            key = (entered[:10], stage, floor)
         else:
             unplaced += 1
             continue
@@ -231,11 +233,11 @@ def _period(
         if chance is None:
             base = date.fromisoformat(key[0])
             if key[1] is not None:
-                chance = learned_from.to_close[key[1]].chance(base, today, first, last)
+                chance = learned_from.to_close[key[1]].chance(base, floor, first, last)
             elif slip is rules.NO_SLIP:
-                chance = 1.0 if first <= rules.close_day(base, today) <= last else 0.0
+                chance = 1.0 if first <= rules.close_day(base, floor) <= last else 0.0
             else:
-                chance = slip.chance(base, today, first, last)
+                chance = slip.chance(base, floor, first, last)
             cache[key] = chance
         p_configured = own / 100 if own is not None else configured.get(stage, 0.0)
         p_learned = own / 100 if own is not None else learned.get(stage, p_configured)
@@ -251,7 +253,7 @@ def _period(
         if category == "omit":
             continue
         shown = (
-            expected_close is not None and first <= rules.close_day(date.fromisoformat(expected_close), today) <= last
+            expected_close is not None and first <= rules.close_day(date.fromisoformat(expected_close), floor) <= last
         )
         p_mode = p_learned if mode == "learned" else p_configured
         count_sums["weighted_configured"] += p_configured * chance

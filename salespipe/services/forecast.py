@@ -273,18 +273,20 @@ def forecast(
     chances: list[float] = []  # the Monte Carlo's deals: chance to be won in the period, and value
     values: list[int] = []
     omitted = without_value = unplaced = 0
-    # (base day, stage) -> (shown bucket, chance per bucket as (bucket, chance), chance in the period)
-    placed: dict[tuple[str, str | None], tuple[int, list[tuple[int, float]], float]] = {}
+    # (base day, stage, first possible day) -> (shown bucket, chance per bucket as (bucket, chance),
+    # chance in the period)
+    placed: dict[tuple[str, str | None, date], tuple[int, list[tuple[int, float]], float]] = {}
 
-    def place(base: str, stage: str | None) -> tuple[int, list[tuple[int, float]], float]:
+    def place(base: str, stage: str | None, floor: date) -> tuple[int, list[tuple[int, float]], float]:
         """The bucket a deal is shown in (-1: outside the period) and its chance to close in
         each bucket, for a deal expected to close on ``base`` (``stage`` None), or in its stage
-        since ``base`` (no expected close date: time to close from the stage's history)."""
-        key = (base, stage)
+        since ``base`` (no expected close date: time to close from the stage's history), that
+        cannot close before ``floor`` (today, or the day a parked deal is back)."""
+        key = (base, stage, floor)
         if key in placed:
             return placed[key]
         if stage is None:
-            day = base if base >= today_text else today_text
+            day = max(base, floor.isoformat())
             where = bisect_right(starts, day) - 1 if first_text <= day <= last_text else -1
             offsets = slip
         else:
@@ -293,25 +295,28 @@ def forecast(
             odds = [(where, 1.0)] if where >= 0 else []
         else:
             day0 = date.fromisoformat(base)
-            odds = [(i, odd) for i, b in enumerate(buckets) if (odd := offsets.chance(day0, today, b.first, b.last))]
+            odds = [(i, odd) for i, b in enumerate(buckets) if (odd := offsets.chance(day0, floor, b.first, b.last))]
         placed[key] = (where, odds, sum(odd for _, odd in odds))
         return placed[key]
 
     own_categories = store.own_categories(conn)
     overdue = [0, 0]  # open deals past their expected close, assumed to close today: count, value
-    for lead_id, value, own, stage, expected_close, entered in store.open_deals(conn, currency, today_text):
+    # the deals in the pipeline by the period's last day: a parked one back by then counts, from its day
+    back_by = max(last, today).isoformat()
+    for lead_id, value, own, stage, expected_close, entered, back in store.open_deals(conn, currency, back_by):
         if value is None:
             without_value += 1
             continue
         probability = own / 100 if own is not None else stage_probability.get(stage, 0.0)
         category = own_categories.get(lead_id) or stage_category.get(stage, "pipeline")
+        floor = rules.first_possible_day(today, back)
         if expected_close is not None:
-            where, odds, in_period = placed.get((expected_close, None)) or place(expected_close, None)
-            if expected_close < today_text and slip is rules.NO_SLIP and category != "omit":
+            where, odds, in_period = place(expected_close, None, floor)
+            if expected_close < today_text and floor == today and slip is rules.NO_SLIP and category != "omit":
                 overdue[0] += 1  # past its date, and no slip history to say when: counted as today
                 overdue[1] += value
         elif stage in learned_from.to_close:
-            where, odds, in_period = place(entered[:10], stage)
+            where, odds, in_period = place(entered[:10], stage, floor)
         else:
             unplaced += 1
             continue
@@ -422,7 +427,7 @@ def forecast(
             "without_value": without_value,
             "without_close_date": unplaced,
             "omitted": omitted,
-            "other_currency": store.open_in_other_currencies(conn, currency, today_text),
+            "other_currency": store.open_in_other_currencies(conn, currency, back_by),
         },
     }
 

@@ -479,8 +479,8 @@ def target_status(conn: sqlite3.Connection, *, period: str, now: datetime) -> di
         )
     currency = target["currency"]
     won = report_store.closed_between(conn, *_utc_bounds(first, last, now), currency)
-    expected = report_store.expected_to_close(
-        conn, max(first, now.date()).isoformat(), last.isoformat(), currency, now.date().isoformat()
+    expected = report_store.expected_to_close(  # parked deals back by the last day count (store.open_pipeline)
+        conn, max(first, now.date()).isoformat(), last.isoformat(), currency, max(last, now.date()).isoformat()
     )
     history = report_store.lead_to_win(conn, utc_iso(now - timedelta(days=90)), currency)
     year = report_store.closed_between(conn, utc_iso(now - timedelta(days=365)), None, currency)

@@ -7,17 +7,19 @@ import sqlite3
 from typing import Any
 
 from salespipe.store.db import plain_rows
-from salespipe.store.open_pipeline import IN_PIPELINE
+from salespipe.store.open_pipeline import BACK_BY
 
 
 def open_deals(conn: sqlite3.Connection, currency: str, day: str) -> list[tuple[Any, ...]]:
-    """Every open deal in ``currency`` not parked on ``day``: (id, value_minor, probability
-    override, stage, expected_close, stage_entered_at), in stage order."""
+    """Every open deal in ``currency`` back by ``day`` (not parked, or parked until ``day`` or
+    earlier: ``open_pipeline.BACK_BY``): (id, value_minor, probability override, stage,
+    expected_close, stage_entered_at, nurture_until), in stage order."""
     return plain_rows(
         conn,
-        f"""SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at
+        f"""SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at,
+                  l.nurture_until
            FROM stages s JOIN leads l ON l.stage = s.key
-           WHERE {IN_PIPELINE} AND l.currency = ?""",
+           WHERE {BACK_BY} AND l.currency = ?""",
         (day, currency),
     )
 
@@ -28,10 +30,10 @@ def own_categories(conn: sqlite3.Connection) -> dict[int, str]:
 
 
 def open_in_other_currencies(conn: sqlite3.Connection, currency: str, day: str) -> int:
-    """How many open deals (not parked on ``day``) are in another currency than ``currency``."""
+    """How many open deals (back by ``day``, as ``open_deals``) are in another currency than ``currency``."""
     return int(
         conn.execute(
-            f"SELECT count(*) FROM stages s JOIN leads l ON l.stage = s.key WHERE {IN_PIPELINE} AND l.currency != ?",
+            f"SELECT count(*) FROM stages s JOIN leads l ON l.stage = s.key WHERE {BACK_BY} AND l.currency != ?",
             (day, currency),
         ).fetchone()[0]
     )
@@ -75,16 +77,17 @@ def prepare(conn: sqlite3.Connection) -> None:
 
 
 def open_deals_as_of(conn: sqlite3.Connection, as_of: str, currency: str, day: str) -> list[tuple[Any, ...]]:
-    """``open_deals`` as of ``as_of`` (whose local day is ``day``): (id, value_minor,
-    probability override, stage, expected_close, stage_entered_at) of the deals open and not
-    parked then, with the values of then."""
+    """``open_deals`` as of ``as_of``: (id, value_minor, probability override, stage,
+    expected_close, stage_entered_at, nurture_until) of the deals open then and back by ``day``
+    (as ``open_deals``), with the values of then."""
     from salespipe.store.reports import _state
 
     _state(conn, as_of)
     return conn.execute(
-        f"""SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at
+        f"""SELECT l.id, l.value_minor, l.probability, l.stage, l.expected_close, l.stage_entered_at,
+                  l.nurture_until
            FROM temp.leads_as_of l JOIN stages s ON s.key = l.stage
-           WHERE {IN_PIPELINE} AND l.currency = ? ORDER BY l.id""",
+           WHERE {BACK_BY} AND l.currency = ? ORDER BY l.id""",
         (day, currency),
     ).fetchall()
 

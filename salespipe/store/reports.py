@@ -11,7 +11,7 @@ import sqlite3
 from typing import Any
 
 from salespipe.store.db import plain_rows
-from salespipe.store.open_pipeline import BACK_AT, IN_PIPELINE, LAST_TOUCH
+from salespipe.store.open_pipeline import BACK_AT, BACK_BY, CLOSE_FROM, IN_PIPELINE, LAST_TOUCH
 
 # Position given to won stages when ranking how far a deal got (beyond every open stage).
 WON_RANK = 1_000_000
@@ -390,14 +390,15 @@ def lead_to_win(conn: sqlite3.Connection, created_before: str, currency: str) ->
 def expected_to_close(
     conn: sqlite3.Connection, first_day: str, last_day: str, currency: str, day: str
 ) -> dict[str, float]:
-    """Open deals (not parked on ``day``) whose expected close date lies in [first_day, last_day]
-    (ISO dates)."""
+    """Open deals back by ``day`` (``open_pipeline.BACK_BY``) whose close date lies in
+    [first_day, last_day] (ISO dates): the expected one, but not before a parked deal is back
+    (``open_pipeline.CLOSE_FROM``)."""
     row = conn.execute(
         f"""SELECT count(*) AS count, coalesce(sum(l.value_minor), 0) AS value_minor,
                   coalesce(sum(l.value_minor * coalesce(l.probability, s.probability)), 0) / 100.0
                       AS weighted_minor
            FROM leads l JOIN stages s ON s.key = l.stage
-           WHERE {IN_PIPELINE} AND l.currency = ? AND l.expected_close BETWEEN ? AND ?""",
+           WHERE {BACK_BY} AND l.currency = ? AND {CLOSE_FROM} BETWEEN ? AND ?""",
         (day, currency, first_day, last_day),
     ).fetchone()
     return dict(row)
