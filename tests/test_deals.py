@@ -306,6 +306,41 @@ def test_the_backtest_counts_a_deal_parked_at_the_snapshot_and_back_in_the_perio
     assert september["open"]["count"] == 0
 
 
+def test_today_leaves_out_the_tasks_of_a_parked_deal_until_it_is_back(cli, two_deals, clock):
+    a, b = two_deals
+    cli("task", "add", str(b), "call back", "--due", "2026-11-20")  # overdue
+    cli("task", "add", str(b), "send the offer", "--due", "2026-11-26")  # due today
+    cli("task", "add", str(a), "demo", "--due", "2026-11-26")
+    cli("nurture", str(b), "--until", "2026-12-31")
+    today = cli.json("today")
+    assert today["overdue_tasks"] == [] and [t["text"] for t in today["due_today"]] == ["demo"]
+    assert "call back" not in cli("today").stdout
+    # the task list still has them: parked is not forgotten
+    assert {"call back", "send the offer"} <= {t["text"] for t in cli.json("task", "list")}
+    clock("2026-12-30T09:00:00")  # the day before it is back: still out
+    assert [t["text"] for t in cli.json("today")["overdue_tasks"]] == ["demo"]
+    clock("2026-12-31T09:00:00")  # back: its tasks are in today again, the follow-up due today
+    today = cli.json("today")
+    # by due day: B's rule task from the proposal (2026-11-04), 11-20, then 11-26 by id
+    assert [t["text"] for t in today["overdue_tasks"]] == [
+        "Follow up on the proposal",
+        "call back",
+        "send the offer",
+        "demo",
+    ]
+    assert [t["text"] for t in today["due_today"]] == ["Nurture ended: follow up"]
+
+
+def test_why_says_a_parked_deal_is_nurtured_until_its_day(cli, two_deals):
+    _, b = two_deals
+    cli("nurture", str(b), "--until", "2027-01-15")
+    said = cli("why", str(b), code=1).stderr.strip()
+    assert said.count("\n") == 0 and "closed" not in said
+    assert f"lead #{b} is nurtured until 2027-01-15" in said and f"salespipe nurture {b} --end" in said
+    cli("nurture", str(b), "--end")
+    assert cli.json("why", str(b))["open_deals"] == 2
+
+
 def test_stale_and_the_stale_rule_skip_a_parked_deal(cli, two_deals, clock):
     a, b = two_deals
     cli("rule", "add", "--on-stale", "--task", "Wake it up", "--due", "+1d")

@@ -62,7 +62,7 @@ def _task_json(task: Any, title: str) -> TodayTask:
 def today(conn: sqlite3.Connection, *, now: datetime, limit: int = 10) -> Today:
     """Overdue tasks, tasks due today, deals with no next step, stale deals, deals closing this
     week or past their expected close, and the open deals to work first, by priority."""
-    tasks = list_tasks(conn, view="today", now=now)
+    tasks = list_tasks(conn, view="today", now=now, parked=False)  # a parked deal is out of today
     overdue = [_task_json(t, title) for t, title, _ in tasks if is_overdue(t, now)]
     due_today = [_task_json(t, title) for t, title, _ in tasks if not is_overdue(t, now)]
     deals = _deals(conn, now)
@@ -92,8 +92,15 @@ def why(conn: sqlite3.Connection, lead_id: int, *, now: datetime) -> Why:
     deals = _deals(conn, now)
     deal = next((d for d in deals if d["id"] == lead.id), None)
     if deal is None:
+        from salespipe.domain.deals import is_parked
         from salespipe.domain.errors import InvalidValue
 
+        if lead.closed_at is None and is_parked(lead.nurture_until, now.date()):
+            assert lead.nurture_until is not None
+            raise InvalidValue(
+                f"lead #{lead_id} is nurtured until {lead.nurture_until.isoformat()}: out of the pipeline, with no "
+                f"priority, until it is back in its stage on that day (or now with: salespipe nurture {lead_id} --end)"
+            )
         raise InvalidValue(f"lead #{lead_id} is closed ({lead.stage}); only open deals have a priority")
     rank = sorted(deals, key=lambda d: (-d["priority"], d["id"])).index(deal) + 1
     return {

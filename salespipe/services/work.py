@@ -101,15 +101,23 @@ def delete_task(conn: sqlite3.Connection, task_id: int) -> Task:
     return task
 
 
-def list_tasks(conn: sqlite3.Connection, *, view: str, now: datetime) -> list[tuple[Task, str, str]]:
+def list_tasks(
+    conn: sqlite3.Connection, *, view: str, now: datetime, parked: bool = True
+) -> list[tuple[Task, str, str]]:
     """``open`` (all open, the default), ``overdue``, ``today`` (due today or before),
     ``week`` (due in the next 7 days, or before: up to the same weekday next week, which is
-    where a weekday name such as ``friday`` lands, even on a Friday), ``all`` (open and done)."""
+    where a weekday name such as ``friday`` lands, even on a Friday), ``all`` (open and done).
+    ``parked=False``: not the tasks of deals parked today (the agenda's lists)."""
     today = now.date()
     if view not in TASK_VIEWS:
         raise InvalidValue(f"unknown view {view!r}; choose from: {', '.join(TASK_VIEWS)}")
     until = {"overdue": today, "today": today, "week": today + timedelta(days=7)}.get(view)
-    rows = work_store.list_tasks(conn, include_done=view == "all", due_until=until.isoformat() if until else None)
+    rows = work_store.list_tasks(
+        conn,
+        include_done=view == "all",
+        due_until=until.isoformat() if until else None,
+        not_parked_on=None if parked else today.isoformat(),
+    )
     if view == "overdue":  # due before today, or today at a time already past
         return [r for r in rows if is_overdue(r[0], now)]
     return rows

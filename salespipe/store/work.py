@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from salespipe.domain.models import Activity, ActivityKind, Task
-from salespipe.store.open_pipeline import IN_PIPELINE, LAST_TOUCH
+from salespipe.store.open_pipeline import IN_PIPELINE, LAST_TOUCH, PARKED
 
 
 def add_activity(conn: sqlite3.Connection, *, lead_id: int, kind: str, text: str, at: str, recorded_at: str) -> int:
@@ -72,11 +72,20 @@ def tasks_of(conn: sqlite3.Connection, lead_id: int) -> list[Task]:
 
 
 def list_tasks(
-    conn: sqlite3.Connection, *, include_done: bool, due_until: str | None, due_from: str | None = None
+    conn: sqlite3.Connection,
+    *,
+    include_done: bool,
+    due_until: str | None,
+    due_from: str | None = None,
+    not_parked_on: str | None = None,
 ) -> list[tuple[Task, str, str]]:
-    """Tasks with their lead's title and stage, soonest first."""
+    """Tasks with their lead's title and stage, soonest first; with ``not_parked_on`` (an ISO
+    day) not those of deals parked on that day (``open_pipeline.PARKED``)."""
     where = ["1"] if include_done else ["t.done_at IS NULL"]
     params: list[Any] = []
+    if not_parked_on is not None:
+        where.append(f"NOT coalesce({PARKED}, 0)")
+        params.append(not_parked_on)
     if due_until is not None:
         where.append("t.due_date <= ?")
         params.append(due_until)
@@ -85,7 +94,7 @@ def list_tasks(
         params.append(due_from)
     rows = conn.execute(
         f"""SELECT t.*, l.title AS lead_title, l.stage AS lead_stage FROM tasks t
-            JOIN leads l ON l.id = t.lead_id WHERE {" AND ".join(where)}
+            JOIN leads l ON l.id = t.lead_id LEFT JOIN stages s ON s.key = l.stage WHERE {" AND ".join(where)}
             ORDER BY t.due_date, coalesce(t.due_time, '99:99'), t.id""",
         params,
     ).fetchall()
