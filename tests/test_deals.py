@@ -341,6 +341,21 @@ def test_why_says_a_parked_deal_is_nurtured_until_its_day(cli, two_deals):
     assert cli.json("why", str(b))["open_deals"] == 2
 
 
+def test_organisation_figures_count_a_parked_deal_apart(cli, add_lead, clock):
+    add_lead("Rollout", "--company", "Bergwerk GmbH", "--value", "12000")
+    later = add_lead("Extension", "--company", "Bergwerk GmbH", "--value", "3000")
+    cli("nurture", str(later), "--until", "2027-01-15")
+    [org] = cli.json("org", "list")
+    # open: Rollout alone (12,000); Extension is parked, counted apart; both are deals
+    assert (org["deals"], org["open_deals"], org["open_value"], org["nurtured_deals"]) == (2, 1, 12000, 1)
+    card = cli("org", "show", "1").stdout
+    assert "Nurtured" in card and "1 deal(s), €12,000" in card
+    clock("2027-01-15T09:00:00")  # back: open again, nothing parked, no Nurtured line
+    [org] = cli.json("org", "list")
+    assert (org["open_deals"], org["open_value"], org["nurtured_deals"]) == (2, 15000, 0)
+    assert "Nurtured" not in cli("org", "show", "1").stdout
+
+
 def test_stale_and_the_stale_rule_skip_a_parked_deal(cli, two_deals, clock):
     a, b = two_deals
     cli("rule", "add", "--on-stale", "--task", "Wake it up", "--due", "+1d")

@@ -185,6 +185,7 @@ ORG_KEYS = [
     "deals",
     "open_deals",
     "open_value",
+    "nurtured_deals",
     "won_deals",
     "won_value",
     "lost_deals",

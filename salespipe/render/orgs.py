@@ -25,6 +25,7 @@ ORG_KEYS = (
     "deals",
     "open_deals",
     "open_value",
+    "nurtured_deals",
     "won_deals",
     "won_value",
     "lost_deals",
@@ -62,6 +63,7 @@ def org_record(row: Mapping[str, Any]) -> dict[str, Any]:
         "deals": row["deals"],
         "open_deals": row["open_deals"],
         "open_value": to_major(row["open_minor"], cur),
+        "nurtured_deals": row["nurtured_deals"],
         "won_deals": row["won_deals"],
         "won_value": to_major(row["won_minor"], cur),
         "lost_deals": row["lost_deals"],
@@ -239,6 +241,8 @@ def org_card_view(card: Mapping[str, Any], *, loc: Locale = ENGLISH) -> View:
             ("Won", f"{loc.number(record['won_deals'])} deal(s), {loc.major(record['won_value'], cur)}"),
             ("Lost", f"{loc.number(record['lost_deals'])} deal(s)"),
         ]
+        if record["nurtured_deals"]:  # parked: out of the open ones until they are back
+            fields.insert(1, ("Nurtured", f"{loc.number(record['nurtured_deals'])} deal(s)"))
         if record["other_currency_deals"]:
             fields.append(("Note", f"{record['other_currency_deals']} deal(s) in other currencies are not summed"))
         for label, key in (("Website", "website"), ("Notes", "notes")):

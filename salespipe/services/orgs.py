@@ -62,21 +62,29 @@ def add_org(
     return show_org(conn, str(store.insert_org(conn, record)))["org"]
 
 
-def list_orgs(conn: sqlite3.Connection, *, sort: str = "name") -> list[dict[str, Any]]:
+def _day(now: datetime | None) -> str:
+    """The day the figures are for: open deals are those in the pipeline then (parked apart)."""
+    from salespipe.services import clock
+
+    return (now or clock.now()).date().isoformat()
+
+
+def list_orgs(conn: sqlite3.Connection, *, sort: str = "name", now: datetime | None = None) -> list[dict[str, Any]]:
     if sort not in store.ORG_SORTS:
         raise InvalidValue(f"--sort {sort!r}; choose from: {', '.join(SORTS)}")
     currency = default_currency(conn)
-    return [{**row, "currency": currency} for row in store.list_orgs(conn, currency=currency, sort=sort)]
+    rows = store.list_orgs(conn, currency=currency, day=_day(now), sort=sort)
+    return [{**row, "currency": currency} for row in rows]
 
 
-def show_org(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+def show_org(conn: sqlite3.Connection, ref: str, *, now: datetime | None = None) -> dict[str, Any]:
     """The organisation with its figures, deals, people and newest activities."""
     from salespipe.services.leads import probability_of
     from salespipe.services.pipeline import get_lead
 
     org = find_org(conn, ref)
     currency = default_currency(conn)
-    figures = store.list_orgs(conn, currency=currency, org_id=org["id"])[0]
+    figures = store.list_orgs(conn, currency=currency, day=_day(now), org_id=org["id"])[0]
     deals = []
     for lead_id in store.deals_of(conn, org["id"]):
         lead = get_lead(conn, lead_id)

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from salespipe.domain.keys import email_key
 from salespipe.domain.orgs import OrgRef, fold, org_key, resolve
 from salespipe.store.db import marks, parts
+from salespipe.store.open_pipeline import IN_PIPELINE, PARKED
 
 
 class Linked(NamedTuple):
@@ -219,11 +220,14 @@ def merge_orgs(conn: sqlite3.Connection, source: int, target: int, *, notes: str
     return deals, people
 
 
-# The figures of an organisation, in one currency (the others counted apart).
-_FIGURES = """
+# The figures of an organisation, in one currency (the others counted apart). Open: in the open
+# pipeline on the day (``open_pipeline.IN_PIPELINE``); the deals parked that day are counted apart.
+_IN_PIPELINE = IN_PIPELINE.replace("?", ":day")
+_FIGURES = f"""
     count(l.id) AS deals,
-    count(CASE WHEN s.kind = 'open' THEN 1 END) AS open_deals,
-    coalesce(sum(CASE WHEN s.kind = 'open' AND l.currency = :cur THEN l.value_minor END), 0) AS open_minor,
+    count(CASE WHEN {_IN_PIPELINE} THEN 1 END) AS open_deals,
+    coalesce(sum(CASE WHEN {_IN_PIPELINE} AND l.currency = :cur THEN l.value_minor END), 0) AS open_minor,
+    count(CASE WHEN {PARKED.replace("?", ":day")} THEN 1 END) AS nurtured_deals,
     count(CASE WHEN s.kind = 'won' THEN 1 END) AS won_deals,
     coalesce(sum(CASE WHEN s.kind = 'won' AND l.currency = :cur THEN l.value_minor END), 0) AS won_minor,
     count(CASE WHEN s.kind = 'lost' THEN 1 END) AS lost_deals,
@@ -238,15 +242,16 @@ ORG_SORTS = {
 
 
 def list_orgs(
-    conn: sqlite3.Connection, *, currency: str, sort: str = "name", org_id: int | None = None
+    conn: sqlite3.Connection, *, currency: str, day: str, sort: str = "name", org_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Organisations with their figures (``_FIGURES``), sorted (``ORG_SORTS``; then by id)."""
+    """Organisations with their figures (``_FIGURES``) on ``day`` (an ISO date), sorted
+    (``ORG_SORTS``; then by id)."""
     where = "WHERE o.id = :id" if org_id is not None else ""
     sql = (
         f"SELECT o.*, {_FIGURES} FROM orgs o LEFT JOIN leads l ON l.org_id = o.id "
         f"LEFT JOIN stages s ON s.key = l.stage {where} GROUP BY o.id ORDER BY {ORG_SORTS[sort]}, o.id"
     )
-    return [dict(r) for r in conn.execute(sql, {"cur": currency, "id": org_id})]
+    return [dict(r) for r in conn.execute(sql, {"cur": currency, "id": org_id, "day": day})]
 
 
 def is_customer(conn: sqlite3.Connection, org_id: int) -> bool:
