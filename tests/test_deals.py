@@ -248,7 +248,7 @@ def test_a_parked_deal_is_out_of_the_pipeline_until_its_day(cli, two_deals, cloc
     assert cli.json("why", str(a))["open_deals"] == 1
     assert [r["id"] for r in cli.json("lead", "list", "--nurtured")] == [b]
     assert {r["id"]: r["nurture_until"] for r in cli.json("lead", "list")} == {a: None, b: "2026-12-31"}
-    assert "Proposal, nurtured until 2026-12-31" in cli("lead", "list").stdout
+    assert "⏸12-31 Proposal" in cli("lead", "list").stdout
     forecast = cli.json("forecast", "--period", "2026-12")
     # B is back on 2026-12-31, within December: A 10,000 x 10 % + B 5,000 x 60 % on its day
     assert forecast["weighted"] == 4000 and forecast["months"][0]["forecast"] == 4000
@@ -354,6 +354,33 @@ def test_organisation_figures_count_a_parked_deal_apart(cli, add_lead, clock):
     [org] = cli.json("org", "list")
     assert (org["open_deals"], org["open_value"], org["nurtured_deals"]) == (2, 15000, 0)
     assert "Nurtured" not in cli("org", "show", "1").stdout
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("en", "⏸01-15 "), ("de", "⏸15.01. ")])
+def test_lead_list_at_80_columns_keeps_the_park_day(cli, add_lead, tmp_path, monkeypatch, lang, mark):
+    config = tmp_path / "config" / "salespipe" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'language = "{lang}"\n')
+    if lang == "de":
+        cli("init", "--lang", "de")
+    monkeypatch.setenv("COLUMNS", "80")
+    lead = add_lead(
+        "Rollout of the new CRM system for the whole sales team",
+        "--company",
+        "Bergwerk Maschinenbau GmbH & Co. KG",
+        "--value",
+        "1234567",
+        "--close-date",
+        "2026-12-20",
+    )
+    cli("negotiate", str(lead))
+    cli("nurture", str(lead), "--until", "2027-01-15")
+    later = add_lead("Far", "--value", "5")
+    cli("nurture", str(later), "--until", "2028-02-01")  # a year or more away: its month
+    lines = cli("lead", "list").stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert mark in lines[1]
+    assert ("⏸2028-02 " if lang == "en" else "⏸02.2028 ") in lines[2]
 
 
 def test_stale_and_the_stale_rule_skip_a_parked_deal(cli, two_deals, clock):

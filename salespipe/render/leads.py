@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from salespipe.domain.dates import days_between, from_iso
@@ -155,14 +155,30 @@ def said(columns: Sequence[Column], lang: str) -> list[Column]:
     return [c._replace(title=tr(c.title)) for c in columns]
 
 
+PARKED_MARK = "\u23f8"  # ⏸ (one column wide): parked until the day after it
+
+
 def stage_words(record: Mapping[str, Any], now: datetime, loc: Locale) -> str:
-    """The stage's label, and "nurtured until DAY" while the deal is parked."""
+    """The stage's label; while the deal is parked, the day it is back first: "⏸01-15 Proposal"
+    ("⏸15.01. Angebot"; a year or more away, the month: "⏸2028-02", "⏸02.2028"). The mark and
+    the day come first so that a narrow Stage column, which cuts its cells at the end, keeps
+    them: they take at most 8 columns, and the column is never narrower than 9."""
     from salespipe.domain.deals import is_parked
 
     label = loc.stage(record["stage"])
-    if record["closed_at"] is None and is_parked(record.get("nurture_until"), now.date()):
-        return words(loc.lang)("{stage}, nurtured until {until}", stage=label, until=loc.date(record["nurture_until"]))
+    until = record.get("nurture_until")
+    if record["closed_at"] is None and until is not None and is_parked(until, now.date()):
+        return f"{PARKED_MARK}{short_day(date.fromisoformat(str(until)), now.date(), loc)} {label}"
     return label
+
+
+def short_day(day: date, today: date, loc: Locale) -> str:
+    """A day ahead in at most 7 columns: without its year while it is less than a year away
+    (01-15, 15.01.), else its month (2028-02, 02.2028)."""
+    de = loc.lang == "de"
+    if (day - today).days >= 365:
+        return f"{day.month:02d}.{day.year:04d}" if de else f"{day.year:04d}-{day.month:02d}"
+    return f"{day.day:02d}.{day.month:02d}." if de else f"{day.month:02d}-{day.day:02d}"
 
 
 def _cells(record: dict[str, Any], now: datetime, loc: Locale) -> list[str]:

@@ -35,7 +35,6 @@ GERMAN: dict[str, str] = {
     "{new} new": "{new} neu",
     "{expansion} expansion": "{expansion} Ausbau",
     " ({share} of won)": " ({share} vom Gewonnenen)",
-    "{stage}, nurtured until {until}": "{stage}, geparkt bis {until}",
     "Kind": "Art",
     "new": "Neugeschäft",
     "upsell": "Upselling",
