@@ -357,3 +357,23 @@ def test_hostile_names_are_escaped(cli, add_lead):
     assert "\x1b" not in out and "\u202e" not in out
     result = cli("org", "show", "nope\x1b[2J", code=1)
     assert "\x1b" not in result.stderr and result.stderr.count("\n") == 1
+
+
+# Review findings (issue 13 item 1) -------------------------------------------------------------------
+
+
+def test_digits_that_are_not_ascii_are_no_ids(cli, add_lead, tmp_path, monkeypatch):
+    add_lead("Deal", "--company", "ACME GmbH", "--contact", "Jo")
+    for command in (("org", "show"), ("person", "show"), ("journey",)):
+        result = cli(*command, "²", code=1)  # '²'.isdigit() is true, int('²') fails: a name, not found
+        assert "no " in result.stderr and "bug" not in result.stderr and result.stderr.count("\n") == 1
+    assert "is not an id" in cli("lead", "show", "²", code=2).stderr
+    assert "is not an id" in cli("lead", "show", "#१२", code=2).stderr  # Devanagari digits are no id either
+    monkeypatch.setenv("COLUMNS", "²")  # not a width: the default
+    assert "ACME GmbH" in cli("org", "list").stdout
+    out = tmp_path / "all.json"
+    cli("export", "--all", "--out", str(out))
+    data = json.loads(out.read_text())
+    data["tables"]["settings"].append({"key": "journal.keep", "value": "²"})
+    out.write_text(json.dumps(data))
+    assert "is not a count" in cli("--db", str(tmp_path / "new.db"), "import", str(out), code=1).stderr

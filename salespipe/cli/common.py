@@ -324,7 +324,7 @@ MAX_INT = 2**63 - 1  # SQLite's largest integer: a bigger id or count is a usage
 def parse_id(text: str) -> int:
     """An id as typed: a whole number from 1 (a usage error in words otherwise)."""
     cleaned = text.strip().lstrip("#")
-    if not cleaned.isdigit() or not 1 <= int(cleaned) <= MAX_INT:
+    if not (cleaned.isascii() and cleaned.isdigit()) or not 1 <= int(cleaned) <= MAX_INT:
         raise typer.BadParameter(f"{text!r} is not an id: give a number such as 12 (see salespipe lead list)")
     return int(cleaned)
 

@@ -231,7 +231,7 @@ def _counted(rows: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
 # Callbacks (Typer's ``autocompletion=``: Typer passes ``ctx`` and ``incomplete`` by name) ----
 def lead_ids(ctx: typer.Context, incomplete: str) -> Suggestions:
     """Lead ids, newest first, each with its title (and company): ``12`` "Anna Berger · Bergwerk"."""
-    if incomplete and not incomplete.isdigit():
+    if incomplete and not (incomplete.isascii() and incomplete.isdigit()):
         return []
     rows = _query(
         ctx,
@@ -285,7 +285,7 @@ def _column_values(column: str) -> Callable[[typer.Context, str], Suggestions]:
 
 def org_refs(ctx: typer.Context, incomplete: str) -> Suggestions:
     """Organisations: by id (with the name) while digits are typed, else by name (with the id)."""
-    if incomplete.isdigit():
+    if incomplete.isascii() and incomplete.isdigit():
         rows = _query(
             ctx,
             "SELECT id, name FROM orgs WHERE " + _prefix("CAST(id AS TEXT)") + " ORDER BY id DESC LIMIT ?",
@@ -307,7 +307,7 @@ def org_names(ctx: typer.Context, incomplete: str) -> Suggestions:
 
 def person_ids(ctx: typer.Context, incomplete: str) -> Suggestions:
     """People's ids, newest first, each with the name."""
-    if incomplete and not incomplete.isdigit():
+    if incomplete and not (incomplete.isascii() and incomplete.isdigit()):
         return []
     rows = _query(
         ctx,

@@ -83,7 +83,7 @@ def _truthy(value: str | None) -> bool:
 
 def _columns(env: dict[str, str] | os._Environ[str]) -> int | None:
     value = env.get("COLUMNS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else None
 
 
 def _other_terminal_width() -> int | None:

@@ -68,7 +68,7 @@ def _check_setting(key: Any, value: Any) -> None:
     elif key.startswith("priority.") and key[len("priority.") :] in DEFAULT_COEFFICIENTS:
         check_coefficient(key[len("priority.") :], value)
     elif key in ("journal.keep", "journal.days"):
-        if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 1_000_000:
             raise InvalidValue(f"the export's {key} setting {value!r} is not a count")
     else:
         raise InvalidValue(f"the export has a setting salespipe does not know: {key!r}")

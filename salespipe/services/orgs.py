@@ -19,7 +19,7 @@ ACTIVITIES_SHOWN = 10
 
 def _id_of(text: str) -> int | None:
     cleaned = text.strip().lstrip("#")
-    return int(cleaned) if cleaned.isdigit() and 1 <= int(cleaned) <= 2**63 - 1 else None
+    return int(cleaned) if cleaned.isascii() and cleaned.isdigit() and 1 <= int(cleaned) <= 2**63 - 1 else None
 
 
 def find_org(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:

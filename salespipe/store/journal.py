@@ -61,7 +61,9 @@ def _prune(conn: sqlite3.Connection, at: str) -> None:
     def setting(key: str, default: int) -> int:
         row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         text = str(row[0]) if row else ""
-        return int(text) if text.isdigit() and 1 <= int(text) <= 1_000_000 else default  # a bad value: default
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= 1_000_000:
+            return int(text)
+        return default  # a bad value: the default
 
     since = datetime.fromisoformat(at.replace("Z", "+00:00")) - timedelta(days=setting("journal.days", DEFAULT_DAYS))
     prune_journal(conn, keep=setting("journal.keep", DEFAULT_KEEP) - 1, since=since.strftime("%Y-%m-%dT%H:%M:%SZ"))
