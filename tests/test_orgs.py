@@ -32,6 +32,20 @@ from salespipe.domain.orgs import OrgRef, fold, match, org_key, person_key, reso
         ("Ｆｏｏ ＧｍｂＨ", "foo", "gmbh"),  # full-width letters: NFKC
         ("AG", "ag", None),  # never the whole name
         ("Company", "company", None),
+        ("Alpendruck e.K.", "alpendruck", "ek"),
+        ("Alpendruck e. K.", "alpendruck", "ek"),
+        ("Max Holz e.Kfm.", "max holz", "ekfm"),
+        ("Eva Holz e.Kfr.", "eva holz", "ekfr"),
+        ("Kanzlei Roth PartG mbB", "kanzlei roth", "partg mbb"),
+        ("Kanzlei Roth PartG", "kanzlei roth", "partg"),
+        ("Sportverein e. V.", "sportverein", "ev"),
+        ("Winzer eG", "winzer", "eg"),
+        ("Hilfe gGmbH", "hilfe", "ggmbh"),
+        ("Bau GmbH & Co. KGaA", "bau", "gmbh & co kgaa"),
+        ("Bau KGaA", "bau", "kgaa"),
+        ("Bau OHG", "bau", "ohg"),
+        ("Bau GbR", "bau", "gbr"),
+        ("Start UG (haftungsbeschränkt)", "start", "ug (haftungsbeschränkt)"),
     ],
 )
 def test_key_and_legal_form(name, key, form):
@@ -377,3 +391,85 @@ def test_digits_that_are_not_ascii_are_no_ids(cli, add_lead, tmp_path, monkeypat
     data["tables"]["settings"].append({"key": "journal.keep", "value": "²"})
     out.write_text(json.dumps(data))
     assert "is not a count" in cli("--db", str(tmp_path / "new.db"), "import", str(out), code=1).stderr
+
+
+def test_a_bare_organisation_takes_one_legal_form_only():
+    bare = OrgRef(1, "Müller")
+    assert match("Müller AG", [bare]) == 1
+    taken = OrgRef(1, "Müller", frozenset({"ag"}))  # a deal of it is "Müller AG"
+    assert match("Müller A.G.", [taken]) == 1 and match("Müller GmbH", [taken]) is None
+    assert match("MÜLLER", [taken]) == 1
+    # the same key and form first: no guess between "Müller AG" and the bare one
+    assert match("Müller A.G.", [OrgRef(1, "Müller"), OrgRef(2, "Müller AG")]) == 2
+    assert match("MÜLLER", [OrgRef(1, "Müller AG"), OrgRef(2, "Müller"), OrgRef(3, "Müller GmbH")]) == 2
+    # in bulk: two legal forms brought to a bare organisation take it in no order
+    for names_ in (["Müller AG", "Müller GmbH"], ["Müller GmbH", "Müller AG"]):
+        mapping, new = resolve(names_, [bare], 5)
+        assert (mapping["Müller AG"], mapping["Müller GmbH"]) == ((5, 6) if names_[0] == "Müller AG" else (6, 5))
+        assert sorted(new) == ["Müller AG", "Müller GmbH"]
+    assert resolve(["Müller A.G.", "Müller AG", "Müller"], [bare], 5) == (
+        {"Müller A.G.": 1, "Müller AG": 1, "Müller": 1},
+        [],
+    )
+    mapping, new = resolve(["Müller AG", "Müller GmbH"], [OrgRef(1, "Müller", frozenset({"ag"}))], 5)
+    assert mapping == {"Müller AG": 1, "Müller GmbH": 5} and new == ["Müller GmbH"]
+
+
+STORED = [
+    OrgRef(1, "Müller"),
+    OrgRef(2, "Müller", frozenset({"ag"})),
+    OrgRef(3, "Müller AG"),
+    OrgRef(4, "ACME", frozenset({"gmbh"})),
+    OrgRef(5, "ACME Inc."),
+    OrgRef(6, "Beta"),
+    OrgRef(7, "Beta, Ltd"),
+]
+NAMES = [
+    "Müller",
+    "müller",
+    "Müller AG",
+    "Müller A.G.",
+    "Müller GmbH",
+    "Müller KG",
+    "ACME",
+    "ACME GmbH",
+    "acme inc",
+    "ACME SE",
+    "Beta",
+    "BETA ,",
+    "Beta AG",
+    "Beta GmbH",
+    "Beta Ltd.",
+    "Gamma",
+    "Gamma AG",
+]
+
+
+@given(
+    st.lists(st.sampled_from(NAMES), min_size=1, max_size=10),
+    st.lists(st.sampled_from(STORED), max_size=4, unique=True),
+    st.randoms(),
+)
+def test_resolve_with_stored_organisations_is_the_same_in_any_order(names_, stored, rnd):
+    def partition(mapping):
+        return {(frozenset(n for n in mapping if mapping[n] == i), i if i < 100 else None) for i in mapping.values()}
+
+    shuffled = list(names_)
+    rnd.shuffle(shuffled)
+    (mapping, new), (other, other_new) = (
+        resolve(names_, stored, 100),
+        resolve(shuffled, rnd.sample(stored, len(stored)), 100),
+    )
+    assert partition(mapping) == partition(other) and len(new) == len(other_new)
+    for name, org_id in mapping.items():  # never two legal forms in one organisation made now
+        if org_id >= 100:
+            assert len({split_legal_form(n)[1] for n in mapping if mapping[n] == org_id} - {None}) <= 1
+
+
+def test_the_order_of_lead_add_no_longer_merges_legal_forms(cli, add_lead):
+    for company in ("Müller", "Müller AG", "Müller GmbH", "müller ag"):
+        add_lead(f"Deal {company}", "--company", company)
+    assert [(o["id"], o["name"], o["deals"]) for o in cli.json("org", "list")] == [
+        (1, "Müller", 3),  # Müller, Müller AG, müller ag
+        (2, "Müller GmbH", 1),
+    ]

@@ -8,10 +8,13 @@ A company name is compared in two ways:
   ``ACME GmbH``, ``Acme Inc.`` and ``ACME`` all have the key ``acme``).
 
 ``match`` links a name to an organisation: the one of the same fold first; else, by the key,
-only where exactly one organisation is a candidate; else none (a new organisation is made).
-Never a guess between two. A candidate has the same key and a legal form that does not
-contradict the name's: the same form, or either of them without one (``Müller AG`` is not
-``Müller GmbH``; ``Müller`` may be either, so with both stored it is a new organisation).
+the one organisation of the same key and the same legal form (or, for a name without one, the
+one without one); else, where there is none such, the one organisation that is a candidate;
+else none (a new organisation is made). Never a guess between two. A candidate for a name
+without a legal form is any organisation of its key; for a name with one, an organisation named
+without one that has taken no other legal form: none of its deals' company texts (of that key)
+has another one (``OrgRef.forms``). So after ``Müller`` and ``Müller AG`` (one organisation),
+``Müller GmbH`` is a new one: ``Müller AG`` is not ``Müller GmbH``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ LEGAL_FORMS = (
     "ag & co kg",
     "ug (haftungsbeschränkt)",
     "ug (haftungsbeschraenkt)",
+    "partg mbb",
+    "partg",
     "gmbh",
     "ggmbh",
     "gesmbh",
@@ -44,7 +49,14 @@ LEGAL_FORMS = (
     "gbr",
     "ug",
     "ev",
+    "e v",
     "eg",
+    "ek",
+    "e k",
+    "ekfm",
+    "e kfm",
+    "ekfr",
+    "e kfr",
     "se",
     # English-speaking countries
     "inc",
@@ -91,6 +103,10 @@ _SAME_FORM = {
     "sàrl": "sarl",
     "s à r l": "sarl",
     "sà rl": "sarl",
+    "e v": "ev",  # e. V.
+    "e k": "ek",
+    "e kfm": "ekfm",
+    "e kfr": "ekfr",
 }
 _FORMS = frozenset(LEGAL_FORMS)
 _LONGEST = max(len(form.split()) for form in LEGAL_FORMS)
@@ -123,10 +139,12 @@ def org_key(name: str) -> str:
 
 
 class OrgRef(NamedTuple):
-    """A stored organisation as matching needs it."""
+    """A stored organisation as matching needs it: for one named without a legal form, the legal
+    forms its deals' company texts of its key have (``Müller AG`` linked to ``Müller``: ag)."""
 
     id: int
     name: str
+    forms: frozenset[str] = frozenset()
 
 
 class _Pool:
@@ -134,22 +152,38 @@ class _Pool:
 
     def __init__(self, orgs: Iterable[OrgRef]) -> None:
         self.by_fold: dict[str, int] = {}
-        self.by_key: dict[str, list[tuple[int, str | None]]] = {}
+        self.by_key: dict[str, list[tuple[int, str | None, frozenset[str]]]] = {}
         for org in sorted(orgs):
-            self.add(org.id, org.name)
+            self.add(org.id, org.name, org.forms)
 
-    def add(self, org_id: int, name: str) -> None:
+    def add(self, org_id: int, name: str, forms: frozenset[str] = frozenset()) -> None:
         self.by_fold.setdefault(fold(name), org_id)  # the lowest id of a fold
         key, form = split_legal_form(name)
-        self.by_key.setdefault(key, []).append((org_id, form))
+        self.by_key.setdefault(key, []).append((org_id, form, forms))
 
-    def match(self, name: str) -> int | None:
+    def same_form(self, name: str) -> list[int]:
+        """The organisations of the name's key and its legal form (both without one: alike)."""
+        key, form = split_legal_form(name)
+        return [i for i, f, _ in self.by_key.get(key, ()) if f == form]
+
+    def candidates(self, name: str, brought: frozenset[str] | None = None) -> list[int]:
+        """The organisations ``name`` may mean, by its key (see the module's text). ``brought``:
+        the legal forms a batch brings to a bare organisation (``resolve``), the name's own
+        form alone when None."""
+        key, form = split_legal_form(name)
+        orgs = self.by_key.get(key, [])
+        same = [i for i, f, _ in orgs if f == form]
+        if same or form is None:
+            return same or [i for i, _, _ in orgs]
+        alone = frozenset({form})
+        return [i for i, f, taken in orgs if f is None and taken <= alone and (taken or (brought or alone) <= alone)]
+
+    def match(self, name: str, brought: frozenset[str] | None = None) -> int | None:
         same = self.by_fold.get(fold(name))
         if same is not None:
             return same
-        key, form = split_legal_form(name)
-        candidates = {i for i, f in self.by_key.get(key, ()) if f is None or form is None or f == form}
-        return candidates.pop() if len(candidates) == 1 else None
+        found = self.candidates(name, brought)
+        return found[0] if len(found) == 1 else None
 
 
 def match(name: str, orgs: Iterable[OrgRef]) -> int | None:
@@ -157,20 +191,36 @@ def match(name: str, orgs: Iterable[OrgRef]) -> int | None:
     return _Pool(orgs).match(name)
 
 
+def candidates(name: str, orgs: Iterable[OrgRef]) -> list[int]:
+    """The organisations ``name`` may mean when it does not name one by its fold: more than one
+    is ambiguous (``--org NAME`` refuses it); the same fold is ``match``'s, first."""
+    pool = _Pool(orgs)
+    same = pool.by_fold.get(fold(name))
+    return [same] if same is not None else pool.candidates(name)
+
+
 def resolve(names: Sequence[str], orgs: Iterable[OrgRef], first_new_id: int) -> tuple[dict[str, int], list[str]]:
     """Many names at once (an import, the migration): name -> org id, and the new
-    organisations' names in id order from ``first_new_id``. Names with a legal form are decided
-    first, each in the order given, so the outcome does not depend on whether ``ACME`` came
-    before ``ACME GmbH`` in the file; a new organisation is a candidate for the names after it."""
+    organisations' names in id order from ``first_new_id``. The outcome does not depend on the
+    order of ``names``: names with a legal form are decided first, a new organisation being a
+    candidate for the names after it; and an organisation named without a legal form is taken
+    by such names only where all of them that look for one (no organisation of their fold or
+    form was stored) bring one legal form (``ACME AG`` and ``ACME GmbH`` together: neither is
+    the stored ``ACME``, in any order)."""
     pool = _Pool(orgs)
     out: dict[str, int] = {}
     new: list[str] = []
     formed = [n for n in names if split_legal_form(n)[1] is not None]
     bare = [n for n in names if split_legal_form(n)[1] is None]
+    brought: dict[str, set[str]] = {}
+    for name in formed:
+        if pool.by_fold.get(fold(name)) is None and not pool.same_form(name):
+            key, form = split_legal_form(name)
+            brought.setdefault(key, set()).add(form or "")
     for name in (*formed, *bare):
         if name in out:
             continue
-        found = pool.match(name)
+        found = pool.match(name, frozenset(brought.get(org_key(name), ())))
         if found is None:
             found = first_new_id + len(new)
             new.append(name)

@@ -12,7 +12,7 @@ import sqlite3
 from typing import Any, NamedTuple
 
 from salespipe.domain.keys import email_key
-from salespipe.domain.orgs import OrgRef, fold, org_key, resolve
+from salespipe.domain.orgs import OrgRef, fold, org_key, resolve, split_legal_form
 from salespipe.store.db import marks, parts
 from salespipe.store.open_pipeline import IN_PIPELINE, PARKED
 
@@ -52,11 +52,7 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
     ).fetchall()
     names = [r[0] for r in rows if fold(r[0])]
     first_org, first_person = _next_id(conn, "orgs"), _next_id(conn, "people")
-    keys = {org_key(n) for n in names}
-    known: list[OrgRef] = []
-    for part in parts(keys):
-        sql = f"SELECT id, name FROM orgs WHERE name_key IN ({marks(part)})"
-        known += [OrgRef(r[0], r[1]) for r in conn.execute(sql, part)]
+    known = org_refs(conn, {org_key(n) for n in names})
     mapping, new = resolve(names, known, first_org) if names else ({}, [])
     since = {r[0]: r[1] for r in rows}
     conn.executemany(
@@ -130,6 +126,23 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
     )
 
 
+def org_refs(conn: sqlite3.Connection, keys: set[str]) -> list[OrgRef]:
+    """The organisations of these keys, as matching needs them: with, for those named without a
+    legal form, the legal forms of their deals' company texts of the same key."""
+    rows: list[tuple[int, str]] = []
+    for part in parts(keys):
+        rows += conn.execute(f"SELECT id, name FROM orgs WHERE name_key IN ({marks(part)})", part).fetchall()
+    bare = {r[0]: org_key(r[1]) for r in rows if split_legal_form(r[1])[1] is None}
+    forms: dict[int, set[str]] = {}
+    for part in parts(bare):
+        sql = f"SELECT DISTINCT org_id, company FROM leads WHERE org_id IN ({marks(part)}) AND company IS NOT NULL"
+        for org_id, company in conn.execute(sql, part):
+            key, form = split_legal_form(company)
+            if form is not None and key == bare[org_id]:
+                forms.setdefault(org_id, set()).add(form)
+    return [OrgRef(r[0], r[1], frozenset(forms.get(r[0], ()))) for r in rows]
+
+
 def _match_known_people(conn: sqlite3.Connection, first_new_org: int) -> int:
     """The leads' contacts that are people stored before, at the same organisation (one stored
     before ``first_new_org``): the same e-mail; else the same name, where exactly one person
@@ -199,8 +212,14 @@ def orgs_keyed(conn: sqlite3.Connection, name: str) -> list[dict[str, Any]]:
 def match_org(conn: sqlite3.Connection, name: str) -> int | None:
     from salespipe.domain.orgs import match
 
-    rows = conn.execute("SELECT id, name FROM orgs WHERE name_key = ?", (org_key(name),)).fetchall()
-    return match(name, [OrgRef(r[0], r[1]) for r in rows])
+    return match(name, org_refs(conn, {org_key(name)}))
+
+
+def org_candidates(conn: sqlite3.Connection, name: str) -> list[int]:
+    """The organisations ``name`` may mean (``domain.orgs.candidates``): more than one is ambiguous."""
+    from salespipe.domain.orgs import candidates
+
+    return candidates(name, org_refs(conn, {org_key(name)}))
 
 
 def update_org(conn: sqlite3.Connection, org_id: int, changes: dict[str, Any]) -> None:
