@@ -473,3 +473,21 @@ def test_the_order_of_lead_add_no_longer_merges_legal_forms(cli, add_lead):
         (1, "Müller", 3),  # Müller, Müller AG, müller ag
         (2, "Müller GmbH", 1),
     ]
+
+
+def test_a_new_person_takes_the_first_e_mail_and_phone_of_their_leads(cli, tmp_path):
+    f = tmp_path / "leads.csv"
+    f.write_text(
+        "name,company,email,contact,phone\n"
+        "D1,ACME GmbH,,Al Smith,\n"
+        "D2,ACME GmbH,al@acme.de,Al Smith,\n"
+        "D3,ACME GmbH,,al smith,+49 30 1234\n"
+        "D4,ACME GmbH,,Bo Bauer,\n",
+        encoding="utf-8",
+    )
+    cli("import", str(f), "-q")
+    people = [(p["name"], p["org"], p["email"], p["phone"], p["deals"]) for p in cli.json("person", "list")]
+    assert people == [
+        ("Al Smith", "ACME GmbH", "al@acme.de", "+49 30 1234", 3),  # D1's name, D2's e-mail, D3's phone
+        ("Bo Bauer", "ACME GmbH", None, None, 1),
+    ]

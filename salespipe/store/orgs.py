@@ -92,18 +92,23 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
             "WHERE e.org_id = m.org_id AND e.nfold = m.nfold AND e.pkey LIKE 'e:%') = 1"
         )
         people_matched = _match_known_people(conn, first_org)
-        # the new people, in the order of their first lead: n = rowid - 1
+        # the new people, in the order of their first lead: n = rowid - 1; the name, e-mail and
+        # phone each from the first of their leads that has one
         conn.execute(
-            "CREATE TEMP TABLE sp_new_people AS SELECT org_id, pkey, min(lead_id) AS first_lead "
-            "FROM temp.sp_link WHERE person_id IS NULL AND pkey IS NOT NULL GROUP BY org_id, pkey "
-            "ORDER BY min(lead_id)"
+            "CREATE TEMP TABLE sp_new_people AS SELECT s.org_id, s.pkey, min(s.lead_id) AS first_lead, "
+            "min(CASE WHEN trim(l.contact_name) != '' THEN s.lead_id END) AS name_lead, "
+            "min(CASE WHEN trim(l.email) != '' THEN s.lead_id END) AS email_lead, "
+            "min(CASE WHEN trim(l.phone) != '' THEN s.lead_id END) AS phone_lead "
+            "FROM temp.sp_link s JOIN leads l ON l.id = s.lead_id "
+            "WHERE s.person_id IS NULL AND s.pkey IS NOT NULL GROUP BY s.org_id, s.pkey ORDER BY min(s.lead_id)"
         )
         conn.execute("CREATE INDEX temp.sp_new_people_key ON sp_new_people(org_id, pkey)")
         conn.execute(
             "INSERT INTO people (id, org_id, name, email, phone, created_at, updated_at) "
-            "SELECT ? + g.rowid - 1, g.org_id, coalesce(l.contact_name, l.email), l.email, l.phone, "
+            "SELECT ? + g.rowid - 1, g.org_id, coalesce(n.contact_name, e.email), e.email, p.phone, "
             "coalesce(?, l.created_at), coalesce(?, l.created_at) "
-            "FROM temp.sp_new_people g JOIN leads l ON l.id = g.first_lead ORDER BY g.rowid",
+            "FROM temp.sp_new_people g JOIN leads l ON l.id = g.first_lead LEFT JOIN leads n ON n.id = g.name_lead "
+            "LEFT JOIN leads e ON e.id = g.email_lead LEFT JOIN leads p ON p.id = g.phone_lead ORDER BY g.rowid",
             (first_person, at, at),
         )
         people_created = int(conn.execute("SELECT count(*) FROM temp.sp_new_people").fetchone()[0])
