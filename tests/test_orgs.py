@@ -491,3 +491,45 @@ def test_a_new_person_takes_the_first_e_mail_and_phone_of_their_leads(cli, tmp_p
         ("Al Smith", "ACME GmbH", "al@acme.de", "+49 30 1234", 3),  # D1's name, D2's e-mail, D3's phone
         ("Bo Bauer", "ACME GmbH", None, None, 1),
     ]
+
+
+def test_org_add_and_rename_refuse_a_name_matching_takes_for_another(cli, db_path):
+    cli("org", "add", "Müller GmbH")
+    cli("org", "add", "Müller AG")  # another legal form: another organisation
+    before = dump(db_path)
+    for args in (("org", "add", "Müller  gmbh."), ("org", "edit", "2", "--name", "MÜLLER G.m.b.H.")):
+        result = cli(*args, code=1)
+        assert result.stderr.count("\n") == 1
+        assert "organisation #1 'Müller GmbH' has that name already" in result.stderr
+    assert dump(db_path) == before
+    cli("org", "edit", "1", "--name", "Müller gmbh")  # its own name, another spelling
+    assert "#2 'Müller AG' has that name" in cli("org", "add", "müller a.g.", code=1).stderr
+
+
+def test_an_org_given_by_an_ambiguous_name_is_refused(cli, db_path):
+    cli("org", "add", "Müller GmbH")
+    cli("org", "add", "Müller AG")
+    before = dump(db_path)
+    for args in (("person", "add", "Eva", "--org", "Müller"), ("person", "list", "--org", "müller")):
+        result = cli(*args, code=1)
+        assert "alike: #1 Müller GmbH, #2 Müller AG; give the id" in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert dump(db_path) == before
+    cli("person", "add", "Eva", "--org", "1")
+    assert "alike: #1 Müller GmbH" in cli("person", "edit", "1", "--org", "MÜLLER", code=1).stderr
+    made = cli.json("person", "add", "Max", "--org", "Müller KG")  # no candidate: a new organisation
+    assert (made["org"], made["org_created"]) == ("Müller KG", True)
+    assert cli.json("person", "add", "Jo", "--org", "müller ag")["org_id"] == 2
+
+
+def test_a_name_of_digits_is_given_with_name_prefix(cli, add_lead):
+    add_lead("Sponsoring", "--company", "1860")
+    cli("org", "add", "Bergwerk GmbH")
+    result = cli("org", "show", "1860", code=1)
+    assert result.stderr.count("\n") == 1
+    assert "no organisation with id 1860" in result.stderr and "#1 is named '1860': give name:1860" in result.stderr
+    assert cli.json("org", "show", "name:1860")["org"]["id"] == 1
+    assert cli.json("org", "show", " NAME:bergwerk")["org"]["id"] == 2
+    assert cli.json("person", "add", "Eva", "--org", "name:1860")["org_id"] == 1
+    assert "no organisation with id 7 (salespipe org list" in cli("org", "show", "7", code=1).stderr
+    assert "no organisation '42'" in cli("org", "show", "name:42", code=1).stderr

@@ -14,7 +14,10 @@ app = typer.Typer(help="Organisations: the companies your deals are with.", no_a
 OrgRef = Annotated[
     str,
     typer.Argument(
-        metavar="ORG", help="The organisation's id or name.", show_default=False, autocompletion=completion.org_refs
+        metavar="ORG",
+        help="The organisation's id or name (name:1860 for a name of digits).",
+        show_default=False,
+        autocompletion=completion.org_refs,
     ),
 ]
 WebsiteOpt = Annotated[str | None, typer.Option("--website", help="Its website.")]

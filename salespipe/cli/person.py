@@ -25,7 +25,7 @@ OrgOpt = Annotated[
     typer.Option(
         "--org",
         metavar="ORG",
-        help="Their organisation: an id, or a name (made when no organisation matches).",
+        help="Their organisation: an id, or a name (made when no organisation matches; name:1860 for digits).",
         autocompletion=completion.org_names,
     ),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from salespipe.domain.dates import utc_iso
 from salespipe.domain.errors import Conflict, InvalidValue, NotFound
-from salespipe.domain.orgs import check_email, check_text, fold
+from salespipe.domain.orgs import check_email, check_text, fold, split_legal_form
 from salespipe.services.pipeline import default_currency
 from salespipe.store import orgs as store
 
@@ -22,27 +22,49 @@ def _id_of(text: str) -> int | None:
     return int(cleaned) if cleaned.isascii() and cleaned.isdigit() and 1 <= int(cleaned) <= 2**63 - 1 else None
 
 
+NAME_PREFIX = "name:"  # ``org show name:1860``: a name, though it is all digits
+
+
+def _by_name(ref: str) -> str | None:
+    """The name of a ``name:`` reference, else None."""
+    text = ref.strip()
+    return text[len(NAME_PREFIX) :] if text[: len(NAME_PREFIX)].casefold() == NAME_PREFIX else None
+
+
+def _not_one(conn: sqlite3.Connection, name: str) -> NotFound:
+    alike = [f"#{o['id']} {o['name']}" for o in store.orgs_keyed(conn, name)]
+    hint = f" that is unambiguous (alike: {', '.join(alike[:5])}; give the id)" if alike else ""
+    return NotFound(f"no organisation {name!r}{hint}; salespipe org list shows them")
+
+
 def find_org(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
     """An organisation by id (``12``, ``#12``) or by name: the same name (case and spacing aside),
-    else the one organisation its key matches (``domain.orgs.match``)."""
-    org_id = _id_of(ref)
+    else the one organisation its key matches (``domain.orgs.match``). ``name:1860`` is a name."""
+    name = _by_name(ref)
+    org_id = _id_of(ref) if name is None else None
     if org_id is None:
-        name = check_text(ref, "the organisation", required=True) or ""
+        name = check_text(ref if name is None else name, "the organisation", required=True) or ""
         org_id = store.match_org(conn, name)
         if org_id is None:
-            alike = [f"#{o['id']} {o['name']}" for o in store.orgs_keyed(conn, name)]
-            hint = f" that is unambiguous (alike: {', '.join(alike[:5])}; give the id)" if alike else ""
-            raise NotFound(f"no organisation {name!r}{hint}; salespipe org list shows them")
+            raise _not_one(conn, name)
     org = store.get_org(conn, org_id)
     if org is None:
-        raise NotFound(f"no organisation with id {org_id} (salespipe org list shows the ids)")
+        named = store.orgs_named(conn, ref.strip())
+        hint = f"; #{named[0]['id']} is named {ref.strip()!r}: give {NAME_PREFIX}{ref.strip()}" if named else ""
+        raise NotFound(f"no organisation with id {org_id} (salespipe org list shows the ids){hint}")
     return org
 
 
 def _refuse_same_name(conn: sqlite3.Connection, name: str, but: int | None = None) -> None:
-    for other in store.orgs_named(conn, name):
-        if other["id"] != but:
-            raise Conflict(f"organisation #{other['id']} {other['name']!r} has that name already")
+    """Refuse a name matching would take for another organisation's: the same key and legal form
+    (``Müller  gmbh.`` beside ``Müller GmbH``)."""
+    form = split_legal_form(name)[1]
+    for other in store.orgs_keyed(conn, name):
+        if other["id"] != but and split_legal_form(other["name"])[1] == form:
+            raise Conflict(
+                f"organisation #{other['id']} {other['name']!r} has that name already "
+                "(case, spacing and full stops aside)"
+            )
 
 
 def add_org(
@@ -161,15 +183,19 @@ def merge_orgs(conn: sqlite3.Connection, source_ref: str, target_ref: str, *, no
 
 
 def _org_for(conn: sqlite3.Connection, ref: str | None, now: datetime) -> tuple[int | None, bool]:
-    """(organisation id, made now): an id must exist; a name is matched, else made."""
+    """(organisation id, made now): an id must exist; a name is matched, else made; a name that
+    may mean several organisations is refused (``domain.orgs.candidates``)."""
     if ref is None:
         return None, False
-    if _id_of(ref) is not None:
+    name = _by_name(ref)
+    if name is None and _id_of(ref) is not None:
         return find_org(conn, ref)["id"], False
-    name = check_text(ref, "--org", required=True) or ""
-    found = store.match_org(conn, name)
-    if found is not None:
-        return found, False
+    name = check_text(ref if name is None else name, "--org", required=True) or ""
+    found = store.org_candidates(conn, name)
+    if len(found) == 1:
+        return found[0], False
+    if found:
+        raise _not_one(conn, name)
     return add_org(conn, name, now=now)["id"], True
 
 
