@@ -71,3 +71,36 @@ def test_export_all_is_refused_into_a_database_with_leads_or_when_tampered(cli, 
     conn = sqlite3.connect(fresh)
     assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 0
     conn.close()
+
+
+def test_restore_checks_the_organisation_rows_and_their_references(cli, tmp_path, add_lead):
+    add_lead("Deal", "--company", "ACME GmbH", "--contact", "Jo")
+    out = tmp_path / "all.json"
+    cli("export", "--all", "--out", str(out))
+    good = json.loads(out.read_text())
+    cases = [
+        ("orgs", "name", 5, "the export's orgs.name must be text, not 5"),
+        ("orgs", "name", "  ", "orgs.name must be text"),
+        ("people", "email", 7, "people.email must be text or null, not 7"),
+        ("people", "org_id", "1", "people.org_id must be an id or null, not '1'"),
+        ("leads", "person_id", 1.5, "leads.person_id must be an id or null, not 1.5"),
+        ("leads", "org_id", 99, "refers to rows it does not hold"),
+        ("leads", "person_id", 99, "refers to rows it does not hold"),
+        ("people", "org_id", 99, "refers to rows it does not hold"),
+        ("leads", "stage", "nope", "refers to rows it does not hold"),
+    ]
+    for n, (table, column, value, message) in enumerate(cases):
+        data = json.loads(json.dumps(good))
+        data["tables"][table][0][column] = value
+        bad = tmp_path / f"bad{n}.json"
+        bad.write_text(json.dumps(data))
+        fresh = tmp_path / f"fresh{n}.db"
+        result = cli("--db", str(fresh), "import", str(bad), code=1)
+        assert message in result.stderr and result.stderr.count("\n") == 1, (table, column, result.stderr)
+        conn = sqlite3.connect(fresh)
+        assert [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("leads", "orgs", "people")] == [
+            0,
+            0,
+            0,
+        ]
+        conn.close()

@@ -74,6 +74,51 @@ def _check_setting(key: Any, value: Any) -> None:
         raise InvalidValue(f"the export has a setting salespipe does not know: {key!r}")
 
 
+# The columns of the organisation tables and the leads' links to them, by what they hold: text
+# given and not empty, text or null, a row id or null (a value of another type is refused).
+_TEXT, _OPT_TEXT, _OPT_ID = "text", "text or null", "an id or null"
+_TYPED = {
+    "orgs": {
+        "id": _OPT_ID,
+        "name": _TEXT,
+        "website": _OPT_TEXT,
+        "notes": _OPT_TEXT,
+        "created_at": _TEXT,
+        "updated_at": _TEXT,
+    },
+    "people": {
+        "id": _OPT_ID,
+        "org_id": _OPT_ID,
+        "name": _TEXT,
+        "email": _OPT_TEXT,
+        "phone": _OPT_TEXT,
+        "role": _OPT_TEXT,
+        "notes": _OPT_TEXT,
+        "created_at": _TEXT,
+        "updated_at": _TEXT,
+    },
+    "leads": {"org_id": _OPT_ID, "person_id": _OPT_ID},
+}
+
+
+def _check_types(table: str, row: dict[str, Any]) -> None:
+    for column, kind in _TYPED.get(table, {}).items():
+        value = row.get(column)
+        if kind == _TEXT:
+            ok = isinstance(value, str) and bool(value.strip())
+        elif kind == _OPT_TEXT:
+            ok = value is None or isinstance(value, str)
+        else:
+            ok = (
+                value is None
+                or isinstance(value, int)
+                and not isinstance(value, bool)
+                and 1 <= value <= store.MAX_ROWID
+            )
+        if not ok:
+            raise InvalidValue(f"the export's {table}.{column} must be {kind}, not {value!r}"[:200])
+
+
 def _checked(conn: sqlite3.Connection, data: Any) -> dict[str, list[dict[str, Any]]]:
     from salespipe.domain.keys import email_key, name_key
     from salespipe.domain.orgs import org_key
@@ -113,12 +158,13 @@ def _checked(conn: sqlite3.Connection, data: Any) -> dict[str, list[dict[str, An
             rowid = row.get("_rowid")
             if rowid is not None and not (isinstance(rowid, int) and 1 <= rowid <= store.MAX_ROWID):
                 raise InvalidValue(f"the export's {table} holds a row number out of range: {rowid!r}")
+            _check_types(table, row)
             if table == "settings":
                 _check_setting(row.get("key"), row.get("value"))
             if table == "leads":  # what duplicate checks compare comes from the values, not the file
                 row["email_key"] = email_key(row.get("email"))
                 row["name_key"] = name_key(row.get("title"), row.get("company"))
-            if table == "orgs" and isinstance(row.get("name"), str):  # matching's key, likewise
+            if table == "orgs":  # matching's key, likewise
                 row["name_key"] = org_key(row["name"])
         tables[table] = rows
     return tables
