@@ -461,7 +461,7 @@ def test_resolve_with_stored_organisations_is_the_same_in_any_order(names_, stor
         resolve(shuffled, rnd.sample(stored, len(stored)), 100),
     )
     assert partition(mapping) == partition(other) and len(new) == len(other_new)
-    for name, org_id in mapping.items():  # never two legal forms in one organisation made now
+    for org_id in mapping.values():  # never two legal forms in one organisation made now
         if org_id >= 100:
             assert len({split_legal_form(n)[1] for n in mapping if mapping[n] == org_id} - {None}) <= 1
 

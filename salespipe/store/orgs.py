@@ -139,9 +139,9 @@ def org_refs(conn: sqlite3.Connection, keys: set[str]) -> list[OrgRef]:
         rows += conn.execute(f"SELECT id, name FROM orgs WHERE name_key IN ({marks(part)})", part).fetchall()
     bare = {r[0]: org_key(r[1]) for r in rows if split_legal_form(r[1])[1] is None}
     forms: dict[int, set[str]] = {}
-    for part in parts(bare):
-        sql = f"SELECT DISTINCT org_id, company FROM leads WHERE org_id IN ({marks(part)}) AND company IS NOT NULL"
-        for org_id, company in conn.execute(sql, part):
+    for ids in parts(bare):
+        sql = f"SELECT DISTINCT org_id, company FROM leads WHERE org_id IN ({marks(ids)}) AND company IS NOT NULL"
+        for org_id, company in conn.execute(sql, ids):
             key, form = split_legal_form(company)
             if form is not None and key == bare[org_id]:
                 forms.setdefault(org_id, set()).add(form)
