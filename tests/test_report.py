@@ -368,74 +368,28 @@ def test_as_of_takes_the_newest_of_events_at_the_same_moment(cli, add_lead):
     assert {s["key"]: s["count"] for s in stages if s["count"]} == {"proposal": 1}
 
 
-@pytest.mark.parametrize("as_of", [None, "2026-11-07"])
-def test_a_big_pipelines_second_reader_gives_the_same_report(cli, pipeline, monkeypatch, as_of):
-    """On a big pipeline the history's figures are read on a second connection in a thread
-    (services.report.PARALLEL_FROM): the report is the one a single connection reads."""
-    from salespipe.services import report
-
-    args = ["report", *(["--as-of", as_of] if as_of else [])]
-    alone = cli.json(*args)
-    used = []
-    real = report.read_in_parallel
-
-    def spy(conn, here, there):
-        result = real(conn, here, there)
-        used.append(result is not None)
-        return result
-
-    monkeypatch.setattr(report, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(report, "read_in_parallel", spy)
-    assert cli.json(*args) == alone
-    assert used == [True]
-    # a section that needs only one side is read in one connection
-    cli.json("report", "cycle")
-    assert used == [True]
-
-
-def test_a_commit_between_the_two_readers_means_reading_again(cli, pipeline, db_path, monkeypatch):
-    """If anybody commits while the two connections read, they may have seen two states of the
-    file: the result is thrown away and the report read again in one connection, so it shows
-    one state (here the one after the commit)."""
+def test_the_report_reads_one_state_of_the_file(cli, pipeline, db_path, monkeypatch):
+    """A change another command commits while the report runs does not reach the parts read
+    after it: every part is read in one transaction (here F moves to another currency just
+    before the won figures are read; the count of other-currency leads is read later)."""
     import sqlite3
 
-    from salespipe.services import report
-    from salespipe.store import db
+    from salespipe.store import reports
 
-    assert cli.json("report")["open"]["value"] == 23000  # C and E
-    monkeypatch.setattr(report, "PARALLEL_FROM", 1)
-    outcomes = []
+    real = reports.closed_between
+    committed = []
 
-    def meddling(conn, here, there):
-        def there_then_commit(c):
-            value = there(c)
+    def closed_between_after_a_commit(*args, **kwargs):
+        if not committed:
             other = sqlite3.connect(db_path, isolation_level=None)
-            other.execute("UPDATE leads SET value_minor = value_minor + 100 WHERE title = 'E'")
+            other.execute("UPDATE leads SET currency = 'USD' WHERE title = 'F'")
             other.close()
-            return value
+            committed.append(True)
+        return real(*args, **kwargs)
 
-        outcome = db.read_in_parallel(conn, here, there_then_commit)
-        outcomes.append(outcome)
-        return outcome
-
-    monkeypatch.setattr(report, "read_in_parallel", meddling)
+    monkeypatch.setattr(reports, "closed_between", closed_between_after_a_commit)
     r = cli.json("report")
-    assert outcomes == [None]  # the two readers' figures were not used
-    assert r["open"]["value"] == 23001  # E's new value: read again, after the commit
-
-
-def test_read_in_parallel_passes_on_the_second_readers_error(tmp_path):
-    from salespipe.domain.errors import InvalidValue
-    from salespipe.store.db import connect, read_in_parallel
-
-    conn = connect(tmp_path / "x.db")
-
-    def there(c):
-        raise InvalidValue("no such thing")
-
-    with pytest.raises(InvalidValue, match="no such thing"):
-        read_in_parallel(conn, lambda c, wait: wait(), there)
-    assert not conn.in_transaction
-    # the same connection reads on: nothing was left open
-    assert read_in_parallel(conn, lambda c, wait: (c.execute("SELECT 1").fetchone()[0], wait()), lambda c: 2) == (1, 2)
-    conn.close()
+    assert committed == [True]
+    assert r["other_currency_leads"] == 0  # as the file was when the report began
+    monkeypatch.setattr(reports, "closed_between", real)
+    assert cli.json("report")["other_currency_leads"] == 1  # the next report sees it

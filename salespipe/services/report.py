@@ -7,7 +7,6 @@ Periods: won/lost default to this month; win rates and the funnel default to the
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,6 @@ from salespipe.domain.money import normalize_currency
 from salespipe.services.customers import period_nps, referral_figures
 from salespipe.services.pipeline import default_currency
 from salespipe.store import reports as report_store
-from salespipe.store.db import read_in_parallel
 
 if TYPE_CHECKING:
     from salespipe.domain.records import (
@@ -77,21 +75,6 @@ def resolve_as_of(as_of: date | None, now: datetime) -> tuple[datetime, str | No
     return moment, utc_iso(moment)
 
 
-# A big pipeline's report reads the history's figures (cached properties of _Report) on a
-# second connection in a thread, while the forecast and the rest are computed on the first:
-# for each report key, the figures it is built from there, computed once they are in. Worth it
-# only when both sides have a slow part (tens of milliseconds on 100k deals): the funnel or the
-# time in stage there, the forecast or the open pipeline here.
-PARALLEL_FROM = 20_000  # deals; below, a second connection costs more than it saves
-SECOND_READER: dict[str, tuple[str, ...]] = {
-    "funnel": ("funnel",),
-    "time_in_stage": ("time_in_stage",),
-    "bottlenecks": ("time_in_stage", "funnel"),
-    "sales_cycle_days": ("cycle",),
-    "sales_velocity": ("cycle",),
-    "data_gaps": ("data_gaps",),
-}
-SLOW = frozenset({"funnel", "time_in_stage", "forecast", "open", "stages"})
 REPORT_RUNS = 2_000  # the headline's forecast: fewer runs than `forecast` (10,000), so the report stays fast
 REPORT_BUDGET = 100_000  # and fewer deals drawn one by one
 
@@ -361,38 +344,15 @@ def pipeline_report(
 ) -> dict[str, Any]:
     """The report as one JSON-ready dict (the documented ``report --json`` contract), or just
     ``keys`` of it. ``limit`` caps the stale and past-close lists (their counts are complete).
-
-    On a big pipeline (``PARALLEL_FROM`` deals), when the keys need both the history's figures
-    (``SECOND_READER``) and the rest, a second connection computes the former in a thread while
-    this one computes the forecast and the rest, from the same state of the file
-    (``store.db.read_in_parallel``); if someone commits meanwhile, the report is read again in
-    one connection."""
+    Every figure is read from one state of the file (one read transaction), so a change
+    committed meanwhile by another command cannot make two parts disagree."""
     report_store.prepare(conn)
-
-    def make(c: sqlite3.Connection, currency: str | None = currency) -> _Report:
-        return _Report(c, now=now, period=period, since=since, until=until, currency=currency, as_of=as_of, limit=limit)
-
-    wanted = tuple(dict.fromkeys(CONTEXT + keys + ("other_currency_leads", "data_gaps")))
-    theirs = {name for key in wanted for name in SECOND_READER.get(key, ())}
-    ours = [key for key in wanted if key not in SECOND_READER]
-    if theirs & SLOW and SLOW.intersection(ours) and report_store.lead_count_at_least(conn, PARALLEL_FROM):
-
-        def here(c: sqlite3.Connection, wait: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-            report = make(c)
-            early = {key: report.value(key) for key in ours}
-            vars(report).update(wait())  # their cached figures, as if computed here
-            return {key: early[key] if key in early else report.value(key) for key in wanted}
-
-        def there(c: sqlite3.Connection) -> dict[str, Any]:
-            report_store.prepare(c)
-            report = make(c)
-            return {name: getattr(report, name) for name in theirs}
-
-        data = read_in_parallel(conn, here, there)
-        if data is not None:
-            return data
-    report = make(conn)
-    return {key: report.value(key) for key in wanted}
+    wanted = dict.fromkeys(CONTEXT + keys + ("other_currency_leads", "data_gaps"))
+    with report_store.one_state(conn):
+        report = _Report(
+            conn, now=now, period=period, since=since, until=until, currency=currency, as_of=as_of, limit=limit
+        )
+        return {key: report.value(key) for key in wanted}
 
 
 def section(data: dict[str, Any], name: str) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from typing import Any, NamedTuple, TypeVar
 from salespipe.domain.errors import SalespipeError
 
 T = TypeVar("T")
-U = TypeVar("U")
 ENV_VAR = "SALESPIPE_DB"
 BUSY_TIMEOUT_S = 2.0  # then the command says it is waiting, and waits up to LONG_WAIT_S
 LONG_WAIT_S = 300.0
@@ -101,62 +100,6 @@ def database_file(conn: sqlite3.Connection) -> Path | None:
     """The file behind ``conn`` (None for an in-memory database)."""
     name = conn.execute("PRAGMA database_list").fetchone()[2]
     return Path(name) if name else None
-
-
-def read_in_parallel(
-    conn: sqlite3.Connection,
-    here: Callable[[sqlite3.Connection, Callable[[], U]], T],
-    there: Callable[[sqlite3.Connection], U],
-) -> T | None:
-    """Run ``here`` on ``conn`` while ``there`` runs in a thread on a second connection to the
-    same file, both in one read transaction, and return what ``here`` returns; ``here`` gets a
-    function that waits for ``there``'s result (and raises what it raised).
-
-    SQLite lets the thread's queries run on the other core (it releases the GIL while it
-    works). The two read transactions begin at different moments, so they are the same state
-    of the file only if nobody committed in between: ``PRAGMA data_version`` before and after
-    says whether anyone did, and if so the result is thrown away and None returned (the caller
-    reads again in one connection). None too when ``conn`` is in memory or already in a
-    transaction (there is no second connection to the same state)."""
-    import threading
-
-    path = database_file(conn)
-    if path is None or conn.in_transaction:
-        return None
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
-    outcome: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            other = connect(path, create=False)
-            try:
-                other.execute("BEGIN")
-                outcome["value"] = there(other)
-            finally:
-                other.close()  # ends its read transaction
-        except BaseException as exc:  # handed to the waiting side
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=work, name="salespipe-second-reader", daemon=True)
-
-    def wait() -> U:
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        value: U = outcome["value"]
-        return value
-
-    conn.execute("BEGIN")
-    try:
-        thread.start()
-        result = here(conn, wait)
-    finally:
-        if thread.is_alive() or thread.ident is not None:
-            thread.join()
-        conn.execute("ROLLBACK")  # it only read
-    if conn.execute("PRAGMA data_version").fetchone()[0] != version:
-        return None  # someone committed meanwhile: the two readers may have seen different states
-    return result
 
 
 def prepare_bulk_write(conn: sqlite3.Connection) -> None:

@@ -8,6 +8,8 @@ Timestamps are ISO text; ``julianday()`` turns them into days.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from salespipe.store.db import plain_rows
@@ -35,9 +37,18 @@ def _range(column: str, since: str | None, until: str | None) -> tuple[str, list
     return (" AND ".join(parts) or "1"), params
 
 
-def lead_count_at_least(conn: sqlite3.Connection, n: int) -> bool:
-    """Whether there are at least ``n`` leads (counting stops there)."""
-    return bool(conn.execute("SELECT count(*) >= ? FROM (SELECT 1 FROM leads LIMIT ?)", (n, n)).fetchone()[0])
+@contextmanager
+def one_state(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read inside one transaction (a report's many queries see one state of the file); when
+    the caller has one open already, inside that."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")  # it only read (its temporary tables go with the connection)
 
 
 def prepare(conn: sqlite3.Connection) -> None:
