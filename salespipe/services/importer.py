@@ -342,12 +342,16 @@ def _import_planned(
             if progress:
                 progress(total, total)
             # the new leads' organisations and people, set-based; undo removes them as ranges
+            from salespipe.domain.import_columns import normalise_header
             from salespipe.store import orgs as org_store
-            from salespipe.store.customers import link_referrers
+            from salespipe.store.customers import REFERRER_HEADERS, link_referrers
 
             with journal.paused(conn):
                 linked = org_store.link_leads(conn, first_new_id, next_id, at=recorded)
-                summary.referrals_linked, summary.referrers_unknown = link_referrers(conn, first_new_id, next_id)
+                # only a file with a referrer column has referrers to link (reading every new
+                # lead's fields for one cost a 100k-row import 0.3 s)
+                if any(normalise_header(name) in REFERRER_HEADERS for _, name in plan.extras):
+                    summary.referrals_linked, summary.referrers_unknown = link_referrers(conn, first_new_id, next_id)
             summary.orgs_created, summary.orgs_matched = linked.orgs_created, linked.orgs_matched
             summary.people_created, summary.people_matched = linked.people_created, linked.people_matched
             for table, (first_row, end_row) in (("orgs", linked.orgs_range), ("people", linked.people_range)):
