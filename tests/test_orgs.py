@@ -533,3 +533,46 @@ def test_a_name_of_digits_is_given_with_name_prefix(cli, add_lead):
     assert cli.json("person", "add", "Eva", "--org", "name:1860")["org_id"] == 1
     assert "no organisation with id 7 (salespipe org list" in cli("org", "show", "7", code=1).stderr
     assert "no organisation '42'" in cli("org", "show", "name:42", code=1).stderr
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Müller", "ACME", "Straße Bau", "STRASSE bau", "Nord  Data", "1860"]),
+            st.sampled_from(["", " GmbH", " AG", " gmbh", " G.m.b.H.", ", Inc.", " e.K.", "  "]),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(0, 3),
+)
+def test_linking_in_sql_decides_as_resolve_does(tmp_path_factory, pairs, stored):
+    """store.orgs.link_leads decides the simple keys in SQL and the rest with resolve: the
+    organisations and links it makes are the ones resolve makes of all the names at once
+    (with some organisations stored before)."""
+    from salespipe.store.db import connect
+    from salespipe.store.orgs import link_leads, org_refs
+
+    names = [base + form for base, form in pairs]
+    conn = connect(tmp_path_factory.mktemp("link") / "l.db")
+    conn.execute("BEGIN")
+    for i, name in enumerate(names, 1):
+        conn.execute(
+            "INSERT INTO leads (id, title, company, stage, created_at, updated_at, stage_entered_at) "
+            "VALUES (?, ?, ?, 'new', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            (i, f"L{i}", name),
+        )
+    link_leads(conn, 1, stored + 1, at="2026-02-01T00:00:00Z")  # the first few make stored organisations
+    before = conn.execute("SELECT id, name FROM orgs ORDER BY id").fetchall()
+    later = list(dict.fromkeys(n for n in names[stored:] if fold(n)))
+    first_org = (before[-1][0] + 1) if before else 1
+    expected, new = resolve(later, org_refs(conn, {org_key(n) for n in later}), first_org)
+    got = link_leads(conn, stored + 1, len(names) + 1, at="2026-03-01T00:00:00Z")
+    assert got.orgs_created == len(new)
+    assert [tuple(r) for r in conn.execute("SELECT id, name FROM orgs WHERE id >= ? ORDER BY id", (first_org,))] == [
+        (first_org + i, n) for i, n in enumerate(new)
+    ]
+    for company, org_id in conn.execute("SELECT company, org_id FROM leads WHERE id > ?", (stored,)):
+        assert org_id == expected.get(company), (company, org_id)
+    conn.execute("ROLLBACK")
+    conn.close()

@@ -45,29 +45,11 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
     and no person yet (by e-mail, else contact name, at their organisation). What is made is
     dated ``at``, or (None: the migration) when its first lead was created. The leads are
     read twice and written once, whatever their number."""
-    # plain tuples, and no second copy of them: an import of 1,000,000 rows may name 250,000
-    # companies (issue 11 keeps such an import under 200 MB)
-    since = dict(
-        plain_rows(
-            conn,
-            "SELECT company, min(created_at) FROM leads WHERE id >= ? AND id < ? AND company IS NOT NULL "
-            "AND org_id IS NULL GROUP BY company ORDER BY min(id)",
-            (first, end),
-        )
-    )
-    names = [name for name in since if fold(name)]
     first_org, first_person = _next_id(conn, "orgs"), _next_id(conn, "people")
-    known = org_refs(conn, {org_key(n) for n in names})
-    mapping, new = resolve(names, known, first_org) if names else ({}, [])
-    del names, known
-    conn.executemany(
-        "INSERT INTO orgs (id, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-        [(first_org + i, n, org_key(n), at or since[n], at or since[n]) for i, n in enumerate(new)],
-    )
+    created, matched = _link_companies(conn, first, end, first_org, at)
     conn.create_function("sp_fold", 1, lambda text: fold(text) if text else None, deterministic=True)
     conn.create_function("sp_email_key", 1, email_key, deterministic=True)
     for statement in (
-        "CREATE TEMP TABLE sp_org_map (company TEXT PRIMARY KEY, org_id INTEGER) WITHOUT ROWID",
         # each lead's organisation and person key (domain.orgs.person_key: the e-mail as
         # leads.email_key holds it, else the folded name); person_id when a stored one matches
         "CREATE TEMP TABLE sp_link (lead_id INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, name TEXT, "
@@ -75,7 +57,6 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
     ):
         conn.execute(statement)
     try:
-        conn.executemany("INSERT INTO temp.sp_org_map VALUES (?, ?)", mapping.items())
         conn.execute(
             "INSERT INTO temp.sp_link (lead_id, org_id, pkey, name, email) "
             "SELECT l.id, coalesce(l.org_id, m.org_id), CASE WHEN l.email IS NOT NULL AND trim(l.email) != '' "
@@ -127,13 +108,96 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
         for table in ("sp_org_map", "sp_link", "sp_new_people"):
             conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     return Linked(
-        len(new),
-        len({i for i in mapping.values() if i < first_org}),
+        created,
+        matched,
         people_created,
         people_matched,
-        (first_org, first_org + len(new)),
+        (first_org, first_org + created),
         (first_person, first_person + people_created),
     )
+
+
+def _link_companies(conn: sqlite3.Connection, first: int, end: int, first_org: int, at: str | None) -> tuple[int, int]:
+    """Decide the organisation of each distinct company of the leads ``first`` .. ``end - 1``
+    (``domain.orgs.resolve``'s outcome), insert the new ones from ``first_org`` and fill
+    ``temp.sp_org_map`` (company -> org id). Returns (organisations created, existing ones matched).
+
+    The names stay in SQL: an import of a million rows may name hundreds of thousands of
+    companies. A key (the fold without its legal form) that no stored organisation has and
+    whose names all bring one legal form (or none) is one new organisation, whatever the
+    order: such names are decided here. Only the other keys (a stored organisation, or names
+    of several legal forms) go through ``resolve``, and keys never interact, so the outcome is
+    ``resolve``'s over all the names. New organisations are numbered as ``resolve`` numbers
+    them: names with a legal form first, each in the order of its first lead."""
+    conn.create_function("sp_key", 1, lambda text: split_legal_form(text)[0], deterministic=True)
+    conn.create_function("sp_form", 1, lambda text: split_legal_form(text)[1], deterministic=True)
+    statements = (
+        "CREATE TEMP TABLE sp_org_map (company TEXT PRIMARY KEY, org_id INTEGER) WITHOUT ROWID",
+        "CREATE TEMP TABLE sp_names (company TEXT PRIMARY KEY, since TEXT, first_id INTEGER, key TEXT, form TEXT)",
+        "CREATE TEMP TABLE sp_complex (key TEXT PRIMARY KEY) WITHOUT ROWID",
+        "CREATE TEMP TABLE sp_new_orgs (bare INTEGER, first_id INTEGER, key TEXT, company TEXT, since TEXT, "
+        "complex INTEGER)",
+    )
+    for statement in statements:
+        conn.execute(statement)
+    try:
+        conn.execute(
+            "INSERT INTO temp.sp_names (company, since, first_id) SELECT company, min(created_at), min(id) "
+            "FROM leads WHERE id >= ? AND id < ? AND company IS NOT NULL AND org_id IS NULL GROUP BY company",
+            (first, end),
+        )
+        conn.execute("UPDATE temp.sp_names SET key = sp_key(company), form = sp_form(company)")
+        conn.execute("DELETE FROM temp.sp_names WHERE key = ''")  # white space only: no organisation
+        conn.execute("CREATE INDEX temp.sp_names_key ON sp_names(key, first_id)")
+        conn.execute(
+            "INSERT INTO temp.sp_complex SELECT key FROM temp.sp_names GROUP BY key "
+            "HAVING count(DISTINCT coalesce(form, '')) > 1 "
+            "UNION SELECT DISTINCT n.key FROM temp.sp_names n JOIN orgs o ON o.name_key = n.key"
+        )
+        # the simple keys: one new organisation each, named by the first of its names
+        conn.execute(
+            "INSERT INTO temp.sp_new_orgs SELECT n.form IS NULL, n.first_id, n.key, n.company, n.since, 0 "
+            "FROM temp.sp_names n WHERE n.key NOT IN (SELECT key FROM temp.sp_complex) "
+            "AND n.first_id = (SELECT min(m.first_id) FROM temp.sp_names m WHERE m.key = n.key)"
+        )
+        # the others, as resolve decides them (few: in Python)
+        complex_rows = plain_rows(
+            conn,
+            "SELECT company, first_id, form IS NULL, since FROM temp.sp_names "
+            "WHERE key IN (SELECT key FROM temp.sp_complex) ORDER BY first_id",
+        )
+        names = [row[0] for row in complex_rows]
+        known = org_refs(conn, {org_key(n) for n in names})
+        mapping, new = resolve(names, known, first_org) if names else ({}, [])
+        order = {row[0]: row for row in complex_rows}
+        conn.executemany(
+            "INSERT INTO temp.sp_new_orgs VALUES (?, ?, ?, ?, ?, 1)",
+            [(order[n][2], order[n][1], org_key(n), n, order[n][3]) for n in new],
+        )
+        conn.execute(
+            "CREATE TEMP TABLE sp_org_ids AS SELECT ? - 1 + row_number() OVER (ORDER BY bare, first_id) AS id, "
+            "key, company, since, complex FROM temp.sp_new_orgs",
+            (first_org,),
+        )
+        conn.execute(
+            "INSERT INTO orgs (id, name, name_key, created_at, updated_at) "
+            "SELECT id, company, key, coalesce(?, since), coalesce(?, since) FROM temp.sp_org_ids ORDER BY id",
+            (at, at),
+        )
+        conn.execute(
+            "INSERT INTO temp.sp_org_map SELECT n.company, i.id FROM temp.sp_names n "
+            "JOIN temp.sp_org_ids i ON i.key = n.key AND i.complex = 0"
+        )
+        final = dict(plain_rows(conn, "SELECT company, id FROM temp.sp_org_ids WHERE complex = 1"))
+        conn.executemany(
+            "INSERT INTO temp.sp_org_map VALUES (?, ?)",
+            [(n, org_id if org_id < first_org else final[new[org_id - first_org]]) for n, org_id in mapping.items()],
+        )
+        created = int(conn.execute("SELECT count(*) FROM temp.sp_org_ids").fetchone()[0])
+        return created, len({org_id for org_id in mapping.values() if org_id < first_org})
+    finally:
+        for table in ("sp_names", "sp_complex", "sp_new_orgs", "sp_org_ids"):
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def org_refs(conn: sqlite3.Connection, keys: set[str]) -> list[OrgRef]:
