@@ -71,7 +71,7 @@ def test_history_and_asking(cli, add_lead, db_path):
     assert len(cli.json("history")) == 1
     text = cli("history").stdout.splitlines()
     assert text[0].split() == ["ID", "When", "Command", "Changed"]
-    assert text[1].endswith("salespipe lead add Anna --json  1 leads, 1 stage_events")
+    assert text[1].endswith("salespipe lead add Anna --json  1 lead, 1 stage event")
     assert (
         cli("history", "--csv")
         .stdout.splitlines()[1]
@@ -138,3 +138,16 @@ def test_undo_a_bulk_import_that_updates(cli, add_lead, db_path, tmp_path, monke
     assert (summary["inserted"], summary["updated"]) == (50, 1)
     cli("undo", "--yes")
     assert same_database(dump(db_path), before)
+
+
+def test_undo_counts_each_row_once_in_words(cli):
+    """A row changed twice by one command (a lead edited, then relinked to its new
+    organisation) is one row to revert; the tables are said in words."""
+    from salespipe.render.history import _ROWS
+    from salespipe.store import journal
+
+    cli("lead", "add", "A", "--company", "Acme GmbH")
+    cli("lead", "edit", "1", "--company", "Beta AG")
+    result = cli("undo", "--yes")
+    assert "changed 1 lead, 1 organisation" in result.stderr
+    assert set(journal.TABLES) <= set(_ROWS)  # every journaled table has words

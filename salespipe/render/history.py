@@ -14,8 +14,33 @@ if TYPE_CHECKING:
     from salespipe.domain.records import Change
 
 
+# What a journaled table's rows are called (one, several); a table not named here by its name.
+_ROWS = {
+    "leads": ("lead", "leads"),
+    "stage_events": ("stage event", "stage events"),
+    "activities": ("activity", "activities"),
+    "tasks": ("task", "tasks"),
+    "lead_criteria": ("criterion met", "criteria met"),
+    "stages": ("stage", "stages"),
+    "settings": ("setting", "settings"),
+    "rules": ("rule", "rules"),
+    "rule_runs": ("rule run", "rule runs"),
+    "targets": ("target", "targets"),
+    "orgs": ("organisation", "organisations"),
+    "people": ("person", "people"),
+    "surveys": ("survey answer", "survey answers"),
+    "estimate_history": ("estimate", "estimates"),
+    "forecast_snapshots": ("forecast snapshot", "forecast snapshots"),
+}
+
+
 def changed(rows: dict[str, int]) -> str:
-    return ", ".join(f"{n} {table}" for table, n in sorted(rows.items())) or "nothing"
+    """``1 lead, 2 stage events``: the rows a change touched, per table, in words."""
+    words = []
+    for table, n in sorted(rows.items()):
+        one, many = _ROWS.get(table, (table, table))
+        words.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(words) or "nothing"
 
 
 def history_view(changes: Sequence[Change]) -> View:

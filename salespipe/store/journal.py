@@ -133,12 +133,18 @@ def record_inserted_range(conn: sqlite3.Connection, change_id: int | None, table
 
 
 def summary(conn: sqlite3.Connection, change_id: int) -> dict[str, int]:
-    """How many row changes per table the change made (what undoing it will revert)."""
+    """How many rows per table the change touched (what undoing it will revert): a row
+    changed several times in one command (a lead edited, then relinked) counts once."""
     counts: Counter[str] = Counter()
+    single: set[tuple[str, int]] = set()
     for table, op, first, end in conn.execute(
         "SELECT tbl, op, row_id, row_id_end FROM undo_log WHERE change_id = ?", (change_id,)
     ):
-        counts[str(table)] += (int(end) - int(first)) if op == "insert_range" else 1
+        if op == "insert_range":
+            counts[str(table)] += int(end) - int(first)
+        elif (str(table), int(first)) not in single:
+            single.add((str(table), int(first)))
+            counts[str(table)] += 1
     return dict(counts)
 
 
