@@ -295,3 +295,12 @@ def test_a_schema_16_database_gets_surveys_and_referrals(tmp_path, cli):
     assert cli.json(*db, "lead", "show", "2")["referred_by_org_id"] == 1
     cli(*db, "undo", "--yes")
     assert cli.json(*db, "survey", "list") == []
+
+
+def test_an_empty_customer_list_says_which_filter_left_nothing(cli, add_lead):
+    assert "No customers yet" in cli("customer", "list").stderr
+    lead = add_lead("Deal", "--company", "Bergwerk GmbH", "--value", "100")
+    cli("close", str(lead), "--won")
+    assert "No customer is at risk (touched within 90 days" in cli("customer", "list", "--at-risk").stderr
+    assert "No ambassadors yet" in cli("customer", "list", "--ambassadors").stderr
+    assert cli.json("customer", "list", "--at-risk") == []

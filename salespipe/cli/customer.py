@@ -53,4 +53,4 @@ def list_(
     with database(ctx, write=False) as conn:
         rows = customers.list_customers(conn, now=now(), sort=sort, at_risk=at_risk, days=days, ambassadors=ambassadors)
         loc = locale(conn)
-    show(ctx, customer_list_view(rows, days=days, loc=loc), fmt)
+    show(ctx, customer_list_view(rows, days=days, loc=loc, at_risk=at_risk, ambassadors=ambassadors), fmt)

@@ -82,8 +82,15 @@ def risk_words(record: Mapping[str, Any], days: int, loc: Locale) -> str:
     return ", ".join(said)
 
 
-def customer_list_view(rows: Sequence[Mapping[str, Any]], *, days: int, loc: Locale = ENGLISH) -> View:
-    """``customer list``."""
+def customer_list_view(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    days: int,
+    loc: Locale = ENGLISH,
+    at_risk: bool = False,
+    ambassadors: bool = False,
+) -> View:
+    """``customer list``; with nothing to list, a sentence that says which filter left nothing."""
     from salespipe.render.present import Rows, View
 
     tr = words(loc.lang)
@@ -127,8 +134,18 @@ def customer_list_view(rows: Sequence[Mapping[str, Any]], *, days: int, loc: Loc
         records,
         human,
         csv=Rows(CUSTOMER_KEYS, [{**r, "risk": ";".join(r["risk"])} for r in records]),
-        empty=tr("No customers match (a customer is an organisation with a won deal).") if not records else None,
+        empty=_nothing(tr, days, at_risk=at_risk, ambassadors=ambassadors) if not records else None,
     )
+
+
+def _nothing(tr: Any, days: int, *, at_risk: bool, ambassadors: bool) -> str:
+    if at_risk and ambassadors:
+        return tr("No ambassador is at risk.")
+    if at_risk:
+        return tr("No customer is at risk (touched within {days} days, no falling score).").format(days=days)
+    if ambassadors:
+        return tr("No ambassadors yet (customers who referred a deal: lead add ... --referred-by ORG).")
+    return tr("No customers yet (a customer is an organisation with a won deal).")
 
 
 def survey_record(row: Mapping[str, Any]) -> dict[str, Any]:

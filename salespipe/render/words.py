@@ -398,8 +398,13 @@ GERMAN: dict[str, str] = {
     "score fell {before}→{now}": "Bewertung fiel {before}→{now}",
     "* won deals in other currencies are counted, not summed": "* gewonnene Deals in anderen Währungen werden "
     "gezählt, nicht summiert",
-    "No customers match (a customer is an organisation with a won deal).": "Keine passenden Kunden (ein Kunde "
-    "ist eine Organisation mit einem gewonnenen Deal).",
+    "No customers yet (a customer is an organisation with a won deal).": "Noch keine Kunden (ein Kunde ist eine "
+    "Organisation mit einem gewonnenen Deal).",
+    "No customer is at risk (touched within {days} days, no falling score).": "Kein Kunde ist gefährdet "
+    "(Kontakt innerhalb von {days} Tagen, keine fallende Bewertung).",
+    "No ambassadors yet (customers who referred a deal: lead add ... --referred-by ORG).": "Noch keine "
+    "Botschafter (Kunden, die einen Deal empfohlen haben: lead add ... --referred-by ORG).",
+    "No ambassador is at risk.": "Kein Botschafter ist gefährdet.",
     "Date": "Datum",
     "Group": "Gruppe",
     "promoter": "Promotor",
