@@ -5,6 +5,7 @@ import sqlite3
 import stat
 from datetime import UTC
 
+import pytest
 from conftest import dump
 
 from salespipe.store import migrations as migrations_module
@@ -47,17 +48,21 @@ def test_created_private_with_wal_and_migrated(tmp_path):
 
 
 def test_schema_version_matches_migrations():
-    # the number of migrations, named in order (a number may be left free by another branch)
+    # the names the opening check compares with the file's, in order (a number may be left free)
+    from salespipe.store.schema_version import MIGRATIONS
+
     names = [m.name for m in migrations_module.migrations._migrations]
     numbers = [int(name[1:4]) for name in names]
     assert all(name[0] == "m" and name[4] == "_" for name in names)
     assert numbers == sorted(set(numbers)) and numbers[0] == 1
-    assert SCHEMA_VERSION == len(names)
+    assert tuple(names) == MIGRATIONS and SCHEMA_VERSION == len(names)
 
 
-def test_a_migration_merged_with_a_lower_number_still_runs(tmp_path, monkeypatch):
+@pytest.mark.parametrize("stamp", ["fewer", "same"])
+def test_a_migration_merged_with_a_lower_number_still_runs(tmp_path, monkeypatch, stamp):
     """A database migrated by a salespipe that lacked one migration (another branch's, with a
-    lower number) records one migration fewer, so the next open applies the missing one."""
+    lower number) gets it on the next open: whether the file says one migration fewer, or
+    (stamped by a build that counted differently) as many as this salespipe knows."""
     from salespipe.store import db as db_module
     from salespipe.store import schema_version
 
@@ -67,8 +72,13 @@ def test_a_migration_merged_with_a_lower_number_still_runs(tmp_path, monkeypatch
     monkeypatch.setattr(migrations_module.migrations, "_migrations", kept)
     monkeypatch.setattr(migrations_module, "SCHEMA_VERSION", len(kept))
     monkeypatch.setattr(schema_version, "SCHEMA_VERSION", len(kept))
+    monkeypatch.setattr(schema_version, "MIGRATIONS", tuple(m.name for m in kept))
     db_module.connect(path).close()
     monkeypatch.undo()
+    if stamp == "same":
+        conn = sqlite3.connect(path)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.close()
     conn = db_module.connect(path)
     applied = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
     assert missing.name in applied and len(applied) == SCHEMA_VERSION

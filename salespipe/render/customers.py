@@ -140,9 +140,9 @@ def customer_list_view(
 
 def _nothing(tr: Any, days: int, *, at_risk: bool, ambassadors: bool) -> str:
     if at_risk and ambassadors:
-        return tr("No ambassador is at risk.")
+        return tr("No ambassador at risk.")
     if at_risk:
-        return tr("No customer is at risk (touched within {days} days, no falling score).").format(days=days)
+        return tr("No customer at risk (none untouched for {days} days, none with a falling score).").format(days=days)
     if ambassadors:
         return tr("No ambassadors yet (customers who referred a deal: lead add ... --referred-by ORG).")
     return tr("No customers yet (a customer is an organisation with a won deal).")

@@ -400,11 +400,11 @@ GERMAN: dict[str, str] = {
     "gezählt, nicht summiert",
     "No customers yet (a customer is an organisation with a won deal).": "Noch keine Kunden (ein Kunde ist eine "
     "Organisation mit einem gewonnenen Deal).",
-    "No customer is at risk (touched within {days} days, no falling score).": "Kein Kunde ist gefährdet "
-    "(Kontakt innerhalb von {days} Tagen, keine fallende Bewertung).",
+    "No customer at risk (none untouched for {days} days, none with a falling score).": "Kein Kunde gefährdet "
+    "(keiner ohne Kontakt seit {days} Tagen, keiner mit fallender Bewertung).",
     "No ambassadors yet (customers who referred a deal: lead add ... --referred-by ORG).": "Noch keine "
     "Botschafter (Kunden, die einen Deal empfohlen haben: lead add ... --referred-by ORG).",
-    "No ambassador is at risk.": "Kein Botschafter ist gefährdet.",
+    "No ambassador at risk.": "Kein Botschafter gefährdet.",
     "Date": "Datum",
     "Group": "Gruppe",
     "promoter": "Promotor",

@@ -196,7 +196,12 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
 
     if version == 0:
         _refuse_foreign(conn, path)
-    if version < SCHEMA_VERSION:
+    if version > SCHEMA_VERSION:
+        raise SalespipeError(
+            f"database {str(path)!r} has schema version {version}, newer than this salespipe "
+            f"knows ({SCHEMA_VERSION}); upgrade salespipe"
+        )
+    if version < SCHEMA_VERSION or pending_migrations(conn):
         from salespipe.store.migrations import migrate
 
         wait_up_to(conn, LONG_WAIT_S)
@@ -204,14 +209,21 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode = WAL")
         migrate(conn)
         wait_up_to(conn, BUSY_TIMEOUT_S)
-    elif version > SCHEMA_VERSION:
-        raise SalespipeError(
-            f"database {str(path)!r} has schema version {version}, newer than this salespipe "
-            f"knows ({SCHEMA_VERSION}); upgrade salespipe"
-        )
     else:
         _keep_wal(conn)
     return conn
+
+
+def pending_migrations(conn: sqlite3.Connection) -> bool:
+    """Whether a migration this salespipe knows is not recorded in the file (by name: see
+    ``schema_version``); one small query."""
+    from salespipe.store.schema_version import MIGRATIONS
+
+    try:
+        applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'salespipe'")}
+    except sqlite3.OperationalError:  # a new file: no migration recorded yet
+        return True
+    return not applied.issuperset(MIGRATIONS)
 
 
 def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:

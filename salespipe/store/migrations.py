@@ -657,7 +657,9 @@ def migrate(conn: sqlite3.Connection) -> None:
         # queue here, and the ones after the first find it migrated.
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            from salespipe.store.db import pending_migrations
+
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION or pending_migrations(conn):
                 migrations.apply(db)  # each migration a savepoint inside this transaction
                 problems = conn.execute("PRAGMA foreign_key_check").fetchall()
                 if problems:

@@ -46,7 +46,6 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
     dated ``at``, or (None: the migration) when its first lead was created. The leads are
     read twice and written once, whatever their number."""
     first_org, first_person = _next_id(conn, "orgs"), _next_id(conn, "people")
-    created, matched = _link_companies(conn, first, end, first_org, at)
     conn.create_function("sp_fold", 1, lambda text: fold(text) if text else None, deterministic=True)
     conn.create_function("sp_email_key", 1, email_key, deterministic=True)
     for statement in (
@@ -56,7 +55,8 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
         "nfold TEXT, email TEXT, person_id INTEGER)",
     ):
         conn.execute(statement)
-    try:
+    try:  # the temporary tables go, whatever happens (the caller may go on with the connection)
+        created, matched = _link_companies(conn, first, end, first_org, at)
         conn.execute(
             "INSERT INTO temp.sp_link (lead_id, org_id, pkey, name, email) "
             "SELECT l.id, coalesce(l.org_id, m.org_id), CASE WHEN l.email IS NOT NULL AND trim(l.email) != '' "

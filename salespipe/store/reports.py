@@ -48,7 +48,8 @@ def one_state(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        conn.execute("ROLLBACK")  # it only read (its temporary tables go with the connection)
+        if conn.in_transaction:  # SQLite may have rolled back already (disk full, interrupted)
+            conn.execute("ROLLBACK")  # it only read (its temporary tables go with it)
 
 
 def prepare(conn: sqlite3.Connection) -> None:

@@ -1,7 +1,29 @@
 """How many migrations this salespipe knows (kept apart so opening needs no sqlite-utils)."""
 
-# The number of migrations (a test checks it), which ``PRAGMA user_version`` records as applied.
-# A count, not the last migration's number: a migration merged later with a lower number (m017
-# written beside m018) makes the count grow, so a database migrated without it gets it on the
-# next open (sqlite-utils applies every migration it has not recorded, by name, in order).
-SCHEMA_VERSION = 18
+# The migrations this salespipe knows, by name (a test holds this to store/migrations.py). A
+# database is migrated when one of them is not recorded in its ``_sqlite_migrations``: by name,
+# not by a number, so that one migrated without a migration merged later with a lower number
+# (m017 written beside m018) still gets it (sqlite-utils applies each one it has not recorded,
+# in order). ``PRAGMA user_version`` holds how many are applied, for people and for the
+# "newer than this salespipe" check.
+MIGRATIONS = (
+    "m001_create_tables",
+    "m002_seed_six_phase_pipeline",
+    "m003_create_targets",
+    "m004_add_report_indexes",
+    "m005_create_activities_and_tasks",
+    "m006_create_rules",
+    "m007_cover_stage_event_lookups",
+    "m008_create_lead_criteria",
+    "m009_create_journal",
+    "m010_rebuild_leads_for_imports",
+    "m011_journal_row_images",
+    "m012_add_forecast_and_estimate_history",
+    "m013_create_forecast_snapshots",
+    "m014_create_orgs_and_people",
+    "m015_add_deal_kind_term_and_nurture",
+    "m016_cover_the_open_pipeline_and_data_gaps",
+    "m017_create_surveys_and_referrals",
+    "m018_add_stage_journey_phase",
+)
+SCHEMA_VERSION = len(MIGRATIONS)
