@@ -305,6 +305,16 @@ def info(message: str) -> None:
 # Options shared by many commands --------------------------------------------------------------
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (stable keys, see README).")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free notes.")]
+
+
+def pipeline_locale(conn: Any) -> Any:
+    """The pipeline's language, for the views (services are imported only when a command runs)."""
+    from salespipe.services.pipeline import locale
+
+    return locale(conn)
+
+
 AtOpt = Annotated[
     str | None,
     typer.Option(

@@ -7,7 +7,19 @@ from typing import Annotated, Any
 import typer
 
 from salespipe.cli import completion
-from salespipe.cli.common import CsvOpt, JsonOpt, database, emit_json, info, now, output_format, refuse_empty, show
+from salespipe.cli.common import (
+    CsvOpt,
+    JsonOpt,
+    NotesOpt,
+    database,
+    emit_json,
+    info,
+    now,
+    output_format,
+    pipeline_locale,
+    refuse_empty,
+    show,
+)
 
 app = typer.Typer(help="Organisations: the companies your deals are with.", no_args_is_help=True)
 
@@ -21,13 +33,6 @@ OrgRef = Annotated[
     ),
 ]
 WebsiteOpt = Annotated[str | None, typer.Option("--website", help="Its website.")]
-NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free notes.")]
-
-
-def _locale(conn: Any) -> Any:
-    from salespipe.services.pipeline import locale
-
-    return locale(conn)
 
 
 @app.command("add")
@@ -82,7 +87,7 @@ def list_(
         raise typer.BadParameter(f"{sort!r}; choose from: {', '.join(orgs.SORTS)}", param_hint="--sort")
     with database(ctx, write=False) as conn:
         rows = orgs.list_orgs(conn, sort=sort)
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     show(ctx, org_list_view(rows, loc=loc), fmt)
 
 
@@ -98,7 +103,7 @@ def show_(ctx: typer.Context, org: OrgRef, json_: JsonOpt = False) -> None:
 
     with database(ctx, write=False) as conn:
         card = orgs.show_org(conn, org)
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     show(ctx, org_card_view(card, loc=loc), output_format(json_))
 
 

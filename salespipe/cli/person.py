@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from salespipe.cli import completion
-from salespipe.cli.common import CsvOpt, JsonOpt, database, emit_json, info, now, output_format, refuse_empty, show
+from salespipe.cli.common import (
+    CsvOpt,
+    JsonOpt,
+    NotesOpt,
+    database,
+    emit_json,
+    info,
+    now,
+    output_format,
+    pipeline_locale,
+    refuse_empty,
+    show,
+)
 
 app = typer.Typer(help="People: the contacts at your organisations.", no_args_is_help=True)
 
@@ -32,13 +44,6 @@ OrgOpt = Annotated[
 EmailOpt = Annotated[str | None, typer.Option("--email", help="E-mail address.")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
 RoleOpt = Annotated[str | None, typer.Option("--role", help="Their role: Head of purchasing.")]
-NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free notes.")]
-
-
-def _locale(conn: Any) -> Any:
-    from salespipe.services.pipeline import locale
-
-    return locale(conn)
 
 
 @app.command("add")
@@ -97,7 +102,7 @@ def list_(
     refuse_empty(("--org", org))
     with database(ctx, write=False) as conn:
         rows = orgs.list_people(conn, org=org)
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     show(ctx, person_list_view(rows, loc=loc), fmt)
 
 
@@ -112,7 +117,7 @@ def show_(ctx: typer.Context, person: PersonRef, json_: JsonOpt = False) -> None
 
     with database(ctx, write=False) as conn:
         card = orgs.show_person(conn, person)
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     show(ctx, person_card_view(card, loc=loc), output_format(json_))
 
 

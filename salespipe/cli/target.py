@@ -13,6 +13,7 @@ from salespipe.cli.common import (
     info,
     now,
     output_format,
+    pipeline_locale,
     show,
 )
 
@@ -46,7 +47,7 @@ def target_set(
 
     with database(ctx) as conn:
         status = set_target(conn, period=period, amount=amount, deals=deals, now=now())
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     from salespipe.domain.locale import format_major
 
     goal = format_major(status["goal"], status["currency"], cents=False)
@@ -69,7 +70,7 @@ def target_list(ctx: typer.Context, json_: JsonOpt = False, csv_: CsvOpt = False
     fmt = output_format(json_, csv_)
     with database(ctx, write=False) as conn:
         targets = list_targets(conn, now=now())
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     show(ctx, targets_view(targets, loc=loc), fmt)
 
 
@@ -91,14 +92,8 @@ def target_show(
 
     with database(ctx, write=False) as conn:
         status = target_for(conn, period, now=now())
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     _show_target(ctx, status, json_, loc)
-
-
-def _locale(conn: Any) -> Any:
-    from salespipe.services.pipeline import locale
-
-    return locale(conn)
 
 
 def _show_target(ctx: typer.Context, status: dict[str, Any], json_: bool, loc: Any) -> None:

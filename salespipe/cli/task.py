@@ -17,6 +17,7 @@ from salespipe.cli.common import (
     now,
     output_format,
     parse_id,
+    pipeline_locale,
     show,
 )
 
@@ -35,12 +36,6 @@ DueOpt = Annotated[
 
 
 app = typer.Typer(help="Next steps: add, list, done, snooze, edit and delete tasks.", no_args_is_help=True)
-
-
-def _locale(conn: Any) -> Any:
-    from salespipe.services.pipeline import locale
-
-    return locale(conn)
 
 
 def _confirm(task: Any, verb: str, json_: bool, loc: Any = None) -> None:
@@ -74,7 +69,7 @@ def task_add(
     with database(ctx) as conn:
         when = parse_at(due, moment, past=False)
         task = add_task(conn, lead_id, text=text, due=when, now=moment)  # type: ignore[arg-type]
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     _confirm(task, "Added", json_, loc)
 
 
@@ -102,7 +97,7 @@ def task_list(
     moment = now()
     with database(ctx, write=False) as conn:
         rows = list_tasks(conn, view=views[0] if views else "open", now=moment)
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     show(ctx, task_list_view([task_record(t, moment, title, stage) for t, title, stage in rows], loc=loc), fmt)
 
 
@@ -121,7 +116,7 @@ def task_done(
 
     with database(ctx) as conn:
         task = complete_task(conn, task_id, note=note, now=now())
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     _confirm(task, "Done", json_, loc)
 
 
@@ -143,7 +138,7 @@ def task_snooze(
     with database(ctx) as conn:
         when = parse_at(until, moment, past=False)
         task = snooze_task(conn, task_id, until=when, now=moment)  # type: ignore[arg-type]
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     _confirm(task, "Snoozed", json_, loc)
 
 
@@ -165,7 +160,7 @@ def task_edit(
     moment = now()
     with database(ctx) as conn:
         task = edit_task(conn, task_id, text=text, due=parse_at(due, moment, past=False), now=moment)
-        loc = _locale(conn)
+        loc = pipeline_locale(conn)
     _confirm(task, "Updated", json_, loc)
 
 

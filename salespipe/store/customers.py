@@ -103,15 +103,10 @@ def list_surveys(
 
 def scores_between(conn: sqlite3.Connection, since: str | None, until: str | None) -> list[int]:
     """The scores answered in [since, until) (UTC ISO text; None = open)."""
-    parts, params = [], []
-    if since is not None:
-        parts.append("at >= ?")
-        params.append(since)
-    if until is not None:
-        parts.append("at < ?")
-        params.append(until)
-    sql = f"SELECT score FROM surveys WHERE {' AND '.join(parts) or '1'}"
-    return [r[0] for r in plain_rows(conn, sql, params)]
+    from salespipe.store.reports import _range
+
+    within, params = _range("at", since, until)
+    return [r[0] for r in plain_rows(conn, f"SELECT score FROM surveys WHERE {within}", params)]
 
 
 # Referrals ---------------------------------------------------------------------------------------

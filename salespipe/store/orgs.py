@@ -27,14 +27,6 @@ class Linked(NamedTuple):
     orgs_range: tuple[int, int]  # first, one past the last
     people_range: tuple[int, int]
 
-    def counts(self) -> dict[str, int]:
-        return {
-            "orgs_created": self.orgs_created,
-            "orgs_matched": self.orgs_matched,
-            "people_created": self.people_created,
-            "people_matched": self.people_matched,
-        }
-
 
 def _next_id(conn: sqlite3.Connection, table: str) -> int:
     return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
