@@ -205,14 +205,15 @@ def referral_figures(
 ) -> dict[str, dict[str, Any]]:
     """Referred deals against the rest, closed in [since, until) in ``currency``: won, lost,
     win rate (by count) and the sales cycle of the won (mean days, created to won)."""
-    from salespipe.domain.metrics import days_summary, ratio
+    from salespipe.domain.metrics import ratio
 
     out = {}
     outcomes = store.referred_outcomes(conn, since, until, currency, as_of)
     for name, referred in (("referred", True), ("other", False)):
         mine = [o for o in outcomes if o[0] is referred]
-        won = sum(1 for o in mine if o[1] == "won")
-        lost = len(mine) - won
-        cycle = days_summary(sorted(o[2] for o in mine if o[1] == "won" and o[2] is not None))
-        out[name] = {"won": won, "lost": lost, "win_rate": ratio(won, won + lost), "cycle_days": cycle["mean"]}
+        won = sum(o[2] for o in mine if o[1] == "won")
+        lost = sum(o[2] for o in mine if o[1] != "won")
+        days, dated = (sum(o[i] for o in mine if o[1] == "won") for i in (3, 4))
+        cycle = round(days / dated, 1) if dated else None  # the mean, as metrics.days_summary rounds it
+        out[name] = {"won": won, "lost": lost, "win_rate": ratio(won, won + lost), "cycle_days": cycle}
     return out

@@ -114,27 +114,32 @@ def scores_between(conn: sqlite3.Connection, since: str | None, until: str | Non
 
 def referred_outcomes(
     conn: sqlite3.Connection, since: str | None, until: str | None, currency: str, as_of: str | None = None
-) -> list[tuple[bool, str, float | None]]:
-    """The deals (in ``currency``) won or lost in [since, until): (referred, 'won' or 'lost', days
-    from creation to the close, None when a date is unknown or a stand-in)."""
+) -> list[tuple[bool, str, int, float, int]]:
+    """The deals (in ``currency``) won or lost in [since, until), counted by whether they were
+    referred and how they ended: (referred, 'won' or 'lost', deals, the days from creation to
+    the close summed over the deals whose dates are both known and real, how many those are).
+    The closed-deal index holds every column read (the state as of a moment carries the
+    referral links as they are now)."""
     from salespipe.store.reports import _range, _state
 
     state, params = _state(conn, as_of)
     closed, closed_params = _range("l.closed_at", since, until)
     # as in the report's win rate: a deal closed on an unknown date belongs to no period but "all"
     dated = "1" if since is None and until is None else f"l.closed_at IS NOT NULL AND {closed}"
+    known = "l.created_estimated = 0 AND l.closed_at IS NOT NULL"
     rows = plain_rows(
         conn,
         f"""
-        SELECT r.referred_by_org_id IS NOT NULL OR r.referred_by_person_id IS NOT NULL, s.kind,
-               CASE WHEN l.created_estimated = 0 AND l.closed_at IS NOT NULL
-                    THEN julianday(l.closed_at) - julianday(l.created_at) END
-        FROM ({state}) l JOIN stages s ON s.key = l.stage JOIN leads r ON r.id = l.id
+        SELECT l.referred_by_org_id IS NOT NULL OR l.referred_by_person_id IS NOT NULL AS referred, s.kind,
+               count(*), coalesce(sum(CASE WHEN {known} THEN julianday(l.closed_at) - julianday(l.created_at) END), 0),
+               sum({known})
+        FROM ({state}) l JOIN stages s ON s.key = l.stage
         WHERE s.kind != 'open' AND l.currency = ? AND {dated}
+        GROUP BY referred, s.kind
         """,
         [*params, currency, *closed_params],
     )
-    return [(bool(r[0]), r[1], r[2]) for r in rows]
+    return [(bool(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
 
 # A column naming who referred a deal (its header normalised as the import does): the import

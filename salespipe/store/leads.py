@@ -361,7 +361,8 @@ BULK_INDEXES: dict[str, str] = {
     "idx_leads_email_key": "CREATE INDEX idx_leads_email_key ON leads(email_key)",
     "idx_leads_name_key": "CREATE INDEX idx_leads_name_key ON leads(name_key)",
     "idx_leads_created": "CREATE INDEX idx_leads_created ON leads(created_at)",
-    "idx_leads_closed": "CREATE INDEX idx_leads_closed ON leads(closed_at)",
+    "idx_leads_closed": "CREATE INDEX idx_leads_closed ON leads(closed_at, currency, stage, kind, value_minor, "
+    "created_at, created_estimated, referred_by_org_id, referred_by_person_id) WHERE closed_at IS NOT NULL",
     "idx_leads_stage": "CREATE INDEX idx_leads_stage ON leads(stage, last_touch_at, stage_entered_at, currency, "
     "value_minor, probability, expected_close, nurture_until)",
     "idx_leads_data_gaps": "CREATE INDEX idx_leads_data_gaps ON leads(currency, stage, closed_at, created_estimated, "

@@ -646,6 +646,23 @@ def m018_add_stage_journey_phase(db: Database) -> None:
     create_row_image_triggers(db)  # the journal's row images name every column
 
 
+@migrations()
+def m019_cover_closed_deals(db: Database) -> None:
+    """Keep the report's closed-deal figures in one index (issue 11): the won and lost of a
+    period, the win rate, the sales cycle and the referral figures read the deals closed in a
+    date range; the index now holds every column they need, and only the closed deals (an open
+    deal has no ``closed_at``), so those queries never touch the table."""
+    for statement in (
+        "DROP INDEX idx_leads_closed",
+        "CREATE INDEX idx_leads_closed ON leads(closed_at, currency, stage, kind, value_minor, created_at, "
+        "created_estimated, referred_by_org_id, referred_by_person_id) WHERE closed_at IS NOT NULL",
+    ):
+        db.execute(statement)
+    from salespipe.store.leads import keep_statistics
+
+    keep_statistics(db.conn, ["idx_leads_closed"])
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)

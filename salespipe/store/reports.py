@@ -21,7 +21,8 @@ DEFAULT_ROTTING_DAYS = 14
 
 _COLUMNS = (
     "id, title, company, value_minor, currency, probability, expected_close, created_at, "
-    "created_estimated, source, owner, tags, fields, lost_reason, kind, nurture_until"
+    "created_estimated, source, owner, tags, fields, lost_reason, kind, nurture_until, "
+    "referred_by_org_id, referred_by_person_id"
 )
 
 
