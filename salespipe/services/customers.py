@@ -213,7 +213,8 @@ def referral_figures(
         mine = [o for o in outcomes if o[0] is referred]
         won = sum(o[2] for o in mine if o[1] == "won")
         lost = sum(o[2] for o in mine if o[1] != "won")
-        days, dated = (sum(o[i] for o in mine if o[1] == "won") for i in (3, 4))
+        days = sum(o[3] for o in mine if o[1] == "won")
+        dated = sum(o[4] for o in mine if o[1] == "won")
         cycle = round(days / dated, 1) if dated else None  # the mean, as metrics.days_summary rounds it
         out[name] = {"won": won, "lost": lost, "win_rate": ratio(won, won + lost), "cycle_days": cycle}
     return out
