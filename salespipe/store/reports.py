@@ -8,7 +8,7 @@ Timestamps are ISO text; ``julianday()`` turns them into days.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -61,45 +61,73 @@ def prepare(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")
 
 
-def _state(conn: sqlite3.Connection, as_of: str | None) -> tuple[str, list[Any]]:
+# As of a moment, the columns that may have been different then, and those the figures filter
+# and sum on, are rebuilt into ``temp.leads_as_of`` (narrow rows, so scanning them is cheap);
+# the text columns the lists show and a breakdown groups by are read from ``leads`` by id
+# (``_state(..., shown=True)``), and only then.
+_AS_OF_COLUMNS = (
+    "id INTEGER PRIMARY KEY, stage TEXT, stage_entered_at TEXT, last_touch_at TEXT, closed_at TEXT, "
+    "value_minor INTEGER, probability INTEGER, expected_close TEXT, nurture_until TEXT, currency TEXT, "
+    "kind TEXT, created_at TEXT, created_estimated INTEGER, referred_by_org_id INTEGER, referred_by_person_id INTEGER"
+)
+_SHOWN = ("title", "company", "source", "owner", "tags", "fields", "lost_reason")
+_AS_OF_STATE = "SELECT * FROM temp.leads_as_of"
+_AS_OF_SHOWN = (
+    "SELECT a.*, " + ", ".join(f"r.{c}" for c in _SHOWN) + " FROM temp.leads_as_of a JOIN leads r ON r.id = a.id"
+)
+
+
+def _state(conn: sqlite3.Connection, as_of: str | None, *, shown: bool = False) -> tuple[str, list[Any]]:
     """SQL for the leads with ``stage``, ``stage_entered_at`` and ``closed_at`` as of a moment,
     and their value, expected close date and probability as the history of estimates says they
     were then.
 
     As of a past moment, each lead's state is rebuilt from its events once per report, into a
     temporary table (in memory, never in the database file) that every section then reads:
-    rebuilding it per query made ``report --as-of`` twenty times slower than the report."""
+    rebuilding it per query made ``report --as-of`` twenty times slower than the report. A lead
+    counts when it was created by then and has an event by then; its stage is that of its newest
+    event at its latest moment up to then (the greatest id among events sharing that moment).
+    ``shown``: the query also reads the text columns (title, company, source, owner, tags, fields,
+    lost reason), which as of a moment come from ``leads``; without it they are not there."""
     if as_of is None:
         return f"SELECT {_COLUMNS}, stage, stage_entered_at, last_touch_at, closed_at FROM leads", []
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS as_of_moment (at TEXT)")
     built = conn.execute("SELECT at FROM temp.as_of_moment").fetchone()
     if built is None or built[0] != as_of:
-        prefixed = ", ".join(f"l.{c.strip()}" for c in _COLUMNS.split(","))
         conn.execute("DROP TABLE IF EXISTS temp.leads_as_of")
+        conn.execute(f"CREATE TEMP TABLE leads_as_of ({_AS_OF_COLUMNS})")
         conn.execute(
-            # each lead's last event by then: the latest moment in one pass over the (lead,
-            # moment) index, then the newest of the events at that moment
-            f"""CREATE TEMP TABLE leads_as_of AS
-                WITH latest AS (SELECT lead_id, max(at) AS at FROM stage_events WHERE at <= ? GROUP BY lead_id)
-                SELECT {prefixed}, e.to_stage AS stage, e.at AS stage_entered_at,
-                       max(e.at, coalesce((SELECT max(a.at) FROM activities a
-                                           WHERE a.lead_id = l.id AND a.at <= ?), '')) AS last_touch_at,
-                       CASE WHEN st.kind != 'open' THEN e.at END AS closed_at
-                FROM latest
-                JOIN stage_events e ON e.id = (
-                    SELECT max(x.id) FROM stage_events x WHERE x.lead_id = latest.lead_id AND x.at = latest.at)
-                JOIN leads l ON l.id = latest.lead_id
-                JOIN stages st ON st.key = e.to_stage
-                WHERE l.created_at <= ?""",
-            [as_of, as_of, as_of],
+            # per lead (in id order, so each row is appended), its last event by then: one search
+            # of the (lead, moment) index, ties at the latest moment going to the greatest id
+            """INSERT INTO temp.leads_as_of
+               SELECT l.id, e.to_stage, e.at, e.at, CASE WHEN st.kind != 'open' THEN e.at END,
+                      l.value_minor, l.probability, l.expected_close, l.nurture_until, l.currency,
+                      l.kind, l.created_at, l.created_estimated, l.referred_by_org_id, l.referred_by_person_id
+               FROM leads l
+               JOIN stage_events e ON e.id = (
+                   SELECT x.id FROM stage_events x WHERE x.lead_id = l.id AND x.at <= :m
+                   ORDER BY x.at DESC, x.id DESC LIMIT 1)
+               JOIN stages st ON st.key = e.to_stage
+               WHERE l.created_at <= :m
+               ORDER BY l.id""",
+            {"m": as_of},
+        )
+        # the last touch is the later of the last event and the last activity by then: only the
+        # leads with an activity by then are looked at again
+        conn.execute(
+            """UPDATE temp.leads_as_of SET last_touch_at = max(last_touch_at, (
+                   SELECT max(a.at) FROM activities a WHERE a.lead_id = leads_as_of.id AND a.at <= :m))
+               WHERE id IN (SELECT lead_id FROM activities WHERE at <= :m)""",
+            {"m": as_of},
         )
         from salespipe.store.estimates import apply_as_of
 
         apply_as_of(conn, "temp.leads_as_of", as_of)  # values, close dates, probabilities as they were
-        conn.execute("CREATE INDEX temp.leads_as_of_stage ON leads_as_of (stage, last_touch_at)")
+        # the deals of a stage, and those closed in a period (won, lost, cycle, referrals), are a range
+        conn.execute("CREATE INDEX temp.leads_as_of_stage ON leads_as_of (stage, closed_at)")
         conn.execute("DELETE FROM temp.as_of_moment")
         conn.execute("INSERT INTO temp.as_of_moment VALUES (?)", [as_of])
-    return "SELECT * FROM temp.leads_as_of", []
+    return (_AS_OF_SHOWN if shown else _AS_OF_STATE), []
 
 
 def open_by_stage(conn: sqlite3.Connection, currency: str, as_of: str | None, day: str) -> list[dict[str, Any]]:
@@ -246,18 +274,28 @@ def time_in_stage(
 
 
 def _top(
-    conn: sqlite3.Connection, where: str, params: list[Any], extra: str, extra_params: list[Any], limit: int | None
+    conn: sqlite3.Connection,
+    as_of: str | None,
+    where: Callable[[str], str],
+    params: list[Any],
+    extra: str,
+    extra_params: list[Any],
+    limit: int | None,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Count the rows of ``where``, and return the ``limit`` biggest by value with details.
+    """Count the rows of ``where`` (given the state's SQL, ``_state``), and return the ``limit``
+    biggest by value with details.
 
-    Counting and ranking read the covering stage index; only the rows shown touch the table.
+    Counting and ranking read the covering stage index; only the rows shown touch the table
+    (as of a moment, ``leads`` for their title and company).
     """
-    count = conn.execute(f"SELECT count(*) {where}", params).fetchone()[0]
+    state, state_params = _state(conn, as_of)
+    shown, shown_params = _state(conn, as_of, shown=True)
+    count = conn.execute(f"SELECT count(*) {where(state)}", [*state_params, *params]).fetchone()[0]
     rows = conn.execute(
         f"""SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency, {extra}
-            {where} AND l.id IN (SELECT l.id {where} ORDER BY l.value_minor DESC, l.id LIMIT ?)
+            {where(shown)} AND l.id IN (SELECT l.id {where(state)} ORDER BY l.value_minor DESC, l.id LIMIT ?)
             ORDER BY l.value_minor DESC, l.id""",
-        [*extra_params, *params, *params, -1 if limit is None else limit],
+        [*extra_params, *shown_params, *params, *state_params, *params, -1 if limit is None else limit],
     ).fetchall()
     return count, [dict(r) for r in rows]
 
@@ -267,17 +305,20 @@ def stale(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Open deals (not parked on ``day``) idle (no stage change, activity or completed task)
     longer than their stage's rotting days, by value."""
-    state, params = _state(conn, as_of)
     # the threshold is worked out once per stage, so (stage, last_touch_at) is an index range;
     # a deal back from nurture is idle from its day (store.open_pipeline.LAST_TOUCH)
     threshold = f"strftime('%Y-%m-%dT%H:%M:%SZ', julianday(?) - coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}))"
-    where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE {IN_PIPELINE} AND l.last_touch_at < {threshold}
-              AND (l.nurture_until IS NULL OR {BACK_AT} < {threshold})"""
+
+    def where(state: str) -> str:
+        return f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
+            WHERE {IN_PIPELINE} AND l.last_touch_at < {threshold}
+                  AND (l.nurture_until IS NULL OR {BACK_AT} < {threshold})"""
+
     return _top(
         conn,
+        as_of,
         where,
-        [*params, day, now, now],
+        [day, now, now],
         f"julianday(?) - julianday({LAST_TOUCH}) AS days_idle, "
         f"coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days",
         [now],
@@ -291,7 +332,6 @@ def slipping(
     """Open deals whose expected close date was moved later (as the history of estimates says,
     up to ``as_of``) and is now later than first expected, by value: how many times, and the
     first date expected."""
-    state, params = _state(conn, as_of)
     # only the deals with a change of their close date (an index range) are looked at
     pushed = """(SELECT c.lead_id,
                    (SELECT count(*) FROM estimate_history h
@@ -303,12 +343,16 @@ def slipping(
                     ORDER BY f.at, f.id LIMIT 1) AS first
             FROM (SELECT DISTINCT lead_id FROM estimate_history
                   WHERE kind = 'change' AND field = 'expected_close') c)"""
-    where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage JOIN {pushed} p ON p.lead_id = l.id
-        WHERE {IN_PIPELINE} AND p.pushes > 0 AND l.expected_close > p.first"""
+
+    def where(state: str) -> str:
+        return f"""FROM ({state}) l JOIN stages s ON s.key = l.stage JOIN {pushed} p ON p.lead_id = l.id
+            WHERE {IN_PIPELINE} AND p.pushes > 0 AND l.expected_close > p.first"""
+
     return _top(
         conn,
+        as_of,
         where,
-        [*params, as_of, as_of, day],
+        [as_of, as_of, day],
         "l.expected_close, p.pushes, p.first AS first_expected, "
         "julianday(l.expected_close) - julianday(p.first) AS days_pushed",
         [],
@@ -320,13 +364,16 @@ def past_close(
     conn: sqlite3.Connection, today: str, as_of: str | None = None, limit: int | None = None
 ) -> tuple[int, list[dict[str, Any]]]:
     """Open deals (not parked) whose expected close date is before ``today`` (ISO date), by value."""
-    state, params = _state(conn, as_of)
-    where = f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
-        WHERE {IN_PIPELINE} AND l.expected_close IS NOT NULL AND l.expected_close < ?"""
+
+    def where(state: str) -> str:
+        return f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
+            WHERE {IN_PIPELINE} AND l.expected_close IS NOT NULL AND l.expected_close < ?"""
+
     return _top(
         conn,
+        as_of,
         where,
-        [*params, today, today],
+        [today, today],
         "l.expected_close, julianday(?) - julianday(l.expected_close) AS days_late",
         [today],
         limit,
@@ -341,7 +388,7 @@ def breakdown(
     ``by``: ``source``, ``tag`` (a deal counts in each of its tags), ``lost-reason``, ``stage``,
     ``company``, ``owner``, ``kind`` (new, upsell, cross-sell, renewal) or the name of a custom field.
     """
-    state, params = _state(conn, as_of)
+    state, params = _state(conn, as_of, shown=True)
     if by == "tag":
         source = f"({state}) l LEFT JOIN json_each(l.tags) AS t"
         group = "t.value"
