@@ -286,16 +286,19 @@ def _top(
     biggest by value with details.
 
     Counting and ranking read the covering stage index; only the rows shown touch the table
-    (as of a moment, ``leads`` for their title and company).
+    (as of a moment, ``leads`` for their title and company). The rows shown are picked first
+    (the LIMIT -1 keeps them a table of their own), so the details read only them.
     """
     state, state_params = _state(conn, as_of)
     shown, shown_params = _state(conn, as_of, shown=True)
     count = conn.execute(f"SELECT count(*) {where(state)}", [*state_params, *params]).fetchone()[0]
+    top = f"""SELECT * FROM ({shown}) WHERE id IN (
+                  SELECT l.id {where(state)} ORDER BY l.value_minor DESC, l.id LIMIT ?) LIMIT -1"""
+    top_params = [*shown_params, *state_params, *params, -1 if limit is None else limit]
     rows = conn.execute(
         f"""SELECT l.id, l.title, l.company, l.stage, l.value_minor, l.currency, {extra}
-            {where(shown)} AND l.id IN (SELECT l.id {where(state)} ORDER BY l.value_minor DESC, l.id LIMIT ?)
-            ORDER BY l.value_minor DESC, l.id""",
-        [*extra_params, *shown_params, *params, *state_params, *params, -1 if limit is None else limit],
+            {where(top)} ORDER BY l.value_minor DESC, l.id""",
+        [*extra_params, *top_params, *params],
     ).fetchall()
     return count, [dict(r) for r in rows]
 
@@ -305,20 +308,22 @@ def stale(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Open deals (not parked on ``day``) idle (no stage change, activity or completed task)
     longer than their stage's rotting days, by value."""
-    # the threshold is worked out once per stage, so (stage, last_touch_at) is an index range;
-    # a deal back from nurture is idle from its day (store.open_pipeline.LAST_TOUCH)
+    # the threshold is worked out once per stage (the LIMIT keeps SQLite from working it out
+    # again for each deal), so (stage, last_touch_at) is an index range on leads; a deal back
+    # from nurture is idle from its day (store.open_pipeline.LAST_TOUCH)
     threshold = f"strftime('%Y-%m-%dT%H:%M:%SZ', julianday(?) - coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}))"
 
     def where(state: str) -> str:
-        return f"""FROM ({state}) l JOIN stages s ON s.key = l.stage
-            WHERE {IN_PIPELINE} AND l.last_touch_at < {threshold}
-                  AND (l.nurture_until IS NULL OR {BACK_AT} < {threshold})"""
+        return f"""FROM ({state}) l JOIN (SELECT *, {threshold} AS threshold FROM stages s LIMIT -1) s
+                ON s.key = l.stage
+            WHERE {IN_PIPELINE} AND l.last_touch_at < s.threshold
+                  AND (l.nurture_until IS NULL OR {BACK_AT} < s.threshold)"""
 
     return _top(
         conn,
         as_of,
         where,
-        [day, now, now],
+        [now, day],
         f"julianday(?) - julianday({LAST_TOUCH}) AS days_idle, "
         f"coalesce(s.rotting_days, {DEFAULT_ROTTING_DAYS}) AS rotting_days",
         [now],
