@@ -99,6 +99,19 @@ def test_report_as_of_uses_the_values_of_their_time(cli, add_lead, clock):
     assert b
 
 
+def test_as_of_takes_the_newest_of_changes_at_the_same_moment(cli, add_lead, clock):
+    """Two edits at one moment: as of any later time the value is the second one's; before that
+    moment, the first one's old value."""
+    clock("2026-11-01")
+    lead = add_lead("A", "--value", "10k")
+    clock("2026-11-10")
+    cli("lead", "edit", str(lead), "--value", "20k")
+    cli("lead", "edit", str(lead), "--value", "15k")
+    clock("2026-11-26")
+    assert cli.json("report", "pipeline", "--as-of", "2026-11-05")["open"]["value"] == 10000
+    assert cli.json("report", "pipeline", "--as-of", "2026-11-15")["open"]["value"] == 15000
+
+
 def test_as_of_before_a_change_of_a_deal_from_before_the_history(cli, add_lead, db_path, clock):
     """A deal whose value was never recorded: before its first change, the change's old value."""
     clock("2026-11-01")
@@ -157,7 +170,8 @@ def test_the_report_lists_slipping_deals(cli, pushed):
     assert "Slipping: 1 open deals whose close date was pushed later" in text
     # as of 10 November it had been pushed once, to 15 December
     past = cli.json("report", "stale", "--as-of", "2026-11-10")
-    assert [(d["pushes"], d["days_pushed"], d["expected_close"]) for d in past["slipping"]] == [(1, 15, "2026-12-15")]
+    slipping = [(d["title"], d["pushes"], d["days_pushed"], d["expected_close"]) for d in past["slipping"]]
+    assert slipping == [("Pushed", 1, 15, "2026-12-15")]  # the title as the deal has it
 
 
 def test_undo_and_erase_take_the_history_with_them(cli, add_lead, db_path):

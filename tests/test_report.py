@@ -248,6 +248,24 @@ def test_sections_print_their_part(cli, pipeline):
     assert "Stale: 1 open deals idle" in cli("report", "stale").stdout
 
 
+def test_breakdown_as_of(cli, pipeline):
+    """As of a day, each deal counts in the stage it was in then; what is not history (the lost
+    reason) is the deal's own."""
+    # end of 7 Nov: A qualified, B lost (price), C new, D won (8,000), E not yet created, F lost
+    groups = cli.json("report", "breakdown", "--by", "stage", "--period", "all", "--as-of", "2026-11-07")["groups"]
+    assert {g["group"]: (g["deals"], g["won"], g["lost"], g["won_value"]) for g in groups} == {
+        "qualified": (1, 0, 0, 0),
+        "new": (1, 0, 0, 0),
+        "won": (1, 1, 0, 8000),
+        "lost": (2, 0, 2, 0),
+    }
+    groups = cli.json("report", "breakdown", "--by", "lost-reason", "--period", "all", "--as-of", "2026-11-07")
+    assert {g["group"]: (g["deals"], g["won"], g["lost"]) for g in groups["groups"]} == {
+        "price": (1, 0, 1),
+        "(none)": (4, 1, 1),
+    }
+
+
 def test_breakdown(cli, add_lead):
     for name, source, agent, outcome, value in [
         ("a", "referral", "Moses", "won", "1000"),
