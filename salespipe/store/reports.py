@@ -97,8 +97,9 @@ def _state(conn: sqlite3.Connection, as_of: str | None, *, shown: bool = False) 
         conn.execute("DROP TABLE IF EXISTS temp.leads_as_of")
         conn.execute(f"CREATE TEMP TABLE leads_as_of ({_AS_OF_COLUMNS})")
         conn.execute(
-            # per lead (in id order, so each row is appended), its last event by then: one search
-            # of the (lead, moment) index, ties at the latest moment going to the greatest id
+            # per lead, its last event by then: one search of the (lead, moment) index, ties at
+            # the latest moment going to the greatest id. In id order (the ORDER BY keeps SQLite
+            # reading leads by id, not by creation: 2.5 times slower), so each row is appended.
             """INSERT INTO temp.leads_as_of
                SELECT l.id, e.to_stage, e.at, e.at, CASE WHEN st.kind != 'open' THEN e.at END,
                       l.value_minor, l.probability, l.expected_close, l.nurture_until, l.currency,
