@@ -375,7 +375,7 @@ BULK_INDEXES: dict[str, str] = {
     "idx_leads_person": "CREATE INDEX idx_leads_person ON leads(person_id) WHERE person_id IS NOT NULL",
     "idx_stage_events_to_stage": "CREATE INDEX idx_stage_events_to_stage ON stage_events(to_stage, lead_id)",
     "idx_stage_events_at": "CREATE INDEX idx_stage_events_at ON stage_events(at, from_stage, prev_at, lead_id)",
-    "idx_stage_events_lead": "CREATE INDEX idx_stage_events_lead ON stage_events(lead_id, at, to_stage)",
+    "idx_stage_events_lead": "CREATE INDEX idx_stage_events_lead ON stage_events(lead_id, at, id, to_stage)",
     "idx_estimate_history_lead": "CREATE INDEX idx_estimate_history_lead ON estimate_history(lead_id, field, at)",
     "idx_estimate_history_changes": "CREATE INDEX idx_estimate_history_changes "
     "ON estimate_history(kind, field, lead_id)",

@@ -647,20 +647,25 @@ def m018_add_stage_journey_phase(db: Database) -> None:
 
 
 @migrations()
-def m019_cover_closed_deals(db: Database) -> None:
-    """Keep the report's closed-deal figures in one index (issue 11): the won and lost of a
-    period, the win rate, the sales cycle and the referral figures read the deals closed in a
-    date range; the index now holds every column they need, and only the closed deals (an open
-    deal has no ``closed_at``), so those queries never touch the table."""
+def m019_cover_closed_deals_and_last_events(db: Database) -> None:
+    """Keep the report's reads in their indexes (issue 11). The won and lost of a period, the
+    win rate, the sales cycle and the referral figures read the deals closed in a date range:
+    the closed-deal index now holds every column they need, and only the closed deals (an open
+    deal has no ``closed_at``), so those queries never touch the table. A deal's last event by
+    a moment (``report --as-of``, the backtest) is the newest at its latest moment, ties going
+    to the greatest id: with the id in the (lead, moment) index that is one search, not a sort
+    of the events sharing the moment (the as-of state of 100,000 deals: 288 -> 118 ms)."""
     for statement in (
         "DROP INDEX idx_leads_closed",
         "CREATE INDEX idx_leads_closed ON leads(closed_at, currency, stage, kind, value_minor, created_at, "
         "created_estimated, referred_by_org_id, referred_by_person_id) WHERE closed_at IS NOT NULL",
+        "DROP INDEX idx_stage_events_lead",
+        "CREATE INDEX idx_stage_events_lead ON stage_events(lead_id, at, id, to_stage)",
     ):
         db.execute(statement)
     from salespipe.store.leads import keep_statistics
 
-    keep_statistics(db.conn, ["idx_leads_closed"])
+    keep_statistics(db.conn, ["idx_leads_closed", "idx_stage_events_lead"])
 
 
 def migrate(conn: sqlite3.Connection) -> None:

@@ -25,6 +25,6 @@ MIGRATIONS = (
     "m016_cover_the_open_pipeline_and_data_gaps",
     "m017_create_surveys_and_referrals",
     "m018_add_stage_journey_phase",
-    "m019_cover_closed_deals",
+    "m019_cover_closed_deals_and_last_events",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
