@@ -110,6 +110,7 @@ _SAME_FORM = {
 }
 _FORMS = frozenset(LEGAL_FORMS)
 _LONGEST = max(len(form.split()) for form in LEGAL_FORMS)
+_LAST_WORDS = frozenset(form.rsplit(" ", 1)[-1] for form in LEGAL_FORMS)
 _MARKS = re.compile(r"[.,]")
 
 
@@ -124,12 +125,18 @@ def split_legal_form(name: str) -> tuple[str, str | None]:
     """(key, legal form or None): the folded name without its trailing legal form (one; never
     the whole name) and that form in its one spelling. ``"ACME, Inc."`` -> ``("acme", "inc")``."""
     words = fold(name).split(" ")
-    for n in range(min(_LONGEST, len(words) - 1), 0, -1):
-        tail = " ".join(w for w in (_MARKS.sub("", word) for word in words[-n:]) if w)
-        if tail in _FORMS:
-            rest = " ".join(words[:-n]).rstrip(" ,")
-            if rest:
-                return rest, _SAME_FORM.get(tail, tail)
+    longest = min(_LONGEST, len(words) - 1)
+    if longest > 0:
+        # the last words as compared; only a name whose last one ends a legal form can have one
+        # (an import splits every company it names: most have none)
+        tail = [_MARKS.sub("", word) for word in words[-longest:]]
+        if next((w for w in reversed(tail) if w), "") in _LAST_WORDS:
+            for n in range(longest, 0, -1):
+                form = " ".join(w for w in tail[-n:] if w)
+                if form in _FORMS:
+                    rest = " ".join(words[:-n]).rstrip(" ,")
+                    if rest:
+                        return rest, _SAME_FORM.get(form, form)
     return " ".join(words), None
 
 

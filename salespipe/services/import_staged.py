@@ -152,12 +152,15 @@ def run(
     rejects: Any,
     recorded: str,
     bulk: Callable[[], Any],
-) -> tuple[int, int]:
+) -> tuple[int, int, Any]:
     """Import the staged rows inside the caller's transaction (``summary`` and ``rejects``
     are the importer's ``ImportSummary`` and rejects writer: this module does not import the
-    importer, which imports it); returns the range of new lead ids. ``bulk`` is called once the duplicates are decided, before the new leads are written
-    (to drop indexes and triggers)."""
+    importer, which imports it); returns the range of new lead ids and what linking them to
+    organisations and people did (``store.orgs.Linked``: the leads are written linked, never
+    updated after). ``bulk`` is called once the duplicates are decided, before the new leads,
+    organisations and people are written (to drop indexes and triggers)."""
     from salespipe.store import leads as lead_store
+    from salespipe.store import orgs as org_store
 
     def done(share: float) -> None:
         if stager.progress:
@@ -198,9 +201,13 @@ def run(
     _summarise(conn, summary)
     done(0.75)
     bulk()
-    staging.write(conn, recorded)
+    try:
+        linked = org_store.link_rows(conn, staging.NEW_LEADS, {}, at=recorded)
+        staging.write(conn, recorded, linked.people_range[0])
+    finally:
+        org_store.drop_links(conn)
     done(0.85)  # the indexes and the commit remain
-    return first, first + summary.inserted
+    return first, first + summary.inserted, linked
 
 
 def _dates(conn: sqlite3.Connection, ctx: RowContext, converter: RowConverter) -> None:

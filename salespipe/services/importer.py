@@ -49,6 +49,11 @@ from salespipe.store import leads as lead_store
 CHUNK_ROWS = 1000
 ON_DUPLICATE = ("skip", "update", "fail")
 BULK_MIN_ROWS = 20_000
+# The tables a bulk import (but with --on-duplicate update) writes only by statements it
+# journals as ranges (the new leads, their events, organisations and people) or that go with
+# the new leads (their estimates): their INSERT triggers are dropped while it runs, so that
+# none is evaluated per row (``journal.drop_insert_triggers``).
+BULK_JOURNALED = ("leads", "stage_events", "orgs", "people", "estimate_history")
 
 
 @dataclass
@@ -317,16 +322,19 @@ def _import_planned(
             recorded = utc_iso(now)
             untriggered: list[str] = []
             deferred: list[str] = []
+            linked = None  # the staged import links as it writes
             if stager:
 
                 def for_bulk() -> None:  # once the duplicates are decided: no look-ups remain
                     nonlocal untriggered, deferred
                     if bulk:
                         deferred = lead_store.drop_bulk_indexes(conn, set())
-                        untriggered = journal.drop_insert_triggers(conn)
+                        untriggered = journal.drop_insert_triggers(conn, BULK_JOURNALED)
 
                 with journal.paused(conn):  # the new leads are journaled as one range
-                    first_new_id, next_id = import_staged.run(conn, stager, ctx, summary, rejects, recorded, for_bulk)
+                    first_new_id, next_id, linked = import_staged.run(
+                        conn, stager, ctx, summary, rejects, recorded, for_bulk
+                    )
             else:
                 # the duplicate look-ups this file makes keep their index; the rest are rebuilt
                 keep = {"idx_leads_email_key"} if plan.rows_without_id else set()
@@ -335,7 +343,7 @@ def _import_planned(
                 # New leads and their events are journaled as one range: no trigger per row. With
                 # --on-duplicate update, updated leads get events that must be journaled one by one.
                 if bulk and options.on_duplicate != "update":
-                    untriggered = journal.drop_insert_triggers(conn)
+                    untriggered = journal.drop_insert_triggers(conn, BULK_JOURNALED)
                 writer = _Writer(conn, options, ctx, summary, now)
                 _write_rows(options, layout, plan, summary, writer, rejects, progress, total)
                 first_new_id, next_id = writer.first_new_id, writer.next_id
@@ -347,7 +355,8 @@ def _import_planned(
             from salespipe.store.customers import REFERRER_HEADERS, link_referrers
 
             with journal.paused(conn):
-                linked = org_store.link_leads(conn, first_new_id, next_id, at=recorded)
+                if linked is None:
+                    linked = org_store.link_leads(conn, first_new_id, next_id, at=recorded)
                 # only a file with a referrer column has referrers to link (reading every new
                 # lead's fields for one cost a 100k-row import 0.3 s)
                 if any(normalise_header(name) in REFERRER_HEADERS for _, name in plan.extras):
@@ -356,13 +365,13 @@ def _import_planned(
             summary.people_created, summary.people_matched = linked.people_created, linked.people_matched
             for table, (first_row, end_row) in (("orgs", linked.orgs_range), ("people", linked.people_range)):
                 journal.record_inserted_range(conn, journal.current(conn), table, first_row, end_row)
-            journal.restore_insert_triggers(conn, untriggered)
             # the new open deals' expected close dates, as known now (what their closes are measured
             # against), written before the indexes are rebuilt
             from salespipe.store import estimates
 
             with journal.paused(conn):
                 estimates.record_close_dates(conn, first_new_id, next_id, at=recorded, source="import")
+            journal.restore_insert_triggers(conn, untriggered)
             if not (options.dry_run or (options.strict and summary.rejected)):
                 lead_store.restore_indexes(conn, deferred)
             # undo removes the inserted leads (their events and estimates go with them) in one statement

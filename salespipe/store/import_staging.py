@@ -430,21 +430,34 @@ def warnings(conn: sqlite3.Connection, limit: int) -> list[tuple[int, str]]:
     ]
 
 
-def write(conn: sqlite3.Connection, recorded: str) -> None:
-    """Insert the new leads (numbered by ``decide``) and their stage events, in the order the
-    row-by-row import writes them."""
+# The new leads as ``store.orgs.link_rows`` reads them, before they are written
+NEW_LEADS = (
+    "SELECT f.id AS id, n.company AS company, n.created_at AS created_at, n.contact_name AS contact_name, "
+    "n.email AS email, n.email_key AS email_key, n.phone AS phone, NULL AS org_id, NULL AS person_id "
+    "FROM temp.import_fate f JOIN temp.import_new n USING (line) WHERE f.fate = 0"
+)
+
+
+def write(conn: sqlite3.Connection, recorded: str, first_person: int) -> None:
+    """Insert the new leads (numbered by ``decide``), linked to their organisations and people
+    (``store.orgs.link_rows``, whose ``temp.sp_link`` is read here; ``first_person``: the id of
+    the first new person), and their stage events, in the order the row-by-row import writes
+    them."""
     from salespipe.store.leads import LEAD_COLUMNS
+    from salespipe.store.orgs import PERSON_OF_LINK
 
     source = (
         "f.id, n.title, n.contact_name, n.company, n.email, n.phone, n.source, n.owner, n.stage, "
         "n.value_minor, n.currency, n.probability, n.expected_close, n.tags, n.fields, n.lost_reason, "
         "n.external_id, n.created_at, n.created_estimated, :recorded, n.closed_at, n.entered, n.entered, "
-        "n.email_key, n.name_key"
+        f"n.email_key, n.name_key, s.org_id, {PERSON_OF_LINK}"
     )
     new = "import_fate f JOIN import_new n USING (line) WHERE f.fate = 0"
     conn.execute(
-        f"INSERT INTO main.leads ({', '.join(LEAD_COLUMNS)}) SELECT {source} FROM {new} ORDER BY f.line",
-        {"recorded": recorded},
+        f"INSERT INTO main.leads ({', '.join(LEAD_COLUMNS)}, org_id, person_id) SELECT {source} "
+        f"FROM import_fate f JOIN import_new n USING (line) LEFT JOIN temp.sp_link s ON s.lead_id = f.id "
+        "WHERE f.fate = 0 ORDER BY f.line",
+        {"recorded": recorded, "first_person": first_person},
     )
     # one event per lead; two for a deal closed on a known date (created in the first stage)
     conn.execute(

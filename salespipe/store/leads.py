@@ -356,7 +356,10 @@ def insert_many(conn: sqlite3.Connection, leads: list[tuple[Any, ...]], events: 
 
 # Secondary indexes an import can rebuild at the end instead of updating row by row, as the
 # migrations create them (a test holds the two together). They are recreated from this text,
-# never from the statements stored in the file: no SQL is read from a database and run.
+# never from the statements stored in the file: no SQL is read from a database and run. The
+# partial indexes of columns an import never fills (nurture_until, renews_lead_id,
+# forecast_category) are not among them: a new lead leaves them NULL and costs them nothing,
+# while dropping and building them again read the whole table three times (60 ms at 100k leads).
 BULK_INDEXES: dict[str, str] = {
     "idx_leads_email_key": "CREATE INDEX idx_leads_email_key ON leads(email_key)",
     "idx_leads_name_key": "CREATE INDEX idx_leads_name_key ON leads(name_key)",
@@ -367,10 +370,6 @@ BULK_INDEXES: dict[str, str] = {
     "value_minor, probability, expected_close, nurture_until)",
     "idx_leads_data_gaps": "CREATE INDEX idx_leads_data_gaps ON leads(currency, stage, closed_at, created_estimated, "
     "value_minor) WHERE closed_at IS NULL OR created_estimated = 1 OR value_minor IS NULL",
-    "idx_leads_nurture": "CREATE INDEX idx_leads_nurture ON leads(nurture_until) WHERE nurture_until IS NOT NULL",
-    "idx_leads_renews": "CREATE INDEX idx_leads_renews ON leads(renews_lead_id) WHERE renews_lead_id IS NOT NULL",
-    "idx_leads_forecast_category": "CREATE INDEX idx_leads_forecast_category ON leads(forecast_category) "
-    "WHERE forecast_category IS NOT NULL",
     "idx_leads_org": "CREATE INDEX idx_leads_org ON leads(org_id) WHERE org_id IS NOT NULL",
     "idx_leads_person": "CREATE INDEX idx_leads_person ON leads(person_id) WHERE person_id IS NOT NULL",
     "idx_stage_events_to_stage": "CREATE INDEX idx_stage_events_to_stage ON stage_events(to_stage, lead_id)",

@@ -32,73 +32,97 @@ def _next_id(conn: sqlite3.Connection, table: str) -> int:
     return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
 
 
+# The leads ``link_leads`` links: the columns ``link_rows`` reads of each, from a range of ids.
+LEADS_TO_LINK = (
+    "SELECT id, company, created_at, contact_name, email, email_key, phone, org_id, person_id "
+    "FROM main.leads WHERE id >= :first AND id < :end"
+)
+# A linked lead's person (alias ``s`` for ``temp.sp_link``, parameter :first_person): a stored
+# one it matched, else the new one of its organisation and key
+PERSON_OF_LINK = (
+    "coalesce(s.person_id, :first_person - 1 + (SELECT g.rowid FROM temp.sp_new_people g "
+    "WHERE g.org_id = s.org_id AND g.pkey = s.pkey))"
+)
+_LINK_TABLES = ("sp_org_map", "sp_link", "sp_new_people")
+
+
 def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None) -> Linked:
     """Link the leads ``first`` .. ``end - 1`` that have no organisation yet (by their company)
     and no person yet (by e-mail, else contact name, at their organisation). What is made is
     dated ``at``, or (None: the migration) when its first lead was created. The leads are
     read twice and written once, whatever their number."""
+    try:
+        linked = link_rows(conn, LEADS_TO_LINK, {"first": first, "end": end}, at=at)
+        conn.execute(
+            f"UPDATE leads SET org_id = s.org_id, person_id = {PERSON_OF_LINK} "
+            "FROM temp.sp_link s WHERE leads.id = s.lead_id",
+            {"first_person": linked.people_range[0]},
+        )
+    finally:
+        drop_links(conn)
+    return linked
+
+
+def link_rows(conn: sqlite3.Connection, source: str, params: dict[str, Any], *, at: str | None) -> Linked:
+    """Link the leads ``source`` gives (SQL of this package, ``params`` its values: a query with
+    the columns of ``LEADS_TO_LINK``, written or not yet): insert their new organisations and
+    people and leave the links in ``temp.sp_link`` (``lead_id``, ``org_id``; the person is
+    ``PERSON_OF_LINK``) for the caller to write, then ``drop_links``. Only the leads without an
+    organisation get one, and only those without a person a person."""
     first_org, first_person = _next_id(conn, "orgs"), _next_id(conn, "people")
     conn.create_function("sp_fold", 1, lambda text: fold(text) if text else None, deterministic=True)
     conn.create_function("sp_email_key", 1, email_key, deterministic=True)
-    for statement in (
-        # each lead's organisation and person key (domain.orgs.person_key: the e-mail as
-        # leads.email_key holds it, else the folded name); person_id when a stored one matches
+    drop_links(conn)
+    # each lead's organisation and person key (domain.orgs.person_key: the e-mail as
+    # leads.email_key holds it, else the folded name); person_id when a stored one matches;
+    # and what its person is made of, should it be a new one
+    conn.execute(
         "CREATE TEMP TABLE sp_link (lead_id INTEGER PRIMARY KEY, org_id INTEGER, pkey TEXT, name TEXT, "
-        "nfold TEXT, email TEXT, person_id INTEGER)",
-    ):
-        conn.execute(statement)
-    try:  # the temporary tables go, whatever happens (the caller may go on with the connection)
-        created, matched = _link_companies(conn, first, end, first_org, at)
-        conn.execute(
-            "INSERT INTO temp.sp_link (lead_id, org_id, pkey, name, email) "
-            "SELECT l.id, coalesce(l.org_id, m.org_id), CASE WHEN l.email IS NOT NULL AND trim(l.email) != '' "
-            "THEN 'e:' || coalesce(l.email_key, sp_email_key(l.email)) "
-            "WHEN l.contact_name IS NOT NULL THEN 'n:' || sp_fold(l.contact_name) END, l.contact_name, l.email "
-            "FROM leads l LEFT JOIN temp.sp_org_map m ON m.company = l.company AND l.org_id IS NULL "
-            "WHERE l.id >= ? AND l.id < ? AND l.person_id IS NULL AND coalesce(l.org_id, m.org_id) IS NOT NULL",
-            (first, end),
-        )
-        # a name without an e-mail is the person of that name with one, if there is exactly one
-        conn.execute(
-            "UPDATE temp.sp_link SET nfold = sp_fold(name) WHERE name IS NOT NULL AND org_id IN "
-            "(SELECT org_id FROM temp.sp_link WHERE pkey LIKE 'n:%')"
-        )
-        conn.execute(
-            "UPDATE temp.sp_link AS m SET pkey = (SELECT min(e.pkey) FROM temp.sp_link e "
-            "WHERE e.org_id = m.org_id AND e.nfold = m.nfold AND e.pkey LIKE 'e:%') "
-            "WHERE m.pkey LIKE 'n:%' AND (SELECT count(DISTINCT e.pkey) FROM temp.sp_link e "
-            "WHERE e.org_id = m.org_id AND e.nfold = m.nfold AND e.pkey LIKE 'e:%') = 1"
-        )
-        people_matched = _match_known_people(conn, first_org)
-        # the new people, in the order of their first lead: n = rowid - 1; the name, e-mail and
-        # phone each from the first of their leads that has one
-        conn.execute(
-            "CREATE TEMP TABLE sp_new_people AS SELECT s.org_id, s.pkey, min(s.lead_id) AS first_lead, "
-            "min(CASE WHEN trim(l.contact_name) != '' THEN s.lead_id END) AS name_lead, "
-            "min(CASE WHEN trim(l.email) != '' THEN s.lead_id END) AS email_lead, "
-            "min(CASE WHEN trim(l.phone) != '' THEN s.lead_id END) AS phone_lead "
-            "FROM temp.sp_link s JOIN leads l ON l.id = s.lead_id "
-            "WHERE s.person_id IS NULL AND s.pkey IS NOT NULL GROUP BY s.org_id, s.pkey ORDER BY min(s.lead_id)"
-        )
-        conn.execute("CREATE INDEX temp.sp_new_people_key ON sp_new_people(org_id, pkey)")
-        conn.execute(
-            "INSERT INTO people (id, org_id, name, email, phone, created_at, updated_at) "
-            "SELECT ? + g.rowid - 1, g.org_id, coalesce(n.contact_name, e.email), e.email, p.phone, "
-            "coalesce(?, l.created_at), coalesce(?, l.created_at) "
-            "FROM temp.sp_new_people g JOIN leads l ON l.id = g.first_lead LEFT JOIN leads n ON n.id = g.name_lead "
-            "LEFT JOIN leads e ON e.id = g.email_lead LEFT JOIN leads p ON p.id = g.phone_lead ORDER BY g.rowid",
-            (first_person, at, at),
-        )
-        people_created = int(conn.execute("SELECT count(*) FROM temp.sp_new_people").fetchone()[0])
-        conn.execute(
-            "UPDATE leads SET org_id = s.org_id, person_id = coalesce(s.person_id, ? - 1 + (SELECT g.rowid FROM "
-            "temp.sp_new_people g WHERE g.org_id = s.org_id AND g.pkey = s.pkey)) "
-            "FROM temp.sp_link s WHERE leads.id = s.lead_id",
-            (first_person,),
-        )
-    finally:
-        for table in ("sp_org_map", "sp_link", "sp_new_people"):
-            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        "nfold TEXT, email TEXT, person_id INTEGER, phone TEXT, created_at TEXT)"
+    )
+    created, matched = _link_companies(conn, source, params, first_org, at)
+    conn.execute(
+        "INSERT INTO temp.sp_link (lead_id, org_id, pkey, name, email, phone, created_at) "
+        "SELECT l.id, coalesce(l.org_id, m.org_id), CASE WHEN l.email IS NOT NULL AND trim(l.email) != '' "
+        "THEN 'e:' || coalesce(l.email_key, sp_email_key(l.email)) "
+        "WHEN l.contact_name IS NOT NULL THEN 'n:' || sp_fold(l.contact_name) END, l.contact_name, l.email, "
+        f"l.phone, l.created_at FROM ({source}) l "
+        "LEFT JOIN temp.sp_org_map m ON m.company = l.company AND l.org_id IS NULL "
+        "WHERE l.person_id IS NULL AND coalesce(l.org_id, m.org_id) IS NOT NULL",
+        params,
+    )
+    # a name without an e-mail is the person of that name with one, if there is exactly one
+    conn.execute(
+        "UPDATE temp.sp_link SET nfold = sp_fold(name) WHERE name IS NOT NULL AND org_id IN "
+        "(SELECT org_id FROM temp.sp_link WHERE pkey LIKE 'n:%')"
+    )
+    conn.execute(
+        "UPDATE temp.sp_link AS m SET pkey = (SELECT min(e.pkey) FROM temp.sp_link e "
+        "WHERE e.org_id = m.org_id AND e.nfold = m.nfold AND e.pkey LIKE 'e:%') "
+        "WHERE m.pkey LIKE 'n:%' AND (SELECT count(DISTINCT e.pkey) FROM temp.sp_link e "
+        "WHERE e.org_id = m.org_id AND e.nfold = m.nfold AND e.pkey LIKE 'e:%') = 1"
+    )
+    people_matched = _match_known_people(conn, first_org)
+    # the new people, in the order of their first lead: n = rowid - 1; the name, e-mail and
+    # phone each from the first of their leads that has one
+    conn.execute(
+        "CREATE TEMP TABLE sp_new_people AS SELECT org_id, pkey, min(lead_id) AS first_lead, "
+        "min(CASE WHEN trim(name) != '' THEN lead_id END) AS name_lead, "
+        "min(CASE WHEN trim(email) != '' THEN lead_id END) AS email_lead, "
+        "min(CASE WHEN trim(phone) != '' THEN lead_id END) AS phone_lead "
+        "FROM temp.sp_link WHERE person_id IS NULL AND pkey IS NOT NULL GROUP BY org_id, pkey ORDER BY min(lead_id)"
+    )
+    conn.execute("CREATE INDEX temp.sp_new_people_key ON sp_new_people(org_id, pkey)")
+    conn.execute(
+        "INSERT INTO people (id, org_id, name, email, phone, created_at, updated_at) "
+        "SELECT ? + g.rowid - 1, g.org_id, coalesce(n.name, e.email), e.email, p.phone, "
+        "coalesce(?, l.created_at), coalesce(?, l.created_at) "
+        "FROM temp.sp_new_people g JOIN temp.sp_link l ON l.lead_id = g.first_lead "
+        "LEFT JOIN temp.sp_link n ON n.lead_id = g.name_lead LEFT JOIN temp.sp_link e ON e.lead_id = g.email_lead "
+        "LEFT JOIN temp.sp_link p ON p.lead_id = g.phone_lead ORDER BY g.rowid",
+        (first_person, at, at),
+    )
+    people_created = int(conn.execute("SELECT count(*) FROM temp.sp_new_people").fetchone()[0])
     return Linked(
         created,
         matched,
@@ -109,8 +133,16 @@ def link_leads(conn: sqlite3.Connection, first: int, end: int, *, at: str | None
     )
 
 
-def _link_companies(conn: sqlite3.Connection, first: int, end: int, first_org: int, at: str | None) -> tuple[int, int]:
-    """Decide the organisation of each distinct company of the leads ``first`` .. ``end - 1``
+def drop_links(conn: sqlite3.Connection) -> None:
+    """The temporary tables of ``link_rows``, dropped."""
+    for table in _LINK_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def _link_companies(
+    conn: sqlite3.Connection, source: str, params: dict[str, Any], first_org: int, at: str | None
+) -> tuple[int, int]:
+    """Decide the organisation of each distinct company of the leads ``source`` gives
     (``domain.orgs.resolve``'s outcome), insert the new ones from ``first_org`` and fill
     ``temp.sp_org_map`` (company -> org id). Returns (organisations created, existing ones matched).
 
@@ -133,12 +165,14 @@ def _link_companies(conn: sqlite3.Connection, first: int, end: int, first_org: i
     for statement in statements:
         conn.execute(statement)
     try:
+        # each name's key and legal form computed as it goes in (an UPDATE after would write every row twice)
         conn.execute(
-            "INSERT INTO temp.sp_names (company, since, first_id) SELECT company, min(created_at), min(id) "
-            "FROM leads WHERE id >= ? AND id < ? AND company IS NOT NULL AND org_id IS NULL GROUP BY company",
-            (first, end),
+            "INSERT INTO temp.sp_names (company, since, first_id, key, form) "
+            "SELECT company, since, first_id, sp_key(company), sp_form(company) FROM ("
+            "SELECT company, min(created_at) AS since, min(id) AS first_id "
+            f"FROM ({source}) WHERE company IS NOT NULL AND org_id IS NULL GROUP BY company)",
+            params,
         )
-        conn.execute("UPDATE temp.sp_names SET key = sp_key(company), form = sp_form(company)")
         conn.execute("DELETE FROM temp.sp_names WHERE key = ''")  # white space only: no organisation
         conn.execute("CREATE INDEX temp.sp_names_key ON sp_names(key, first_id)")
         conn.execute(
