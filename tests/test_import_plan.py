@@ -390,3 +390,63 @@ def test_a_title_beside_first_and_last_name_is_a_job_title(cli, tmp_path):
     imp(cli, f)
     lead = leads(cli)["Hannah Bergmann"]
     assert lead["company"] == "Nordlicht" and lead["fields"] == {"Title": "Head of Procurement"}
+
+
+# The full pass counts a chunk of rows column by column exactly as row by row ------------------
+CHUNK_CELLS = {
+    "id": st.sampled_from(["", " ", "D1", " D2 ", "NULL", "n/a", "-", "42"]),
+    "email": st.sampled_from(["", "a@x.de", " b@x.de ", "N/A", "null", "-"]),
+    "stage": st.sampled_from(["", "new", " won ", "Won", "lost", "NULL", "-", "Closed Won", "weird"]),
+    "status": st.sampled_from(["", "open", "won", "Lost", "yes", "no", " Won "]),
+    "value": st.sampled_from(["", "1200", "1200.50", " 12.5 ", "1.234,50", "1,5", "1,234.50", "€ 300,00", "n/a", "7."]),
+    "created": st.sampled_from(["", "2026-03-01", "01.02.2026", "13/02/2026", "02/13/2026", "03/04/2026", " 5/6/26 "]),
+    "close": st.sampled_from(["", "2026-04-01", "14.02.2026", "02/03/2026", "NULL", "31/12/2026"]),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.fixed_dictionaries(CHUNK_CELLS), min_size=1, max_size=40),
+    st.lists(st.integers(0, 7), min_size=1, max_size=40),
+    st.booleans(),
+    st.booleans(),
+    st.integers(1, 12),
+)
+def test_the_full_pass_counts_a_chunk_as_it_counts_row_by_row(cells, short, with_status, with_id, split):
+    """``_Counting.chunk`` (column by column, for rows as wide as the header) and ``row`` (any
+    row) leave the same counts, examples and first-seen orders, however the rows are chunked."""
+    from salespipe.domain.import_plan import Plan
+    from salespipe.domain.import_vocabulary import NULL_MARKERS
+    from salespipe.services.import_planning import _Collect, _Counting
+
+    names = ["id", "email", "stage", "status", "value", "created", "close"]
+    fields = ["external_id", "email", "stage", "status", "value", "created", "close_date"]
+    keep = [i for i, name in enumerate(names) if (with_status or name != "status") and (with_id or name != "id")]
+    rows = [[row[names[i]] for i in keep] for row in cells]
+    for k, cut in enumerate(short):  # some rows end early
+        if k < len(rows) and cut < len(keep) and cut % 3 == 0:
+            rows[k] = rows[k][:cut]
+
+    def counted(by_chunk: bool) -> tuple:
+        plan = Plan(headers=[names[i] for i in keep])
+        plan.columns = {fields[i]: n for n, i in enumerate(keep)}
+        c = _Collect(plan)
+        count = _Counting(c, plan, frozenset(NULL_MARKERS))
+        if by_chunk:
+            for start in range(0, len(rows), split):
+                count.chunk(rows[start : start + split])
+        else:
+            for row in rows:
+                count.row(row)
+        evidence = {name: vars(e) for name, e in c.evidence.items()}
+        return (
+            list(c.missing.items()),
+            plan.rows_without_id,
+            plan.rows_without_id_or_email,
+            list(c.stage_counts.items()),
+            list(c.closed_by_status.items()),
+            (c.comma, c.dot, c.comma_example, c.dot_example),
+            evidence,
+        )
+
+    assert counted(True) == counted(False)

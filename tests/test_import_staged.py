@@ -308,3 +308,63 @@ def test_a_file_that_fails_half_way_through_the_plan_leaves_the_connection_usabl
         import_csv(conn, ImportOptions(path=bad), now=NOW.replace(tzinfo=UTC))
     assert not conn.in_transaction
     assert import_csv(conn, ImportOptions(path=good), now=NOW.replace(tzinfo=UTC)).inserted == 1
+
+
+def test_a_bulk_staged_import_prunes_the_journal_and_checks_its_stages_without_foreign_keys(tmp_path, monkeypatch):
+    """The staged bulk import runs with the foreign keys unchecked: the journal it prunes loses
+    its rows all the same (no orphan under a forgotten change), every reference it writes holds
+    (``PRAGMA foreign_key_check``), the connection checks them again after; and a stage removed
+    while the file was read stops it with a plain error, writing nothing."""
+    import pytest
+
+    from salespipe.services import importer
+
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 0)
+    now = NOW.replace(tzinfo=UTC)
+    conn = connect(tmp_path / "x.db")
+    conn.execute("INSERT INTO settings (key, value) VALUES ('journal.keep', '2')")
+    for n in range(3):  # three changes with journal rows: the import's own makes four, two are kept
+        one = tmp_path / f"one{n}.csv"
+        one.write_text(f"Deal ID,Name,E-Mail,Company\nP{n},Pre {n},p{n}@x.de,Pre Co {n}\n", encoding="utf-8")
+        assert import_csv(conn, ImportOptions(path=one), now=now).inserted == 1
+    assert conn.execute("SELECT count(*) FROM changes").fetchone()[0] == 2
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_text(
+        "Deal ID,Name,E-Mail,Company,Stage\n"
+        + "".join(f"D{i},Lead {i},l{i}@x.de,Co {i % 7} GmbH,{'won' if i % 3 else 'new'}\n" for i in range(300)),
+        encoding="utf-8",
+    )
+    taken = []
+    real_run = import_staged.run
+    monkeypatch.setattr(import_staged, "run", lambda *a, **k: taken.append(1) or real_run(*a, **k))
+    summary = import_csv(conn, ImportOptions(path=csv_path), now=now)
+    assert taken == [1] and summary.inserted == 300 and summary.orgs_created == 7
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("SELECT count(*) FROM changes").fetchone()[0] == 2
+    orphans = (
+        conn.execute("SELECT count(*) FROM undo_log WHERE change_id NOT IN (SELECT id FROM changes)").fetchone()[0]
+        + conn.execute("SELECT count(*) FROM undo_values WHERE entry_id NOT IN (SELECT id FROM undo_log)").fetchone()[0]
+    )
+    assert orphans == 0
+    # a stage removed between reading the file and writing it
+    again = tmp_path / "again.csv"
+    again.write_text(csv_path.read_text(encoding="utf-8").replace("D", "E").replace("@x", "@y"), encoding="utf-8")
+    before = list(conn.iterdump())
+    real_plan = importer.plan_import
+
+    def plan_then_remove_a_stage(*args, **kwargs):
+        planned = real_plan(*args, **kwargs)
+        other = sqlite3.connect(tmp_path / "x.db")
+        other.execute("PRAGMA foreign_keys = ON")
+        other.execute("DELETE FROM stages WHERE key = 'verified'")  # no lead is in it
+        other.commit()
+        other.close()
+        return planned
+
+    monkeypatch.setattr(importer, "plan_import", plan_then_remove_a_stage)
+    with pytest.raises(SalespipeError, match="stage 'verified' was removed while the file was read"):
+        import_csv(conn, ImportOptions(path=again), now=now)
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    after = list(conn.iterdump())
+    assert [line for line in after if "verified" not in line] == [line for line in before if "verified" not in line]

@@ -19,7 +19,6 @@ has another one (``OrgRef.forms``). So after ``Müller`` and ``Müller AG`` (one
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -111,7 +110,7 @@ _SAME_FORM = {
 _FORMS = frozenset(LEGAL_FORMS)
 _LONGEST = max(len(form.split()) for form in LEGAL_FORMS)
 _LAST_WORDS = frozenset(form.rsplit(" ", 1)[-1] for form in LEGAL_FORMS)
-_MARKS = re.compile(r"[.,]")
+_NO_MARKS = str.maketrans("", "", ".,")  # full stops and commas, dropped
 
 
 @lru_cache(maxsize=1 << 16)  # an import asks for each company several times
@@ -124,20 +123,22 @@ def fold(name: str) -> str:
 def split_legal_form(name: str) -> tuple[str, str | None]:
     """(key, legal form or None): the folded name without its trailing legal form (one; never
     the whole name) and that form in its one spelling. ``"ACME, Inc."`` -> ``("acme", "inc")``."""
-    words = fold(name).split(" ")
+    folded = fold(name)
+    words = folded.split(" ")
     longest = min(_LONGEST, len(words) - 1)
-    if longest > 0:
-        # the last words as compared; only a name whose last one ends a legal form can have one
-        # (an import splits every company it names: most have none)
-        tail = [_MARKS.sub("", word) for word in words[-longest:]]
-        if next((w for w in reversed(tail) if w), "") in _LAST_WORDS:
+    # only a name whose last word (as compared) ends a legal form can have one: most names an
+    # import splits are settled by that one look-up
+    last = words[-1].translate(_NO_MARKS) if longest > 0 else ""
+    if last in _LAST_WORDS or (longest > 0 and not last):
+        tail = " ".join(words[-longest:]).translate(_NO_MARKS).split(" ")  # a word of marks only: ""
+        if last or next(filter(None, reversed(tail)), "") in _LAST_WORDS:
             for n in range(longest, 0, -1):
-                form = " ".join(w for w in tail[-n:] if w)
+                form = " ".join(filter(None, tail[-n:]))
                 if form in _FORMS:
                     rest = " ".join(words[:-n]).rstrip(" ,")
                     if rest:
                         return rest, _SAME_FORM.get(form, form)
-    return " ".join(words), None
+    return folded, None
 
 
 def org_key(name: str) -> str:

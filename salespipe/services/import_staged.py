@@ -168,6 +168,10 @@ def run(
 
     plan = ctx.plan
     width = len(plan.headers)
+    # the stages were read before the import took the write lock: the leads go into these ones
+    gone = staging.missing_stages(conn, list(ctx.stages.pipeline.by_key))
+    if gone:
+        raise SalespipeError(f"stage {gone[0]!r} was removed while the file was read; nothing was imported: try again")
     summary.rows, summary.blank_lines, summary.summary_rows = stager.rows, stager.blank_lines, stager.summary_rows
     converter = ctx.converter = ctx.converter or RowConverter(ctx)
     _dates(conn, ctx, converter)

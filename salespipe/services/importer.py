@@ -275,7 +275,13 @@ def _import_planned(
     stager: import_staged.Stager | None,
     currency: str,
 ) -> ImportSummary:
-    from salespipe.store.db import database_file, prepare_bulk_write, rollback_journal, transaction
+    from salespipe.store.db import (
+        database_file,
+        foreign_keys_unchecked,
+        prepare_bulk_write,
+        rollback_journal,
+        transaction,
+    )
 
     summary = ImportSummary(
         file=str(options.path),
@@ -314,7 +320,13 @@ def _import_planned(
     # into an empty database: the rollback journal writes each page once (store.db.rollback_journal)
     empty = bulk and lead_store.count(conn) == 0
     try:
-        with rollback_journal(conn, empty), transaction(conn, on_wait):
+        # the staged bulk import makes every row its new rows refer to (but the stages, which it
+        # checks): no foreign key is looked up per row (store.db.foreign_keys_unchecked)
+        with (
+            foreign_keys_unchecked(conn, bool(stager) and bulk),
+            rollback_journal(conn, empty),
+            transaction(conn, on_wait),
+        ):
             from salespipe.store import journal
 
             prepare_bulk_write(conn)

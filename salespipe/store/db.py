@@ -110,6 +110,25 @@ def prepare_bulk_write(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
+def foreign_keys_unchecked(conn: sqlite3.Connection, wanted: bool) -> Iterator[None]:
+    """For a bulk write whose every reference is made by itself (the staged import: the new
+    leads' events, estimates, organisations and people, all numbered in its own transaction):
+    foreign keys are not looked up row by row while it runs (0.25 s of a 100k-row import),
+    and are checked again after. Set outside the transaction (SQLite ignores the pragma inside
+    one) and for this connection only: a crash leaves nothing of it. The writer checks what it
+    did not make itself (the stages: ``import_staged``), and nothing in it may rely on a
+    foreign key's action (the journal's pruning deletes its rows itself)."""
+    if not wanted or conn.in_transaction:
+        yield
+        return
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+@contextmanager
 def rollback_journal(conn: sqlite3.Connection, wanted: bool) -> Iterator[None]:
     """For a bulk write into an empty database: the rollback journal instead of WAL while it
     runs, so that each page is written once (WAL writes it twice: to the log, then back into

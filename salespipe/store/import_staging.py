@@ -156,6 +156,12 @@ def add_stages(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -
     conn.executemany("INSERT INTO import_stages VALUES (?, ?, ?)", rows)
 
 
+def missing_stages(conn: sqlite3.Connection, keys: list[str]) -> list[str]:
+    """The stage keys among ``keys`` that the database no longer has."""
+    stored = {row[0] for row in conn.execute("SELECT key FROM main.stages")}
+    return [key for key in keys if key not in stored]
+
+
 @dataclass
 class Spec:
     """What the SQL conversion needs from the plan (column indexes, never text from the file)."""

@@ -170,13 +170,21 @@ def has_traces(conn: sqlite3.Connection, lead_id: int) -> bool:
 
 
 def prune_journal(conn: sqlite3.Connection, *, keep: int, since: str | None) -> int:
-    """Forget all but the newest ``keep`` changes, and those recorded before ``since``."""
+    """Forget all but the newest ``keep`` changes, and those recorded before ``since``. Their
+    journal rows are deleted here, not left to the foreign keys' cascade: a bulk import prunes
+    with the foreign keys unchecked (``db.foreign_keys_unchecked``)."""
     cutoff = conn.execute("SELECT id FROM changes ORDER BY id DESC LIMIT 1 OFFSET ?", (keep,)).fetchone()
     removed = 0
-    if cutoff:
-        removed += conn.execute("DELETE FROM changes WHERE id <= ?", (cutoff[0],)).rowcount
-    if since:
-        removed += conn.execute("DELETE FROM changes WHERE at < ?", (since,)).rowcount
+    for where, value in (("id <= ?", cutoff[0] if cutoff else None), ("at < ?", since)):
+        if value is None:
+            continue
+        doomed = f"SELECT id FROM changes WHERE {where}"
+        conn.execute(
+            f"DELETE FROM undo_values WHERE entry_id IN (SELECT id FROM undo_log WHERE change_id IN ({doomed}))",
+            (value,),
+        )
+        conn.execute(f"DELETE FROM undo_log WHERE change_id IN ({doomed})", (value,))
+        removed += conn.execute(f"DELETE FROM changes WHERE {where}", (value,)).rowcount
     return removed
 
 
