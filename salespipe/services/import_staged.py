@@ -67,10 +67,17 @@ class Stager:
     as read; once the footer is known, the lines from it on are taken back."""
 
     def __init__(
-        self, conn: sqlite3.Connection, width: int, progress: Callable[[float], None] | None = None, size: int = 0
+        self,
+        conn: sqlite3.Connection,
+        width: int,
+        progress: Callable[[float], None] | None = None,
+        size: int = 0,
+        nulls: frozenset[str] = frozenset(),
     ):
         self.conn = conn
         self.width = width
+        self.nulls = nulls  # the null markers the conversion knows (``RowContext.nulls``)
+        self.untidy = 0
         self.batch: list[tuple[Any, ...]] = []
         self.rows = self.blank_lines = self.summary_rows = 0
         self.before_footer: tuple[int, int, int] | None = None
@@ -102,21 +109,36 @@ class Stager:
         # no-break spaces; SQL's trim() strips spaces only), a NUL or another control
         # character, a long cell, or a cell starting with a quote (to be unquoted)
         hard = (
-            0
+            staging.TIDY
             if joined.isprintable()
             and len(joined) <= staging.MAX_EASY_CHARS
             and ("'" not in joined or not any(c.lstrip()[:1] == "'" for c in cells))
-            else 1
+            else staging.HARD
         )
+        if hard == staging.TIDY:
+            # a row for SQL: a cell with a space around it (the only white space a printable
+            # row can hold) or a null marker makes it untidy (its cells are stripped in SQL)
+            seen = "\x1f".join(cells)
+            if (
+                seen[:1] == " "
+                or seen[-1:] == " "
+                or " \x1f" in seen
+                or "\x1f " in seen
+                or not self.nulls.isdisjoint(cells)
+            ):
+                hard = staging.UNTIDY
+                self.untidy += 1
+        plain = int(hard != staging.HARD and joined.isascii() and "  " not in joined)
         width = self.width
         n = len(cells)
         if n == width:
-            self.batch.append((line, hard, None, *cells))
+            self.batch.append((line, hard, plain, None, *cells))
         elif n < width:
-            self.batch.append((line, hard, None, *cells, *([None] * (width - n))))
+            self.batch.append((line, hard, plain, None, *cells, *([None] * (width - n))))
         else:  # cells past the header: empty ones are kept for the rejects file, others rejected
-            hard = 1 if any(c.strip() for c in cells[width:]) else hard
-            self.batch.append((line, hard, json.dumps(cells[width:], ensure_ascii=False), *cells[:width]))
+            hard = staging.HARD if any(c.strip() for c in cells[width:]) else hard
+            more = json.dumps(cells[width:], ensure_ascii=False)
+            self.batch.append((line, hard, plain, more, *cells[:width]))
         self.read += len(joined) + n
         if len(self.batch) >= LOAD_BATCH:
             staging.add_rows(self.conn, width, self.batch)
@@ -196,6 +218,7 @@ def run(
             currency=ctx.default_currency,
             first_stage=ctx.stages.first.key,
             now_iso=utc_iso(ctx.now),
+            untidy=stager.untidy > 0,
         ),
     )
     done(0.65)

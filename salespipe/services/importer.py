@@ -49,6 +49,7 @@ from salespipe.store import leads as lead_store
 CHUNK_ROWS = 1000
 ON_DUPLICATE = ("skip", "update", "fail")
 BULK_MIN_ROWS = 20_000
+IMPORT_NULLS = frozenset(NULL_MARKERS | {NULL_SENTINEL})  # the cells that mean "no value"
 # The tables a bulk import (but with --on-duplicate update) writes only by statements it
 # journals as ranges (the new leads, their events, organisations and people) or that go with
 # the new leads (their estimates): their INSERT triggers are dropped while it runs, so that
@@ -245,7 +246,7 @@ def import_csv(
             return None
         size = options.path.stat().st_size
         share = (lambda part: progress(round(part * size), size)) if progress else None
-        stagers.append(import_staged.Stager(conn, len(plan.headers), share, size))
+        stagers.append(import_staged.Stager(conn, len(plan.headers), share, size, IMPORT_NULLS))
         return stagers[0]
 
     try:
@@ -297,9 +298,7 @@ def _import_planned(
         save_mapping(plan, options.save_mapping, protect)
         summary.mapping_file = str(options.save_mapping)
     summary.database_currency = default_currency(conn)
-    ctx = RowContext(
-        plan=plan, stages=stages, default_currency=currency, now=now, nulls=frozenset(NULL_MARKERS | {NULL_SENTINEL})
-    )
+    ctx = RowContext(plan=plan, stages=stages, default_currency=currency, now=now, nulls=IMPORT_NULLS)
     if stager and not import_staged.eligible(options, ctx):
         stager = None
     if plan.questions and not options.accept_partial:
