@@ -110,7 +110,7 @@ _SAME_FORM = {
 _FORMS = frozenset(LEGAL_FORMS)
 _LONGEST = max(len(form.split()) for form in LEGAL_FORMS)
 _LAST_WORDS = frozenset(form.rsplit(" ", 1)[-1] for form in LEGAL_FORMS)
-_NO_MARKS = str.maketrans("", "", ".,")  # full stops and commas, dropped
+_LAST_OF_LONGER = frozenset(form.rsplit(" ", 1)[-1] for form in LEGAL_FORMS if " " in form)
 
 
 @lru_cache(maxsize=1 << 16)  # an import asks for each company several times
@@ -123,21 +123,30 @@ def fold(name: str) -> str:
 def split_legal_form(name: str) -> tuple[str, str | None]:
     """(key, legal form or None): the folded name without its trailing legal form (one; never
     the whole name) and that form in its one spelling. ``"ACME, Inc."`` -> ``("acme", "inc")``."""
-    folded = fold(name)
+    folded = fold.__wrapped__(name)  # (this is cached: the fold's cache would only be filled)
+    cut = folded.rfind(" ")
+    if cut < 0:
+        return folded, None  # one word: never the whole name
+    # An import splits every company it names, so the usual names are settled first: a last
+    # word (as compared) that ends no legal form; one that is a one-word form only, after a
+    # word (the form is that word).
+    last = folded[cut + 1 :].replace(".", "").replace(",", "")
+    if last and last not in _LAST_WORDS:
+        return folded, None
+    before = folded[:cut]
+    if last and last not in _LAST_OF_LONGER and before[before.rfind(" ") + 1 :].strip(".,"):
+        rest = before.rstrip(" ,")
+        return (rest, _SAME_FORM.get(last, last)) if rest else (folded, None)
     words = folded.split(" ")
     longest = min(_LONGEST, len(words) - 1)
-    # only a name whose last word (as compared) ends a legal form can have one: most names an
-    # import splits are settled by that one look-up
-    last = words[-1].translate(_NO_MARKS) if longest > 0 else ""
-    if last in _LAST_WORDS or (longest > 0 and not last):
-        tail = " ".join(words[-longest:]).translate(_NO_MARKS).split(" ")  # a word of marks only: ""
-        if last or next(filter(None, reversed(tail)), "") in _LAST_WORDS:
-            for n in range(longest, 0, -1):
-                form = " ".join(filter(None, tail[-n:]))
-                if form in _FORMS:
-                    rest = " ".join(words[:-n]).rstrip(" ,")
-                    if rest:
-                        return rest, _SAME_FORM.get(form, form)
+    tail = " ".join(words[-longest:]).replace(".", "").replace(",", "").split(" ")  # a word of marks only: ""
+    if last or next(filter(None, reversed(tail)), "") in _LAST_WORDS:
+        for n in range(longest, 0, -1):
+            form = " ".join(filter(None, tail[-n:]))
+            if form in _FORMS:
+                rest = " ".join(words[:-n]).rstrip(" ,")
+                if rest:
+                    return rest, _SAME_FORM.get(form, form)
     return folded, None
 
 
