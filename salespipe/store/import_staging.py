@@ -410,7 +410,8 @@ def decide(conn: sqlite3.Connection, first_id: int) -> None:
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, Any]:
-    """What the summary says of the decided rows (one pass over them)."""
+    """What the summary says of the decided rows (one pass over them; a stage's kind is looked
+    up for the closed deals without a close date only)."""
     got: dict[str, Any] = {"currencies": {}}
     names = (
         "inserted",
@@ -424,13 +425,17 @@ def counts(conn: sqlite3.Connection) -> dict[str, Any]:
         "lost_undated",
         "warned",
     )
-    for currency, *sums in conn.execute("""
+    for currency, *sums in conn.execute(
+        """
             SELECT n.currency, sum(f.fate = 0), sum(f.fate = 1), sum(f.fate = 2), sum(f.fate != 0 AND n.kind = 0),
                 sum(f.fate != 0 AND n.kind = 1), sum(f.fate = 0 AND n.value_minor IS NULL),
-                sum(f.fate = 0 AND NOT n.created_given), sum(f.fate = 0 AND n.closed_unknown AND s.kind = 'won'),
-                sum(f.fate = 0 AND n.closed_unknown AND s.kind = 'lost'), sum(f.fate = 0 AND n.warning IS NOT NULL)
-            FROM import_fate f JOIN import_new n USING (line) JOIN main.stages s ON s.key = n.stage
-            GROUP BY n.currency"""):
+                sum(f.fate = 0 AND NOT n.created_given),
+                sum(CASE WHEN f.fate = 0 AND n.closed_unknown THEN {kind} = 'won' ELSE 0 END),
+                sum(CASE WHEN f.fate = 0 AND n.closed_unknown THEN {kind} = 'lost' ELSE 0 END),
+                sum(f.fate = 0 AND n.warning IS NOT NULL)
+            FROM import_fate f JOIN import_new n USING (line)
+            GROUP BY n.currency""".format(kind="(SELECT s.kind FROM main.stages s WHERE s.key = n.stage)")
+    ):
         for name, value in zip(names, sums, strict=True):
             got[name] = got.get(name, 0) + value
         if sums[0]:

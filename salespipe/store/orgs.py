@@ -212,7 +212,7 @@ def _link_companies(
         )
         conn.execute(
             "INSERT INTO temp.sp_org_map SELECT n.company, i.id FROM temp.sp_names n "
-            "JOIN temp.sp_org_ids i ON i.key = n.key AND i.complex = 0"
+            "JOIN temp.sp_org_ids i ON i.key = n.key AND i.complex = 0 ORDER BY n.company"
         )
         final = dict(plain_rows(conn, "SELECT company, id FROM temp.sp_org_ids WHERE complex = 1"))
         conn.executemany(
