@@ -265,6 +265,7 @@ class _Counting:
         self.id_column, self.email_column = plan.columns.get("external_id"), plan.columns.get("email")
         self.status_column = plan.columns.get("status", plan.columns.get("is_won"))
         self.seen_dates: dict[str, set[str]] = {f: set() for f in c.dates}
+        self.every_date_seen = True  # no date column's seen values were forgotten
         self.closing: dict[str, bool] = {}
 
     def row(self, cells: list[str]) -> None:
@@ -309,6 +310,7 @@ class _Counting:
             seen.add(value)
             if len(seen) > 50_000:
                 seen.clear()  # bounded memory; evidence already counted
+                self.every_date_seen = False
             self.c.evidence[date_column].add(value)
 
     def chunk(self, rows: list[list[str]]) -> None:
@@ -444,7 +446,9 @@ def _full_pass(path: Path, layout: Layout, plan: Plan, nulls: frozenset[str], st
     count.chunk(chunk)
     plan.footer_lines = footer_rows
     if stager:
-        stager.finish(plan.footer_line)
+        # the distinct dates of each date column, for the staged import to parse (it would
+        # read them from the staging table again)
+        stager.finish(plan.footer_line, count.seen_dates if count.every_date_seen else None)
     plan.missing = dict(c.missing)
     if c.comma and not c.dot:
         plan.decimal, plan.decimal_evidence = (

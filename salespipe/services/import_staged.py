@@ -78,6 +78,7 @@ class Stager:
         self.width = width
         self.nulls = nulls  # the null markers the conversion knows (``RowContext.nulls``)
         self.untidy = 0
+        self.dates: dict[str, set[str]] | None = None
         self.batch: list[tuple[Any, ...]] = []
         self.rows = self.blank_lines = self.summary_rows = 0
         self.before_footer: tuple[int, int, int] | None = None
@@ -147,7 +148,10 @@ class Stager:
                 self.progress(LOADED * min(self.read / self.size, 1.0))
         return False
 
-    def finish(self, footer_line: int | None) -> None:
+    def finish(self, footer_line: int | None, dates: dict[str, set[str]] | None = None) -> None:
+        """The last rows staged; ``dates``: each date field's distinct values (stripped, no null
+        marker) in the rows the plan counted, if it kept them all."""
+        self.dates = dates
         staging.add_rows(self.conn, self.width, self.batch)
         self.batch = []
         if footer_line and self.before_footer:
@@ -196,7 +200,7 @@ def run(
         raise SalespipeError(f"stage {gone[0]!r} was removed while the file was read; nothing was imported: try again")
     summary.rows, summary.blank_lines, summary.summary_rows = stager.rows, stager.blank_lines, stager.summary_rows
     converter = ctx.converter = ctx.converter or RowConverter(ctx)
-    _dates(conn, ctx, converter)
+    _dates(conn, ctx, converter, stager.dates)
     staging.add_stages(
         conn,
         (
@@ -237,16 +241,21 @@ def run(
     return first, first + summary.inserted, linked
 
 
-def _dates(conn: sqlite3.Connection, ctx: RowContext, converter: RowConverter) -> None:
+def _dates(
+    conn: sqlite3.Connection, ctx: RowContext, converter: RowConverter, seen: dict[str, set[str]] | None
+) -> None:
     """Each distinct date text of the file, parsed once; a text that does not parse, or lies in
-    the future where that matters, is left out (its rows go to Python, which says why)."""
+    the future where that matters, is left out (its rows go to Python, which says why). The
+    texts are those the plan's pass saw (``seen``), else read from the staged rows: a text it
+    did not see (a row it did not count) leaves its row to Python, which converts it alike."""
     tz = ctx.now.tzinfo
     for name in ("created", "close_date", "expected_close"):
         index = ctx.plan.columns.get(name)
         if index is None:
             continue
         rows = []
-        for text in staging.distinct_cells(conn, index):
+        texts = seen[name] if seen is not None and name in seen else staging.distinct_cells(conn, index)
+        for text in texts:
             if text in ctx.nulls or text[0] == "'":
                 continue
             try:
