@@ -36,6 +36,7 @@ from salespipe.store import import_staging as staging
 LOAD_BATCH = 5000
 LOADED = 0.5  # the share of the progress bar for reading the file; SQL does the rest
 _FIELDS = frozenset(staging.STAGED_FIELDS)
+_TIDY, _HARD, _UNTIDY, _MAX_EASY_CHARS = staging.TIDY, staging.HARD, staging.UNTIDY, staging.MAX_EASY_CHARS
 _TWO_DECIMALS = frozenset({"EUR", "USD", "GBP", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN"})
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -109,14 +110,11 @@ class Stager:
         # Python's: a row with white space other than a space (tabs, line breaks in a cell,
         # no-break spaces; SQL's trim() strips spaces only), a NUL or another control
         # character, a long cell, or a cell starting with a quote (to be unquoted)
-        hard = (
-            staging.TIDY
-            if joined.isprintable()
-            and len(joined) <= staging.MAX_EASY_CHARS
+        if (
+            joined.isprintable()
+            and len(joined) <= _MAX_EASY_CHARS
             and ("'" not in joined or not any(c.lstrip()[:1] == "'" for c in cells))
-            else staging.HARD
-        )
-        if hard == staging.TIDY:
+        ):
             # a row for SQL: a cell with a space around it (the only white space a printable
             # row can hold) or a null marker makes it untidy (its cells are stripped in SQL)
             seen = "\x1f".join(cells)
@@ -127,9 +125,13 @@ class Stager:
                 or "\x1f " in seen
                 or not self.nulls.isdisjoint(cells)
             ):
-                hard = staging.UNTIDY
+                hard = _UNTIDY
                 self.untidy += 1
-        plain = int(hard != staging.HARD and joined.isascii() and "  " not in joined)
+            else:
+                hard = _TIDY
+            plain = 1 if joined.isascii() and "  " not in joined else 0
+        else:
+            hard, plain = _HARD, 0
         width = self.width
         n = len(cells)
         if n == width:
@@ -137,7 +139,7 @@ class Stager:
         elif n < width:
             self.batch.append((line, hard, plain, None, *cells, *([None] * (width - n))))
         else:  # cells past the header: empty ones are kept for the rejects file, others rejected
-            hard = staging.HARD if any(c.strip() for c in cells[width:]) else hard
+            hard = _HARD if any(c.strip() for c in cells[width:]) else hard
             more = json.dumps(cells[width:], ensure_ascii=False)
             self.batch.append((line, hard, plain, more, *cells[:width]))
         self.read += len(joined) + n
