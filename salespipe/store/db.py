@@ -114,7 +114,7 @@ def foreign_keys_unchecked(conn: sqlite3.Connection, wanted: bool) -> Iterator[N
     """For a bulk write whose every reference is made by itself (the staged import: the new
     leads' events, estimates, organisations and people, all numbered in its own transaction):
     foreign keys are not looked up row by row while it runs (0.25 s of a 100k-row import),
-    and are checked again after. Set outside the transaction (SQLite ignores the pragma inside
+    and are enforced again for every write after it. Set outside the transaction (SQLite ignores the pragma inside
     one) and for this connection only: a crash leaves nothing of it. The writer checks what it
     did not make itself (the stages: ``import_staged``), and nothing in it may rely on a
     foreign key's action (the journal's pruning deletes its rows itself)."""
