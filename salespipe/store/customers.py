@@ -71,9 +71,6 @@ def referral_counts(conn: sqlite3.Connection) -> dict[int, int]:
 
 
 # Surveys -----------------------------------------------------------------------------------------
-SURVEY_COLUMNS = ("id", "org_id", "person_id", "score", "note", "at", "recorded_at")
-
-
 def insert_survey(conn: sqlite3.Connection, record: dict[str, Any]) -> int:
     cursor = conn.execute(
         f"INSERT INTO surveys ({', '.join(record)}) VALUES ({', '.join('?' for _ in record)})", list(record.values())

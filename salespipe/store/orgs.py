@@ -280,10 +280,6 @@ def _match_known_people(conn: sqlite3.Connection, first_new_org: int) -> int:
 
 
 # Organisations ----------------------------------------------------------------------------------
-ORG_COLUMNS = ("id", "name", "name_key", "website", "notes", "created_at", "updated_at")
-PERSON_COLUMNS = ("id", "org_id", "name", "email", "phone", "role", "notes", "created_at", "updated_at")
-
-
 def insert_org(conn: sqlite3.Connection, record: dict[str, Any]) -> int:
     record = {**record, "name_key": org_key(record["name"])}
     cursor = conn.execute(
