@@ -303,23 +303,29 @@ def forecast(
     overdue = [0, 0]  # open deals past their expected close, assumed to close today: count, value
     # the deals in the pipeline by the period's last day: a parked one back by then counts, from its day
     back_by = max(last, today).isoformat()
+    # the loop runs once per open deal (tens of thousands in a big pipeline): what it looks up
+    # again and again is bound to a local name first, and a deal's placing is looked up in the
+    # cache before ``place`` is called
+    no_slip, to_close, first_day = slip is rules.NO_SLIP, learned_from.to_close, rules.first_possible_day
+    add_chance, add_value = chances.append, values.append
     for lead_id, value, own, stage, expected_close, entered, back in store.open_deals(conn, currency, back_by):
         if value is None:
             without_value += 1
             continue
         probability = own / 100 if own is not None else stage_probability.get(stage, 0.0)
         category = own_categories.get(lead_id) or stage_category.get(stage, "pipeline")
-        floor = rules.first_possible_day(today, back)
+        floor = today if back is None else first_day(today, back)
         if expected_close is not None:
-            where, odds, in_period = place(expected_close, None, floor)
-            if expected_close < today_text and floor == today and slip is rules.NO_SLIP and category != "omit":
+            placing = placed.get((expected_close, None, floor)) or place(expected_close, None, floor)
+            if expected_close < today_text and floor == today and no_slip and category != "omit":
                 overdue[0] += 1  # past its date, and no slip history to say when: counted as today
                 overdue[1] += value
-        elif stage in learned_from.to_close:
-            where, odds, in_period = place(entered[:10], stage, floor)
+        elif stage in to_close:
+            placing = placed.get((entered[:10], stage, floor)) or place(entered[:10], stage, floor)
         else:
             unplaced += 1
             continue
+        where, odds, in_period = placing
         if where >= 0:
             cell = shown[category][where]
             cell[0] += 1
@@ -333,8 +339,8 @@ def forecast(
             expected[i] += weight * odd
         chance = probability * in_period
         if chance > 0:
-            chances.append(chance)
-            values.append(value)
+            add_chance(chance)
+            add_value(value)
     won_by_bucket = [0] * nb
     won_count = won_minor = 0
     for closed_at, value in store.won_between(conn, *utc_day_bounds(first, last, now.tzinfo), currency):
