@@ -411,3 +411,28 @@ def test_the_report_reads_one_state_of_the_file(cli, pipeline, db_path, monkeypa
     assert r["other_currency_leads"] == 0  # as the file was when the report began
     monkeypatch.setattr(reports, "closed_between", real)
     assert cli.json("report")["other_currency_leads"] == 1  # the next report sees it
+
+
+def test_as_of_invents_no_close_date(cli, tmp_path):
+    """A deal imported won or lost without a close date has one event (created in its closed
+    stage) and no closed_at: the live report leaves it out of every period but "all", the
+    sales cycle and velocity, and so does the report as of a past day (the event's moment is
+    its creation, not its close)."""
+    csv = tmp_path / "closed.csv"
+    csv.write_text(
+        "Id,Name,Email,Stage,Amount,Created\n"
+        "1,Won undated,w@x.de,Won,1000,2026-11-05\n"
+        "2,Lost undated,l@x.de,Lost,2000,2026-11-05\n"
+        "3,Open,o@x.de,Qualified,3000,2026-11-05\n",
+        encoding="utf-8",
+    )
+    cli("import", str(csv))
+    live = cli.json("report")
+    assert live["won"] == {"count": 0, "value": 0} and live["lost"]["count"] == 0
+    as_of = cli.json("report", "--as-of", "2026-11-25")
+    assert as_of["won"] == live["won"] and as_of["lost"] == live["lost"]
+    assert as_of["closed_in_rates_period"] == live["closed_in_rates_period"] == {"won": 0, "lost": 0}
+    assert as_of["sales_cycle_days"] == live["sales_cycle_days"]
+    # in --period all it counts, as in the live report
+    every = cli.json("report", "--period", "all", "--as-of", "2026-11-25")
+    assert every["won"] == {"count": 1, "value": 1000} and every["lost"]["count"] == 1

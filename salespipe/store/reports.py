@@ -100,8 +100,13 @@ def _state(conn: sqlite3.Connection, as_of: str | None, *, shown: bool = False) 
             # per lead, its last event by then: one search of the (lead, moment) index, ties at
             # the latest moment going to the greatest id. In id order (the ORDER BY keeps SQLite
             # reading leads by id, not by creation: 2.5 times slower), so each row is appended.
+            # A deal created straight into a closed stage (imported won or lost without a close
+            # date) has no known close: its closed_at stays NULL as in leads, unless leads says
+            # that creation was its close.
             """INSERT INTO temp.leads_as_of
-               SELECT l.id, e.to_stage, e.at, e.at, CASE WHEN st.kind != 'open' THEN e.at END,
+               SELECT l.id, e.to_stage, e.at, e.at,
+                      CASE WHEN st.kind != 'open' AND NOT (e.from_stage IS NULL AND l.closed_at IS NOT e.at)
+                           THEN e.at END,
                       l.value_minor, l.probability, l.expected_close, l.nurture_until, l.currency,
                       l.kind, l.created_at, l.created_estimated, l.referred_by_org_id, l.referred_by_person_id
                FROM leads l
