@@ -450,3 +450,32 @@ def test_the_full_pass_counts_a_chunk_as_it_counts_row_by_row(cells, short, with
         )
 
     assert counted(True) == counted(False)
+
+
+def test_a_binary_file_is_refused_by_what_it_is(cli, add_lead, db_path, tmp_path):
+    """The database itself, an Excel workbook, a gzip file: not read as cp1252 text (which
+    rejected every "row" of the database and took a workbook as 0 rows, exit 0), but refused
+    in one line saying what the file is; nothing is written, no rejects file either."""
+    import gzip
+    import zipfile
+
+    from conftest import dump
+
+    add_lead("Kept")
+    workbook = tmp_path / "deals.xlsx"
+    with zipfile.ZipFile(workbook, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>" * 500)
+    packed = tmp_path / "deals.csv.gz"
+    packed.write_bytes(gzip.compress(b"name,email\nAnna,anna@x.de\n"))
+    before = dump(db_path)
+    for path, words in (
+        (db_path, "is an SQLite database"),
+        (workbook, "is a ZIP archive (an .xlsx or .ods workbook?)"),
+        (packed, "is gzip-compressed"),
+    ):
+        result = cli("import", str(path), code=1)
+        assert result.stdout == ""
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("Error: ") and words in line and "not CSV" in line
+        assert not path.with_name(path.name + ".rejects.csv").exists()
+    assert dump(db_path) == before

@@ -198,6 +198,25 @@ def require_regular_file(path: Path) -> None:
         raise SalespipeError(f"cannot read {str(path)!r}: {exc.strerror}") from None
 
 
+# The binary files people pass for a CSV by mistake, by their first bytes: read as cp1252 text,
+# every "row" of them would be rejected (or none found), with a rejects file of binary.
+BINARY_KINDS = (
+    (b"SQLite format 3\x00", "an SQLite database (a salespipe database?)", "`salespipe restore` takes a backup"),
+    (b"PK\x03\x04", "a ZIP archive (an .xlsx or .ods workbook?)", "save it as CSV and import that"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel (.xls) workbook", "save it as CSV and import that"),
+    (b"\x1f\x8b", "gzip-compressed", "unpack it (gunzip) and import the CSV"),
+    (b"%PDF-", "a PDF document", "export the data as CSV"),
+)
+
+
+def binary_kind(sample: bytes) -> str | None:
+    """What a file starting with ``sample`` is and what to do, when it is a known binary format."""
+    for magic, what, advice in BINARY_KINDS:
+        if sample.startswith(magic):
+            return f"{what}, not CSV: {advice}"
+    return None
+
+
 def sniff(
     path: Path, *, encoding: str | None, delimiter: str | None, escape: str | None, columns: list[str] | None
 ) -> Layout:
@@ -208,6 +227,9 @@ def sniff(
             sample = f.read(SAMPLE_BYTES)
     except OSError as exc:
         raise SalespipeError(f"cannot read {str(path)!r}: {exc.strerror}") from None
+    kind = binary_kind(sample)
+    if kind:
+        raise InvalidValue(f"{str(path)!r} is {kind}")
     encoding = encoding or detect_encoding(sample)
     try:
         codecs.lookup(encoding)
