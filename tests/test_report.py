@@ -436,3 +436,12 @@ def test_as_of_invents_no_close_date(cli, tmp_path):
     # in --period all it counts, as in the live report
     every = cli.json("report", "--period", "all", "--as-of", "2026-11-25")
     assert every["won"] == {"count": 1, "value": 1000} and every["lost"]["count"] == 1
+
+
+def test_demo_prints_the_report_as_report_does(cli, tmp_path):
+    """`demo` shows the same text as `report` on the database it made (stage labels in the
+    attention lists, not keys)."""
+    kept = tmp_path / "demo.db"
+    shown = cli("demo", "--db", str(kept)).stdout
+    assert shown == cli("--db", str(kept), "report").stdout
+    assert "New (identified)" in shown.split("Needs attention")[1]

@@ -31,9 +31,9 @@ def demo(
     moment = now()
     with tempfile.TemporaryDirectory(prefix="salespipe-demo-") as tmp:
         path = Path(target) if target else Path(tmp) / "demo.db"
-        count, data = run_demo(path, now=moment)
+        count, data, loc = run_demo(path, now=moment)
         where = f"in {path}" if target else "in a temporary database (use --db PATH to keep it)"
         info(f"Loaded {count} example deals {where}.")
     from salespipe.render.report import report_view
 
-    show(ctx, report_view(data), output_format(json_))
+    show(ctx, report_view(data, loc=loc), output_format(json_))

@@ -93,14 +93,16 @@ def load_demo(conn: sqlite3.Connection, *, now: datetime, path: Path = DEMO_FILE
     return len(doc["leads"])
 
 
-def run_demo(path: Path, *, now: datetime) -> tuple[int, dict[str, Any]]:
-    """``demo``: the example pipeline loaded into ``path`` and its report."""
+def run_demo(path: Path, *, now: datetime) -> tuple[int, dict[str, Any], Any]:
+    """``demo``: the example pipeline loaded into ``path``, its report and the pipeline's
+    language (``pipeline.locale``: the stage labels) to show it in, as ``report`` does."""
+    from salespipe.services.pipeline import locale
     from salespipe.services.report import pipeline_report
     from salespipe.store.db import connect
 
     conn = connect(path)
     try:
         count = load_demo(conn, now=now)
-        return count, pipeline_report(conn, now=now)
+        return count, pipeline_report(conn, now=now), locale(conn)
     finally:
         conn.close()
