@@ -154,6 +154,10 @@ def test_data_never_reaches_the_terminal_unescaped(cli, add_lead, monkeypatch):
         ["report", "breakdown", "--by", "f"],
         ["task", "list"],
         ["history"],
+        ["why", str(lead_id)],
+        ["journey"],
+        ["org", "list"],
+        ["person", "list"],
     ):
         result = cli(*command)
         assert _no_raw_controls(result.stdout + result.stderr), command

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from salespipe.domain.locale import ENGLISH, Locale
+from salespipe.render.output import visible
 from salespipe.render.present import Rows, View
 from salespipe.render.table import BOLD, Column, draw, style, wrap
 from salespipe.render.terminal import Terminal
@@ -156,7 +157,7 @@ def why_view(data: Why) -> View:
 
     def human(terminal: Terminal) -> str:
         head = (
-            f"#{data['id']} {data['title']}: priority {data['priority']:g}, "
+            f"#{data['id']} {visible(data['title'])}: priority {data['priority']:g}, "
             f"rank {data['rank']} of {data['open_deals']} open deals"
         )
         lines = wrap(head, terminal.width, indent="  ") if terminal.width else [head]
