@@ -295,3 +295,81 @@ def test_close_date_slip_by_hand():
     assert rules.close_date_slip(rows[:2], "2026-11-30") is None
     # history began with a change: its old value was the first date
     assert rules.close_date_slip(rows[2:3], "2026-12-15") == rules.Slip(1, 15, "2026-11-30")
+
+
+def test_a_currency_change_is_recorded_and_counted_as_of_its_time(cli, add_lead, db_path, clock):
+    """A deal moved from EUR (2 decimals) to JPY (none) with a new value: the history holds the
+    currency's row just before the value's; as of before the edit the deal is 10,000 EUR, after
+    it 1,500,000 JPY; the card shows the old amount in euros and the new one in yen."""
+    clock("2026-11-01")
+    a = add_lead("A", "--value", "10k")
+    add_lead("B", "--value", "4k")
+    clock("2026-11-10")
+    cli("lead", "edit", str(a), "--currency", "JPY", "--value", "1500000")
+    assert history(db_path, a) == [
+        (a, "currency", "change", "EUR", "JPY", "2026-11-10T10:00:00Z", "edit"),
+        (a, "value", "change", 1000000, 1500000, "2026-11-10T10:00:00Z", "edit"),
+    ]
+    clock("2026-11-26")
+
+    def open_as_of(day, currency):
+        return cli.json("report", "pipeline", "--as-of", day, "--currency", currency)["open"]
+
+    assert open_as_of("2026-11-05", "EUR")["count"] == 2 and open_as_of("2026-11-05", "EUR")["value"] == 14000
+    assert open_as_of("2026-11-05", "JPY")["count"] == 0
+    assert open_as_of("2026-11-15", "EUR")["value"] == 4000
+    assert open_as_of("2026-11-15", "JPY")["value"] == 1500000
+    assert open_as_of("2026-11-15", "JPY") == cli.json("report", "pipeline", "--currency", "JPY")["open"]
+    estimates = cli.json("lead", "show", str(a))["estimates"]
+    assert [(e["field"], e["from"], e["to"]) for e in estimates] == [
+        ("currency", "EUR", "JPY"),
+        ("value", 10000, 1500000),  # 1,000,000 cents, 1,500,000 yen
+    ]
+    # later edits of the value alone are in yen, before and after
+    clock("2026-11-27")
+    cli("lead", "edit", str(a), "--value", "1600000")
+    last = cli.json("lead", "show", str(a))["estimates"][-1]
+    assert (last["field"], last["from"], last["to"]) == ("value", 1500000, 1600000)
+
+
+def test_a_schema_19_database_learns_currency_changes(tmp_path, cli):
+    """m020 rebuilds the history (a CHECK cannot be widened): rows and ids kept, the journal's
+    triggers made again, and a currency change recorded from then on."""
+    from sqlite_utils import Database
+
+    from salespipe.store import migrations
+    from salespipe.store.db import connect
+    from salespipe.store.schema_version import SCHEMA_VERSION
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.migrations.apply(Database(conn), stop_before="m020_record_currency_in_estimate_history")
+    conn.execute("PRAGMA user_version = 19")
+    conn.execute(
+        "INSERT INTO leads (title, stage, value_minor, currency, created_at, updated_at, stage_entered_at) "
+        "VALUES ('Old', 'proposal', 500000, 'EUR', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z', "
+        "'2026-11-01T09:00:00Z')"
+    )
+    conn.execute(
+        "INSERT INTO estimate_history (id, lead_id, field, kind, old_value, new_value, at, source) "
+        "VALUES (7, 1, 'value', 'change', 400000, 500000, '2026-11-02T09:00:00Z', 'edit')"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
+            "INSERT INTO estimate_history (lead_id, field, kind, old_value, new_value, at, source) "
+            "VALUES (1, 'currency', 'change', 'EUR', 'USD', '2026-11-03T09:00:00Z', 'edit')"
+        )
+    conn.close()
+    connect(path).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT id, field, old_value, new_value FROM estimate_history").fetchall() == [
+        (7, "value", 400000, 500000)
+    ]
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'estimate_history'")}
+    assert {f"journal_estimate_history_{e}" for e in ("insert", "update", "delete")} <= triggers
+    conn.close()
+    cli("--db", str(path), "lead", "edit", "1", "--currency", "USD")
+    assert history(path, 1)[-1][1:5] == ("currency", "change", "EUR", "USD")
+    cli("--db", str(path), "undo", "--yes")
+    assert [row[1] for row in history(path, 1)] == ["value"]

@@ -76,7 +76,7 @@ def lead_card_view(
     """``lead show``: the lead's record with its events, activities, tasks and next step."""
     from salespipe.domain.models import as_record
     from salespipe.render.present import View
-    from salespipe.render.records import estimate_record, event_record, lead_record
+    from salespipe.render.records import estimate_records, event_record, lead_record
 
     record = lead_record(card.lead, card.probability)
     events = [event_record(e) for e in card.events]
@@ -97,7 +97,7 @@ def lead_card_view(
         "tasks": tasks,
         "next_step": next_step,
         "qualification": qualification,
-        "estimates": [estimate_record(e, record["currency"]) for e in card.estimates],
+        "estimates": estimate_records(card.estimates, record["currency"]),
         "slip": slip_record,
         "org": card.org,
         "person": card.person,

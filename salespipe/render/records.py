@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from salespipe.domain.money import to_major
@@ -92,21 +92,36 @@ def lead_record(lead: Lead, probability: int) -> LeadRecord:
     return record
 
 
-def estimate_record(row: Mapping[str, Any], currency: str) -> dict[str, Any]:
-    """A row of the history of estimates as `lead show --json` prints it: ``from`` and ``to``
-    (a value in major units, a date, a probability, a category; ``from`` null for the value as
-    first known), ``at`` and ``source`` (add, edit, move, import, start)."""
+def estimate_records(rows: Sequence[Mapping[str, Any]], currency: str) -> list[dict[str, Any]]:
+    """A deal's history of estimates (oldest first, each row with its ``id``) as `lead show
+    --json` prints it: ``field``, ``from`` and ``to`` (a value in major units, a currency, a
+    date, a probability, a category; ``from`` null for the value as first known), ``at`` and
+    ``source`` (add, edit, move, import, start, nurture).
 
-    def shown(value: Any) -> Any:
-        return to_major(value, currency) if row["field"] == "value" and value is not None else value
-
-    return {
-        "field": row["field"],
-        "from": shown(row["old_value"]),
-        "to": shown(row["new_value"]),
-        "at": row["at"],
-        "source": row["source"],
-    }
+    A value is an amount of the currency the deal had then: ``currency`` (today's) unless the
+    history holds currency changes. An edit of both writes the currency's row just before the
+    value's (``store.estimates.FIELDS``), so that value's old amount is shown in the old
+    currency and its new one in the new."""
+    changes = [r for r in rows if r["field"] == "currency" and r["kind"] == "change"]
+    held = changes[0]["old_value"] if changes and changes[0]["old_value"] else currency  # before any change
+    last: Mapping[str, Any] | None = None  # the newest currency change so far
+    out = []
+    for row in rows:
+        if row["field"] == "currency" and row["kind"] == "change":
+            last, held = row, row["new_value"] or held
+        before = last["old_value"] or held if last is not None and last["id"] == row["id"] - 1 else held
+        money = row["field"] == "value"
+        old, new = row["old_value"], row["new_value"]
+        out.append(
+            {
+                "field": row["field"],
+                "from": to_major(old, before) if money and old is not None else old,
+                "to": to_major(new, held) if money and new is not None else new,
+                "at": row["at"],
+                "source": row["source"],
+            }
+        )
+    return out
 
 
 def event_record(event: StageEvent) -> EventRecord:

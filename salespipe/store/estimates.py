@@ -1,5 +1,5 @@
-"""The history of estimates (``estimate_history``): every change of a deal's value, expected
-close date, probability override and forecast category, with its time. Append-only: rows are
+"""The history of estimates (``estimate_history``): every change of a deal's value (and of its
+currency), expected close date, probability override and forecast category, with its time. Append-only: rows are
 written as the leads change (``store.leads``), and go only with their lead (delete, erase) or
 with the change that wrote them (undo).
 
@@ -17,8 +17,11 @@ from typing import Any
 
 from salespipe.store.db import plain_rows
 
-# leads column -> field name in the history
+# leads column -> field name in the history. A change of both currency and value in one edit
+# writes the currency's row just before the value's (``estimate_currencies`` in the render relies
+# on it to show the value's old amount in the old currency and its new one in the new).
 FIELDS = {
+    "currency": "currency",  # what the value is an amount of (recorded since m020)
     "value_minor": "value",
     "expected_close": "expected_close",
     "probability": "probability",
@@ -68,7 +71,7 @@ def of_lead(conn: sqlite3.Connection, lead_id: int) -> list[dict[str, Any]]:
     return [
         dict(r)
         for r in conn.execute(
-            "SELECT field, kind, old_value, new_value, at, source FROM estimate_history WHERE lead_id = ? "
+            "SELECT id, field, kind, old_value, new_value, at, source FROM estimate_history WHERE lead_id = ? "
             "ORDER BY at, id",
             (lead_id,),
         )
@@ -91,7 +94,7 @@ def close_dates_of_closed(conn: sqlite3.Connection, before: str, limit: int) -> 
 
 
 def apply_as_of(conn: sqlite3.Connection, table: str, as_of: str) -> None:
-    """Set the value, expected close date, probability and park date of the leads in ``table`` (a
+    """Set the value, currency, expected close date, probability and park date of the leads in ``table`` (a
     temporary copy, ``id`` per lead) to what they were at ``as_of``: the newest row up to then,
     else the first row's old value (a set row's new value). Only leads with a change of that
     field are touched: the others have the value they were first known with.
@@ -102,6 +105,7 @@ def apply_as_of(conn: sqlite3.Connection, table: str, as_of: str) -> None:
     on a pipeline with a long history)."""
     for column, field in (
         ("value_minor", "value"),
+        ("currency", "currency"),
         ("expected_close", "expected_close"),
         ("probability", "probability"),
         ("nurture_until", "nurture_until"),

@@ -668,6 +668,41 @@ def m019_cover_closed_deals_and_last_events(db: Database) -> None:
     keep_statistics(db.conn, ["idx_leads_closed", "idx_stage_events_lead"])
 
 
+@migrations()
+def m020_record_currency_in_estimate_history(db: Database) -> None:
+    """The history of estimates learns a deal's currency (field ``currency``): a value is an
+    amount in a currency, and as of a past moment (``report --as-of``, the backtest) a deal
+    whose currency was changed later counted its value of then in its currency of today.
+    SQLite cannot widen a CHECK, so the table is rebuilt (its rows and ids kept), as in m015.
+    Currency changes made before this migration are not known: those deals keep today's."""
+    for statement in (
+        """
+        CREATE TABLE estimate_history_new (
+            id        INTEGER PRIMARY KEY,
+            lead_id   INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+            field     TEXT NOT NULL CHECK (field IN ('value', 'expected_close', 'probability',
+                                                     'forecast_category', 'nurture_until', 'currency')),
+            kind      TEXT NOT NULL CHECK (kind IN ('set', 'change')),
+            old_value,
+            new_value,                    -- nurture_until: an ISO date (NULL: not parked)
+            at        TEXT NOT NULL,
+            source    TEXT NOT NULL CHECK (source IN ('add', 'edit', 'move', 'import', 'start', 'nurture'))
+        )
+        """,
+        "INSERT INTO estimate_history_new (id, lead_id, field, kind, old_value, new_value, at, source) "
+        "SELECT id, lead_id, field, kind, old_value, new_value, at, source FROM estimate_history",
+        "DROP TABLE estimate_history",
+        "ALTER TABLE estimate_history_new RENAME TO estimate_history",
+        "CREATE INDEX idx_estimate_history_lead ON estimate_history(lead_id, field, at)",
+        "CREATE INDEX idx_estimate_history_changes ON estimate_history(kind, field, lead_id)",
+    ):
+        db.execute(statement)
+    create_row_image_triggers(db)  # the journal's row images name every column, and a new table
+    from salespipe.store.leads import keep_statistics
+
+    keep_statistics(db.conn, ["idx_estimate_history_lead", "idx_estimate_history_changes"])
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations and record the count in ``PRAGMA user_version``."""
     db = Database(conn, execute_plugins=False, recursive_triggers=False)

@@ -26,5 +26,6 @@ MIGRATIONS = (
     "m017_create_surveys_and_referrals",
     "m018_add_stage_journey_phase",
     "m019_cover_closed_deals_and_last_events",
+    "m020_record_currency_in_estimate_history",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
