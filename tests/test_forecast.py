@@ -572,6 +572,21 @@ def test_stage_probabilities_by_hand(cli, history):
     )
 
 
+def test_deals_closed_at_one_moment_are_learned_from_newest_first(cli, history, monkeypatch):
+    """Eight deals of the history closed at one moment (six won, two lost, ids 1-8): with room
+    for four, the four newest by id are learned from (the two lost, two won), not whichever the
+    index happens to hold first."""
+    from salespipe.services import forecast as service
+
+    monkeypatch.setattr(service, "HISTORY_DEALS", 4)
+    assert cli.json("stage", "probabilities")["history"] == {
+        "closed_deals": 4,
+        "won_deals": 2,
+        "enough": False,
+        "most_recent": 4,
+    }
+
+
 def test_the_forecast_uses_learned_probabilities_once_there_is_history(cli, history, add_lead):
     lead = add_lead("Open", "--value", "9000", "--close-date", "2026-11-28")
     cli("propose", str(lead))

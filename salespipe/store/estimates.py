@@ -86,7 +86,7 @@ def close_dates_of_closed(conn: sqlite3.Connection, before: str, limit: int) -> 
         conn,
         """SELECT h.lead_id, c.closed_at, h.kind, h.old_value, h.new_value
            FROM (SELECT id, closed_at FROM leads WHERE closed_at IS NOT NULL AND closed_at <= ?
-                 ORDER BY closed_at DESC LIMIT ?) c
+                 ORDER BY closed_at DESC, id DESC LIMIT ?) c
            JOIN estimate_history h ON h.lead_id = c.id AND h.field = 'expected_close' AND h.at <= c.closed_at
            ORDER BY h.lead_id, h.at, h.id""",
         (before, limit),

@@ -59,7 +59,7 @@ def closed_history(conn: sqlite3.Connection, before: str, limit: int) -> list[tu
         # the deals as a list the (lead, moment, id) event index is searched with: its order is
         # the one asked for, so the events are not sorted again
         """WITH c AS MATERIALIZED (SELECT id FROM leads WHERE closed_at IS NOT NULL AND closed_at <= ?
-                                   ORDER BY closed_at DESC LIMIT ?)
+                                   ORDER BY closed_at DESC, id DESC LIMIT ?)
            SELECT e.lead_id, e.from_stage, e.to_stage, e.at FROM stage_events e
            WHERE e.lead_id IN c
            ORDER BY e.lead_id, e.at, e.id""",
@@ -119,7 +119,7 @@ def closed_history_as_of(conn: sqlite3.Connection, as_of: str, limit: int) -> li
     return conn.execute(
         """SELECT e.lead_id, e.from_stage, e.to_stage, e.at
            FROM (SELECT id FROM temp.leads_as_of WHERE closed_at IS NOT NULL
-                 ORDER BY closed_at DESC LIMIT ?) c
+                 ORDER BY closed_at DESC, id DESC LIMIT ?) c
            JOIN stage_events e ON e.lead_id = c.id AND e.at <= ?
            ORDER BY e.lead_id, e.at, e.id""",
         (limit, as_of),
@@ -131,7 +131,7 @@ def close_dates_of_closed_as_of(conn: sqlite3.Connection, limit: int) -> list[tu
     return conn.execute(
         """SELECT h.lead_id, c.closed_at, h.kind, h.old_value, h.new_value
            FROM (SELECT id, closed_at FROM temp.leads_as_of WHERE closed_at IS NOT NULL
-                 ORDER BY closed_at DESC LIMIT ?) c
+                 ORDER BY closed_at DESC, id DESC LIMIT ?) c
            JOIN estimate_history h ON h.lead_id = c.id AND h.field = 'expected_close' AND h.at <= c.closed_at
            ORDER BY h.lead_id, h.at, h.id""",
         (limit,),
