@@ -4,7 +4,7 @@ import csv
 import io
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from salespipe.domain.import_vocabulary import NULL_MARKERS
@@ -107,6 +107,7 @@ _text = (
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
     crlf=st.booleans(),
 )
+@example(rows=[("Â¡ Anna", "Bergwerk", 100)], delimiter=",", encoding="cp1252", crlf=False)  # also valid UTF-8
 def test_generated_csv_round_trips(cli, tmp_path_factory, rows, delimiter, encoding, crlf):
     path = tmp_path_factory.mktemp("prop") / "leads.csv"
     buffer = io.StringIO()
@@ -114,9 +115,17 @@ def test_generated_csv_round_trips(cli, tmp_path_factory, rows, delimiter, encod
     writer.writerow(["Name", "Company", "Amount", "Id"])
     for i, (name, company, cents) in enumerate(rows):
         writer.writerow([name, company, f"{cents // 100}.{cents % 100:02d}", f"X{i}"])
-    path.write_bytes(buffer.getvalue().encode(encoding))
+    data = buffer.getvalue().encode(encoding)
+    path.write_bytes(data)
+    told = []
+    if encoding == "cp1252" and not data.isascii():
+        try:  # cp1252 bytes that are also valid UTF-8 ("Â¡" is C2 A1, UTF-8's "¡") read as UTF-8,
+            data.decode("utf-8")  # as the README says and as real files want: the test says which
+            told = ["--encoding", "cp1252"]
+        except UnicodeDecodeError:
+            pass
     db = str(path.with_suffix(".db"))
-    summary = json.loads(cli("--db", db, "import", str(path), "--json").stdout)
+    summary = json.loads(cli("--db", db, "import", str(path), "--json", *told).stdout)
     assert summary["inserted"] == len(rows) and summary["delimiter"] == delimiter
     got = {l["external_id"]: l for l in cli.json("--db", db, "lead", "list", "--all")}
     for i, (name, company, cents) in enumerate(rows):
