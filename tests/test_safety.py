@@ -289,3 +289,20 @@ def test_a_question_without_an_answer_says_to_use_yes(cli, db_path, add_lead):
         result = cli(*command, input="", code=1)
         assert "add --yes to go ahead without asking" in result.stderr
         assert dump(db_path) == before
+
+
+def test_views_without_a_table_header_escape_data_too(cli, add_lead):
+    """why's heading, org show, person show and the priority views print data outside a table."""
+    lead_id = add_lead(HOSTILE, "--company", HOSTILE, "--contact", HOSTILE, "--value", "1000")
+    cli("task", "add", str(lead_id), HOSTILE, "--due", "2026-11-01")
+    for command in (
+        ["why", str(lead_id)],
+        ["org", "show", "1"],
+        ["person", "show", "1"],
+        ["lead", "list", "--sort", "priority"],
+        ["priority", "show"],
+        ["today"],
+    ):
+        result = cli(*command)
+        assert _no_raw_controls(result.stdout + result.stderr), command
+    assert "\\x1b]52;c;aGk=" in cli("why", str(lead_id)).stdout
