@@ -169,3 +169,26 @@ def test_every_group_has_help(cli):
 def test_bare_salespipe_prints_the_help_and_exits_0(cli):
     result = cli()
     assert "The terminal sales pipeline" in result.stdout and "today" in result.stdout
+
+
+def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, add_lead, db_path):
+    """Click keeps the last of `--value 1 --value 2`; salespipe asks instead of dropping one."""
+    from conftest import dump
+
+    lead_id = add_lead("Anna", "--value", "1000")
+    before = dump(db_path)
+    for args in (
+        ["lead", "add", "Bert", "--value", "1", "--value", "2"],
+        ["lead", "edit", str(lead_id), "--name", "A", "--name", "B"],
+        ["target", "set", "1k", "--period", "2026-11", "--period", "2026-12"],
+        ["stage", "set", "proposal", "--probability", "50", "--probability", "60"],
+        ["--db", str(db_path), "--db", "other.db", "lead", "list"],
+        ["lead", "add", "Bert", "--value=1", "--value", "1"],  # the same value twice too: give it once
+    ):
+        result = cli(*args, code=2)
+        assert "given more than once" in result.stderr, args
+        assert result.stderr.rstrip().splitlines()[-1].startswith("Error: ")
+    assert dump(db_path) == before
+    # options that take several values, and flags, may repeat
+    cli("lead", "add", "Cora", "--tag", "a", "--tag", "b", "--field", "x=1", "--field", "y=2")
+    assert cli.json("lead", "list", "--all", "--all", "--json")[-1]["tags"] == ["a", "b"]

@@ -45,6 +45,7 @@ class SalespipeGroup(TyperGroup):
         from salespipe.cli.words import humanize
 
         humanize(self)
+        once(self)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         for position, arg in enumerate(args, 1):
@@ -89,6 +90,30 @@ class SalespipeGroup(TyperGroup):
                 f"unexpected {type(exc).__name__}: {exc} (a bug: please report it; "
                 "SALESPIPE_DEBUG=1 shows the traceback)"
             ) from None
+
+
+def once(command: Any) -> None:
+    """Every command of the tree refuses an option that takes one value given more than once
+    (``--value 1 --value 2``): Click would keep the last and drop the other without a word.
+    Options that collect values (``--tag``) and flags may repeat."""
+    parse = command.parse_args
+
+    def parse_args(ctx: Any, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:  # a completion request parses what it can
+            _, _, order = command.make_parser(ctx).parse_args(args=list(args))
+            seen: set[str] = set()
+            for param in order:
+                if getattr(param, "is_flag", True) or getattr(param, "multiple", True) or getattr(param, "count", True):
+                    continue
+                if param.name in seen:
+                    name = max(param.opts, key=len)
+                    raise typer.BadParameter("given more than once; give it once", ctx=ctx, param_hint=name)
+                seen.add(param.name)
+        return parse(ctx, args)
+
+    command.parse_args = parse_args
+    for sub in getattr(command, "commands", {}).values():
+        once(sub)
 
 
 def _is_click_control_flow(exc: Exception) -> bool:
