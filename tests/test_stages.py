@@ -66,3 +66,29 @@ def test_init_presets(cli, add_lead):
     assert cli.json("lead", "add", "Anna", "--value", "100")["currency"] == "CHF"
     assert "holds 1 lead(s) already" in cli("init", code=1).stderr
     assert "unknown preset 'ten-step'" in cli("--db", "other.db", "init", "--preset", "ten-step", code=1).stderr
+
+
+def test_a_closed_stage_has_its_outcome_as_probability_and_never_rots(cli, db_path):
+    """A closed deal's probability is its outcome (won 100, lost 0) whatever its stage says, and
+    it never goes stale: a closed stage refuses another probability or rotting days rather than
+    store a figure nothing uses (the stage list showed "Closed won 6%")."""
+    from conftest import dump
+
+    before = dump(db_path)
+    for args, said in (
+        (["stage", "set", "won", "--probability", "6"], "a won stage's probability is 100%"),
+        (["stage", "set", "lost", "--probability", "50"], "a lost stage's probability is 0%"),
+        (["stage", "set", "lost", "--rotting-days", "5"], "closed deals do not go stale"),
+        (["stage", "add", "signed", "--kind", "won", "--probability", "50"], "a won stage's probability is 100%"),
+        (["stage", "add", "gone", "--kind", "lost", "--rotting-days", "3"], "closed deals do not go stale"),
+    ):
+        assert said in cli(*args, code=1).stderr, args
+    assert dump(db_path) == before
+    # without --probability a closed stage takes its outcome, an open one 50; the outcome itself is fine
+    cli("stage", "add", "signed", "--kind", "won")
+    cli("stage", "add", "gone", "--kind", "lost", "--probability", "0")
+    cli("stage", "add", "demo")
+    stages = {s["key"]: s["probability"] for s in cli.json("stage", "list")}
+    assert (stages["signed"], stages["gone"], stages["demo"]) == (100, 0, 50)
+    message = cli("stage", "set", "won", "--label", "Signed", "--probability", "100").stderr
+    assert "Stage 'won': Signed, 100%." in message and "stale" not in message

@@ -64,8 +64,11 @@ def add(
     key: Annotated[str, typer.Argument(help="Short key: lowercase letters, digits, - and _.")],
     label: Annotated[str | None, typer.Option("--label", help="Label shown in reports.")] = None,
     probability: Annotated[
-        int, typer.Option("--probability", min=0, max=100, help="Default win probability in %.")
-    ] = 50,
+        int | None,
+        typer.Option(
+            "--probability", min=0, max=100, help="Default win probability in % (default 50; won 100, lost 0)."
+        ),
+    ] = None,
     kind: Annotated[
         str, typer.Option("--kind", help="open, won or lost.", autocompletion=completion.choices("open", "won", "lost"))
     ] = "open",
@@ -173,8 +176,9 @@ def set_(
         else ""
     )
     info(
-        f"Stage {stage.key!r}: {stage.label}, {stage.probability}%, stale after {stage.rotting_threshold} days"
-        f"{category}{journey_text}."
+        f"Stage {stage.key!r}: {stage.label}, {stage.probability}%"
+        + ("" if stage.is_closed else f", stale after {stage.rotting_threshold} days")
+        + f"{category}{journey_text}."
     )
 
 

@@ -37,12 +37,16 @@ def add(
     *,
     key: str,
     label: str | None,
-    probability: int,
+    probability: int | None,
     kind: StageKind,
     after: str | None,
     rotting_days: int | None,
 ) -> Stage:
+    """Add a stage; without ``probability`` an open stage gets 50, a closed one its outcome."""
     pipe = pipeline(conn)
+    _check_closed(key, kind, probability, rotting_days)
+    if probability is None:
+        probability = 50 if kind is StageKind.OPEN else _OUTCOME[kind]
     if key in pipe.by_key:
         raise Conflict(f"stage {key!r} exists already")
     if after:
@@ -83,6 +87,7 @@ def update(
     default by its probability), ``phase`` its journey phase as typed (``auto``: back to the one
     its kind and probability give; ``domain.journey``)."""
     stage = pipeline(conn).get(key)
+    _check_closed(stage.key, stage.kind, probability, rotting_days)
     changes: dict[str, object] = {
         k: v
         for k, v in {"label": label, "probability": probability, "rotting_days": rotting_days}.items()
@@ -104,6 +109,25 @@ def update(
     validate(Stage, {**as_record(stage), **changes})
     stage_store.update(conn, stage.key, **changes)
     return pipeline(conn).by_key[stage.key]
+
+
+_OUTCOME = {StageKind.WON: 100, StageKind.LOST: 0}
+
+
+def _check_closed(key: str, kind: StageKind, probability: int | None, rotting_days: int | None) -> None:
+    """A closed deal's probability is its outcome (won 100 %, lost 0 %) and it never goes stale,
+    so a closed stage takes no other probability and no rotting days (they would be shown and
+    never used)."""
+    if kind is StageKind.OPEN:
+        return
+    outcome = _OUTCOME[kind]
+    if probability is not None and probability != outcome:
+        raise InvalidValue(
+            f"stage {key!r} is a {kind.value} stage: a {kind.value} stage's probability is {outcome}% "
+            "(a closed deal's probability is its outcome)"
+        )
+    if rotting_days is not None:
+        raise InvalidValue(f"stage {key!r} is a {kind.value} stage: closed deals do not go stale (no --rotting-days)")
 
 
 def _journey_phase(stage: Stage, text: str) -> str | None:
