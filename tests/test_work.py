@@ -30,6 +30,18 @@ def test_log_activities_and_the_timeline(cli, add_lead):
     assert "in the future" in cli("log", str(lead_id), "--note", "x", "--at", "2026-12-01 10:00", code=1).stderr
 
 
+def test_a_day_after_today_is_no_time_to_log_a_touch(cli, add_lead, db_path):
+    """A day without a time that has not come yet was taken as now, silently (the call logged
+    today and the deal fresh); it is refused like a future time. Today without a time is now."""
+    lead_id = add_lead("Anna", "--at", "2026-11-01")
+    before = dump(db_path)
+    for day in ("2026-11-27", "2030-01-01", "tomorrow"):
+        assert "in the future" in cli("log", str(lead_id), "--call", "x", "--at", day, code=1).stderr, day
+    assert dump(db_path) == before
+    # today (noon, later than now at 10:00) is recorded as now, as before
+    assert cli.json("log", str(lead_id), "--call", "x", "--at", "2026-11-26")["at"] == "2026-11-26T10:00:00Z"
+
+
 def test_activity_keeps_a_deal_fresh(cli, add_lead):
     lead_id = add_lead("Anna", "--at", "2026-10-01")
     assert cli.json("report", "stale")["stale_count"] == 1  # 56 days in "new", rots after 14

@@ -23,8 +23,10 @@ def log_activity(
     if not text.strip():
         raise InvalidValue("the activity needs a text")
     moment = at.at if at else now
-    if moment > now and at is not None and not at.date_only:
-        raise InvalidValue(f"--at {moment.isoformat(timespec='minutes')} is in the future")
+    # today without a time (noon) may be later than now: it is now; a later day is refused
+    if at is not None and moment > now and (not at.date_only or moment.astimezone(now.tzinfo).date() > now.date()):
+        shown = moment.date().isoformat() if at.date_only else moment.isoformat(timespec="minutes")
+        raise InvalidValue(f"--at {shown} is in the future: log a touch that has happened")
     when = utc_iso(min(moment, now))
     activity_id = work_store.add_activity(
         conn, lead_id=lead_id, kind=kind.value, text=text.strip(), at=when, recorded_at=utc_iso(now)
