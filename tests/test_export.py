@@ -52,7 +52,7 @@ def test_json_jsonl_and_events(cli, add_lead, tmp_path):
     out = tmp_path / "x.json"
     result = cli("export", "--format", "json", "--what", "events", "--out", str(out))
     assert "Exported 2 events" in result.stderr and len(json.loads(out.read_text())["events"]) == 2
-    assert "unknown format 'xml'" in cli("export", "--format", "xml", code=1).stderr
+    assert "'xml'; choose from: csv, json, jsonl" in cli("export", "--format", "xml", code=2).stderr
     assert "cannot write" in cli("export", "--out", str(tmp_path / "no" / "x.csv"), code=1).stderr
 
 
@@ -133,3 +133,30 @@ def test_generated_csv_round_trips(cli, tmp_path_factory, rows, delimiter, encod
         assert lead["title"] == (name[1:] if name[:2] in {"'" + c for c in "=+-@"} else name)
         assert lead["company"] == (company[1:] if company[:2] in {"'" + c for c in "=+-@"} else company)
         assert round(lead["value"] * 100) == cents
+
+
+def test_export_options_that_do_not_go_together_are_refused(cli, add_lead, tmp_path):
+    """An unknown --format or --what is a usage error (exit 2) like any bad choice; --all and
+    --person write their own JSON, so --what, --format csv/jsonl and each other are refused rather
+    than dropped (`export --all --person X` wrote everyone's data)."""
+    add_lead("Anna", "--email", "anna@example.org")
+    add_lead("Bert", "--email", "bert@example.org")
+    out = tmp_path / "x.json"
+    for args, said in (
+        (["--format", "xml"], "choose from: csv, json, jsonl"),
+        (["--what", "bogus"], "choose from: all, leads, events"),
+        (["--all", "--person", "anna@example.org"], "--all or --person, not both"),
+        (["--all", "--what", "events"], "--what is for the CSV and JSON export of leads"),
+        (["--person", "anna@example.org", "--what", "leads"], "--what is for the CSV and JSON export of leads"),
+        (["--person", "anna@example.org", "--format", "jsonl"], "--person writes JSON"),
+        (["--person", "anna@example.org", "--format", "csv"], "--person writes JSON"),
+        (["--all", "--format", "jsonl"], "--all writes JSON"),
+        (["--all", "--format", "csv"], "--all writes JSON"),
+    ):
+        result = cli("export", *args, "--out", str(out), code=2)
+        assert said in result.stderr, args
+        assert not out.exists()
+    # what they take
+    one = json.loads(cli("export", "--person", "anna@example.org", "--format", "json").stdout)
+    assert [lead["title"] for lead in one["leads"]] == ["Anna"]
+    assert json.loads(cli("export", "--all", "--format", "json").stdout)["format"] == "salespipe-export"

@@ -53,15 +53,30 @@ def export(
     Example: salespipe export --format csv --out pipeline.csv
     """
     from salespipe.render.output import to_json, write_csv, write_json_list, write_jsonl
+    from salespipe.services.exporter import FORMATS, WHATS
     from salespipe.services.exporter import export as export_records
 
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"{fmt!r}; choose from: {', '.join(FORMATS)}", param_hint="--format")
+    if what not in WHATS:
+        raise typer.BadParameter(f"{what!r}; choose from: {', '.join(WHATS)}", param_hint="--what")
+    given = {name for name in ("fmt", "what") if getattr(ctx.get_parameter_source(name), "name", "") != "DEFAULT"}
+    if all_ and person is not None:
+        raise typer.BadParameter("give --all or --person, not both", param_hint="--all/--person")
+    if (all_ or person is not None) and "what" in given:
+        raise typer.BadParameter(
+            "--what is for the CSV and JSON export of leads; --all and --person write everything they cover",
+            param_hint="--what",
+        )
+    if person is not None and "fmt" in given and fmt != "json":
+        raise typer.BadParameter("--person writes JSON", param_hint="--format")
     if excel and (all_ or person is not None or fmt != "csv"):
         raise typer.BadParameter(
             "--excel writes CSV of leads or events (not with --all, --person or --format json/jsonl)",
             param_hint="--excel",
         )
     if all_:
-        if fmt not in ("csv", "json"):
+        if "fmt" in given and fmt != "json":
             raise typer.BadParameter("--all writes JSON", param_hint="--format")
         from salespipe.services.full_export import export_all
 
