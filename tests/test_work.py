@@ -239,3 +239,17 @@ def test_the_system_zone_is_known_only_when_it_agrees(monkeypatch):
         time.tzset()
         zone = local_zone(moment.astimezone())
         assert (zone.key if zone else None) == expected, tz
+
+
+def test_snooze_moves_a_task_later_never_earlier(cli, add_lead, db_path):
+    """`task snooze` moves a due date later; an earlier day was taken and said as "Snoozed"."""
+    lead_id = add_lead("Anna")
+    task = cli.json("task", "add", str(lead_id), "call", "--due", "2026-12-10")["id"]
+    before = dump(db_path)
+    refused = cli("task", "snooze", str(task), "--until", "2026-12-01", code=1).stderr
+    assert "is due 2026-12-10" in refused and f"task edit {task} --due" in refused
+    assert dump(db_path) == before
+    assert cli.json("task", "snooze", str(task), "--until", "2026-12-12")["due_date"] == "2026-12-12"
+    # an overdue task snoozes to any day from today
+    late = cli.json("task", "add", str(lead_id), "late", "--due", "2026-11-01")["id"]
+    assert cli.json("task", "snooze", str(late), "--until", "2026-11-26")["due_date"] == "2026-11-26"

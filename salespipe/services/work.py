@@ -75,6 +75,11 @@ def snooze_task(conn: sqlite3.Connection, task_id: int, *, until: When, now: dat
     due_date, due_time = _due(until, now)
     if due_date < now.date().isoformat():
         raise InvalidValue(f"--until {due_date} is in the past")
+    if due_date < task.due_date.isoformat():
+        raise InvalidValue(
+            f"task #{task_id} is due {task.due_date.isoformat()}: snooze moves it later, not to {due_date} "
+            f"(salespipe task edit {task_id} --due {due_date} moves it anywhere)"
+        )
     work_store.update_task(
         conn, task_id, {"due_date": due_date, "due_time": due_time or task.due_time, "updated_at": utc_iso(now)}
     )
