@@ -30,6 +30,21 @@ def test_no_output_overwrites_the_database(cli, db_path, add_lead, command, suff
     assert dump(db_path) == before and db_path.read_bytes() == raw
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["report", "--html", "-"], ["task", "export", "--ics", "-"], ["export", "--out", "-"], ["backup", "-"]],
+)
+def test_a_dash_is_no_output_file(cli, db_path, add_lead, tmp_path, monkeypatch, command):
+    """Other tools read "-" as standard output; here it would have been a file named "-"."""
+    add_lead("Anna", "--value", "100")
+    monkeypatch.chdir(tmp_path)
+    result = cli(*command, code=1)
+    assert result.stderr.strip().endswith(
+        "an output path of '-' would be a file named '-'; for standard output give /dev/stdout"
+    )
+    assert not (tmp_path / "-").exists()
+
+
 def test_an_output_under_another_name_is_still_the_database(cli, db_path, tmp_path, add_lead):
     add_lead("Anna")
     link = tmp_path / "alias.html"

@@ -28,9 +28,12 @@ def _same(a: Path, b: Path) -> bool:
 
 def check_output(path: Path, protect: Iterable[Path]) -> None:
     """Refuse ``path`` when it is one of ``protect`` (an input, the database and its -wal,
-    -shm and -journal files), by name or as the same file under another name."""
+    -shm and -journal files), by name or as the same file under another name, and when it is
+    empty or ``-`` (which other tools read as standard output: ``/dev/stdout`` is that here)."""
     if not str(path):
         raise SalespipeError("an output path cannot be empty")
+    if str(path) == "-":  # the usual "standard output" of other tools would be a file named "-"
+        raise SalespipeError("an output path of '-' would be a file named '-'; for standard output give /dev/stdout")
     for other in protect:
         for candidate in (other, *(Path(f"{other}{side}") for side in SIDE_FILES)):
             if _same(path, candidate):
