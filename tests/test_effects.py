@@ -94,7 +94,7 @@ def test_ctrl_c_at_a_question_is_exit_130(monkeypatch, capsys):
 def test_no_answer_says_to_add_yes(cli, add_lead, db_path):
     add_lead("Anna")
     before = dump(db_path)
-    result = cli("undo", input="", code=1)
+    result = cli("undo", input="", code=2)
     assert "add --yes to go ahead without asking" in result.stderr and "Aborted" not in result.stderr
     assert dump(db_path) == before
     assert "Please answer y or n." in cli("undo", input="maybe\nn\n", code=1).stderr

@@ -301,7 +301,7 @@ def test_a_question_without_an_answer_says_to_use_yes(cli, db_path, add_lead):
     lead_id = add_lead("Anna")
     before = dump(db_path)
     for command in (["undo"], ["lead", "delete", str(lead_id)]):
-        result = cli(*command, input="", code=1)
+        result = cli(*command, input="", code=2)
         assert "add --yes to go ahead without asking" in result.stderr
         assert dump(db_path) == before
 

@@ -190,8 +190,9 @@ def database(
 
 def ask(question: str) -> bool:
     """A yes/no question on stderr (no is the default). Ctrl-C ends the command with exit 130
-    and nothing changed; no answer at all (no terminal, end of input) is an error that says
-    to add --yes, never a bare "Aborted!"."""
+    and nothing changed; no answer at all (no terminal, end of input) is a usage error (exit 2,
+    as ``erase`` and ``restore`` refuse to ask without a terminal) that says to add --yes, never
+    a bare "Aborted!"."""
     from salespipe.render.output import visible
 
     while True:
@@ -204,7 +205,9 @@ def ask(question: str) -> bool:
             raise fail("interrupted: nothing changed", ExitStatus.INTERRUPTED) from None
         if not line:
             sys.stderr.write("\n")
-            raise fail("no answer to the question (no terminal?); add --yes to go ahead without asking")
+            raise fail(
+                "no answer to the question (no terminal?); add --yes to go ahead without asking", ExitStatus.USAGE
+            )
         answer = line.strip().lower()
         if answer in ("y", "yes", "j", "ja"):
             return True
