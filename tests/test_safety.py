@@ -98,7 +98,7 @@ def test_a_read_only_command_creates_no_database(cli, tmp_path):
     cli("--db", str(missing), "import", str(f), "--dry-run", code=2)
     cli("--db", str(missing), "import", str(f), code=2)
     assert not missing.exists()
-    assert "--db needs a path" in cli("--db", "", "lead", "list", code=1).stderr
+    assert "needs a path to a database file" in cli("--db", "", "lead", "list", code=2).stderr
 
 
 def test_the_data_folder_is_private(cli, tmp_path):
@@ -321,3 +321,9 @@ def test_views_without_a_table_header_escape_data_too(cli, add_lead):
         result = cli(*command)
         assert _no_raw_controls(result.stdout + result.stderr), command
     assert "\\x1b]52;c;aGk=" in cli("why", str(lead_id)).stdout
+
+
+def test_an_empty_db_path_is_a_usage_error(cli):
+    for value in ("", "  "):
+        result = cli("--db", value, "lead", "list", code=2)
+        assert "Invalid value for --db: needs a path to a database file" in result.stderr

@@ -66,6 +66,8 @@ def root(
         raise typer.Exit(0)
     if color not in COLOR_CHOICES:
         raise typer.BadParameter(f"{color!r}; choose auto, always or never", param_hint="--color")
+    if db is not None and not db.strip():
+        raise typer.BadParameter("needs a path to a database file", param_hint="--db")
     settings = state(ctx)
     # "auto" given on the command line beats the config file's colour; only the default yields
     given = getattr(ctx.get_parameter_source("color"), "name", "DEFAULT") != "DEFAULT"
