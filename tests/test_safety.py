@@ -327,3 +327,27 @@ def test_an_empty_db_path_is_a_usage_error(cli):
     for value in ("", "  "):
         result = cli("--db", value, "lead", "list", code=2)
         assert "Invalid value for --db: needs a path to a database file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "raised, said",
+    [
+        ("attempt to write a readonly database", "the database cannot be written (the file, or the folder it is in"),
+        ("database or disk is full", "the disk is full: nothing changed"),
+    ],
+)
+def test_sqlite_failures_are_said_in_plain_words(cli, db_path, add_lead, monkeypatch, raised, said):
+    """A read-only file or a full disk (which a test cannot make as root) reach the person as a
+    plain line, and the transaction leaves the database as it was."""
+    from salespipe.services import deals
+
+    add_lead("Anna")
+    before = dump(db_path)
+
+    def fails(*args, **kwargs):
+        raise sqlite3.OperationalError(raised)
+
+    monkeypatch.setattr(deals, "add_deal", fails)
+    result = cli("lead", "add", "Berta", code=1)
+    assert result.stderr.startswith(f"Error: {said}") and "sqlite" not in result.stderr.lower()
+    assert dump(db_path) == before

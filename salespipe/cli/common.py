@@ -75,6 +75,13 @@ class SalespipeGroup(TyperGroup):
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise fail("the database is busy in another salespipe; try again") from None
+            if "readonly" in str(exc):  # SQLite's "attempt to write a readonly database"
+                raise fail(
+                    "the database cannot be written (the file, or the folder it is in, is read-only): nothing "
+                    "changed; commands that only read still work"
+                ) from None
+            if "full" in str(exc):  # "database or disk is full"
+                raise fail("the disk is full: nothing changed; free some space and run the command again") from None
             raise fail(f"database error: {exc}") from None
         except sqlite3.DatabaseError as exc:
             raise fail(f"database error: {exc}") from None
