@@ -67,3 +67,43 @@ def test_crm_export_reimport_changes_nothing(cli, tmp_path, db_path, name):
     assert again["inserted"] == 0 and again["skipped"] == len(EXPECTED[name]["rows"])
     journal = ('INSERT INTO "changes"', 'INSERT INTO "undo_log"')
     assert [l for l in dump(db_path) if not l.startswith(journal)] == [l for l in before if not l.startswith(journal)]
+
+
+def _import(cli, tmp_path, text: str) -> list[dict]:
+    path = tmp_path / "deals.csv"
+    path.write_text(text)
+    summary = json.loads(cli("import", str(path), "--rejects", str(tmp_path / "r.csv"), "--json").stdout)
+    assert summary["rejected"] == 0, summary["rejects"]
+    return sorted(cli.json("lead", "list", "--all"), key=lambda l: l["id"])
+
+
+@pytest.mark.parametrize("header", ["BID_AMOUNT,OPPORTUNITY_VALUE", "Price,Deal value"])
+def test_a_whole_deal_value_wins_over_a_price_per_unit(cli, tmp_path, header):
+    # Insightly: BID_AMOUNT is the price per month/day/...; OPPORTUNITY_VALUE = bid x duration
+    leads = _import(cli, tmp_path, f"Name,{header},Stage\nHosting,500,6000,Qualified\nAudit,800,800,Proposal\n")
+    assert [l["value"] for l in leads] == [6000, 800]
+
+
+def test_the_crm_default_currency_id_takes_the_amounts_currency(cli, tmp_path):
+    # SugarCRM / SuiteCRM export currency_id, where -99 is the system default currency
+    leads = _import(cli, tmp_path, 'Name,Amount,Currency,Stage\nA,"$1,200.50",-99,Prospecting\nB,300,-99,Prospecting\n')
+    assert [(l["value"], l["currency"]) for l in leads] == [(1200.5, "USD"), (300, "EUR")]
+
+
+def test_zendesk_sell_default_stages(cli, tmp_path):
+    # Incoming, Qualified, Quote, Closure are open; Won, Unqualified, Lost closed
+    rows = "".join(f"{s} deal,{s}\n" for s in ("Incoming", "Quote", "Closure", "Unqualified", "Not qualified"))
+    leads = _import(cli, tmp_path, "Name,Stage\n" + rows)
+    stages = {s["key"]: s["kind"] for s in cli.json("stage", "list")}
+    assert [(l["stage"], stages[l["stage"]]) for l in leads] == [
+        ("new", "open"),
+        ("proposal", "open"),
+        ("negotiation", "open"),
+        ("lost", "lost"),
+        ("lost", "lost"),
+    ]
+
+
+def test_added_at_is_the_created_date(cli, tmp_path):
+    leads = _import(cli, tmp_path, "Name,Stage,Added At\nA,Qualified,2024-03-04T10:12:33Z\n")
+    assert leads[0]["created_at"].startswith("2024-03-04")
