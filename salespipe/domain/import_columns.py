@@ -25,6 +25,7 @@ from salespipe.domain.import_vocabulary import (
     ID_SUFFIX_FIELDS,
     LOST_WORDS,
     OPEN_WORDS,
+    PER_UNIT_VALUE_NAMES,
     PREFIXES,
     TRUE_WORDS,
     WON_WORDS,
@@ -82,7 +83,7 @@ def match_header(header: str) -> tuple[str, int] | None:
     if n in OWN_NAMES:
         return OWN_NAMES[n], 0
     if n in NAME_TO_FIELD:
-        return NAME_TO_FIELD[n], 1
+        return NAME_TO_FIELD[n], 2 if n in PER_UNIT_VALUE_NAMES else 1
     m = _ENTITY_SPLIT_RE.match(header)
     if m:
         entity, rest = normalise_header(m.group(1)), normalise_header(m.group(2))

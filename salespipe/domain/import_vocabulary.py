@@ -408,6 +408,9 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "dateentered",
         "entered",
         "datecreatedutc",
+        "addedat",
+        "addedon",
+        "dateadded",
     ),
     "close_date": (
         "closedate",
@@ -466,6 +469,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "writedate",
         "lastupdate",
         "stagechangetime",
+        "datemodified",
+        "dateupdatedutc",
     ),
     "expected_close": (
         "expectedclose",
@@ -536,6 +541,15 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "laufzeitmonate",
     ),
 }
+
+# Value names that hold a price per unit, not the whole deal's value (Insightly's BID_AMOUNT is
+# per hour, day, week, month or year unless BID_TYPE is "Fixed Bid"; its OPPORTUNITY_VALUE is bid
+# x duration): beside a column named for the whole value, that column wins.
+PER_UNIT_VALUE_NAMES = frozenset({"bidamount", "price", "preis", "prix", "precio"})
+# Currency cells that name the CRM's own default currency, not a currency (SugarCRM and SuiteCRM
+# export currency_id, which is -99 for the system currency): the amount's symbol decides, else the
+# import's currency.
+DEFAULT_CURRENCY_IDS = frozenset({"-99"})
 
 # The fields an import of a pipeline needs; a file that has none of them is a plain lead list.
 KEY_FIELDS = ("stage", "value", "created", "close_date")
@@ -665,6 +679,14 @@ LOST_WORDS = frozenset(
         "abandoned",
         "aufgegeben",
         "abandonne",
+        # a closed stage of Zendesk Sell's default pipeline; never the open stage "Qualified"
+        "unqualified",
+        "not qualified",
+        "nicht qualifiziert",
+        "non qualifie",
+        "non qualifiee",
+        "no calificado",
+        "no cualificado",
     }
 )
 OPEN_WORDS = frozenset(
@@ -822,6 +844,9 @@ STAGE_VALUES: dict[str, tuple[str, ...]] = {
     "demo scheduled": ("qualified",),
     "proposal made": ("proposal",),
     "negotiations started": ("negotiation",),
+    # Zendesk Sell (active stages Incoming, Qualified, Quote, Closure)
+    "incoming": ("lead", "new"),
+    "closure": ("negotiation",),
     # Dynamics 365 pipeline phases
     "qualify": ("qualified",),
     "develop": ("qualified",),

@@ -40,6 +40,7 @@ from salespipe.domain.import_dates import parse_import_datetime
 from salespipe.domain.import_plan import Plan, StageResolver, status_kind
 from salespipe.domain.import_vocabulary import (
     CURRENCY_NAMES,
+    DEFAULT_CURRENCY_IDS,
     FALSE_WORDS,
     PERIOD_WORDS,
     TRUE_WORDS,
@@ -277,7 +278,9 @@ class RowConverter:
         cell = values.get
 
         currency = cell("currency")
-        currency = _currency(currency) if currency else self.ctx.default_currency
+        currency = (
+            _currency(currency) if currency and currency not in DEFAULT_CURRENCY_IDS else self.ctx.default_currency
+        )
         company, email = cell("company"), cell("email")
         contact = cell("contact_name")
         external_id = cell("external_id")
