@@ -24,6 +24,7 @@ from salespipe.domain.import_vocabulary import (
     FIELD_NAMES,
     ID_SUFFIX_FIELDS,
     LOST_WORDS,
+    NUMBERED_PARTS,
     OPEN_WORDS,
     PER_UNIT_VALUE_NAMES,
     PREFIXES,
@@ -60,6 +61,7 @@ ENTITIES: dict[str, dict[str, str]] = {
     "owner": {"name": "owner", "": "owner"},
     "user": {"name": "owner"},
 }
+_FIRST_NUMBERED_RE = re.compile(r"^([a-z]+?)1(" + "|".join(p for p in NUMBERED_PARTS if p) + r")?$")
 _ENTITY_SPLIT_RE = re.compile(r"^\s*([^\W\d_][\w ]*?)\s*(?: - |\.)\s*(\S.*)$")
 
 
@@ -98,6 +100,11 @@ def match_header(header: str) -> tuple[str, int] | None:
             rest = n[len(prefix) :]
             if rest in NAME_TO_FIELD:
                 return NAME_TO_FIELD[rest], 3
+    numbered = _FIRST_NUMBERED_RE.match(n)
+    if numbered:
+        found = NAME_TO_FIELD.get(numbered.group(1)) or NAME_TO_FIELD.get(numbered.group(1) + (numbered.group(2) or ""))
+        if found:
+            return found, 3
     if n.endswith("id") and len(n) > 2:
         for stem in (n[:-2], *(n[len(p) : -2] for p in PREFIXES if n.startswith(p))):
             found = NAME_TO_FIELD.get(stem)
@@ -120,7 +127,7 @@ _AMOUNT_RE = re.compile(r"^[^\d]{0,4}\s*\d[\d.,' \u00a0]*(?:[kKmM]|mio|Mio)?\s*[
 # Money that is not the deal's: a company's revenue, a budget line.
 _NOT_DEAL_VALUE_RE = re.compile(
     r"(annualrevenue|companyrevenue|umsatzdesunternehmens|employees|"
-    r"salary|gehalt|cost|kosten|tax|steuer)"
+    r"salary|gehalt|cost|kosten|tax|steuer|phone|telefon|mobile|mobil|fax)"
 )
 _ID_LIKE_RE = re.compile(
     r"(id|nr|no|number|nummer|code|phone|zip|plz|postal|year|jahr|age|count|"

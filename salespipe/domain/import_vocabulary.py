@@ -168,6 +168,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "contactphone",
         "personphone",
         "phonework",
+        "firstphone",  # Apollo's primary number (beside Work Direct, Mobile, Corporate Phone)
     ),
     "source": (
         "source",
@@ -240,6 +241,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "ownerid",
         "assigneduserid",
         "assigneduserName".lower(),
+        "contactowner",  # HubSpot contacts, Apollo
     ),
     "stage": (
         "stage",
@@ -411,6 +413,14 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "addedat",
         "addedon",
         "dateadded",
+        # when a contact list's person came in: Mailchimp, LinkedIn connections, trade-fair badge scans
+        "optintime",
+        "connectedon",
+        "scandatetime",
+        "scandate",
+        "scantime",
+        "scannedat",
+        "scannedon",
     ),
     "close_date": (
         "closedate",
@@ -572,6 +582,10 @@ PREFIXES = (
     "projet",
     "cn",
 )
+# Contact exports number the values of a kind ("E-mail 1 - Value", "Phone 1 - Value", "Organization 1 -
+# Name" in Google Contacts; "Email 1", "Phone 1" in Lusha): the first of them is the field (normalised:
+# name, "1", one of these parts); the second and later ones, and "E-mail 1 - Type", stay custom fields.
+NUMBERED_PARTS = ("", "value", "name", "address")
 # Fields for which a trailing "ID" names the value, not a reference ("STAGE_ID" is the stage).
 ID_SUFFIX_FIELDS = ("stage", "currency", "source", "owner", "status")
 # Field names whose columns must hold values of a kind; when they do not, the next candidate
@@ -581,7 +595,7 @@ BY_CONTENT: dict[str, tuple[str, ...]] = {
     "closed": ("is_closed", "close_date"),
     "won": ("is_won", "won_time"),
     "status": ("status", "stage"),
-    "state": ("status", "stage"),
+    "state": ("status",),  # else a contact list's region ("Bayern", "CA"), never a stage
     "statut": ("status", "stage"),
     "estado": ("status", "stage"),
     "leadstatus": ("status", "stage"),
@@ -679,7 +693,8 @@ LOST_WORDS = frozenset(
         "abandoned",
         "aufgegeben",
         "abandonne",
-        # a closed stage of Zendesk Sell's default pipeline; never the open stage "Qualified"
+        # a closed stage of Zendesk Sell's default pipeline and HubSpot's lead status; never the
+        # open stage "Qualified"
         "unqualified",
         "not qualified",
         "nicht qualifiziert",
@@ -838,6 +853,10 @@ STAGE_VALUES: dict[str, tuple[str, ...]] = {
     "vertrag gesendet": ("contract", "negotiation"),
     "vertrag versendet": ("contract", "negotiation"),
     # Pipedrive
+    # HubSpot contacts' default lead statuses (New, Open, In progress are open words; Unqualified is lost)
+    "attempted to contact": ("new",),
+    "connected": ("verified",),
+    "open deal": ("qualified",),
     "lead in": ("lead", "new"),
     "contact made": ("verified",),
     "needs defined": ("qualified",),

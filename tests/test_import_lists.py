@@ -1,0 +1,122 @@
+"""Lead and contact lists (tests/fixtures/lists, all data invented): what a rep expects from a plain
+``salespipe import FILE``, written down before the files were first imported (see the README there)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from salespipe.domain.import_columns import ColumnProfile, match_header, suggest_field
+
+LISTS = Path(__file__).parent / "fixtures" / "lists"
+
+# file -> (rows, inserted, [(line, duplicate_of_line)])
+COUNTS = {
+    "apollo_people.csv": (9, 8, [(7, 2)]),
+    "google_contacts.csv": (8, 7, [(6, 3)]),
+    "outlook_contacts.csv": (7, 6, [(7, 4)]),
+    "hubspot_contacts.csv": (8, 7, [(6, 2)]),
+    "badge_scans.csv": (8, 7, [(5, 2)]),
+    "linkedin_connections.csv": (7, 7, []),
+    "lusha_contacts.csv": (7, 6, [(6, 2)]),
+}
+
+
+def imported(cli, tmp_path, name):
+    out = cli("import", str(LISTS / name), "--rejects", str(tmp_path / "r.csv"), "--json")
+    summary = json.loads(out.stdout)
+    leads = {lead["title"]: lead for lead in cli.json("lead", "list", "--all")}
+    return summary, leads
+
+
+@pytest.mark.parametrize("name", sorted(COUNTS))
+def test_each_list_imports_without_flags(cli, tmp_path, name):
+    rows, inserted, duplicates = COUNTS[name]
+    summary, leads = imported(cli, tmp_path, name)
+    assert (summary["rows"], summary["inserted"], summary["rejected"]) == (rows, inserted, 0)
+    assert [(d["line"], d["duplicate_of_line"]) for d in summary["duplicates"]] == duplicates
+    assert len(cli.json("lead", "list", "--all")) == inserted
+    assert {lead["stage"] for lead in leads.values()} <= {"new", "verified", "lost"}
+
+
+def test_google_contacts_numbered_columns(cli, tmp_path):
+    _, leads = imported(cli, tmp_path, "google_contacts.csv")
+    marta = leads["Marta Nowak"]
+    assert marta["email"] == "marta.nowak@wisla.example"
+    assert marta["phone"] == "+48 22 555 0101"
+    assert marta["company"] == "Wisła Components Sp. z o.o."
+    assert marta["contact_name"] == "Marta Nowak"
+    pedro = leads["Pedro Álvarez"]
+    assert pedro["contact_name"] == "Pedro Álvarez"
+    assert leads["Kranich Logistik GmbH"]["email"] == "info@kranich.example"
+
+
+def test_lusha_numbered_email_and_phone(cli, tmp_path):
+    _, leads = imported(cli, tmp_path, "lusha_contacts.csv")
+    oskar = leads["Oskar Wiśniewski"]
+    assert (oskar["email"], oskar["phone"]) == ("oskar.w@balticrail.example", "+48 58 555 0101")
+    assert leads["Thomas Berger"]["email"] is None
+
+
+def test_apollo_state_is_a_place_not_a_stage(cli, tmp_path):
+    _, leads = imported(cli, tmp_path, "apollo_people.csv")
+    lena = leads["Lena Vogt"]
+    assert lena["stage"] == "new"
+    assert lena["fields"]["State"] == "Berlin"
+    assert lena["fields"]["Title"] == "Head of Procurement"
+    assert lena["phone"] == "+49 30 5550101"  # First Phone, Apollo's primary number
+    assert leads["Nakamura"]["contact_name"] == "Nakamura"
+
+
+def test_hubspot_contacts_lead_status_and_owner(cli, tmp_path):
+    _, leads = imported(cli, tmp_path, "hubspot_contacts.csv")
+    assert leads["Emma Jensen"]["stage"] == "lost"  # Lead Status "Unqualified"
+    assert leads["Lukas Gruber"]["stage"] == "verified"  # "Connected"
+    assert leads["Nina Horvat"]["stage"] == "new"  # "Attempted to Contact"
+    assert leads["Maja Kowalczyk"]["external_id"] == "5101"
+
+
+def test_badge_scans_and_linkedin(cli, tmp_path):
+    _, leads = imported(cli, tmp_path, "badge_scans.csv")
+    assert leads["Carlos Mendes"]["company"] == "Atlântico Pescados Lda"
+    assert leads["Fatima Haddad"]["fields"]["Job Title"] == "Export Manager"
+    assert leads["Fatima Haddad"]["created_at"].startswith("2024-04-16")
+
+
+def test_linkedin_two_profiles_of_one_name_stay_two(cli, tmp_path):
+    summary, _ = imported(cli, tmp_path, "linkedin_connections.csv")
+    rows = cli.json("lead", "list", "--all")
+    assert sorted(l["fields"]["Position"] for l in rows if l["title"] == "Priya Raman") == [
+        "Head of Partnerships",
+        "Product Manager",
+    ]
+
+
+# The mechanisms, directly --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("E-mail 1 - Value", "email"),
+        ("Phone 1 - Value", "phone"),
+        ("Organization 1 - Name", "company"),
+        ("Email 1", "email"),
+        ("Phone 1", "phone"),
+        ("First Phone", "phone"),
+        ("Contact owner", "owner"),
+        ("OPTIN_TIME", "created"),
+        ("Connected On", "created"),
+        ("Scan Date/Time", "created"),
+    ],
+)
+def test_list_headers(header, field):
+    assert match_header(header)[0] == field
+
+
+@pytest.mark.parametrize("header", ["E-mail 2 - Value", "Organization 1 - Title", "Email 1 Type", "Phone 2"])
+def test_second_and_typed_columns_stay_custom(header):
+    assert match_header(header) is None
+
+
+def test_phone_numbers_are_no_deal_value():
+    profile = ColumnProfile("Phone 2 - Value", ["+48 600 555 102", "+47 22 55 50 11", "+49 151 5550150"])
+    assert suggest_field(profile, {"value"}) is None
