@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from salespipe.domain.import_columns import ColumnProfile, match_header, suggest_field
+from salespipe.domain.importing import _tags
 
 LISTS = Path(__file__).parent / "fixtures" / "lists"
 
@@ -15,6 +16,7 @@ COUNTS = {
     "apollo_people.csv": (9, 8, [(7, 2)]),
     "google_contacts.csv": (8, 7, [(6, 3)]),
     "outlook_contacts.csv": (7, 6, [(7, 4)]),
+    "mailchimp_audience.csv": (7, 6, [(6, 2)]),
     "hubspot_contacts.csv": (8, 7, [(6, 2)]),
     "badge_scans.csv": (8, 7, [(5, 2)]),
     "linkedin_connections.csv": (7, 7, []),
@@ -66,6 +68,13 @@ def test_apollo_state_is_a_place_not_a_stage(cli, tmp_path):
     assert lena["fields"]["Title"] == "Head of Procurement"
     assert lena["phone"] == "+49 30 5550101"  # First Phone, Apollo's primary number
     assert leads["Nakamura"]["contact_name"] == "Nakamura"
+
+
+def test_mailchimp_tags_lose_their_quotes(cli, tmp_path):
+    _, leads = imported(cli, tmp_path, "mailchimp_audience.csv")
+    assert leads["Greta Lind"]["tags"] == ["Newsletter", "Webinar 2024"]
+    assert leads["Yusuf Demir"]["tags"] == ["Trade fair", "Newsletter"]
+    assert leads["Delta Tools Ltd"]["email"] == "sam@delta.example"
 
 
 def test_hubspot_contacts_lead_status_and_owner(cli, tmp_path):
@@ -120,3 +129,8 @@ def test_second_and_typed_columns_stay_custom(header):
 def test_phone_numbers_are_no_deal_value():
     profile = ColumnProfile("Phone 2 - Value", ["+48 600 555 102", "+47 22 55 50 11", "+49 151 5550150"])
     assert suggest_field(profile, {"value"}) is None
+
+
+def test_quoted_tags():
+    assert _tags('"Newsletter","Webinar 2024"') == ["Newsletter", "Webinar 2024"]
+    assert _tags("a; 'b'") == ["a", "'b'"]  # a lone quote is text

@@ -28,6 +28,7 @@ History rules (what is assumed when dates are missing):
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from dataclasses import dataclass, field
@@ -141,6 +142,9 @@ def _tags(text: str) -> list[str]:
             items = None
         if isinstance(items, list) and all(isinstance(t, str) for t in items):
             return list(dict.fromkeys(t.strip() for t in items if t.strip()))
+    if text.startswith('"'):  # Mailchimp's TAGS: "Newsletter","Webinar 2024"
+        items = next(csv.reader([text], skipinitialspace=True))
+        return list(dict.fromkeys(t.strip() for t in items if t.strip()))
     return list(dict.fromkeys(t.strip() for t in re.split(r"[;,|]", text) if t.strip()))
 
 
