@@ -134,3 +134,34 @@ def test_phone_numbers_are_no_deal_value():
 def test_quoted_tags():
     assert _tags('"Newsletter","Webinar 2024"') == ["Newsletter", "Webinar 2024"]
     assert _tags("a; 'b'") == ["a", "'b'"]  # a lone quote is text
+
+
+def test_a_full_name_column_is_the_title_and_the_contact(cli, tmp_path):
+    """A list whose only name column is "Full Name" (a person): the lead is called by it and its
+    contact is that person, linked at the company; "Name" in a deal export stays the deal's name,
+    and beside a contact column the full name is not copied over it."""
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "Full Name,Company,Email,Job Title\n"
+        "Anna Berger,Bergwerk GmbH,anna@bergwerk.example,CEO\n"
+        "Tom Li,,tom@li.example,CTO\n",
+        encoding="utf-8",
+    )
+    cli("import", str(people))
+    leads = {lead["title"]: lead for lead in cli.json("lead", "list", "--all")}
+    assert {t: (lead["contact_name"], lead["company"]) for t, lead in leads.items()} == {
+        "Anna Berger": ("Anna Berger", "Bergwerk GmbH"),
+        "Tom Li": ("Tom Li", None),
+    }
+    assert [p["name"] for p in cli.json("person", "list")] == ["Anna Berger"]
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Name,Company,Stage,Amount\nCRM rollout,Kranich AG,Proposal,12000\n", encoding="utf-8")
+    cli("import", str(deals))
+    assert cli.json("lead", "show", "3")["contact_name"] is None
+    both = tmp_path / "both.csv"
+    both.write_text("Full Name,Contact,Company\nPilot project,Eva Stein,Talsperre AG\n", encoding="utf-8")
+    cli("import", str(both))
+    assert (cli.json("lead", "show", "4")["title"], cli.json("lead", "show", "4")["contact_name"]) == (
+        "Pilot project",
+        "Eva Stein",
+    )

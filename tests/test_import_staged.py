@@ -152,7 +152,9 @@ def files(draw: st.DrawFn) -> tuple[str, list[list[str]]]:
         if draw(st.integers(0, 9)) == 0:
             row = row[:-1] if draw(st.booleans()) else row + [draw(st.sampled_from(["", "extra"]))]
         rows.append(row)
-    return ",".join(keep), rows
+    # "Full Name" names a person: the title and the contact's name (domain.import_plan.title_names_person)
+    person = draw(st.booleans())
+    return ",".join("Full Name" if person and h == "Name" else h for h in keep), rows
 
 
 def _write(path: Path, header: str, rows: list[list[str]]) -> None:

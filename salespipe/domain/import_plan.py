@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from salespipe.domain.errors import InvalidValue
-from salespipe.domain.import_columns import CUSTOM_PREFIX, FIELDS, fold
+from salespipe.domain.import_columns import CUSTOM_PREFIX, FIELDS, fold, normalise_header
 from salespipe.domain.import_vocabulary import (
     LOST_WORDS,
     OPEN_WORDS,
+    PERSON_TITLE_HEADERS,
     STAGE_VALUES,
     WON_WORDS,
 )
@@ -87,6 +88,16 @@ class Plan:
             if i == index:
                 return CUSTOM_PREFIX + name
         return ""
+
+    def title_names_person(self) -> bool:
+        """The title column names a person (``PERSON_TITLE_HEADERS``: "Full Name") and no other
+        column says who the contact is: that name is the contact's as well."""
+        i = self.columns.get("title")
+        return (
+            i is not None
+            and not {"contact_name", "first_name", "last_name"} & self.columns.keys()
+            and normalise_header(self.headers[i]) in PERSON_TITLE_HEADERS
+        )
 
     def dayfirst(self, name: str) -> bool | None:
         order = self.date_orders.get(name)

@@ -582,6 +582,10 @@ PREFIXES = (
     "projet",
     "cn",
 )
+# Title headers that name a person ("Full Name" in a lead list or a badge-scan export): with no
+# contact (or first/last name) column, that column is the lead's title and its contact's name too.
+# "Name" alone is not here: in a deal export it names the deal, in a company list the company.
+PERSON_TITLE_HEADERS = frozenset({"fullname", "personname", "vollstandigername", "nomcomplet", "nombrecompleto"})
 # Contact exports number the values of a kind ("E-mail 1 - Value", "Phone 1 - Value", "Organization 1 -
 # Name" in Google Contacts; "Email 1", "Phone 1" in Lusha): the first of them is the field (normalised:
 # name, "1", one of these parts); the second and later ones, and "E-mail 1 - Type", stay custom fields.

@@ -243,6 +243,7 @@ class RowConverter:
         self.has_outcome = any(f in mapped for f in ("status", "is_closed", "is_won", "active"))
         self.has_names = "first_name" in mapped or "last_name" in mapped
         self.last_name_mapped = "last_name" in mapped
+        self.title_is_person = plan.title_names_person()  # "Full Name": the contact's name too
         self.orders = ctx.orders
         self.date_cache: dict[str, dict[str, datetime | str]] = {name: {} for name in ctx.orders}
 
@@ -289,6 +290,8 @@ class RowConverter:
         contact = cell("contact_name")
         external_id = cell("external_id")
         title = cell("title")
+        if self.title_is_person:
+            contact = title
         if self.has_names:
             first, last = cell("first_name"), cell("last_name")
             person = " ".join(p for p in (first, last) if p) or None

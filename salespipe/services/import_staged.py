@@ -216,7 +216,10 @@ def run(
     staging.convert(
         conn,
         staging.Spec(
-            columns=dict(plan.columns),
+            # a title naming a person ("Full Name") is read as the contact's name too, as RowConverter does
+            columns={**plan.columns, "contact_name": plan.columns["title"]}
+            if plan.title_names_person()
+            else dict(plan.columns),
             extras=[(i, json.dumps(name, ensure_ascii=False)) for i, name in extras],
             nulls=sorted(ctx.nulls),
             decimal=plan.decimal,
