@@ -3,6 +3,7 @@ dumps, headerless files, junk lines, unknown values, undated closes, duplicates 
 
 import json
 
+import pytest
 from conftest import dump
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -380,6 +381,15 @@ def test_stage_suggestions_read_won_and_lost_words(cli, tmp_path):
     f = write(tmp_path / "h.csv", "Dealname,Deal-Phase\nA,Ende und verloren\nB,Ende und verloren\n")
     asked = imp(cli, f, code=2)
     assert asked["questions"][0]["suggestion"] == "lost"
+
+
+@pytest.mark.parametrize("value", ["Not verified", "Nicht qualifiziert mehr", "Unverified", "No proposal yet"])
+def test_a_stage_suggestion_never_names_the_stage_a_value_negates(cli, tmp_path, value):
+    """'Not verified' is close to 'verified' by its letters and says the opposite: the suggested
+    --stage-map is the first stage, which claims no progress, never the negated one."""
+    f = write(tmp_path / "n.csv", f"Dealname,Deal-Phase\nA,{value}\nB,{value}\n")
+    asked = imp(cli, f, code=2)
+    assert [(q["subject"], q["suggestion"]) for q in asked["questions"]] == [(value, "new")]
 
 
 def test_a_title_beside_first_and_last_name_is_a_job_title(cli, tmp_path):

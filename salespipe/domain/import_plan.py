@@ -20,6 +20,8 @@ from salespipe.domain.errors import InvalidValue
 from salespipe.domain.import_columns import CUSTOM_PREFIX, FIELDS, fold, normalise_header
 from salespipe.domain.import_vocabulary import (
     LOST_WORDS,
+    NEGATING_PREFIXES,
+    NEGATION_WORDS,
     OPEN_WORDS,
     PERSON_TITLE_HEADERS,
     STAGE_VALUES,
@@ -323,9 +325,16 @@ class StageResolver:
             return candidates[0], "part of the label"
         return None, ""
 
+    def _names_a_stage(self, word: str) -> bool:
+        """Whether ``word`` is (a word of) a stage's key or label, or of a known CRM stage name
+        (four letters at least: "into" is no negated "to")."""
+        return len(word) >= 4 and (word in self.names or word in self.words or word in _VOCABULARY_WORDS)
+
     def closest(self, value: str) -> Stage:
         """The stage to suggest for an unknown value: one that says won or lost in a word
-        ("Abgeschlossen und verloren") is that, else the nearest name."""
+        ("Abgeschlossen und verloren") is that; one that negates ("Not verified", "Unverified")
+        the first stage, which claims no progress (the nearest name would be the negated one);
+        else the nearest name."""
         folded = fold(value)
         if folded in OPEN_WORDS:
             return self.first
@@ -335,6 +344,10 @@ class StageResolver:
             outcome = self.lost if lost else self.won
             if outcome is not None:
                 return outcome
+        if tokens & NEGATION_WORDS or any(
+            t.startswith(p) and self._names_a_stage(t[len(p) :].lstrip("-")) for t in tokens for p in NEGATING_PREFIXES
+        ):
+            return self.first
         names = list(self.names)
         close = difflib.get_close_matches(folded, names, n=1, cutoff=0.5)
         if close:
@@ -354,6 +367,7 @@ def _words(folded: str) -> str:
 
 
 _VOCABULARY = {_words(fold(k)): v for k, v in STAGE_VALUES.items()}
+_VOCABULARY_WORDS = frozenset(w for k in _VOCABULARY for w in k.split())
 _WON_TOKENS = {w for w in WON_WORDS if " " not in w and "-" not in w}
 _LOST_TOKENS = {w for w in LOST_WORDS if " " not in w and "-" not in w}
 

@@ -582,6 +582,11 @@ PREFIXES = (
     "projet",
     "cn",
 )
+# Words and word beginnings that negate what follows ("Not verified", "nicht qualifiziert",
+# "Unverified"): a stage value carrying one is never suggested as the stage it negates, however
+# close its letters are (import_plan.StageResolver.closest).
+NEGATION_WORDS = frozenset({"not", "no", "non", "nicht", "kein", "keine", "nie", "never", "pas", "sin", "sans"})
+NEGATING_PREFIXES = ("un", "non", "dis", "in", "im")
 # Title headers that name a person ("Full Name" in a lead list or a badge-scan export): with no
 # contact (or first/last name) column, that column is the lead's title and its contact's name too.
 # "Name" alone is not here: in a deal export it names the deal, in a company list the company.
