@@ -673,8 +673,10 @@ def m020_record_currency_in_estimate_history(db: Database) -> None:
     """The history of estimates learns a deal's currency (field ``currency``): a value is an
     amount in a currency, and as of a past moment (``report --as-of``, the backtest) a deal
     whose currency was changed later counted its value of then in its currency of today.
-    SQLite cannot widen a CHECK, so the table is rebuilt (its rows and ids kept), as in m015.
-    Currency changes made before this migration are not known: those deals keep today's."""
+    SQLite cannot widen a CHECK, so the table is rebuilt (its rows and ids kept), as in m015,
+    whose statements these repeat on purpose: a migration records what it did and shares no code
+    a later one could change. Currency changes made before this migration are not known: those
+    deals keep today's."""
     for statement in (
         """
         CREATE TABLE estimate_history_new (
