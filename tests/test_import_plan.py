@@ -489,3 +489,13 @@ def test_a_binary_file_is_refused_by_what_it_is(cli, add_lead, db_path, tmp_path
         assert line.startswith("Error: ") and words in line and "not CSV" in line
         assert not path.with_name(path.name + ".rejects.csv").exists()
     assert dump(db_path) == before
+
+
+def test_a_deals_own_owner_wins_over_its_contacts_whichever_comes_first(cli, tmp_path):
+    f = write(
+        tmp_path / "o.csv",
+        "Deal Name,Contact owner,Deal owner,Amount\nRollout,Carla Contact,Dora Deal,1000\nPilot,Carla Contact,Dora Deal,500\n",
+    )
+    imp(cli, f)
+    assert {lead["owner"] for lead in leads(cli).values()} == {"Dora Deal"}
+    assert leads(cli)["Rollout"]["fields"] == {"Contact owner": "Carla Contact"}

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from salespipe.domain.import_vocabulary import (
     BY_CONTENT,
+    CONTACT_LEVEL_NAMES,
     FALSE_WORDS,
     FIELD_NAMES,
     ID_SUFFIX_FIELDS,
@@ -85,7 +86,7 @@ def match_header(header: str) -> tuple[str, int] | None:
     if n in OWN_NAMES:
         return OWN_NAMES[n], 0
     if n in NAME_TO_FIELD:
-        return NAME_TO_FIELD[n], 2 if n in PER_UNIT_VALUE_NAMES else 1
+        return NAME_TO_FIELD[n], 2 if n in PER_UNIT_VALUE_NAMES or n in CONTACT_LEVEL_NAMES else 1
     m = _ENTITY_SPLIT_RE.match(header)
     if m:
         entity, rest = normalise_header(m.group(1)), normalise_header(m.group(2))

@@ -556,6 +556,9 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
 # per hour, day, week, month or year unless BID_TYPE is "Fixed Bid"; its OPPORTUNITY_VALUE is bid
 # x duration): beside a column named for the whole value, that column wins.
 PER_UNIT_VALUE_NAMES = frozenset({"bidamount", "price", "preis", "prix", "precio"})
+# Names of a contact's field that a deal export may carry beside the deal's own ("Contact owner"
+# beside "Deal owner" in HubSpot): the deal's column wins, whichever comes first in the file.
+CONTACT_LEVEL_NAMES = frozenset({"contactowner"})
 # Currency cells that name the CRM's own default currency, not a currency (SugarCRM and SuiteCRM
 # export currency_id, which is -99 for the system currency): the amount's symbol decides, else the
 # import's currency.
