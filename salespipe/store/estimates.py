@@ -1,7 +1,7 @@
 """The history of estimates (``estimate_history``): every change of a deal's value (and of its
-currency), expected close date, probability override and forecast category, with its time. Append-only: rows are
-written as the leads change (``store.leads``), and go only with their lead (delete, erase) or
-with the change that wrote them (undo).
+currency), expected close date, probability override and forecast category, with its time.
+Append-only: rows are written as the leads change (``store.leads``), and go only with their lead
+(delete, erase) or with the change that wrote them (undo).
 
 A row is a ``change`` (from ``old_value`` to ``new_value``) or a ``set`` (the value as first
 known, no old one: a new deal's expected close date, an imported open deal's, and the open
@@ -18,7 +18,7 @@ from typing import Any
 from salespipe.store.db import plain_rows
 
 # leads column -> field name in the history. A change of both currency and value in one edit
-# writes the currency's row just before the value's (``estimate_currencies`` in the render relies
+# writes the currency's row just before the value's (``render.records.estimate_records`` relies
 # on it to show the value's old amount in the old currency and its new one in the new).
 FIELDS = {
     "currency": "currency",  # what the value is an amount of (recorded since m020)
@@ -94,22 +94,19 @@ def close_dates_of_closed(conn: sqlite3.Connection, before: str, limit: int) -> 
 
 
 def apply_as_of(conn: sqlite3.Connection, table: str, as_of: str) -> None:
-    """Set the value, currency, expected close date, probability and park date of the leads in ``table`` (a
-    temporary copy, ``id`` per lead) to what they were at ``as_of``: the newest row up to then,
-    else the first row's old value (a set row's new value). Only leads with a change of that
-    field are touched: the others have the value they were first known with.
+    """Set each field of the history (``FIELDS``) but the forecast category (the as-of state does
+    not carry it) of the leads in ``table`` (a temporary copy, ``id`` per lead) to what it was
+    at ``as_of``: the newest row up to then, else the first row's old value (a set row's new
+    value). Only leads with a change of that field are touched: the others have the value they
+    were first known with.
 
     Each value is one search of the (lead, field, moment) index, whose order is the rows' (at,
     id) order, for the newest row by then, and only without one a second for the first row (one
     ``ORDER BY`` over both cases sorted each lead's rows: a third of ``report --as-of``'s state
     on a pipeline with a long history)."""
-    for column, field in (
-        ("value_minor", "value"),
-        ("currency", "currency"),
-        ("expected_close", "expected_close"),
-        ("probability", "probability"),
-        ("nurture_until", "nurture_until"),
-    ):
+    for column, field in FIELDS.items():
+        if column == "forecast_category":
+            continue
         conn.execute(
             f"""UPDATE {table} SET {column} = (
                     SELECT v FROM (SELECT h.new_value AS v FROM estimate_history h
