@@ -84,6 +84,20 @@ def dump(path: Path) -> list[str]:
         conn.close()
 
 
+def database_before(path: Path, migration: str, user_version: int) -> sqlite3.Connection:
+    """A salespipe database at ``path`` as an older version left it: the migrations before
+    ``migration`` applied and ``PRAGMA user_version`` as that version wrote it; open in autocommit
+    for the test to fill before the next command migrates it."""
+    from sqlite_utils import Database
+
+    from salespipe.store import migrations
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.migrations.apply(Database(conn), stop_before=migration)
+    conn.execute(f"PRAGMA user_version = {user_version}")
+    return conn
+
+
 @pytest.fixture
 def add_lead(cli: Cli) -> Callable[..., int]:
     def add(name: str, *options: str) -> int:

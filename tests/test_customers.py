@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+from conftest import database_before
 
 from salespipe.domain import retention
 
@@ -263,15 +264,10 @@ def test_risk_reasons_rule():
 
 
 def test_a_schema_16_database_gets_surveys_and_referrals(tmp_path, cli):
-    from sqlite_utils import Database
-
-    from salespipe.store import migrations
     from salespipe.store.db import connect
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrations.migrations.apply(Database(conn), stop_before="m017_create_surveys_and_referrals")
-    conn.execute("PRAGMA user_version = 16")
+    conn = database_before(path, "m017_create_surveys_and_referrals", 16)
     conn.execute(
         "INSERT INTO leads (title, company, stage, value_minor, currency, created_at, updated_at, stage_entered_at) "
         "VALUES ('A', 'ACME GmbH', 'won', 100, 'EUR', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z', "

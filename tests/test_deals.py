@@ -10,6 +10,7 @@ import sqlite3
 from datetime import date
 
 import pytest
+from conftest import database_before
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -548,16 +549,11 @@ def test_import_reads_kind_and_term(cli, tmp_path):
 
 
 def test_a_schema_13_database_is_migrated(tmp_path, cli):
-    from sqlite_utils import Database
-
-    from salespipe.store import migrations
     from salespipe.store.db import connect
     from salespipe.store.schema_version import SCHEMA_VERSION
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrations.migrations.apply(Database(conn), stop_before="m015_add_deal_kind_term_and_nurture")
-    conn.execute("PRAGMA user_version = 13")
+    conn = database_before(path, "m015_add_deal_kind_term_and_nurture", 13)
     conn.execute(
         "INSERT INTO leads (title, stage, value_minor, currency, expected_close, created_at, updated_at, "
         "stage_entered_at) VALUES ('Old', 'proposal', 500000, 'EUR', '2026-12-20', '2026-11-01T09:00:00Z', "

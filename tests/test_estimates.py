@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import dump
+from conftest import database_before, dump
 
 from salespipe.domain import forecast as rules
 
@@ -335,16 +335,11 @@ def test_a_currency_change_is_recorded_and_counted_as_of_its_time(cli, add_lead,
 def test_a_schema_19_database_learns_currency_changes(tmp_path, cli):
     """m020 rebuilds the history (a CHECK cannot be widened): rows and ids kept, the journal's
     triggers made again, and a currency change recorded from then on."""
-    from sqlite_utils import Database
-
-    from salespipe.store import migrations
     from salespipe.store.db import connect
     from salespipe.store.schema_version import SCHEMA_VERSION
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrations.migrations.apply(Database(conn), stop_before="m020_record_currency_in_estimate_history")
-    conn.execute("PRAGMA user_version = 19")
+    conn = database_before(path, "m020_record_currency_in_estimate_history", 19)
     conn.execute(
         "INSERT INTO leads (title, stage, value_minor, currency, created_at, updated_at, stage_entered_at) "
         "VALUES ('Old', 'proposal', 500000, 'EUR', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z', "

@@ -5,6 +5,7 @@ import json
 from datetime import date
 
 import pytest
+from conftest import database_before
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -342,16 +343,11 @@ def test_the_journey_in_german_fits_80_columns(cli, add_lead, monkeypatch):
 def test_a_schema_16_database_is_migrated(tmp_path, cli):
     import sqlite3
 
-    from sqlite_utils import Database
-
-    from salespipe.store import migrations
     from salespipe.store.db import connect
     from salespipe.store.schema_version import SCHEMA_VERSION
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrations.migrations.apply(Database(conn), stop_before="m018_add_stage_journey_phase")
-    conn.execute("PRAGMA user_version = 16")
+    conn = database_before(path, "m018_add_stage_journey_phase", 16)
     conn.execute("UPDATE stages SET label = 'Identified' WHERE key = 'new'")
     conn.close()
     connect(path).close()

@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import dump
+from conftest import database_before, dump
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -167,15 +167,10 @@ def test_resolve_is_the_same_in_any_order(names_, rnd):
 
 
 def test_a_schema_13_database_gets_organisations_without_losing_text(tmp_path, cli):
-    from sqlite_utils import Database
-
-    from salespipe.store import migrations
     from salespipe.store.db import connect
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrations.migrations.apply(Database(conn), stop_before="m014_create_orgs_and_people")
-    conn.execute("PRAGMA user_version = 13")
+    conn = database_before(path, "m014_create_orgs_and_people", 13)
     rows = [
         ("A", "ACME GmbH", "Jörg Weiß", "j@acme.de"),
         ("B", "Acme gmbh", "JÖRG WEISS", None),  # the same person, by name

@@ -8,7 +8,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import dump
+from conftest import database_before, dump
 
 
 @pytest.fixture
@@ -201,15 +201,10 @@ def test_export_all_carries_the_snapshots(cli, add_lead, db_path, tmp_path, cloc
 
 
 def test_a_schema_12_database_is_migrated(tmp_path, cli, clock):
-    from sqlite_utils import Database
-
-    from salespipe.store import migrations
     from salespipe.store.db import connect
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrations.migrations.apply(Database(conn), stop_before="m013_create_forecast_snapshots")
-    conn.execute("PRAGMA user_version = 12")
+    conn = database_before(path, "m013_create_forecast_snapshots", 12)
     conn.execute(
         "INSERT INTO leads (title, stage, value_minor, currency, expected_close, created_at, updated_at, "
         "stage_entered_at) VALUES ('Old', 'proposal', 500000, 'EUR', '2026-11-20', '2026-11-01T09:00:00Z', "
