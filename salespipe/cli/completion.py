@@ -69,7 +69,8 @@ Suggestions = list[tuple[str, str] | str]
 
 # The request -----------------------------------------------------------------------------------
 def _click() -> Any:
-    """The Click that Typer builds its commands with (Typer 0.29 and later carry their own copy)."""
+    """The Click that Typer builds its commands with: its own copy (``typer._click``, since Typer
+    0.26), else the Click package."""
     try:
         from typer import _click as vendored
 
