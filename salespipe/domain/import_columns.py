@@ -23,11 +23,13 @@ from salespipe.domain.import_vocabulary import (
     CONTACT_LEVEL_NAMES,
     FALSE_WORDS,
     FIELD_NAMES,
+    FIXED_BASIS_WORDS,
     ID_SUFFIX_FIELDS,
     LOST_WORDS,
     NUMBERED_PARTS,
     OPEN_WORDS,
     PER_UNIT_VALUE_NAMES,
+    PERIOD_BASIS_WORDS,
     PREFIXES,
     TRUE_WORDS,
     WON_WORDS,
@@ -163,6 +165,19 @@ def is_bool(value: str) -> bool:
     return folded in TRUE_WORDS or folded in FALSE_WORDS
 
 
+def is_basis_word(value: str) -> bool:
+    """A duration basis: fixed, or a period (``MONTH``, ``Per Month``, ``monthly``)."""
+    folded = fold(value)
+    return folded in FIXED_BASIS_WORDS or folded in PERIOD_BASIS_WORDS
+
+
+_NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+
+def is_number(value: str) -> bool:
+    return bool(_NUMBER_RE.match(value.strip()))
+
+
 def is_status_word(value: str) -> bool:
     folded = fold(value)
     return folded in WON_WORDS or folded in LOST_WORDS or folded in OPEN_WORDS
@@ -186,6 +201,10 @@ def content_fits(target: str, profile: ColumnProfile, *, strict: bool = True) ->
         return profile.share(is_date_like) >= need
     if target == "title":
         return profile.share(is_amount) < 0.5
+    if target == "duration_basis":  # an unknown word in it rejects its row, loudly
+        return profile.share(is_basis_word) > 0
+    if target == "duration":  # a number of periods ("Duration" of a call, 00:05:32, is none)
+        return profile.share(is_number) >= need
     return True
 
 

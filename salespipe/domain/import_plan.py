@@ -81,6 +81,9 @@ class Plan:
     rows_without_id_or_email: int = 0
     is_export: bool = False  # salespipe's own CSV export (it has a history column)
     export_closed_at: int | None = None  # its closed_at column (empty: closed on an unknown date)
+    # The value column is a price per period of the duration basis column (Capsule's Value, Insightly's
+    # BID_AMOUNT alone): a row's deal value is value x duration (``importing.whole_value``).
+    value_per_period: bool = False
 
     def field_of(self, index: int) -> str:
         for name, i in self.columns.items():
@@ -120,6 +123,15 @@ class Plan:
                 for f, o in self.date_orders.items()
                 if f in self.columns
             ],
+            "value_per_period": (
+                {
+                    "value": self.headers[self.columns["value"]],
+                    "basis": self.headers[self.columns["duration_basis"]],
+                    "duration": self.headers[self.columns["duration"]] if "duration" in self.columns else None,
+                }
+                if self.value_per_period
+                else None
+            ),
             "decimal": self.decimal,
             "decimal_evidence": self.decimal_evidence,
             "nulls": self.nulls,

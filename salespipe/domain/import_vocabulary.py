@@ -9,8 +9,8 @@ for the fields in ``ID_SUFFIX_FIELDS`` (Bitrix's ``STAGE_ID`` is the stage).
 
 Sources: the export and API documentation of Pipedrive, HubSpot (display and internal property
 names), Salesforce (report and Data Loader names), Zoho CRM, Dynamics 365 Sales, Odoo, Bitrix24
-(``crm.deal.list``), vtiger / SuiteCRM, Close, and the words of German, French and Spanish
-spreadsheets. ``tests/fixtures/crm/`` has one made-up export per CRM.
+(``crm.deal.list``), vtiger / SuiteCRM, Close, Insightly, Zendesk Sell, Capsule, Freshsales, and the
+words of German, French and Spanish spreadsheets. ``tests/fixtures/crm/`` has one made-up export per CRM.
 """
 
 from __future__ import annotations
@@ -503,6 +503,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
         "voraussichtlichesabschlussdatum",
         "geplantesabschlussdatum",
         "closedateexpected",
+        "expectedcloseon",  # Capsule's expectedCloseOn
     ),
     "probability": (
         "probability",
@@ -540,6 +541,11 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "history": ("history",),
     # not "deal type": HubSpot's says "Existing Business", which is no one kind (it stays a custom field)
     "kind": ("kind", "dealkind", "geschaftsart", "dealart"),
+    # The unit of a value that is a price per period (Capsule's durationBasis FIXED, HOUR, DAY, WEEK,
+    # MONTH, QUARTER, YEAR; Insightly's BID_TYPE Fixed Bid, Per Hour ... Per Year) and the number of
+    # periods (durationBasis' duration, BID_DURATION): the deal's whole value is value x duration.
+    "duration_basis": ("durationbasis", "bidtype", "bidbasis", "valuebasis", "pricebasis", "amountbasis"),
+    "duration": ("duration", "bidduration", "valueduration", "numberofperiods"),
     "term": (
         "term",
         "termmonths",
@@ -554,8 +560,23 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
 
 # Value names that hold a price per unit, not the whole deal's value (Insightly's BID_AMOUNT is
 # per hour, day, week, month or year unless BID_TYPE is "Fixed Bid"; its OPPORTUNITY_VALUE is bid
-# x duration): beside a column named for the whole value, that column wins.
+# x duration): beside a column named for the whole value, that column wins. Beside a duration basis
+# column, a value column that is one of these, or the only amount column, is per period and is
+# multiplied by the duration (``import_planning._value_per_period``, ``importing.whole_value``).
 PER_UNIT_VALUE_NAMES = frozenset({"bidamount", "price", "preis", "prix", "precio"})
+# Values of a duration basis column (folded): the value is the whole deal's ...
+FIXED_BASIS_WORDS = frozenset(
+    {"fixed", "fixed bid", "fixed price", "fixed fee", "one time", "one-time", "once", "flat"}
+)
+# ... or the price of one period of this unit, and the deal's value is value x duration.
+PERIOD_BASIS_WORDS: dict[str, str] = {
+    **{w: "hour" for w in ("hour", "hours", "hourly", "per hour")},
+    **{w: "day" for w in ("day", "days", "daily", "per day")},
+    **{w: "week" for w in ("week", "weeks", "weekly", "per week")},
+    **{w: "month" for w in ("month", "months", "monthly", "per month")},
+    **{w: "quarter" for w in ("quarter", "quarters", "quarterly", "per quarter")},
+    **{w: "year" for w in ("year", "years", "yearly", "annual", "annually", "per year", "per annum")},
+}
 # Names of a contact's field that a deal export may carry beside the deal's own ("Contact owner"
 # beside "Deal owner" in HubSpot): the deal's column wins, whichever comes first in the file.
 CONTACT_LEVEL_NAMES = frozenset({"contactowner"})

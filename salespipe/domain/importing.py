@@ -33,6 +33,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from salespipe.domain.errors import InvalidValue, SalespipeError
@@ -43,12 +44,14 @@ from salespipe.domain.import_vocabulary import (
     CURRENCY_NAMES,
     DEFAULT_CURRENCY_IDS,
     FALSE_WORDS,
+    FIXED_BASIS_WORDS,
+    PERIOD_BASIS_WORDS,
     PERIOD_WORDS,
     TRUE_WORDS,
 )
 from salespipe.domain.keys import email_key
 from salespipe.domain.models import EMAIL_RE, MAX_TEXT, Stage, StageKind
-from salespipe.domain.money import normalize_currency, parse_money
+from salespipe.domain.money import MAX_MINOR, normalize_currency, parse_money
 
 MAX_CELL_CHARS = 1_000_000
 MAX_HISTORY_EVENTS = 5_000
@@ -163,6 +166,45 @@ def _without_period(amount: str) -> str:
     return amount
 
 
+_DURATION_RE = re.compile(r"^\d+(?:[.,]\d{1,2})?$")
+
+
+def whole_value(minor: int, basis: str | None, duration: str | None, amount: str) -> int:
+    """A deal's whole value, in minor units, from an amount that is a price per period of its
+    duration basis (Capsule's value with durationBasis and duration, Insightly's BID_AMOUNT with
+    BID_TYPE and BID_DURATION): ``minor`` x duration for a period (hour ... year), ``minor`` as it
+    is when the basis says fixed (a duration beside it is no factor). Nothing is guessed: a
+    period without a duration, a duration without a basis, an unknown basis or a duration that is
+    no positive number raise ``InvalidValue``."""
+    if basis is None:
+        if duration is None:
+            return minor
+        raise InvalidValue(
+            f"a duration of {duration!r} but no duration basis: is the value {amount!r} per hour, day, week, "
+            "month, quarter or year, or fixed?"
+        )
+    folded = fold(basis)
+    if folded in FIXED_BASIS_WORDS:
+        return minor
+    unit = PERIOD_BASIS_WORDS.get(folded)
+    if unit is None:
+        raise InvalidValue(f"unknown duration basis {basis!r}: expected fixed, hour, day, week, month, quarter or year")
+    if duration is None:
+        raise InvalidValue(
+            f"the value {amount!r} is per {unit} and the duration is empty: the deal's whole value "
+            "(value x duration) is unknown"
+        )
+    if not _DURATION_RE.match(duration):
+        raise InvalidValue(f"invalid duration {duration!r}: expected a number of {unit}s such as 12")
+    periods = Decimal(duration.replace(",", "."))
+    if periods <= 0:
+        raise InvalidValue(f"invalid duration {duration!r}: expected a number of {unit}s above 0")
+    whole = int((Decimal(minor) * periods).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if abs(whole) > MAX_MINOR:
+        raise InvalidValue(f"the value {amount!r} x {duration} {unit}s is too large")
+    return whole
+
+
 def _bool(value: str | None) -> bool | None:
     if value is None:
         return None
@@ -245,6 +287,9 @@ class RowConverter:
         self.last_name_mapped = "last_name" in mapped
         self.title_is_person = plan.title_names_person()  # "Full Name": the contact's name too
         self.orders = ctx.orders
+        self.per_period = plan.value_per_period
+        # the basis and the duration are kept as custom fields too, beside the value they made
+        self.kept = tuple((f, plan.headers[mapped[f]]) for f in ("duration_basis", "duration") if f in mapped)
         self.date_cache: dict[str, dict[str, datetime | str]] = {name: {} for name in ctx.orders}
 
     def date(self, name: str, text: str) -> datetime:
@@ -315,6 +360,8 @@ class RowConverter:
         if amount is not None:
             money = parse_money(_without_period(amount), default_currency=currency, decimal=plan.decimal)
             fields.value_minor, fields.currency = money.minor, money.currency
+            if self.per_period:
+                fields.value_minor = whole_value(money.minor, cell("duration_basis"), cell("duration"), amount)
         probability = cell("probability")
         if probability is not None:
             fields.probability = parse_probability(probability)
@@ -345,6 +392,10 @@ class RowConverter:
                         custom[name] = unquote(extra) if extra[0] == "'" else extra
             if custom:
                 fields.fields = custom
+        for name, header in self.kept:
+            kept = cell(name)
+            if kept is not None:
+                fields.fields = {**(fields.fields or {}), header: kept}
 
         stages = self.stages
         stage_value = cell("stage")

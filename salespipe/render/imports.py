@@ -55,6 +55,13 @@ def plan_lines(plan: Any) -> list[str]:
     for item in data["dates"]:
         order = item["order"] or ("undecided" if "either" in (item["evidence"] or "") else "ISO or unambiguous")
         lines.append(f"  Dates in {visible(item['column'])!r}: {order} ({item['evidence']})")
+    per_period = data["value_per_period"]
+    if per_period:
+        duration = f"x {visible(per_period['duration'])!r}" if per_period["duration"] else "x ? (no duration column)"
+        lines.append(
+            f"  Values: {visible(per_period['value'])!r} is per {visible(per_period['basis'])!r} period; "
+            f"the deal's value is {visible(per_period['value'])!r} {duration} (fixed: as it is)"
+        )
     if data["decimal"]:
         lines.append(f"  Decimal separator: {data['decimal']!r} ({data['decimal_evidence']})")
     if data["escape"]:

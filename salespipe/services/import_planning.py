@@ -26,6 +26,7 @@ from salespipe.domain.import_columns import (
     ColumnProfile,
     by_content_candidates,
     content_fits,
+    fold,
     match_header,
     normalise_header,
     suggest_field,
@@ -38,7 +39,7 @@ from salespipe.domain.import_plan import (
     Question,
     StageResolver,
 )
-from salespipe.domain.import_vocabulary import KEY_FIELDS, NULL_MARKERS
+from salespipe.domain.import_vocabulary import KEY_FIELDS, NULL_MARKERS, PER_UNIT_VALUE_NAMES, PERIOD_BASIS_WORDS
 from salespipe.domain.importing import is_report_summary
 from salespipe.services.import_reading import NULL_SENTINEL, Layout, rows
 
@@ -58,6 +59,8 @@ _CONTENT_CHECKED = (
     "lost_time",
     "modified",
     "expected_close",
+    "duration_basis",
+    "duration",
 )
 
 
@@ -149,7 +152,10 @@ def _assign(plan: Plan, profiles: list[ColumnProfile], forced: dict[int, str | N
             continue  # beside first and last name, "Title" is the person's job title: a custom field
         if target not in taken and i not in taken.values():
             taken[target] = i
+    if "duration" in taken and "duration_basis" not in taken and taken["duration"] not in forced:
+        del taken["duration"]  # a number of periods of nothing: a custom field
     plan.columns = taken
+    plan.value_per_period = _value_per_period(plan)
     for i, header in enumerate(headers):
         if i in taken.values():
             continue
@@ -165,6 +171,39 @@ def _assign(plan: Plan, profiles: list[ColumnProfile], forced: dict[int, str | N
         else:
             name = header.strip()
             plan.extras.append((i, name[len(CUSTOM_PREFIX) :] if name.startswith(CUSTOM_PREFIX) else name))
+
+
+def _value_per_period(plan: Plan) -> bool:
+    """Whether the value column, beside a duration basis column, is a price per period: it is,
+    unless it is named for the whole value and a column named as a price per unit
+    (``PER_UNIT_VALUE_NAMES``) stands beside it (Insightly's OPPORTUNITY_VALUE, bid x duration,
+    beside its BID_AMOUNT). Capsule's one Value is per period; so is BID_AMOUNT alone."""
+    if "value" not in plan.columns or "duration_basis" not in plan.columns:
+        return False
+    per_unit = {i for i, h in enumerate(plan.headers) if normalise_header(h) in PER_UNIT_VALUE_NAMES}
+    return plan.columns["value"] in per_unit or not per_unit
+
+
+def _period_questions(plan: Plan, profiles: list[ColumnProfile]) -> None:
+    """Values per period without a duration column: the deals' whole values are unknown."""
+    if not plan.value_per_period or "duration" in plan.columns:
+        return
+    basis = plan.headers[plan.columns["duration_basis"]]
+    periods = [v for v in profiles[plan.columns["duration_basis"]].values if fold(v) in PERIOD_BASIS_WORDS]
+    if periods:
+        value = plan.headers[plan.columns["value"]]
+        plan.questions.append(
+            Question(
+                "column",
+                basis,
+                len(periods),
+                f"column {basis!r} says the amounts in {value!r} are per period (e.g. {periods[0]!r}) and the "
+                "file has no duration column: the deals' whole values (value x duration) are unknown",
+                "duration",
+                f"--map 'COLUMN=duration' for the column holding the number of periods, or "
+                f"--map '{basis}=field:{basis}' to read {value!r} as whole values (the basis kept as a custom field)",
+            )
+        )
 
 
 def _has(plan: Plan, name: str) -> bool:
@@ -222,6 +261,7 @@ def decide(
     profiles = _sample(path, layout, nulls, sample_nulls)
     _assign(plan, profiles, forced, options.drop_extra)
     _column_questions(plan, profiles, forced)
+    _period_questions(plan, profiles)
     stages = StageResolver(pipeline, resolver_for)  # type: ignore[arg-type]
     seen = _full_pass(path, layout, plan, nulls, stager_for(plan) if stager_for else None)
     plan.nulls = {("\\N" if k == NULL_SENTINEL else k): v for k, v in sample_nulls.items()}
