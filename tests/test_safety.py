@@ -2,6 +2,9 @@
 applications' SQLite files untouched, nothing created by a command that only reads, private
 files and folders."""
 
+import csv
+import io
+import json
 import os
 import sqlite3
 import stat
@@ -351,3 +354,73 @@ def test_sqlite_failures_are_said_in_plain_words(cli, db_path, add_lead, monkeyp
     result = cli("lead", "add", "Berta", code=1)
     assert result.stderr.startswith(f"Error: {said}") and "sqlite" not in result.stderr.lower()
     assert dump(db_path) == before
+
+
+def test_json_writes_terminal_controls_as_escapes_and_reads_back_the_same(cli, add_lead, tmp_path):
+    """JSON escapes C0 controls by itself; DEL, C1 controls (CSI as one character) and the bidi
+    overrides are written as \\u escapes too, so `--json` on a terminal acts on none of them and a
+    JSON reader still gets the exact text."""
+    lead_id = add_lead(HOSTILE, "--company", "a\x7fb\u202ec", "--tag", "t\u2066x")
+    for command in (
+        ["lead", "show", str(lead_id), "--json"],
+        ["lead", "list", "--json"],
+        ["export", "--format", "json"],
+    ):
+        out = cli(*command).stdout
+        assert _no_raw_controls(out) and "\x7f" not in out and "\u2066" not in out, command
+        assert "\\u202e" in out and "\\u009b" in out and "\\u007f" in out
+    record = cli.json("lead", "show", str(lead_id))
+    assert (record["title"], record["company"], record["tags"]) == (HOSTILE.strip(), "a\x7fb\u202ec", ["t\u2066x"])
+    export = json.loads(cli("export", "--format", "jsonl").stdout.splitlines()[0])
+    assert export["title"] == HOSTILE.strip()
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_csv_on_a_terminal_shows_controls_and_piped_keeps_them_exact():
+    """CSV keeps data exact for the program that reads it; on a terminal a person reads it, and
+    an escape sequence in a cell (an OSC 52 clipboard write, a colour, a CR) is shown, not acted on."""
+    from salespipe.render.output import write_csv
+
+    rows = [{"title": HOSTILE, "n": 3}]
+    piped = io.StringIO()
+    write_csv(piped, ("title", "n"), rows)
+    assert list(csv.reader(io.StringIO(piped.getvalue(), newline="")))[1] == [HOSTILE, "3"]
+    shown = _Tty()
+    write_csv(shown, ("title", "n"), rows)
+    assert _no_raw_controls(shown.getvalue().replace("\r\n", "\n"))
+    assert "\\x1b]52;c;aGk=\\x07" in shown.getvalue() and shown.getvalue().endswith(",3\r\n")
+
+
+def test_lead_list_csv_on_a_terminal_is_escaped(tmp_path, db_path):
+    """The same through the command, on a real pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SALESPIPE_PAGER": ""}
+    subprocess.run(
+        [sys.executable, "-m", "salespipe", "lead", "add", HOSTILE], env=env, check=True, capture_output=True
+    )
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "salespipe", "lead", "list", "--csv"], env=env, stdout=follower, stderr=subprocess.PIPE
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's other end is closed: all was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    text = b"".join(chunks).decode()
+    assert done.returncode == 0 and "title" in text
+    assert "\x1b]52" not in text and "\\x1b]52;c;aGk=" in text

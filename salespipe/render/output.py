@@ -92,21 +92,39 @@ def make_console(*, stderr: bool = False) -> Any:
     )
 
 
+def _json_safe(text: str) -> str:
+    """JSON text with every character a terminal acts on written as a ``\\u`` escape. ``json``
+    escapes C0 controls itself but writes DEL, C1 controls and the bidi controls as they are;
+    they occur only inside strings, where the escape reads back as the same character."""
+    return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return _json_safe(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
     """Rows as CSV (formula cells neutralised); returns how many rows. Lines end in CRLF (RFC
     4180), which makes the csv module quote every cell holding a CR or LF: a bare CR can never
-    start a row of its own in a reader that breaks lines on CR."""
+    start a row of its own in a reader that breaks lines on CR. Written to a terminal, a person
+    reads it: text cells are made ``visible`` (an escape sequence in a cell is shown, not acted
+    on); to a file or a pipe they stay exact."""
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(header)
+    shown = is_terminal(stream)
+    writer.writerow([visible(h) for h in header] if shown else header)
     count = 0
     for row in rows:
-        writer.writerow([neutralise(_cell(row.get(column))) for column in header])
+        cells = [neutralise(_cell(row.get(column))) for column in header]
+        writer.writerow([visible(c) if shown and isinstance(c, str) else c for c in cells])
         count += 1
     return count
+
+
+def is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _cell(value: Any) -> Any:
@@ -116,7 +134,7 @@ def _cell(value: Any) -> Any:
 def write_jsonl(stream: IO[str], rows: Iterable[dict[str, Any]]) -> int:
     count = 0
     for row in rows:
-        stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        stream.write(_json_safe(json.dumps(row, ensure_ascii=False)) + "\n")
         count += 1
     return count
 
@@ -126,7 +144,7 @@ def write_json_list(stream: IO[str], key: str, rows: Iterable[dict[str, Any]]) -
     stream.write("{" + json.dumps(key) + ": [")
     count = 0
     for row in rows:
-        stream.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
+        stream.write(("," if count else "") + "\n  " + _json_safe(json.dumps(row, ensure_ascii=False)))
         count += 1
     stream.write("\n]}\n")
     return count

@@ -53,11 +53,15 @@ def excel_cell(column: str, value: Any, row: dict[str, Any], lang: str) -> Any:
 
 def write_excel_csv(stream: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]], *, lang: str) -> int:
     """Rows for a spreadsheet in ``lang`` (see the module's text); returns how many rows."""
+    from salespipe.render.output import is_terminal, visible
+
     stream.write(BOM)
     writer = csv.writer(stream, delimiter=separator(lang), lineterminator="\r\n")
+    shown = is_terminal(stream)  # a person reads it: escape sequences shown, not acted on (as write_csv)
     writer.writerow(header)
     count = 0
     for row in rows:
-        writer.writerow([neutralise(excel_cell(column, row.get(column), row, lang)) for column in header])
+        cells = [neutralise(excel_cell(column, row.get(column), row, lang)) for column in header]
+        writer.writerow([visible(c) if shown and isinstance(c, str) else c for c in cells])
         count += 1
     return count
