@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -114,3 +115,18 @@ def test_parse_when_never_crashes(text: str) -> None:
         assert str(exc)
     else:
         assert when.at.tzinfo is not None
+
+
+@pytest.mark.parametrize("text", ["0001-01-01 00:30", "1899-12-31", "9999-12-31", "31.12.9999 23:30", "+7973y"])
+def test_a_day_outside_1900_to_9998_is_refused(text: str) -> None:
+    """Beyond these years a day's neighbours (the next day of an all-day calendar event, a local
+    time in UTC, a year of time-zone rules around it) cannot be computed."""
+    berlin = NOW.astimezone(ZoneInfo("Europe/Berlin"))
+    with pytest.raises(InvalidValue) as err:
+        parse_when(text, now=berlin)
+    assert str(err.value) == f"invalid date {text!r}: give a date from 1900 to 9998"
+
+
+def test_the_first_and_last_days_allowed():
+    assert parse_date("1900-01-01", now=NOW) == date(1900, 1, 1)
+    assert parse_date("9998-12-31", now=NOW) == date(9998, 12, 31)

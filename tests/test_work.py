@@ -1,5 +1,6 @@
 """Activities (log) and tasks, on the lead card, in staleness, and when a deal closes."""
 
+import time
 from datetime import UTC
 
 from conftest import dump
@@ -253,3 +254,23 @@ def test_snooze_moves_a_task_later_never_earlier(cli, add_lead, db_path):
     # an overdue task snoozes to any day from today
     late = cli.json("task", "add", str(lead_id), "late", "--due", "2026-11-01")["id"]
     assert cli.json("task", "snooze", str(late), "--until", "2026-11-26")["due_date"] == "2026-11-26"
+
+
+def test_dates_beyond_the_calendar_are_refused_before_anything_is_stored(cli, add_lead, db_path, monkeypatch):
+    """A moment in year 1 east of UTC, or a task on 31 December 9999, made `log` fail with an
+    OverflowError and `task export --ics` with a ValueError ("a bug")."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    lead_id = add_lead("Anna")
+    before = dump(db_path)
+    for command in (
+        ["log", str(lead_id), "--note", "old", "--at", "0001-01-01 00:30"],
+        ["task", "add", str(lead_id), "far", "--due", "9999-12-31"],
+        ["lead", "edit", str(lead_id), "--close-date", "9999-12-31"],
+        ["nurture", str(lead_id), "--until", "9999-12-31"],
+    ):
+        result = cli(*command, code=1)
+        assert "give a date from 1900 to 9998" in result.stderr and "a bug" not in result.stderr, command
+    assert dump(db_path) == before
+    cli("task", "add", str(lead_id), "far", "--due", "9998-12-31 23:30")
+    cli("task", "export", "--ics", "tasks.ics")

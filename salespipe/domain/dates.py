@@ -43,6 +43,10 @@ __all__ = [
 ]
 
 
+# The years a date typed on the command line (and a period) may fall in.
+YEARS = (1900, 9998)
+
+
 class When(NamedTuple):
     """A parsed moment: an aware datetime, and whether the text named only a date."""
 
@@ -84,6 +88,10 @@ def parse_when(text: str, *, now: datetime, dayfirst: bool | None = None, past: 
     if not isinstance(text, str) or not text.strip():
         raise InvalidValue("empty date")
     moment, date_only = read(text, now=now, dayfirst=dayfirst, past=past)
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        # beyond, a day's neighbours cannot be computed: the next day (an all-day calendar
+        # event's end), the moment in UTC, a year of time-zone rules around it
+        raise InvalidValue(f"invalid date {text!r}: give a date from {YEARS[0]} to {YEARS[1]}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=now.tzinfo)
         moment = moment.astimezone(now.tzinfo) if now.tzinfo else moment
@@ -126,7 +134,6 @@ TARGET_FORMS = (
     "use a month (2026-11), a quarter (2026-Q4), a year (2026), this-month, this-quarter, "
     "this-year, last-month, last-quarter, last-year, next-month, next-quarter or next-year"
 )
-_YEARS = (1900, 9998)
 
 
 class UnknownPeriod(InvalidValue):
@@ -187,8 +194,8 @@ def parse_period(text: str, today: date) -> Period:
     m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{1,2})|-?q([1-4]))?", value)
     if m:
         year = int(m.group(1))
-        if not _YEARS[0] <= year <= _YEARS[1]:
-            raise UnknownPeriod(text, f"a year from {_YEARS[0]} to {_YEARS[1]}")
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise UnknownPeriod(text, f"a year from {YEARS[0]} to {YEARS[1]}")
         if m.group(2) is not None:
             if not 1 <= int(m.group(2)) <= 12:
                 raise UnknownPeriod(text, f"there is no month {int(m.group(2))}")

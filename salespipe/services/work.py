@@ -192,8 +192,12 @@ def tasks_ics(conn: sqlite3.Connection, *, now: datetime) -> bytes:
         days.append(task.due_date)
         calendar.add_component(event)
     if zone is not None and days:  # the zone's rules for the span of the tasks, not since 1970
+        # a year of rules around them; icalendar looks up to 64 days past the last day it is
+        # given, which must stay within the calendar (a task on 9998-12-31)
+        last, end = max(days), date.max - timedelta(days=65)
         calendar.add_missing_timezones(
-            first_date=min(days) - timedelta(days=366), last_date=max(days) + timedelta(days=366)
+            first_date=min(days) - timedelta(days=366),
+            last_date=last + timedelta(days=366) if (end - last).days > 366 else end,
         )
     return calendar.to_ical()
 
