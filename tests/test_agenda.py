@@ -79,3 +79,39 @@ def test_priority_weights(cli, deals):
     assert "invalid weight 'lots'" in cli("priority", "set", "value", "lots", code=1).stderr
     cli("close", str(a), "--won")
     assert "only open deals have a priority" in cli("why", str(a), code=1).stderr
+
+
+def test_today_on_a_database_that_cannot_be_written_shows_the_agenda(cli, add_lead, db_path, monkeypatch):
+    """A read-only file (a copy on a read-only mount, a synced file): the agenda is still shown,
+    and the stale rules, which would add tasks, are said not to have run (it failed whole)."""
+    from conftest import dump
+
+    from salespipe.store import db
+
+    stale = add_lead("Old", "--value", "1000", "--at", "2026-10-01")
+    opened = db.connect
+
+    def read_only(*args, **kwargs):  # every write fails as on a read-only file
+        conn = opened(*args, **kwargs)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    monkeypatch.setattr(db, "connect", read_only)
+    result = cli("today")
+    assert "Old" in result.stdout and result.stderr == ""  # no stale rule: nothing is missing
+    monkeypatch.setattr(db, "connect", opened)
+    cli("rule", "add", "--on-stale", "--task", "revive or disqualify", "--due", "+0d")
+    before = dump(db_path)
+    monkeypatch.setattr(db, "connect", read_only)
+    result = cli("today")
+    assert "Old" in result.stdout
+    assert " ".join(result.stderr.split()) == (
+        "Warning: the database cannot be written (the file, or the folder it is in, is read-only): the stale "
+        "rules did not run, so the tasks they would add are missing below"
+    )
+    data = cli.json("today")
+    assert [d["id"] for d in data["stale"]] == [stale] and data["due_today"] == []
+    assert dump(db_path) == before
+    monkeypatch.setattr(db, "connect", opened)
+    # once it can be written, the rule fires, and its task is due today
+    assert [t["text"] for t in cli.json("today")["due_today"]] == ["revive or disqualify"]

@@ -137,6 +137,13 @@ def coefficients(conn: sqlite3.Connection) -> dict[str, float]:
     return {**priority.DEFAULT_COEFFICIENTS, **work_store.priority_coefficients(conn)}
 
 
+def has_stale_rules(conn: sqlite3.Connection) -> bool:
+    """Whether any rule fires on stale deals (what ``today`` would run)."""
+    from salespipe.store import rules as rule_store
+
+    return any(rule["trigger"] == "stale" for rule in rule_store.all_rules(conn))
+
+
 def run_stale_rules(conn: sqlite3.Connection, *, now: datetime) -> int:
     """Fire the stale rules for deals idle past their stage's rotting days; returns how many
     tasks they created (each rule fires once per deal and idle spell)."""
