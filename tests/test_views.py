@@ -96,6 +96,45 @@ def test_no_line_is_ever_wider_than_the_terminal(rows, width, colour):
     assert text.endswith("\n")
 
 
+def test_a_column_kept_whole_never_pushes_the_others_past_the_width():
+    """The stage fitted an equal share of the room and kept its whole width; the two long names
+    then got their minimums, one column more than was left, and the last resort cut the line
+    ("Da…", a Days column of "…")."""
+    from salespipe.render.leads import _COLUMNS
+
+    row = ["4", "x" * 500, "y" * 500, "New (identified)", "€4,000", "10%", "€400", "", "0"]
+    header, line = draw(_COLUMNS, [row], width=80).splitlines()
+    assert header.split() == ["ID", "Name", "Company", "Stage", "Value", "Close", "Days"]
+    assert line.endswith("€4,000" + " " * 12 + "0") and shown(header) <= 80 and shown(line) <= 80
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=60), min_size=3, max_size=3),
+    st.integers(min_value=4, max_value=9),
+    st.integers(min_value=30, max_value=120),
+)
+def test_columns_that_do_not_give_way_are_never_cut_while_the_narrowest_table_fits(lengths, figure, width):
+    """Flexible columns give way; a figure is never cut to "…" while the flexible columns at their
+    minimums leave it room."""
+    columns = (
+        Column("ID", align="right"),
+        Column("Name", flex="cut", minimum=12),
+        Column("Company", flex="cut", minimum=8),
+        Column("Note", flex="wrap", minimum=10),
+        Column("Value", align="right"),
+    )
+    row = ["7", "n" * lengths[0], "c" * lengths[1], "w " * (lengths[2] // 2), "9" * figure]
+    natural = [2, *(max(len(c.title), width_of(cell)) for c, cell in zip(columns[1:4], row[1:4], strict=True))]
+    natural.append(max(5, figure))
+    narrowest = sum(min(n, c.minimum) if c.flex != "no" else n for n, c in zip(natural, columns, strict=True)) + 2 * 4
+    text = draw(columns, [row], width=width)
+    assert all(shown(line) <= width for line in text.splitlines())
+    if narrowest <= width:
+        assert text.splitlines()[1].endswith("9" * figure)
+        assert text.splitlines()[0].endswith("Value")
+
+
 # ------------------------------------------------------------------ colour, width and pager rules
 @pytest.mark.parametrize(
     ("flag", "env", "tty", "colour"),

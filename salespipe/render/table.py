@@ -140,6 +140,14 @@ def draw(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, width: int
                 widths[i] = min(columns[i].minimum, natural[i])
                 room -= widths[i]
                 open_.remove(i)
+        # a column kept whole in its equal share can leave the last ones less than their
+        # minimums: take the excess back from the columns above their minimum, most above first
+        floor = {i: min(columns[i].minimum, natural[i]) for i in flexible}
+        excess = total(keep, widths) - width
+        for i in sorted(flexible, key=lambda i: widths[i] - floor[i], reverse=True):
+            give = min(max(excess, 0), widths[i] - floor[i])
+            widths[i] -= give
+            excess -= give
         # hand out what rounding left over, widest first
         spare = width - total(keep, widths)
         for i in sorted(flexible, key=lambda i: natural[i] - widths[i], reverse=True):
