@@ -134,6 +134,17 @@ def test_list_plain_table_and_csv(cli, add_lead):
     assert rows[0]["company"] == '\'=HYPERLINK("x")'  # neutralised against formula injection
 
 
+def test_list_csv_tags_and_fields_read_back_as_the_json_has_them(cli, add_lead):
+    """`a;b;c` cannot tell the tags ["a;b", "c"] from ["a", "b", "c"], nor `k=v;x=y` the field
+    {k: "v;x=y"} from {k: "v", x: "y"}: such a cell is JSON, as the export writes tags."""
+    add_lead("Plain", "--tag", "hot", "--tag", "warm", "--field", "agent=Moses", "--field", "region=Nord")
+    add_lead("Odd", "--tag", "a;b", "--tag", "c", "--field", "k=v;x=y", "--field", "z=1")
+    rows = {r["title"]: r for r in csv.DictReader(io.StringIO(cli("lead", "list", "--csv").stdout))}
+    assert (rows["Plain"]["tags"], rows["Plain"]["fields"]) == ("hot;warm", "agent=Moses;region=Nord")
+    assert json.loads(rows["Odd"]["tags"]) == ["a;b", "c"]
+    assert json.loads(rows["Odd"]["fields"]) == {"k": "v;x=y", "z": "1"}
+
+
 def test_empty_list_says_so_on_stderr(cli):
     result = cli("lead", "list")
     assert result.stdout == "" and "No leads match." in result.stderr

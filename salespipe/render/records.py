@@ -136,13 +136,21 @@ def event_record(event: StageEvent) -> EventRecord:
 
 
 def flatten_for_csv(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Lists become ``a;b``, dicts become ``key=value`` pairs joined by ``;``."""
+    """Lists become ``a;b``, dicts become ``key=value`` pairs joined by ``;``; a list whose
+    items hold ``;``, ``|`` or ``,`` (as the export's tags) or a dict whose keys or values hold
+    ``;`` or ``=`` is written as JSON instead, so that the cell reads back as it was."""
+    import json
+
     out = {}
     for key, value in record.items():
         if isinstance(value, list):
-            out[key] = ";".join(str(v) for v in value)
+            items = [str(v) for v in value]
+            odd = any(c in item for item in items for c in ";|,")
+            out[key] = json.dumps(items, ensure_ascii=False) if odd else ";".join(items)
         elif isinstance(value, dict):
-            out[key] = ";".join(f"{k}={v}" for k, v in value.items())
+            pairs = [(str(k), str(v)) for k, v in value.items()]
+            odd = any(c in text for pair in pairs for text in pair for c in ";=")
+            out[key] = json.dumps(dict(pairs), ensure_ascii=False) if odd else ";".join(f"{k}={v}" for k, v in pairs)
         else:
             out[key] = "" if value is None else value
     return out
