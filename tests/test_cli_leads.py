@@ -201,3 +201,17 @@ def test_delete_asks_unless_yes(cli, add_lead):
 def test_duplicate_external_id_is_refused(cli, add_lead):
     add_lead("Alpha", "--external-id", "SF-1")
     assert "external id 'SF-1' exists already" in cli("lead", "add", "B", "--external-id", "SF-1", code=1).stderr
+
+
+def test_csv_writes_true_and_false_as_json_does(cli, add_lead):
+    """Python's True/False in a CSV cell; JSON, the spreadsheet export and every CSV reader's
+    convention say true/false."""
+    add_lead("Alpha", "--value", "1000")
+    lead = next(csv.DictReader(io.StringIO(cli("lead", "list", "--csv").stdout)))
+    assert lead["created_estimated"] == "false"
+    stages = list(csv.DictReader(io.StringIO(cli("stage", "list", "--csv").stdout)))
+    assert {s["journey_phase_chosen"] for s in stages} == {"false"}
+    cli("stage", "set", "new", "--phase", "interest")
+    assert next(csv.DictReader(io.StringIO(cli("stage", "list", "--csv").stdout)))["journey_phase_chosen"] == "true"
+    funnel = list(csv.DictReader(io.StringIO(cli("report", "funnel", "--csv").stdout)))
+    assert {f["sample_ok"] for f in funnel} | {f["flag"] for f in funnel} == {"false"}

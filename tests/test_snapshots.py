@@ -115,7 +115,7 @@ def test_accuracy_by_hand(cli, history, clock):
     assert r["coverage"] == round(2 / 3, 4)
     rows = cli("forecast", "accuracy", "--csv").stdout.splitlines()
     assert rows[0].startswith("id,taken_on,label,start,end,status,p50,weighted,p10,p90,actual_count")
-    assert rows[3] == "3,2026-10-15,2026-11,2026-11-01,2026-11-30,ended,0,0,0,0,1,4000,-4000,-4000,False"
+    assert rows[3] == "3,2026-10-15,2026-11,2026-11-01,2026-11-30,ended,0,0,0,0,1,4000,-4000,-4000,false"
     assert "✗" in cli("forecast", "accuracy").stdout
 
 

@@ -128,7 +128,12 @@ def is_terminal(stream: IO[str]) -> bool:
 
 
 def _cell(value: Any) -> Any:
-    return "" if value is None else value
+    """A value as a CSV cell: null is empty, booleans ``true``/``false`` as in JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def write_jsonl(stream: IO[str], rows: Iterable[dict[str, Any]]) -> int:
