@@ -424,3 +424,17 @@ def test_lead_list_csv_on_a_terminal_is_escaped(tmp_path, db_path):
     text = b"".join(chunks).decode()
     assert done.returncode == 0 and "title" in text
     assert "\x1b]52" not in text and "\\x1b]52;c;aGk=" in text
+
+
+def test_invisible_characters_are_shown_so_alike_names_can_be_told_apart(cli, add_lead):
+    """A zero-width space, word joiner, BOM or line separator shows nothing on a terminal: two
+    organisations, "ACME" and "AC\\u200bME", looked the same. They are written out; the joiners
+    that emoji sequences and scripts need (U+200C, U+200D) stay."""
+    add_lead("Deal one", "--company", "ACME")
+    add_lead("Deal two", "--company", "AC\u200bME")
+    add_lead("Deal three", "--company", "W\u2060J\ufeff\u2028Co", "--contact", "👩\u200d💻 Dev")
+    orgs = cli("org", "list").stdout
+    assert "AC\\u200bME" in orgs and "W\\u2060J\\ufeff\\u2028Co" in orgs
+    assert not any(c in orgs for c in "\u200b\u2060\ufeff\u2028")
+    assert "👩\u200d💻 Dev" in cli("lead", "show", "3").stdout
+    assert cli.json("lead", "show", "2")["company"] == "AC\u200bME"  # the data is kept as typed

@@ -18,8 +18,12 @@ from salespipe.domain.cells import neutralise
 
 # What a terminal acts on instead of showing: C0 controls but newline and tab (ESC starts
 # OSC 52 clipboard writes, OSC 8 links, screen clears; CR and backspace overwrite what was
-# shown), DEL, C1 controls (CSI as one byte), and the Unicode bidi controls that reorder text.
-_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# shown), DEL, C1 controls (CSI as one byte), and the Unicode bidi controls that reorder text;
+# and what it shows as nothing, so that "AC\u200bME" looked like "ACME": the zero-width space,
+# the line and paragraph separators, the word joiner and invisible operators, the deprecated
+# format characters and the BOM. The joiners emoji sequences and scripts need (U+200C, U+200D)
+# stay.
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
 def visible(text: str) -> str:
