@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import pytest
 import typer
 
 from salespipe.cli import app
@@ -192,3 +193,20 @@ def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, add_lead, db_p
     # options that take several values, and flags, may repeat
     cli("lead", "add", "Cora", "--tag", "a", "--tag", "b", "--field", "x=1", "--field", "y=2")
     assert cli.json("lead", "list", "--all", "--all", "--json")[-1]["tags"] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["survey", "1", "--score", "5.5"],
+        ["history", "--keep", "many"],
+        ["history", "--keep-days", "x"],
+        ["org", "edit", "1", "--checkin-days", "monthly"],
+        ["customer", "list", "--days", "ninety"],
+        ["lead", "list", "--limit", "ten"],
+    ],
+)
+def test_a_number_typed_wrong_is_said_in_words_on_every_option(cli, args):
+    """Options without a range said "'5.5' is not a valid int." (a Python type name)."""
+    result = cli(*args, code=2)
+    assert "is not a valid whole number." in result.stderr and "valid int" not in result.stderr

@@ -6,7 +6,7 @@ Run over the whole Click command tree once it is built (``SalespipeGroup``):
   ``N``; an argument shows as its name in capitals (``salespipe import FILE``), not Typer's
   ``{file}`` / ``<str>``;
 * a number range reads "from 0 to 100" / "at least 1", in help and in errors, instead of
-  ``0<=x<=100``;
+  ``0<=x<=100``; a number is a "whole number" or a "number", never an ``int``;
 * an ``Example:`` paragraph is never re-wrapped (a wrapped ``--dry-\\nrun`` cannot be copied):
   it is broken before an option, with a shell continuation, to stay within 76 columns.
 """
@@ -47,10 +47,12 @@ def _option(param: Any) -> None:
             "int range",
         )
         param.metavar = "N" if numeric else name.upper().replace("-", "_")
+    _number_in_words(param)
 
 
 def _argument(param: Any) -> None:
     _range_in_words(param)
+    _number_in_words(param)
     name = param.metavar or (param.name or "").upper()
     param.metavar = name
 
@@ -59,6 +61,14 @@ def _argument(param: Any) -> None:
         return f"[{shown}]" if usage and not param.required else shown
 
     param.make_metavar = make_metavar  # Typer would write {name} or name:<str>
+
+
+def _number_in_words(param: Any) -> None:
+    """A number without a range: "'5.5' is not a valid whole number.", not "... valid int."."""
+    if getattr(param.type, "name", "") in ("int", "integer", "float"):
+        kind = copy.copy(param.type)
+        kind.name = "number" if kind.name == "float" else "whole number"
+        param.type = kind
 
 
 def _range_in_words(param: Any) -> None:
