@@ -115,3 +115,20 @@ def test_today_on_a_database_that_cannot_be_written_shows_the_agenda(cli, add_le
     monkeypatch.setattr(db, "connect", opened)
     # once it can be written, the rule fires, and its task is due today
     assert [t["text"] for t in cli.json("today")["due_today"]] == ["revive or disqualify"]
+
+
+def test_scores_in_a_column_have_the_same_decimals(cli, add_lead):
+    """A figures column: 3.5 beside 0.17 read as 3.5 / 0.17, not aligned by the point."""
+    cli("rule", "delete", "1")
+    cli("rule", "delete", "2")
+    add_lead("A", "--value", "6000")  # value 1 x 4 + no next step 1.5 - unqualified 2 = 3.5
+    add_lead("B", "--value", "3000")  # 0.5 x 4 + 1.5 - 2 = 1.5
+    add_lead("C", "--value", "1000")  # 0.167 x 4 + 1.5 - 2 = 0.17
+    today = cli("today").stdout
+    assert [line.split()[-4] for line in today.splitlines() if line.startswith(("#", " #"))][:3] == [
+        "3.50",
+        "1.50",
+        "0.17",
+    ]
+    listed = cli("lead", "list", "--sort", "priority").stdout.splitlines()[1:]
+    assert [line.split()[1] for line in listed] == ["3.50", "1.50", "0.17"]

@@ -103,7 +103,7 @@ def _today(data: Today, terminal: Terminal, loc: Locale = ENGLISH) -> str:
                 d["title"],
                 loc.stage(d["stage"]),
                 loc.major(d["value"], d["currency"], cents=False),
-                loc.number(d["priority"], decimals=None),
+                loc.number(d["priority"], decimals=2),
                 ", ".join(reasons.get(d["id"], [])) or "–",
             ]
             for d in shown

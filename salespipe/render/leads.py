@@ -205,7 +205,7 @@ def lead_table(records: list[dict[str, Any]], *, now: datetime, terminal: Termin
     if scored:
         columns.insert(1, _SCORE)
         rows = [
-            [row[0], "" if r["priority"] is None else loc.number(r["priority"], decimals=None), *row[1:]]
+            [row[0], "" if r["priority"] is None else loc.number(r["priority"], decimals=2), *row[1:]]
             for row, r in zip(rows, records, strict=True)
         ]
     return draw(said(columns, loc.lang), rows, width=terminal.width, colour=terminal.colour)
