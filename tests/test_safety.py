@@ -438,3 +438,26 @@ def test_invisible_characters_are_shown_so_alike_names_can_be_told_apart(cli, ad
     assert not any(c in orgs for c in "\u200b\u2060\ufeff\u2028")
     assert "👩\u200d💻 Dev" in cli("lead", "show", "3").stdout
     assert cli.json("lead", "show", "2")["company"] == "AC\u200bME"  # the data is kept as typed
+
+
+def test_a_db_path_that_is_no_file_is_refused_in_words(cli, tmp_path):
+    """/dev/null said "database error: disk I/O error"; a named pipe "cannot open database ...:
+    disk I/O error"."""
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    for path in ("/dev/null", str(pipe)):
+        for command in (["lead", "list"], ["lead", "add", "Anna"]):
+            result = cli("--db", path, *command, code=1)
+            assert result.stderr == f"Error: database path {path!r} is not a file (a device, a pipe or a socket)\n"
+
+
+def test_a_db_path_ending_in_a_slash_names_a_folder_not_a_new_file(cli, tmp_path, monkeypatch):
+    """`--db newdir/` made a database file named `newdir`: a path ending in / is a folder."""
+    result = cli("--db", "newdir/", "lead", "add", "Anna", code=2)
+    assert "Invalid value for --db: 'newdir/' ends in /, a folder: give a file in it, such as newdir/salespipe.db" in (
+        " ".join(result.stderr.split())
+    )
+    monkeypatch.setenv("SALESPIPE_DB", str(tmp_path / "other") + "/")
+    result = cli("lead", "add", "Anna", code=1)
+    assert "ends in /, a folder: give a file in it" in result.stderr
+    assert not (tmp_path / "newdir").exists() and not (tmp_path / "other").exists()

@@ -68,6 +68,12 @@ def root(
         raise typer.BadParameter(f"{color!r}; choose auto, always or never", param_hint="--color")
     if db is not None and not db.strip():
         raise typer.BadParameter("needs a path to a database file", param_hint="--db")
+    if db is not None:
+        from salespipe.services.config import database_path_problem
+
+        why = database_path_problem(db)
+        if why:
+            raise typer.BadParameter(why, param_hint="--db")
     settings = state(ctx)
     # "auto" given on the command line beats the config file's colour; only the default yields
     given = getattr(ctx.get_parameter_source("color"), "name", "DEFAULT") != "DEFAULT"

@@ -41,6 +41,22 @@ def expand_path(text: str | Path) -> Path:
         raise SalespipeError(f"cannot expand {str(text)!r}: no such user's home folder") from None
 
 
+def folder_words(text: str) -> str | None:
+    """Why ``text`` cannot name a database file: it ends in ``/``, so it is a folder (``Path``
+    would drop the slash and make a file of that name); None when it can."""
+    if text.endswith(("/", os.sep)) and text.strip("/" + os.sep):
+        return f"{text!r} ends in /, a folder: give a file in it, such as {text.rstrip('/' + os.sep)}/salespipe.db"
+    return None
+
+
+def file_path(text: str) -> Path:
+    """A database path as written, expanded; a folder (``newdir/``) is refused."""
+    why = folder_words(text)
+    if why:
+        raise SalespipeError(f"database path {why}")
+    return expand_path(text)
+
+
 def resolve_path(
     flag: str | None, environ: Mapping[str, str] = os.environ, configured: tuple[str, Path] | None = None
 ) -> DbLocation:
@@ -49,12 +65,12 @@ def resolve_path(
     if flag is not None:
         if not flag.strip():
             raise SalespipeError("--db needs a path to a database file")
-        return DbLocation(expand_path(flag), "from --db", "flag --db")
+        return DbLocation(file_path(flag), "from --db", "flag --db")
     if environ.get(ENV_VAR):
-        return DbLocation(expand_path(environ[ENV_VAR]), f"from ${ENV_VAR}", f"environment {ENV_VAR}")
+        return DbLocation(file_path(environ[ENV_VAR]), f"from ${ENV_VAR}", f"environment {ENV_VAR}")
     if configured:
         text, config_file = configured
-        return DbLocation(expand_path(text), f"from the config file {config_file}", f"file {config_file}")
+        return DbLocation(file_path(text), f"from the config file {config_file}", f"file {config_file}")
     xdg = environ.get("XDG_DATA_HOME")
     if xdg:
         return DbLocation(Path(xdg) / "salespipe" / "salespipe.db", "from $XDG_DATA_HOME", "default ($XDG_DATA_HOME)")
@@ -194,6 +210,8 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
         _refuse_side_file(path)
         if path.is_dir():
             raise SalespipeError(f"database path {str(path)!r} is a directory")
+        if path.exists() and not path.is_file():  # SQLite would say "disk I/O error"
+            raise SalespipeError(f"database path {str(path)!r} is not a file (a device, a pipe or a socket)")
         if not path.exists():
             if not create:
                 raise SalespipeError(
