@@ -88,3 +88,19 @@ def test_a_backup_during_writes_is_consistent(cli, db_path, tmp_path):
         conn = sqlite3.connect(tmp_path / f"b{n}.db")
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
+
+
+def test_a_backup_never_replaces_a_device_or_a_pipe(cli, add_lead, tmp_path):
+    """The copy is renamed over its target: `backup /dev/null` run as root replaced the device
+    with a regular file (found in QA, here with a named pipe, which it replaced the same way)."""
+    import os
+
+    add_lead("Anna")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    result = cli("backup", str(pipe), code=1)
+    assert result.stderr == (
+        f"Error: cannot back up to {str(pipe)!r}: it is not a file (a device, a pipe or a socket); give a file name\n"
+    )
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pipe")] == []

@@ -62,6 +62,11 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
 
 def backup(conn: sqlite3.Connection, *, database: Path, target: Path) -> BackupResult:
     check_output(target, [database])
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # the copy is renamed over its target: it would replace the device (/dev/null) itself
+        raise SalespipeError(
+            f"cannot back up to {str(target)!r}: it is not a file (a device, a pipe or a socket); give a file name"
+        )
     _copy(conn, target)
     return BackupResult(str(target), target.stat().st_size, store.count_leads(conn))
 
