@@ -300,6 +300,37 @@ def test_a_writer_waits_for_another_and_says_so(cli, db_path, tmp_path, add_lead
     assert {l["title"] for l in cli.json("lead", "list")} == {"Anna", "Ben", "Cleo"}
 
 
+def test_opening_a_new_file_another_salespipe_is_creating_waits_and_says_so(cli, tmp_path):
+    """The first command on a new file holds its lock while it commits the schema (before the
+    file is in WAL mode, readers are shut out): another command opening the file meanwhile
+    waits, past its usual 2 s, and says so, instead of failing with "database is locked"."""
+    import threading
+    import time
+
+    db = tmp_path / "new.db"
+    db.touch(mode=0o600)
+    held = threading.Event()
+
+    def create():
+        conn = sqlite3.connect(db, isolation_level=None)
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("CREATE TABLE being_made (x)")
+        held.set()
+        time.sleep(2.5)
+        conn.execute("ROLLBACK")  # as if the schema were written: the file is free and still new
+        conn.close()
+
+    thread = threading.Thread(target=create)
+    thread.start()
+    held.wait()
+    try:
+        result = cli("--db", str(db), "lead", "add", "Anna")
+    finally:
+        thread.join()
+    assert "Waiting for another salespipe command to finish" in result.stderr
+    assert [lead["title"] for lead in cli.json("--db", str(db), "lead", "list")] == ["Anna"]
+
+
 def test_a_question_without_an_answer_says_to_use_yes(cli, db_path, add_lead):
     lead_id = add_lead("Anna")
     before = dump(db_path)

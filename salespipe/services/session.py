@@ -24,7 +24,7 @@ def unit_of_work(
     command never creates a database (``create``)."""
     from salespipe.store.db import connect, transaction
 
-    conn = connect(path, create=create)
+    conn = connect(path, create=create, on_wait=on_wait)
     try:
         if write:
             with transaction(conn, on_wait=on_wait):

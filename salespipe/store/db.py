@@ -202,9 +202,11 @@ def _create_private_file(path: Path) -> None:
         raise SalespipeError(f"cannot create database {str(path)!r}: {exc.strerror}") from None
 
 
-def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
+def connect(path: Path | str, *, create: bool = True, on_wait: Callable[[], None] | None = None) -> sqlite3.Connection:
     """Open (creating with mode 0600 if needed and ``create``) and migrate the database at
-    ``path``. A file that is not a salespipe database is refused and left untouched."""
+    ``path``. A file that is not a salespipe database is refused and left untouched. While
+    another salespipe creates the file (``_schema_version``), wait as a writer does
+    (``begin_immediate``, ``on_wait``)."""
     path = Path(path)
     if str(path) != ":memory:":
         _refuse_side_file(path)
@@ -223,15 +225,16 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
+        version = _schema_version(conn, on_wait)  # the first statement that reads the file
         # WAL with synchronous=NORMAL: a commit is atomic and the file cannot be corrupted; a
         # power cut may lose the last commits, never half of one. Saves an fsync per command.
         conn.execute("PRAGMA synchronous = NORMAL")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise SalespipeError(f"cannot open database {str(path)!r}: {exc}") from None
     from salespipe.store.schema_version import SCHEMA_VERSION
 
     if version == 0:
+        wait_up_to(conn, LONG_WAIT_S)  # another salespipe may be writing the new file's schema
         _refuse_foreign(conn, path)
     if version > SCHEMA_VERSION:
         raise SalespipeError(
@@ -249,6 +252,26 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
     else:
         _keep_wal(conn)
     return conn
+
+
+def _schema_version(conn: sqlite3.Connection, on_wait: Callable[[], None] | None) -> int:
+    """``PRAGMA user_version``. Reading it waits only while another process holds the file's
+    exclusive lock: a salespipe committing the schema of a file it has just created (before
+    the file is in WAL mode, a commit shuts readers out). After ``BUSY_TIMEOUT_S``, say so and
+    wait up to ``LONG_WAIT_S``, as a writer waits for another (four commands starting on a new
+    file at once, on a busy machine, made the later ones fail with "database is locked")."""
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+    if on_wait:
+        on_wait()
+    wait_up_to(conn, LONG_WAIT_S)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        wait_up_to(conn, BUSY_TIMEOUT_S)
 
 
 def pending_migrations(conn: sqlite3.Connection) -> bool:
