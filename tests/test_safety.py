@@ -492,3 +492,43 @@ def test_a_db_path_ending_in_a_slash_names_a_folder_not_a_new_file(cli, tmp_path
     result = cli("lead", "add", "Anna", code=1)
     assert "ends in /, a folder: give a file in it" in result.stderr
     assert not (tmp_path / "newdir").exists() and not (tmp_path / "other").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "hint"),
+    [
+        (["export", "--out", "reports/"], "'--out'"),
+        (["report", "--html", "reports/"], "'--html'"),
+        (["report", "--svg", "reports/"], "'--svg'"),
+        (["backup", "reports/"], "'FILE'"),
+        (["task", "export", "--ics", "reports/"], "--ics"),
+        (["import", "leads.csv", "--rejects", "reports/"], "'--rejects'"),
+        (["import", "leads.csv", "--save-mapping", "reports/"], "'--save-mapping'"),
+        (["import", "reports/"], "'FILE'"),
+        (["restore", "reports/"], "'FILE'"),
+    ],
+)
+def test_a_file_path_ending_in_a_slash_is_a_folder_not_a_file_of_its_name(
+    cli, db_path, add_lead, tmp_path, monkeypatch, command, hint
+):
+    """Click's path type drops a trailing slash: `export --out reports/` wrote a file named
+    `reports`. Every path option and argument (and --ics, a text option) refuses it, exit 2,
+    and writes nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "leads.csv").write_text("name\nBen\n")
+    add_lead("Anna")
+    before = dump(db_path)
+    result = cli(*command, code=2)
+    said = " ".join(result.stderr.split())
+    assert f"Invalid value for {hint}: 'reports/' ends in /, a folder: give a file in it, such as reports/" in said
+    assert not (tmp_path / "reports").exists()
+    assert dump(db_path) == before
+
+
+def test_folder_words_says_why_only_for_a_path_ending_in_a_separator():
+    from salespipe.domain.paths import folder_words
+
+    assert folder_words("out/", "a.csv") == "'out/' ends in /, a folder: give a file in it, such as out/a.csv"
+    assert folder_words("~/x//") == "'~/x//' ends in /, a folder: give a file in it, such as ~/x/FILE"
+    for text in ("out", "out/a.csv", "/", "//", "", "./a"):
+        assert folder_words(text) is None, text

@@ -69,9 +69,9 @@ def root(
     if db is not None and not db.strip():
         raise typer.BadParameter("needs a path to a database file", param_hint="--db")
     if db is not None:
-        from salespipe.services.config import database_path_problem
+        from salespipe.domain.paths import folder_words
 
-        why = database_path_problem(db)
+        why = folder_words(db, "salespipe.db")
         if why:
             raise typer.BadParameter(why, param_hint="--db")
     settings = state(ctx)

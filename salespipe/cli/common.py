@@ -46,6 +46,7 @@ class SalespipeGroup(TyperGroup):
 
         humanize(self)
         once(self)
+        files_not_folders(self)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         for position, arg in enumerate(args, 1):
@@ -121,6 +122,32 @@ def once(command: Any) -> None:
     command.parse_args = parse_args
     for sub in getattr(command, "commands", {}).values():
         once(sub)
+
+
+def files_not_folders(command: Any) -> None:
+    """Every path option and argument of the tree names a file (an input, ``--out``,
+    ``--html``, a backup): a value ending in ``/`` names a folder and is a usage error, before
+    Click's path type drops the slash (``export --out reports/`` wrote a file named
+    ``reports``). ``--db`` and ``task export --ics`` are text options checked the same way."""
+    import copy
+
+    from salespipe.domain.paths import folder_words
+
+    for param in getattr(command, "params", []):
+        if getattr(param.type, "name", "") != "path":
+            continue
+        kind = copy.copy(param.type)
+
+        def convert(value: Any, param: Any, ctx: Any, kind: Any = kind, given: Any = kind.convert) -> Any:
+            why = folder_words(value) if isinstance(value, str) else None
+            if why:
+                kind.fail(why, param, ctx)
+            return given(value, param, ctx)
+
+        kind.convert = convert
+        param.type = kind
+    for sub in getattr(command, "commands", {}).values():
+        files_not_folders(sub)
 
 
 def _is_click_control_flow(exc: Exception) -> bool:

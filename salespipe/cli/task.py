@@ -189,9 +189,13 @@ def task_export(
     Example: salespipe task export --ics ~/salespipe-tasks.ics
     """
 
+    from salespipe.domain.paths import folder_words
     from salespipe.services.files import expand, write_atomically
     from salespipe.services.work import tasks_ics
 
+    why = folder_words(ics, "tasks.ics")
+    if why:
+        raise typer.BadParameter(why, param_hint="--ics")
     with database(ctx, write=False) as conn:
         data = tasks_ics(conn, now=now())
     path = expand(ics)

@@ -129,13 +129,6 @@ def file_setting(key: str, environ: Environ = os.environ) -> Setting | None:
     return Setting(values[key], f"file {path}") if key in values else None
 
 
-def database_path_problem(text: str) -> str | None:
-    """Why ``--db TEXT`` names no database file (it ends in ``/``: a folder), or None."""
-    from salespipe.store.db import folder_words
-
-    return folder_words(text)
-
-
 def database_location(db_flag: str | None, environ: Environ = os.environ) -> DbLocation:
     """The database file (``store.db.DbLocation``: path, reason, source): ``--db``, else
     ``$SALESPIPE_DB``, else the file's ``database``, else the XDG data folder."""

@@ -41,17 +41,11 @@ def expand_path(text: str | Path) -> Path:
         raise SalespipeError(f"cannot expand {str(text)!r}: no such user's home folder") from None
 
 
-def folder_words(text: str) -> str | None:
-    """Why ``text`` cannot name a database file: it ends in ``/``, so it is a folder (``Path``
-    would drop the slash and make a file of that name); None when it can."""
-    if text.endswith(("/", os.sep)) and text.strip("/" + os.sep):
-        return f"{text!r} ends in /, a folder: give a file in it, such as {text.rstrip('/' + os.sep)}/salespipe.db"
-    return None
-
-
 def file_path(text: str) -> Path:
     """A database path as written, expanded; a folder (``newdir/``) is refused."""
-    why = folder_words(text)
+    from salespipe.domain.paths import folder_words
+
+    why = folder_words(text, "salespipe.db")
     if why:
         raise SalespipeError(f"database path {why}")
     return expand_path(text)
