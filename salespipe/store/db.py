@@ -255,15 +255,7 @@ def _schema_version(conn: sqlite3.Connection, on_wait: Callable[[], None] | None
     wait up to ``LONG_WAIT_S``, as a writer waits for another (four commands starting on a new
     file at once, on a busy machine, made the later ones fail with "database is locked")."""
     try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
-    if on_wait:
-        on_wait()
-    wait_up_to(conn, LONG_WAIT_S)
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        return int(_waiting(conn, "PRAGMA user_version", on_wait).fetchone()[0])
     finally:
         wait_up_to(conn, BUSY_TIMEOUT_S)
 
@@ -307,15 +299,21 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
 def begin_immediate(conn: sqlite3.Connection, on_wait: Callable[[], None] | None = None) -> None:
     """Take the write lock. While another salespipe holds it (a long import), wait: after
     ``BUSY_TIMEOUT_S`` call ``on_wait`` (to say so) and wait up to ``LONG_WAIT_S`` more."""
+    _waiting(conn, "BEGIN IMMEDIATE", on_wait)
+
+
+def _waiting(conn: sqlite3.Connection, statement: str, on_wait: Callable[[], None] | None) -> sqlite3.Cursor:
+    """Run ``statement``; when the lock it needs is still held by another process after
+    ``BUSY_TIMEOUT_S``, call ``on_wait`` and run it again, waiting up to ``LONG_WAIT_S``."""
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        return conn.execute(statement)
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise
-        if on_wait:
-            on_wait()
-        wait_up_to(conn, LONG_WAIT_S)
-        conn.execute("BEGIN IMMEDIATE")
+    if on_wait:
+        on_wait()
+    wait_up_to(conn, LONG_WAIT_S)
+    return conn.execute(statement)
 
 
 @contextmanager
