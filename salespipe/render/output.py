@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 from salespipe.domain.cells import neutralise
+from salespipe.render.terminal import is_terminal
 
 # What a terminal acts on instead of showing: C0 controls but newline and tab (ESC starts
 # OSC 52 clipboard writes, OSC 8 links, screen clears; CR and backspace overwrite what was
@@ -70,13 +71,7 @@ def safe_renderable(console: Any, renderable: Any) -> Any:
 
 
 def is_plain(stream: IO[str] | None = None) -> bool:
-    stream = stream or sys.stdout
-    if os.environ.get("NO_COLOR"):
-        return True
-    try:
-        return not stream.isatty()
-    except (AttributeError, ValueError):
-        return True
+    return bool(os.environ.get("NO_COLOR")) or not is_terminal(stream or sys.stdout)
 
 
 def make_console(*, stderr: bool = False) -> Any:
@@ -122,13 +117,6 @@ def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[Mapping[str
         writer.writerow([visible(c) if shown and isinstance(c, str) else c for c in cells])
         count += 1
     return count
-
-
-def is_terminal(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _cell(value: Any) -> Any:

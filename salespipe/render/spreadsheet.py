@@ -53,7 +53,8 @@ def excel_cell(column: str, value: Any, row: dict[str, Any], lang: str) -> Any:
 
 def write_excel_csv(stream: IO[str], header: Sequence[str], rows: Iterable[dict[str, Any]], *, lang: str) -> int:
     """Rows for a spreadsheet in ``lang`` (see the module's text); returns how many rows."""
-    from salespipe.render.output import is_terminal, visible
+    from salespipe.render.output import visible
+    from salespipe.render.terminal import is_terminal
 
     stream.write(BOM)
     writer = csv.writer(stream, delimiter=separator(lang), lineterminator="\r\n")

@@ -48,7 +48,7 @@ class Terminal(NamedTuple):
     ) -> Terminal:
         env = os.environ if environ is None else environ
         stream = stream or sys.stdout
-        tty = _isatty(stream)
+        tty = is_terminal(stream)
         if color == "always":
             colour = True
         elif color == "never":
@@ -70,7 +70,8 @@ class Terminal(NamedTuple):
         )
 
 
-def _isatty(stream: IO[str]) -> bool:
+def is_terminal(stream: IO[str]) -> bool:
+    """Whether ``stream`` is a terminal (a stream that cannot say, or is closed, is not)."""
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
