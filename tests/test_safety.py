@@ -501,7 +501,7 @@ def test_a_db_path_ending_in_a_slash_names_a_folder_not_a_new_file(cli, tmp_path
         (["report", "--html", "reports/"], "'--html'"),
         (["report", "--svg", "reports/"], "'--svg'"),
         (["backup", "reports/"], "'FILE'"),
-        (["task", "export", "--ics", "reports/"], "--ics"),
+        (["task", "export", "--ics", "reports/"], "'--ics'"),
         (["import", "leads.csv", "--rejects", "reports/"], "'--rejects'"),
         (["import", "leads.csv", "--save-mapping", "reports/"], "'--save-mapping'"),
         (["import", "reports/"], "'FILE'"),
@@ -512,8 +512,7 @@ def test_a_file_path_ending_in_a_slash_is_a_folder_not_a_file_of_its_name(
     cli, db_path, add_lead, tmp_path, monkeypatch, command, hint
 ):
     """Click's path type drops a trailing slash: `export --out reports/` wrote a file named
-    `reports`. Every path option and argument (and --ics, a text option) refuses it, exit 2,
-    and writes nothing."""
+    `reports`. Every path option and argument refuses it, exit 2, and writes nothing."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "leads.csv").write_text("name\nBen\n")
     add_lead("Anna")

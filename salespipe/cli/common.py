@@ -128,7 +128,7 @@ def files_not_folders(command: Any) -> None:
     """Every path option and argument of the tree names a file (an input, ``--out``,
     ``--html``, a backup): a value ending in ``/`` names a folder and is a usage error, before
     Click's path type drops the slash (``export --out reports/`` wrote a file named
-    ``reports``). ``--db`` and ``task export --ics`` are text options checked the same way."""
+    ``reports``). ``--db``, a text option, is checked the same way (``cli.root``)."""
     import copy
 
     from salespipe.domain.paths import folder_words

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -181,7 +182,7 @@ def task_delete(ctx: typer.Context, task_id: TaskId) -> None:
 def task_export(
     ctx: typer.Context,
     ics: Annotated[
-        str, typer.Option("--ics", metavar="FILE", help="Write open tasks to this iCalendar file.", show_default=False)
+        Path, typer.Option("--ics", metavar="FILE", help="Write open tasks to this iCalendar file.", show_default=False)
     ],
 ) -> None:
     """Write open tasks as an iCalendar (.ics) file, so follow-ups show in your calendar.
@@ -189,13 +190,9 @@ def task_export(
     Example: salespipe task export --ics ~/salespipe-tasks.ics
     """
 
-    from salespipe.domain.paths import folder_words
     from salespipe.services.files import expand, write_atomically
     from salespipe.services.work import tasks_ics
 
-    why = folder_words(ics, "tasks.ics")
-    if why:
-        raise typer.BadParameter(why, param_hint="--ics")
     with database(ctx, write=False) as conn:
         data = tasks_ics(conn, now=now())
     path = expand(ics)
